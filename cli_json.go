@@ -1,0 +1,31 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
+
+// describeJSONError says where in a JSON file decoding failed: line and
+// field where it can.
+func describeJSONError(b []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return fmt.Sprintf("line %d: %v", lineOf(b, syn.Offset), syn)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("line %d: field %q: want %v, got %s", lineOf(b, typ.Offset), typ.Field, typ.Type, typ.Value)
+	}
+	return err.Error()
+}
+
+func lineOf(b []byte, offset int64) int {
+	if offset > int64(len(b)) {
+		offset = int64(len(b))
+	}
+	return bytes.Count(b[:offset], []byte("\n")) + 1
+}

@@ -1,0 +1,120 @@
+// Package history is Jepsen's operation model and its codecs.
+//
+// An invocation and its completion are two records sharing a process; a
+// completion's type is ok, fail or info (info: it may or may not have taken
+// effect). Values are plain data: nil, int64, string, bool, []any and
+// map[string]any, so histories move freely between JSON and EDN.
+package history
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// Type is a record's kind: an invocation or one of the three completions.
+type Type string
+
+// The four record types of Jepsen's op model.
+const (
+	Invoke Type = "invoke"
+	OK     Type = "ok"
+	Fail   Type = "fail"
+	Info   Type = "info"
+)
+
+// Valid reports whether t is one of the four record types.
+func (t Type) Valid() bool {
+	return t == Invoke || t == OK || t == Fail || t == Info
+}
+
+// Process identifies a client process; Nemesis marks fault records.
+type Process int64
+
+// Nemesis is the process of fault records ("nemesis" in JSON and EDN).
+const Nemesis Process = -1
+
+// String renders a process as Jepsen does: its number, or "nemesis".
+func (p Process) String() string {
+	if p == Nemesis {
+		return "nemesis"
+	}
+	return strconv.FormatInt(int64(p), 10)
+}
+
+// Op is one record of a history. Field order is Jepsen's and is the JSON order.
+type Op struct {
+	Index   int64   `json:"index"`
+	Time    int64   `json:"time"` // virtual nanoseconds since the run began
+	Process Process `json:"process"`
+	Type    Type    `json:"type"`
+	F       string  `json:"f"`
+	Key     string  `json:"key,omitempty"`
+	Value   any     `json:"value"`
+	Node    string  `json:"node,omitempty"`
+	Error   string  `json:"error,omitempty"`
+}
+
+// IsNemesis reports whether the record is a fault, not a client operation.
+func (o Op) IsNemesis() bool { return o.Process == Nemesis }
+
+// History is a sequence of records in the order they happened.
+type History []Op
+
+// Reindex sets each record's Index to its position.
+func (h History) Reindex() {
+	for i := range h {
+		h[i].Index = int64(i)
+	}
+}
+
+// ClientOps returns the records that are not nemesis records.
+func (h History) ClientOps() History {
+	out := make(History, 0, len(h))
+	for _, o := range h {
+		if !o.IsNemesis() {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Pair is an operation: its invocation and its completion, if it completed.
+type Pair struct {
+	Invoke     Op
+	Completion *Op // nil when the history ends before the operation returns
+}
+
+// Pairs matches each invocation with the next completion of its process.
+// It reports the first record that breaks Jepsen's rule of one outstanding
+// operation per process.
+func (h History) Pairs() ([]Pair, error) {
+	open := map[Process]int{}
+	var pairs []Pair
+	for i, o := range h {
+		if o.IsNemesis() {
+			continue
+		}
+		switch o.Type {
+		case Invoke:
+			if j, busy := open[o.Process]; busy {
+				return nil, fmt.Errorf("record %d: process %v invokes %q while its record %d is still open", i, o.Process, o.F, pairs[j].Invoke.Index)
+			}
+			open[o.Process] = len(pairs)
+			pairs = append(pairs, Pair{Invoke: o})
+		case OK, Fail, Info:
+			j, busy := open[o.Process]
+			if !busy {
+				if o.Type == Info {
+					continue // Jepsen logs stray infos (e.g. a crashed client); they complete nothing
+				}
+				return nil, fmt.Errorf("record %d: process %v completes %q with %s but has no open invocation", i, o.Process, o.F, o.Type)
+			}
+			c := o
+			pairs[j].Completion = &c
+			delete(open, o.Process)
+		default:
+			return nil, fmt.Errorf("record %d: unknown type %q", i, o.Type)
+		}
+	}
+	return pairs, nil
+}
