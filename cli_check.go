@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/faultline-lab/faultline/checker"
@@ -38,6 +40,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitUsage, usagef("check: --init: %v", err)
 		}
 	}
+	if *model != "" && !knownModel(*model) {
+		return exitUsage, usagef("check: --model %q: unknown model (models: %s)", *model, strings.Join(checker.Models(), ", "))
+	}
 	if err := checkWritable(*html); err != nil {
 		return exitUsage, err
 	}
@@ -47,7 +52,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	m := *model
 	if m == "" {
-		m = checker.GuessModel(h, detected)
+		m = checker.GuessModel(h)
 	}
 	opts := checker.Options{Model: m, Init: init, Timeout: *timeout}
 	res, err := checker.Check(context.Background(), h, opts)
@@ -66,3 +71,5 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	fmt.Fprint(stdout, checker.FormatText(res))
 	return exitFor(res.Verdict), nil
 }
+
+func knownModel(m string) bool { return slices.Contains(checker.Models(), m) }

@@ -234,8 +234,19 @@ func (s *Sim) Step() bool {
 	}
 	s.now = e.at
 	s.steps++
-	s.dispatch(e)
+	s.dispatchSafely(e)
 	return !s.Done()
+}
+
+// dispatchSafely turns a panic in a node (a toy database's own bug) into the
+// run's error, so it reaches the user as a message naming the event.
+func (s *Sim) dispatchSafely(e event) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.err = fmt.Errorf("event %d at %s: %v", s.steps, FormatDuration(s.now), r)
+		}
+	}()
+	s.dispatch(e)
 }
 
 // Run steps until the clients are done or a bound is hit.

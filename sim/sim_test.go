@@ -487,3 +487,15 @@ func TestValidateNamesTheField(t *testing.T) {
 		t.Fatal("zero nodes accepted")
 	}
 }
+
+type panicky struct{ blackhole }
+
+func (panicky) Handle(*Env, Message) { panic("toy bug") }
+
+func TestNodePanicBecomesRunError(t *testing.T) {
+	s, _ := New(1, testConfig(), Schedule{}, func(string) Node { return panicky{} }, regGen{})
+	err := s.Run()
+	if err == nil || !strings.Contains(err.Error(), "toy bug") {
+		t.Fatalf("got %v", err)
+	}
+}

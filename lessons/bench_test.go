@@ -1,0 +1,44 @@
+package lessons
+
+import (
+	"testing"
+)
+
+// BenchmarkSimSpeed measures simulated seconds per wall-clock second for
+// lesson 2 with 5 nodes, 10 clients and partitions (target ≥ 1000×).
+func BenchmarkSimSpeed(b *testing.B) {
+	l, err := Get("stale-replica-reads")
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := l.Scenario(Options{Seed: 1, Nodes: 5, Clients: 10, Ops: 2000, Nemesis: []string{"partition", "partition-one"}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	var virtual int64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		sc.Seed = uint64(i + 1)
+		s, _, err := Run(sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		virtual += s.Now()
+	}
+	b.ReportMetric(float64(virtual)/float64(b.Elapsed().Nanoseconds()), "sim-s/wall-s")
+}
+
+// BenchmarkSimSpeedTraced is the same with the trace on, as the TUI runs it.
+func BenchmarkSimSpeedTraced(b *testing.B) {
+	l, _ := Get("stale-replica-reads")
+	sc, _ := l.Scenario(Options{Seed: 1, Nodes: 5, Clients: 10, Ops: 2000, Nemesis: []string{"partition"}, Trace: true})
+	var virtual int64
+	for i := 0; i < b.N; i++ {
+		s, _, err := Run(sc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		virtual += s.Now()
+	}
+	b.ReportMetric(float64(virtual)/float64(b.Elapsed().Nanoseconds()), "sim-s/wall-s")
+}

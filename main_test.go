@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs faultline in-process and returns its exit code, stdout and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestRunIsDeterministic(t *testing.T) {
+	dir := t.TempDir()
+	seeds := 100
+	if testing.Short() {
+		seeds = 10
+	}
+	for seed := 1; seed <= seeds; seed++ {
+		a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.edn")
+		s := fmt.Sprint(seed)
+		c1, _, e1 := cli(t, "run", "--lesson", "stale-replica-reads", "--seed", s, "--out", a)
+		c2, _, _ := cli(t, "run", "--lesson", "stale-replica-reads", "--seed", s, "--out", a+"2.jsonl")
+		if c1 > 1 || c1 != c2 {
+			t.Fatalf("seed %d: exit %d and %d: %s", seed, c1, c2, e1)
+		}
+		if !sameFile(t, a, a+"2.jsonl") {
+			t.Fatalf("seed %d: two runs wrote different histories", seed)
+		}
+		if seed <= 5 { // EDN too
+			cli(t, "run", "--lesson", "stale-replica-reads", "--seed", s, "--out", b)
+			cli(t, "run", "--lesson", "stale-replica-reads", "--seed", s, "--out", b+"2.edn")
+			if !sameFile(t, b, b+"2.edn") {
+				t.Fatalf("seed %d: two runs wrote different EDN", seed)
+			}
+		}
+	}
+}
+
+func sameFile(t *testing.T, a, b string) bool {
+	t.Helper()
+	x, err1 := os.ReadFile(a)
+	y, err2 := os.ReadFile(b)
+	if err1 != nil || err2 != nil {
+		t.Fatal(err1, err2)
+	}
+	return len(x) > 0 && bytes.Equal(x, y)
+}
+
+func TestScenarioReplaysByteIdentically(t *testing.T) {
+	dir := t.TempDir()
+	h1, sc, h2 := filepath.Join(dir, "h1.jsonl"), filepath.Join(dir, "s.json"), filepath.Join(dir, "h2.jsonl")
+	code, _, errs := cli(t, "run", "--lesson", "stale-replica-reads", "--seed", "42", "--nemesis", "partition,crash,clock",
+		"--out", h1, "--out-scenario", sc)
+	if code > 1 {
+		t.Fatal(errs)
+	}
+	code2, _, errs := cli(t, "run", "--scenario", sc, "--out", h2)
+	if code2 != code {
+		t.Fatalf("replay exit %d, first run %d: %s", code2, code, errs)
+	}
+	if !sameFile(t, h1, h2) {
+		t.Fatal("the scenario did not replay byte-identically")
+	}
+}
+
+func TestRunJSON(t *testing.T) {
+	code, out, errs := cli(t, "run", "--lesson", "first-history", "--seed", "3", "--json")
+	if code != 0 {
+		t.Fatalf("first-history seed 3: exit %d %s %s", code, out, errs)
+	}
+	var j map[string]any
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"verdict", "lesson", "variant", "seed", "ops", "virtual_ns"} {
+		if _, ok := j[k]; !ok {
+			t.Errorf("--json lacks %q: %s", k, out)
+		}
+	}
+	if j["verdict"] != "linearizable" || j["ops"].(float64) < 60 || j["virtual_ns"].(float64) <= 0 {
+		t.Fatalf("unexpected: %s", out)
+	}
+}
+
+func TestHuntStaleReplicaReads(t *testing.T) {
+	code, out, errs := cli(t, "hunt", "--lesson", "stale-replica-reads", "--seeds", "1-200", "--json")
+	if code != 1 {
+		t.Fatalf("hunt default variant: exit %d, want 1: %s %s", code, out, errs)
+	}
+	var j huntJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.SeedsTried != 200 || len(j.FailingSeeds) == 0 {
+		t.Fatalf("hunt: %+v", j)
+	}
+	to := "500"
+	if testing.Short() {
+		to = "100"
+	}
+	code, out, errs = cli(t, "hunt", "--lesson", "stale-replica-reads", "--variant", "fixed", "--seeds", "1-"+to)
+	if code != 0 {
+		t.Fatalf("fixed variant: exit %d: %s %s", code, out, errs)
+	}
+	code, out, errs = cli(t, "hunt", "--lesson", "first-history", "--seeds", "1-"+to)
+	if code != 0 {
+		t.Fatalf("first-history: exit %d: %s %s", code, out, errs)
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	badScenario := filepath.Join(dir, "bad.json")
+	os.WriteFile(badScenario, []byte("{\"lesson\": \"stale-replica-reads\",\n \"seed\": \"x\"}"), 0o644)
+	unknownLesson := filepath.Join(dir, "unknown.json")
+	os.WriteFile(unknownLesson, []byte(`{"lesson": "nope", "seed": 1}`), 0o644)
+	badHistory := filepath.Join(dir, "bad.jsonl")
+	os.WriteFile(badHistory, []byte("{\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n{\"process\":0,\"type\":\"okay\",\"f\":\"read\"}\n"), 0o644)
+	out := filepath.Join(dir, "never.jsonl")
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"run", "--lesson", "nope"}, `unknown lesson "nope"`},
+		{[]string{"run", "--lesson", "stale-replica-reads", "--variant", "nope", "--out", out}, `unknown variant "nope"`},
+		{[]string{"run", "--lesson", "stale-replica-reads", "--frobnicate"}, "frobnicate"},
+		{[]string{"run", "--lesson", "stale-replica-reads", "--nemesis", "meteor"}, `unknown nemesis "meteor"`},
+		{[]string{"run", "--scenario", badScenario}, "line 2"},
+		{[]string{"run", "--scenario", unknownLesson}, `field "lesson"`},
+		{[]string{"run", "--scenario", filepath.Join(dir, "missing.json")}, "missing.json"},
+		{[]string{"run", "--lesson", "stale-replica-reads", "--out", filepath.Join(dir, "no", "such", "dir.jsonl")}, "no such file"},
+		{[]string{"run", "--lesson", "stale-replica-reads", "--out", filepath.Join(dir, "x.txt")}, ".jsonl or .edn"},
+		{[]string{"check", badHistory}, "bad.jsonl:2"},
+		{[]string{"check", filepath.Join(dir, "missing.jsonl")}, "missing.jsonl"},
+		{[]string{"check", badHistory, "--model", "nope"}, "nope"},
+		{[]string{"hunt", "--lesson", "stale-replica-reads", "--seeds", "9-1"}, "--seeds"},
+		{[]string{"frob"}, `unknown command "frob"`},
+	}
+	for _, c := range cases {
+		code, stdout, stderr := cli(t, c.args...)
+		if code != exitUsage {
+			t.Errorf("%v: exit %d, want 2 (stdout %q)", c.args, code, stdout)
+		}
+		if !strings.Contains(stderr, c.want) || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+			t.Errorf("%v: stderr %q, want one line containing %q", c.args, stderr, c.want)
+		}
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a failed run left an output file")
+	}
+	left, _ := filepath.Glob(filepath.Join(dir, ".*tmp*"))
+	if len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+func TestLessonsJSON(t *testing.T) {
+	code, out, _ := cli(t, "lessons", "--json")
+	var ls []lessonJSON
+	if code != 0 || json.Unmarshal([]byte(out), &ls) != nil || len(ls) < 2 {
+		t.Fatalf("lessons --json: %d %s", code, out)
+	}
+	if ls[0].ID != "first-history" || ls[1].ID != "stale-replica-reads" || ls[1].Default != "read-any" {
+		t.Fatalf("lessons: %+v", ls[:2])
+	}
+}
