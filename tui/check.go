@@ -1,0 +1,148 @@
+package tui
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/lessons"
+)
+
+// checkTimeout bounds a check from the TUI, as the CLI's default does.
+const checkTimeout = checker.DefaultTimeout
+
+// checkState is the checker's work on the lesson screen: running in the
+// background with a spinner, cancelled with esc, or done with a result.
+type checkState struct {
+	id       int // which check a checkDoneMsg answers
+	running  bool
+	cancel   context.CancelFunc
+	progress *checkProgress
+	spinner  spinner.Model
+	ops      int // client records being checked
+
+	// The outcome of the last check that finished.
+	result    *checker.Result
+	err       error
+	cancelled bool
+	full      bool   // it checked a finished run (not a prefix)
+	variant   string // the variant the run used
+	witness   map[int64]mark
+}
+
+// mark is how a history record is marked after a failing verdict.
+type mark uint8
+
+const (
+	markNone    mark = iota
+	markWitness      // part of the minimal witness
+	markFailing      // the operation that could not be linearized
+)
+
+// checkProgress is written by the checker's goroutine and read by View.
+type checkProgress struct{ done, total atomic.Int64 }
+
+// checkDoneMsg carries a check's outcome back to Update.
+type checkDoneMsg struct {
+	id  int
+	res checker.Result
+	err error
+}
+
+// checkCmd checks a copy of the history in the background.
+func checkCmd(ctx context.Context, id int, l *lessons.Lesson, h history.History, p *checkProgress) tea.Cmd {
+	return func() tea.Msg {
+		res, err := l.Check(ctx, h, checker.Options{Timeout: checkTimeout, Progress: func(done, total int) {
+			p.done.Store(int64(done))
+			p.total.Store(int64(total))
+		}})
+		return checkDoneMsg{id: id, res: res, err: err}
+	}
+}
+
+// start begins a check of h; the returned command runs it and spins.
+func (c *checkState) start(l *lessons.Lesson, h history.History, full bool, variant string) tea.Cmd {
+	c.stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	c.id++
+	c.running, c.cancel, c.progress = true, cancel, &checkProgress{}
+	c.result, c.err, c.cancelled, c.witness = nil, nil, false, nil
+	c.full, c.variant = full, variant
+	c.ops = 0
+	for _, o := range h {
+		if !o.IsNemesis() {
+			c.ops++
+		}
+	}
+	cp := append(history.History(nil), h...) // the run goes on appending to its own
+	return tea.Batch(checkCmd(ctx, c.id, l, cp, c.progress), c.spinner.Tick)
+}
+
+// stop cancels a running check; its result, when it comes, is ignored.
+func (c *checkState) stop() {
+	if c.cancel != nil {
+		c.cancel()
+	}
+	if c.running {
+		c.id++ // so the cancelled check's message is stale
+	}
+	c.running, c.cancel = false, nil
+}
+
+// clear forgets the last outcome (a new run began).
+func (c *checkState) clear() {
+	c.stop()
+	c.result, c.err, c.cancelled, c.witness = nil, nil, false, nil
+}
+
+// finish records a check's outcome. It reports false for a stale message.
+func (c *checkState) finish(msg checkDoneMsg) bool {
+	if msg.id != c.id || !c.running {
+		return false
+	}
+	if c.cancel != nil {
+		c.cancel()
+	}
+	c.running, c.cancel = false, nil
+	if msg.err != nil {
+		c.err = msg.err
+		return true
+	}
+	res := msg.res
+	c.result = &res
+	c.witness = marks(res)
+	return true
+}
+
+// cancelByUser stops the check at the learner's esc.
+func (c *checkState) cancelByUser() {
+	c.stop()
+	c.cancelled = true
+}
+
+func marks(res checker.Result) map[int64]mark {
+	if res.Verdict != checker.NotLinearizable {
+		return nil
+	}
+	m := map[int64]mark{}
+	for _, o := range res.Witness {
+		m[o.Index] = markWitness
+	}
+	if res.Failing != nil {
+		m[res.Failing.Index] = markFailing
+	}
+	return m
+}
+
+// failingIndex is the history index of the failing operation's invocation,
+// or -1.
+func (c *checkState) failingIndex() int64 {
+	if c.result == nil || c.result.Failing == nil {
+		return -1
+	}
+	return c.result.Failing.Index
+}

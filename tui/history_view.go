@@ -1,0 +1,108 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+func (m *lessonModel) historyTitle() string {
+	h := m.run.s.History()
+	t := fmt.Sprintf("history · %d records", len(h))
+	if m.histTop >= 0 {
+		t += " · scrolled"
+	}
+	return t
+}
+
+// historyLines shows rows records of the history: the latest while the run
+// plays, or from histTop when scrolled. Only the visible records are
+// formatted, so a long history costs no more than a short one.
+func (m *lessonModel) historyLines(width, rows int) []string {
+	h := m.run.s.History()
+	if rows <= 0 {
+		return nil
+	}
+	if len(h) == 0 {
+		return []string{m.c.styles.Dim.Render(cut("No records yet. Each line will be an invocation or a completion.", width))}
+	}
+	top := m.histTop
+	if top < 0 || top > len(h)-rows {
+		top = max(0, len(h)-rows)
+	}
+	out := make([]string, 0, rows)
+	for i := top; i < len(h) && len(out) < rows; i++ {
+		out = append(out, renderRecord(m.c.styles, h[i], m.check.witness[h[i].Index], width))
+	}
+	return out
+}
+
+// renderRecord is one history record on one line: a mark, the time, the
+// process, the type and the operation. Marks and types are words and
+// symbols, so they read without colour.
+func renderRecord(st *Styles, o history.Op, mk mark, width int) string {
+	gutter := "  "
+	switch mk {
+	case markWitness:
+		gutter = "> "
+	case markFailing:
+		gutter = "! "
+	}
+	line := gutter + formatRecord(o)
+	line = cut(line, width)
+	switch {
+	case mk == markFailing:
+		return st.Failing.Render(line)
+	case mk == markWitness:
+		return st.Witness.Render(line)
+	case o.IsNemesis():
+		return st.Nemesis.Render(line)
+	}
+	return line
+}
+
+// formatRecord writes a record as `  3.212 p0  invoke write 3      n2`.
+func formatRecord(o history.Op) string {
+	t := fmt.Sprintf("%7.3f", float64(o.Time)/1e9)
+	if o.IsNemesis() {
+		return fmt.Sprintf("%s nemesis %s", t, nemesisText(o))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %-3s %-6s %s", t, "p"+o.Process.String(), o.Type, opText(o))
+	if o.Node != "" {
+		b.WriteString(" @" + o.Node)
+	}
+	if o.Error != "" {
+		b.WriteString(" (" + o.Error + ")")
+	}
+	return b.String()
+}
+
+// opText is the function and its value as a learner reads them: `write 3`,
+// `read` (invoked), `read 2` (completed), `cas 1→2`.
+func opText(o history.Op) string {
+	s := o.F
+	if o.Key != "" {
+		s += " " + o.Key
+	}
+	if o.F == "cas" {
+		if pair, ok := o.Value.([]any); ok && len(pair) == 2 {
+			return s + " " + history.Format(pair[0]) + "→" + history.Format(pair[1])
+		}
+	}
+	if o.Value == nil && o.Type != history.OK {
+		return s // an invoked read: its value comes with the completion
+	}
+	return s + " " + history.Format(o.Value)
+}
+
+// nemesisText is a fault record's description.
+func nemesisText(o history.Op) string {
+	if m, ok := o.Value.(map[string]any); ok {
+		if d, ok := m["desc"].(string); ok {
+			return d
+		}
+	}
+	return o.F
+}

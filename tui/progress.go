@@ -1,0 +1,200 @@
+package tui
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// A lesson's progress, as the picker shows it.
+const (
+	statusNew     = "new"
+	statusStarted = "started"
+	statusDone    = "done"
+)
+
+// ConfigDirEnv overrides where progress is kept (tests use a temp dir).
+const ConfigDirEnv = "FAULTLINE_CONFIG_DIR"
+
+const progressFileName = "progress.json"
+
+// lessonProgress is what the learner has done in one lesson. A lesson is
+// done on evidence: the default variant seen failing and `fixed` passing
+// (for a lesson without a fix, a checked run).
+type lessonProgress struct {
+	Status       string `json:"status"`
+	SawFail      bool   `json:"saw_default_fail,omitempty"`
+	SawFixedPass bool   `json:"saw_fixed_pass,omitempty"`
+	SawVerdict   bool   `json:"saw_verdict,omitempty"`
+	Predicted    *int   `json:"predicted,omitempty"` // index of the chosen answer
+	QuizTaken    int    `json:"quiz_taken,omitempty"`
+	QuizRight    int    `json:"quiz_right,omitempty"`
+}
+
+type progressFile struct {
+	Version int                        `json:"version"`
+	Lessons map[string]*lessonProgress `json:"lessons"`
+}
+
+// progressStore keeps progress in memory and on disk. It never fails the
+// TUI: a corrupt file is set aside and reported, a failed write reported.
+type progressStore struct {
+	path    string // "" when there is nowhere to save
+	data    progressFile
+	Warning string // for the picker: what went wrong with the file, if anything
+}
+
+// progressDir is where progress lives: $FAULTLINE_CONFIG_DIR, else the
+// user's config dir plus "faultline".
+func progressDir() (string, error) {
+	if d := os.Getenv(ConfigDirEnv); d != "" {
+		return d, nil
+	}
+	d, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(d, "faultline"), nil
+}
+
+// openProgress loads progress from dir ("" means progressDir()).
+func openProgress(dir string) *progressStore {
+	s := &progressStore{data: progressFile{Version: 1, Lessons: map[string]*lessonProgress{}}}
+	if dir == "" {
+		d, err := progressDir()
+		if err != nil {
+			s.Warning = "progress will not be saved: " + err.Error()
+			return s
+		}
+		dir = d
+	}
+	s.path = filepath.Join(dir, progressFileName)
+	b, err := os.ReadFile(s.path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return s
+	case err != nil:
+		s.Warning = "could not read progress: " + err.Error()
+		return s
+	}
+	var f progressFile
+	if err := json.Unmarshal(b, &f); err != nil || f.Version != 1 {
+		if err == nil {
+			err = fmt.Errorf("unknown version %d", f.Version)
+		}
+		s.Warning = s.setAside(err)
+		return s
+	}
+	if f.Lessons == nil {
+		f.Lessons = map[string]*lessonProgress{}
+	}
+	for id, p := range f.Lessons {
+		if p == nil {
+			delete(f.Lessons, id)
+		}
+	}
+	s.data = f
+	return s
+}
+
+// setAside renames a corrupt progress file so that nothing is lost and the
+// learner starts afresh, and says so.
+func (s *progressStore) setAside(why error) string {
+	for i := 0; i < 100; i++ {
+		bad := s.path + ".corrupt"
+		if i > 0 {
+			bad = fmt.Sprintf("%s.corrupt.%d", s.path, i)
+		}
+		if _, err := os.Stat(bad); err == nil {
+			continue
+		}
+		if err := os.Rename(s.path, bad); err != nil {
+			return fmt.Sprintf("progress file %s is corrupt (%v) and could not be moved: %v", s.path, why, err)
+		}
+		return fmt.Sprintf("progress file was corrupt (%v); set aside as %s, starting afresh", why, bad)
+	}
+	return fmt.Sprintf("progress file %s is corrupt (%v)", s.path, why)
+}
+
+// get returns a lesson's progress (a zero "new" one when there is none).
+func (s *progressStore) get(id string) lessonProgress {
+	if p, ok := s.data.Lessons[id]; ok {
+		return *p
+	}
+	return lessonProgress{Status: statusNew}
+}
+
+// status is "new", "started" or "done".
+func (s *progressStore) status(id string) string {
+	st := s.get(id).Status
+	if st == "" {
+		return statusNew
+	}
+	return st
+}
+
+// update changes a lesson's progress and saves it. It returns a warning to
+// show when saving failed ("" when it worked).
+func (s *progressStore) update(id string, f func(p *lessonProgress)) string {
+	p, ok := s.data.Lessons[id]
+	if !ok {
+		p = &lessonProgress{Status: statusNew}
+		s.data.Lessons[id] = p
+	}
+	before := *p
+	f(p)
+	if p.Status == "" {
+		p.Status = statusNew
+	}
+	if sameProgress(before, *p) {
+		return ""
+	}
+	if err := s.save(); err != nil {
+		s.Warning = "progress not saved: " + err.Error()
+		return s.Warning
+	}
+	return ""
+}
+
+func sameProgress(a, b lessonProgress) bool {
+	pa, pb := a.Predicted, b.Predicted
+	a.Predicted, b.Predicted = nil, nil
+	samePred := (pa == nil) == (pb == nil) && (pa == nil || *pa == *pb)
+	return a == b && samePred
+}
+
+// save writes the file atomically: a temp file in the same directory,
+// synced, then renamed over the old one.
+func (s *progressStore) save() error {
+	if s.path == "" {
+		return errors.New("no config directory")
+	}
+	dir := filepath.Dir(s.path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(s.data, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(dir, progressFileName+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // harmless after the rename
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), s.path)
+}
