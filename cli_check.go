@@ -51,8 +51,15 @@ func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitUsage, err
 	}
 	m := *model
+	defModel, defInit := checker.FormatDefaults(detected)
+	if m == "" {
+		m = defModel
+	}
 	if m == "" {
 		m = checker.GuessModel(h)
+	}
+	if *initText == "" {
+		init = defInit // a format's own convention (kv logs start at "")
 	}
 	opts := checker.Options{Model: m, Init: init, Timeout: *timeout}
 	res, err := checker.Check(context.Background(), h, opts)

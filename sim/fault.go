@@ -48,7 +48,7 @@ type Fault struct {
 	Kind        string     `json:"kind"`
 	Shape       string     `json:"shape,omitempty"`
 	Nodes       []string   `json:"nodes,omitempty"`  // targets; empty: the rule in Target
-	Target      string     `json:"target,omitempty"` // random, leader, all, minority (default random)
+	Target      string     `json:"target,omitempty"` // random, leader, all, minority, majority, bridge, role:NAME (default random)
 	Groups      [][]string `json:"groups,omitempty"`
 	DeltaNs     int64      `json:"delta_ns,omitempty"`
 	PeriodNs    int64      `json:"period_ns,omitempty"`
@@ -98,10 +98,12 @@ func (f Fault) Validate(nodes []string) error {
 			return fmt.Errorf("shape: unknown partition shape %q", f.Shape)
 		}
 	}
-	switch f.Target {
-	case "", "random", "leader", "all", "minority", "majority":
+	switch {
+	case f.Target == "", f.Target == "random", f.Target == "leader", f.Target == "all",
+		f.Target == "minority", f.Target == "majority", f.Target == "bridge":
+	case strings.HasPrefix(f.Target, "role:") && len(f.Target) > len("role:"):
 	default:
-		return fmt.Errorf("target: unknown target %q (random, leader, all, minority, majority)", f.Target)
+		return fmt.Errorf("target: unknown target %q (random, leader, all, minority, majority, bridge, role:NAME)", f.Target)
 	}
 	if f.Probability < 0 || f.Probability > 1 {
 		return fmt.Errorf("probability: %v is not in [0, 1]", f.Probability)

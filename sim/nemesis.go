@@ -109,6 +109,14 @@ func (s *Sim) targets(f Fault, eligible func(int) bool) []int {
 				return []int{l}
 			}
 		}
+	case "bridge":
+		// The node joining the two halves of a bridge partition now in force
+		// (random when there is none, as for leader).
+		if s.net.shape == ShapeBridge && len(s.net.groups) == 3 && len(s.net.groups[2]) == 1 {
+			if b, ok := s.isNode(s.net.groups[2][0]); ok && eligible(b) {
+				return []int{b}
+			}
+		}
 	case "minority", "majority":
 		s.nemesisRNG.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
 		k := (s.cfg.Nodes - 1) / 2
@@ -119,6 +127,20 @@ func (s *Sim) targets(f Fault, eligible func(int) bool) []int {
 		out := pool[:k]
 		sort.Ints(out)
 		return out
+	default:
+		// role:NAME — a random node whose status says it plays that role
+		// (random among all when none does, as for leader).
+		if role, ok := strings.CutPrefix(f.Target, "role:"); ok {
+			var with []int
+			for _, i := range pool {
+				if s.nodes[i].up && s.nodes[i].node.Status().Role == role {
+					with = append(with, i)
+				}
+			}
+			if len(with) > 0 {
+				return []int{with[s.nemesisRNG.IntN(len(with))]}
+			}
+		}
 	}
 	return []int{pool[s.nemesisRNG.IntN(len(pool))]}
 }

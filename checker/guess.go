@@ -1,0 +1,65 @@
+package checker
+
+import "github.com/faultline-lab/faultline/history"
+
+// FormatDefaults gives the model and initial value that a history format
+// implies: Jepsen's etcd logs are a CAS register starting empty, the
+// key-value logs a key-value store whose values start as "". For other
+// formats it returns "" and nil: the history does not say.
+func FormatDefaults(format string) (model string, init any) {
+	switch format {
+	case history.FormatEtcdLog:
+		return "cas-register", nil
+	case history.FormatKVLog:
+		return "kv", ""
+	}
+	return "", nil
+}
+
+// GuessModel picks the model a history's operations fit: keys mean kv,
+// txn multi-register, acquire/release lock, enqueue/dequeue/drain queue,
+// add with list reads set, add with integer reads counter, cas
+// cas-register, else register.
+func GuessModel(h history.History) string {
+	var keyed, cas, add, listRead, intRead bool
+	for _, o := range h {
+		if o.IsNemesis() {
+			continue
+		}
+		switch o.F {
+		case "txn":
+			return "multi-register"
+		case "acquire", "release":
+			return "lock"
+		case "enqueue", "dequeue", "drain":
+			return "queue"
+		case "cas":
+			cas = true
+		case "add", "incr", "increment":
+			add = true
+		case "read":
+			if o.Type == history.OK {
+				switch o.Value.(type) {
+				case []any:
+					listRead = true
+				case int64:
+					intRead = true
+				}
+			}
+		}
+		if o.Key != "" {
+			keyed = true
+		}
+	}
+	switch {
+	case keyed:
+		return "kv"
+	case add && listRead:
+		return "set"
+	case add && (intRead || !listRead):
+		return "counter"
+	case cas:
+		return "cas-register"
+	}
+	return "register"
+}

@@ -1,0 +1,50 @@
+package checker
+
+import (
+	"context"
+	"testing"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+// Record constructors for hand-written histories.
+func inv(p int, f string, v any) history.Op {
+	return history.Op{Process: history.Process(p), Type: history.Invoke, F: f, Value: norm(v)}
+}
+func ok(p int, f string, v any) history.Op {
+	return history.Op{Process: history.Process(p), Type: history.OK, F: f, Value: norm(v)}
+}
+func fail(p int, f string, v any) history.Op {
+	return history.Op{Process: history.Process(p), Type: history.Fail, F: f, Value: norm(v)}
+}
+func info(p int, f string, v any) history.Op {
+	return history.Op{Process: history.Process(p), Type: history.Info, F: f, Value: norm(v)}
+}
+func keyed(k string, o history.Op) history.Op { o.Key = k; return o }
+
+func norm(v any) any {
+	n, err := history.Normalize(v)
+	if err != nil {
+		panic(err)
+	}
+	return n
+}
+
+// hist numbers the records and gives them times.
+func hist(recs ...history.Op) history.History {
+	h := history.History(recs)
+	for i := range h {
+		h[i].Index = int64(i)
+		h[i].Time = int64(i+1) * 1000
+	}
+	return h
+}
+
+func mustCheck(t testing.TB, h history.History, opts Options) Result {
+	t.Helper()
+	res, err := Check(context.Background(), h, opts)
+	if err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	return res
+}

@@ -1,0 +1,200 @@
+package checker
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+// anomalyCase is a small history with the verdict and anomaly it shows.
+type anomalyCase struct {
+	name    string
+	model   string
+	init    any
+	h       history.History
+	verdict Verdict
+	anomaly string
+	mention []string // words the explanation must contain
+}
+
+func runAnomalyCases(t *testing.T, cases []anomalyCase) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			opts := Options{Model: c.model, Init: c.init}
+			res := mustCheck(t, c.h, opts)
+			if res.Verdict != c.verdict {
+				t.Fatalf("verdict %s, want %s\n%s", res.Verdict, c.verdict, FormatText(res))
+			}
+			if res.Anomaly != c.anomaly {
+				t.Errorf("anomaly %q, want %q\n%s", res.Anomaly, c.anomaly, res.Explanation)
+			}
+			for _, w := range c.mention {
+				if !strings.Contains(res.Explanation, w) {
+					t.Errorf("explanation lacks %q: %s", w, res.Explanation)
+				}
+			}
+			assertMinimalWitness(t, c.h, res, opts)
+		})
+	}
+}
+
+func TestRegisterAnomalies(t *testing.T) {
+	mismatch := fail(1, "cas", []any{1, 2})
+	mismatch.Error = history.ErrorMismatch
+	runAnomalyCases(t, []anomalyCase{
+		{"never written", "register", nil, hist(inv(0, "write", 1), ok(0, "write", 1), inv(1, "read", nil), ok(1, "read", 7)),
+			NotLinearizable, AnomalyNeverWritten, []string{"process 1", "7"}},
+		{"failed write", "register", nil, hist(inv(0, "write", 1), fail(0, "write", 1), inv(1, "read", nil), ok(1, "read", 1)),
+			NotLinearizable, AnomalyFailedWrite, []string{"failed", "process 0"}},
+		{"future read", "register", nil, hist(inv(1, "read", nil), ok(1, "read", 1), inv(0, "write", 1), ok(0, "write", 1)),
+			NotLinearizable, AnomalyFutureRead, nil},
+		{"stale read, later seen", "register", nil, hist(
+			inv(0, "write", 1), ok(0, "write", 1), inv(0, "write", 2), ok(0, "write", 2),
+			inv(1, "read", nil), ok(1, "read", 1), inv(2, "read", nil), ok(2, "read", 2)),
+			NotLinearizable, AnomalyStaleRead, []string{"process 0", "process 1", "stale"}},
+		{"stale empty read", "register", nil, hist(inv(0, "write", 1), ok(0, "write", 1), inv(1, "read", nil), ok(1, "read", nil), inv(1, "read", nil), ok(1, "read", 1)),
+			NotLinearizable, AnomalyStaleRead, nil},
+		{"lost update", "cas-register", 0, hist(
+			inv(0, "cas", []any{0, 1}), inv(1, "cas", []any{0, 2}), ok(0, "cas", []any{0, 1}), ok(1, "cas", []any{0, 2})),
+			NotLinearizable, AnomalyLostUpdate, []string{"process 0", "process 1"}},
+		{"false cas failure", "cas-register", 0, hist(
+			inv(0, "write", 1), ok(0, "write", 1), inv(1, "cas", []any{1, 2}), mismatch),
+			NotLinearizable, AnomalyFalseCASFailure, []string{"did not hold 1"}},
+		{"kv per key", "kv", nil, hist(
+			keyed("x", inv(0, "write", 1)), keyed("x", ok(0, "write", 1)),
+			keyed("y", inv(1, "write", 1)), keyed("y", ok(1, "write", 1)),
+			keyed("y", inv(1, "read", nil)), keyed("y", ok(1, "read", 2))),
+			NotLinearizable, AnomalyNeverWritten, []string{"Key y"}},
+		{"kv append lost", "kv", "", hist(
+			keyed("k", inv(0, "append", "a")), keyed("k", ok(0, "append", "a")),
+			keyed("k", inv(0, "append", "b")), keyed("k", ok(0, "append", "b")),
+			keyed("k", inv(1, "get", nil)), keyed("k", ok(1, "get", "a"))),
+			NotLinearizable, AnomalyLostWrite, []string{`"b"`}},
+	})
+}
+
+func TestOtherModelAnomalies(t *testing.T) {
+	runAnomalyCases(t, []anomalyCase{
+		{"counter duplicated by a failed add", "counter", nil, hist(
+			inv(0, "add", 1), fail(0, "add", 1), inv(1, "add", 1), ok(1, "add", 1), inv(2, "read", nil), ok(2, "read", 2)),
+			NotLinearizable, AnomalyDuplicated, []string{"failed", "2"}},
+		{"counter with a timed-out add is fine", "counter", nil, hist(
+			inv(0, "add", 1), info(0, "add", 1), inv(1, "add", 1), ok(1, "add", 1), inv(2, "read", nil), ok(2, "read", 2)),
+			Linearizable, "", nil},
+		{"counter lost increment", "counter", nil, hist(
+			inv(0, "add", 1), ok(0, "add", 1), inv(1, "add", 1), ok(1, "add", 1), inv(2, "read", nil), ok(2, "read", 1)),
+			NotLinearizable, AnomalyLostIncrement, []string{"lost"}},
+		{"set lost add", "set", nil, hist(
+			inv(0, "add", 1), ok(0, "add", 1), inv(0, "add", 2), ok(0, "add", 2), inv(0, "add", 3), ok(0, "add", 3),
+			inv(1, "read", nil), ok(1, "read", []any{1, 3})),
+			NotLinearizable, AnomalyLostWrite, []string{"Only element 2"}},
+		{"set stale read", "set", nil, hist(
+			inv(0, "add", 1), ok(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{}), inv(1, "read", nil), ok(1, "read", []any{1})),
+			NotLinearizable, AnomalyStaleRead, nil},
+		{"set element never added", "set", nil, hist(
+			inv(0, "add", 1), ok(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{1, 9})),
+			NotLinearizable, AnomalyNeverWritten, []string{"9"}},
+		{"queue lost message", "queue", nil, hist(
+			inv(0, "enqueue", 1), ok(0, "enqueue", 1), inv(0, "enqueue", 2), ok(0, "enqueue", 2),
+			inv(1, "drain", nil), ok(1, "drain", []any{1})),
+			NotLinearizable, AnomalyLostWrite, []string{"2"}},
+		{"queue duplicate", "queue", nil, hist(
+			inv(0, "enqueue", 1), ok(0, "enqueue", 1), inv(1, "dequeue", nil), ok(1, "dequeue", 1), inv(2, "dequeue", nil), ok(2, "dequeue", 1)),
+			NotLinearizable, AnomalyDuplicated, nil},
+		{"queue order", "queue", nil, hist(
+			inv(0, "enqueue", 1), ok(0, "enqueue", 1), inv(0, "enqueue", 2), ok(0, "enqueue", 2),
+			inv(1, "dequeue", nil), ok(1, "dequeue", 2), inv(1, "dequeue", nil), ok(1, "dequeue", 1)),
+			NotLinearizable, AnomalyReordered, nil},
+		{"queue dequeue of nothing fails", "queue", nil, hist(inv(1, "dequeue", nil), fail(1, "dequeue", nil), inv(0, "enqueue", 1), ok(0, "enqueue", 1)),
+			Linearizable, "", nil},
+		{"two lock holders", "lock", nil, hist(
+			inv(0, "acquire", nil), ok(0, "acquire", nil), inv(1, "acquire", nil), ok(1, "acquire", nil)),
+			NotLinearizable, AnomalyTwoHolders, []string{"process 0", "process 1"}},
+		{"lock handed over", "lock", nil, hist(
+			inv(0, "acquire", nil), ok(0, "acquire", 1), inv(0, "release", nil), ok(0, "release", nil),
+			inv(1, "acquire", nil), ok(1, "acquire", 2), inv(0, "release", nil), fail(0, "release", nil)),
+			Linearizable, "", nil},
+		{"fencing token backwards", "lock", nil, hist(
+			inv(0, "acquire", nil), ok(0, "acquire", 5), inv(0, "release", nil), ok(0, "release", nil),
+			inv(1, "acquire", nil), ok(1, "acquire", 3)),
+			NotLinearizable, AnomalyStaleToken, []string{"5", "3"}},
+		{"multi-register never written", "multi-register", map[string]any{"x": 0, "y": 0}, hist(
+			inv(0, "txn", []any{[]any{"write", "x", 1}}), ok(0, "txn", []any{[]any{"write", "x", 1}}),
+			inv(1, "txn", []any{[]any{"read", "x", nil}, []any{"read", "y", nil}}), ok(1, "txn", []any{[]any{"read", "x", 1}, []any{"read", "y", 5}})),
+			NotLinearizable, AnomalyNeverWritten, []string{"y"}},
+		{"multi-register atomic", "multi-register", map[string]any{"x": 0, "y": 0}, hist(
+			inv(0, "txn", []any{[]any{"write", "x", 1}, []any{"write", "y", 1}}),
+			inv(1, "txn", []any{[]any{"read", "x", nil}, []any{"read", "y", nil}}), ok(1, "txn", []any{[]any{"read", "x", 1}, []any{"read", "y", 1}}),
+			ok(0, "txn", []any{[]any{"write", "x", 1}, []any{"write", "y", 1}})),
+			Linearizable, "", nil},
+		{"multi-register torn read", "multi-register", map[string]any{"x": 0, "y": 0}, hist(
+			inv(0, "txn", []any{[]any{"write", "x", 1}, []any{"write", "y", 1}}), ok(0, "txn", []any{[]any{"write", "x", 1}, []any{"write", "y", 1}}),
+			inv(1, "txn", []any{[]any{"read", "x", nil}, []any{"read", "y", nil}}), ok(1, "txn", []any{[]any{"read", "x", 1}, []any{"read", "y", 0}})),
+			NotLinearizable, AnomalyStaleRead, []string{"y"}},
+	})
+}
+
+func TestModelsList(t *testing.T) {
+	want := []string{"cas-register", "counter", "kv", "lock", "multi-register", "queue", "register", "set"}
+	if got := Models(); !slices.Equal(got, want) {
+		t.Fatalf("Models() = %v, want %v", got, want)
+	}
+	for _, m := range want {
+		if ModelDoc(m) == "" {
+			t.Errorf("model %s has no description", m)
+		}
+	}
+}
+
+func TestGuessModelAndFormatDefaults(t *testing.T) {
+	cases := []struct {
+		h    history.History
+		want string
+	}{
+		{hist(inv(0, "write", 1)), "register"},
+		{hist(inv(0, "cas", []any{1, 2})), "cas-register"},
+		{hist(keyed("x", inv(0, "write", 1))), "kv"},
+		{hist(inv(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{1})), "set"},
+		{hist(inv(0, "add", 1), inv(1, "read", nil), ok(1, "read", 1)), "counter"},
+		{hist(inv(0, "enqueue", 1)), "queue"},
+		{hist(inv(0, "acquire", nil)), "lock"},
+		{hist(inv(0, "txn", []any{})), "multi-register"},
+	}
+	for _, c := range cases {
+		if got := GuessModel(c.h); got != c.want {
+			t.Errorf("GuessModel(%v) = %s, want %s", c.h, got, c.want)
+		}
+	}
+	if m, init := FormatDefaults(history.FormatKVLog); m != "kv" || init != "" {
+		t.Errorf("kv-log defaults: %s %v", m, init)
+	}
+	if m, init := FormatDefaults(history.FormatEtcdLog); m != "cas-register" || init != nil {
+		t.Errorf("etcd defaults: %s %v", m, init)
+	}
+}
+
+func TestFaultIntervals(t *testing.T) {
+	nem := func(typ history.Type, f string, v any) history.Op {
+		return history.Op{Process: history.Nemesis, Type: typ, F: f, Value: v}
+	}
+	h := hist(
+		inv(0, "write", 1),
+		nem(history.Invoke, "start-partition", "majority"), nem(history.Info, "start-partition", []any{"n1"}),
+		ok(0, "write", 1),
+		nem(history.Info, "pause", "n2"),
+		nem(history.Invoke, "stop-partition", nil), nem(history.Info, "stop-partition", nil),
+		nem(history.Info, "crash", "n3"),
+	)
+	got := FaultIntervals(h)
+	want := []Fault{
+		{Name: "start-partition", Detail: `"majority"`, Start: 1, End: 5, Ended: true},
+		{Name: "pause", Detail: `"n2"`, Start: 4, End: 7},
+		{Name: "crash", Detail: `"n3"`, Start: 7, End: 7},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+}

@@ -1,0 +1,139 @@
+package checker
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+func staleHistory() history.History {
+	nem := func(f string) history.Op {
+		return history.Op{Process: history.Nemesis, Type: history.Info, F: f, Value: "n1"}
+	}
+	return hist(
+		inv(0, "write", 1), ok(0, "write", 1),
+		nem("start-partition"),
+		inv(0, "write", 2), ok(0, "write", 2),
+		inv(1, "read", nil), ok(1, "read", 1),
+		nem("stop-partition"),
+		inv(2, "read", nil), ok(2, "read", 2),
+	)
+}
+
+func TestFormatText(t *testing.T) {
+	res := mustCheck(t, staleHistory(), Options{Model: "register"})
+	text := FormatText(res)
+	for _, want := range []string{
+		"NOT linearizable (register): stale read",
+		"the longest linearizable prefix is 6 records",
+		"process 1's read (record 5)",
+		"Witness: 3 operations",
+		"process 0 | write 1 | | write 2 |",
+		"| read → 1 |  ← cannot be linearized",
+		"In time order: process 0 wrote 1",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("FormatText lacks %q:\n%s", want, text)
+		}
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, "In time") && len([]rune(line)) > 78 {
+			t.Errorf("explanation not wrapped: %q", line)
+		}
+	}
+	ok := FormatText(Result{Verdict: Linearizable, Model: "kv", Ops: 12, Partitions: 3})
+	if ok != "linearizable (kv): 12 operations checked in 3 partitions.\n" {
+		t.Errorf("linearizable text: %q", ok)
+	}
+	if u := FormatText(Result{Verdict: Unknown, Model: "set", Ops: 1}); !strings.Contains(u, "unknown (set)") || !strings.Contains(u, "--timeout") {
+		t.Errorf("unknown text: %q", u)
+	}
+}
+
+func TestTimelineMarksOutcomes(t *testing.T) {
+	h := hist(inv(0, "write", 1), inv(1, "write", 2), info(1, "write", 2), inv(2, "write", 3), fail(2, "write", 3), ok(0, "write", 1))
+	got := Timeline(h, nil)
+	for _, want := range []string{"write 1 ", "write 2 ", "?", "x"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("timeline lacks %q:\n%s", want, got)
+		}
+	}
+	open := Timeline(hist(inv(0, "write", 1)), nil)
+	if !strings.Contains(open, ">") {
+		t.Errorf("an operation that never completes should end in >:\n%s", open)
+	}
+}
+
+func TestWriteHTML(t *testing.T) {
+	h := staleHistory()
+	opts := Options{Model: "register"}
+	res := mustCheck(t, h, opts)
+	var buf bytes.Buffer
+	if err := WriteHTML(&buf, h, res, opts); err != nil {
+		t.Fatal(err)
+	}
+	html := buf.String()
+	for _, want := range []string{"<html", "start-partition", "cannot be linearized: stale read", "witness: stale read"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	kv := hist(keyed("a", inv(0, "write", 1)), keyed("b", inv(1, "write", 2)), keyed("a", ok(0, "write", 1)), keyed("b", ok(1, "write", 2)))
+	kres := mustCheck(t, kv, Options{Model: "kv"})
+	buf.Reset()
+	if err := WriteHTML(&buf, kv, kres, Options{Model: "kv"}); err != nil || !strings.Contains(buf.String(), "<html") {
+		t.Fatalf("kv HTML: %v", err)
+	}
+	if err := WriteHTML(&buf, kv, kres, Options{Model: "nope"}); err == nil {
+		t.Error("unknown model: want an error")
+	}
+}
+
+func TestProgress(t *testing.T) {
+	var calls [][2]int
+	h := hist(
+		keyed("a", inv(0, "write", 1)), keyed("a", ok(0, "write", 1)),
+		keyed("b", inv(0, "write", 1)), keyed("b", ok(0, "write", 1)),
+		keyed("b", inv(0, "read", nil)), keyed("b", ok(0, "read", 5)),
+	)
+	res, err := Check(context.Background(), h, Options{Model: "kv", Progress: func(done, total int) {
+		calls = append(calls, [2]int{done, total})
+	}})
+	if err != nil || res.Verdict != NotLinearizable || res.Key != "b" || res.Partitions != 2 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	want := [][2]int{{1, 3}, {2, 3}, {3, 3}}
+	if fmt.Sprint(calls) != fmt.Sprint(want) {
+		t.Errorf("progress calls %v, want %v", calls, want)
+	}
+}
+
+// ExampleCheck checks a history with a stale read and prints the verdict,
+// the anomaly and the witness.
+func ExampleCheck() {
+	h := history.History{
+		{Index: 0, Process: 0, Type: history.Invoke, F: "write", Value: int64(1)},
+		{Index: 1, Process: 0, Type: history.OK, F: "write", Value: int64(1)},
+		{Index: 2, Process: 0, Type: history.Invoke, F: "write", Value: int64(2)},
+		{Index: 3, Process: 0, Type: history.OK, F: "write", Value: int64(2)},
+		{Index: 4, Process: 1, Type: history.Invoke, F: "read"},
+		{Index: 5, Process: 1, Type: history.OK, F: "read", Value: int64(1)},
+		{Index: 6, Process: 2, Type: history.Invoke, F: "read"},
+		{Index: 7, Process: 2, Type: history.OK, F: "read", Value: int64(2)},
+	}
+	res, err := Check(context.Background(), h, Options{Model: "register"})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(res.Verdict, "—", res.Anomaly)
+	fmt.Print(Timeline(res.Witness, res.Failing))
+	// Output:
+	// not-linearizable — stale read
+	//   process 0 | write 1 | | write 2 |
+	//   process 1                         | read → 1 |  ← cannot be linearized
+	//   (|--| ok  --? info: may or may not have happened  --x failed: did not happen  --> never completed)
+}

@@ -1,0 +1,248 @@
+package checker
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+// FormatText renders a result as `faultline check` prints it: the verdict,
+// and for a failure the anomaly, the witness as a small timeline (a lane
+// per process, time running left to right) and the explanation.
+func FormatText(res Result) string {
+	var b strings.Builder
+	model := res.Model
+	if model == "" {
+		model = "register"
+	}
+	switch res.Verdict {
+	case Linearizable:
+		fmt.Fprintf(&b, "linearizable (%s): %s checked%s.\n", model, plural(res.Ops, "operation"), partsText(res))
+		return b.String()
+	case Unknown:
+		fmt.Fprintf(&b, "unknown (%s): the check stopped (time limit or cancelled) before it could decide; %s. A longer --timeout may decide it.\n", model, plural(res.Ops, "operation"))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "NOT linearizable (%s): %s\n", model, res.Anomaly)
+	fmt.Fprintf(&b, "%s checked%s; the longest linearizable prefix is %s", plural(res.Ops, "operation"), partsText(res), plural(res.Prefix, "record"))
+	if res.Failing != nil {
+		fmt.Fprintf(&b, "; the first operation that cannot be linearized is process %v's %s (record %d)", res.Failing.Process, res.Failing.F, res.Failing.Index)
+	}
+	b.WriteString(".\n\n")
+	ops := countOps(res.Witness)
+	minimal := "removing any one of them makes the rest linearizable"
+	if !res.WitnessMinimal {
+		minimal = "the search for a smaller one ran out of time"
+	}
+	if ops == 1 {
+		fmt.Fprintf(&b, "Witness: 1 operation that is not linearizable even on its own:\n\n")
+	} else {
+		fmt.Fprintf(&b, "Witness: %s that are not linearizable together (%s):\n\n", plural(ops, "operation"), minimal)
+	}
+	w := res.Witness
+	if ops > timelineMax {
+		w = lastOps(w, timelineMax)
+		fmt.Fprintf(&b, "  (the last %d drawn; --json or --html show all %d)\n", timelineMax, ops)
+	}
+	b.WriteString(Timeline(w, res.Failing))
+	b.WriteString("\n")
+	b.WriteString(wrap(res.Explanation, 78))
+	b.WriteString("\n")
+	return b.String()
+}
+
+// timelineMax is how many operations FormatText draws.
+const timelineMax = 10
+
+// lastOps keeps the records of the last n operations invoked.
+func lastOps(h history.History, n int) history.History {
+	invokes := 0
+	start := len(h)
+	for i := len(h) - 1; i >= 0 && invokes < n; i-- {
+		if h[i].Type == history.Invoke && !h[i].IsNemesis() {
+			invokes++
+			start = i
+		}
+	}
+	keep := map[history.Process]bool{}
+	var out history.History
+	for i, o := range h {
+		switch {
+		case i >= start && o.Type == history.Invoke:
+			keep[o.Process] = true
+			out = append(out, o)
+		case i >= start && keep[o.Process]:
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+func partsText(res Result) string {
+	if res.Partitions > 1 {
+		return fmt.Sprintf(" in %d partitions", res.Partitions)
+	}
+	return ""
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func countOps(h history.History) int {
+	n := 0
+	for _, o := range h {
+		if o.Type == history.Invoke && !o.IsNemesis() {
+			n++
+		}
+	}
+	return n
+}
+
+// bar is one operation of the timeline.
+type bar struct {
+	inv, comp int // record indexes in the witness; comp -1 when none
+	label     string
+	end       byte
+	failing   bool
+}
+
+// Timeline draws a witness: one lane per process, one bar per operation
+// from its invocation to its completion, in history order. Bar ends: | ok,
+// ? info (may or may not have happened), x failed, > never completed.
+func Timeline(w history.History, failing *history.Op) string {
+	lanes := map[history.Process][]*bar{}
+	var order []history.Process
+	open := map[history.Process]*bar{}
+	var bars []*bar
+	for i, o := range w {
+		if o.IsNemesis() {
+			continue
+		}
+		if o.Type == history.Invoke {
+			b := &bar{inv: i, comp: -1, end: '>', label: invokeLabel(o)}
+			b.failing = failing != nil && o.Index == failing.Index && o.Process == failing.Process
+			if _, seen := lanes[o.Process]; !seen {
+				order = append(order, o.Process)
+			}
+			lanes[o.Process] = append(lanes[o.Process], b)
+			open[o.Process] = b
+			bars = append(bars, b)
+			continue
+		}
+		if b := open[o.Process]; b != nil {
+			b.comp = i
+			b.end = map[history.Type]byte{history.OK: '|', history.Info: '?', history.Fail: 'x'}[o.Type]
+			if o.Type == history.OK {
+				b.label = completeLabel(b.label, o)
+			}
+			delete(open, o.Process)
+		}
+	}
+	// Column of each record: far enough right that every bar fits its label.
+	x := make([]int, len(w)+1)
+	pos := 0
+	for i := range w {
+		if i > 0 {
+			pos += 2
+		}
+		for _, b := range bars {
+			if b.comp == i {
+				pos = max(pos, x[b.inv]+len([]rune(b.label))+3)
+			}
+		}
+		x[i] = pos
+	}
+	width := pos + 2
+	for _, b := range bars {
+		if b.comp < 0 {
+			width = max(width, x[b.inv]+len([]rune(b.label))+5)
+		}
+	}
+	sort.SliceStable(order, func(i, j int) bool { return lanes[order[i]][0].inv < lanes[order[j]][0].inv })
+	var out strings.Builder
+	for _, p := range order {
+		line := []rune(strings.Repeat(" ", width))
+		mark := ""
+		for _, b := range lanes[p] {
+			end := width - 1
+			if b.comp >= 0 {
+				end = x[b.comp]
+			}
+			drawBar(line, x[b.inv], end, b)
+			if b.failing {
+				mark = "  ← cannot be linearized"
+			}
+		}
+		fmt.Fprintf(&out, "  %-9s %s%s\n", "process "+p.String(), strings.TrimRight(string(line), " "), mark)
+	}
+	out.WriteString("  (|--| ok  --? info: may or may not have happened  --x failed: did not happen  --> never completed)\n")
+	return out.String()
+}
+
+func drawBar(line []rune, from, to int, b *bar) {
+	label := []rune(" " + b.label + " ")
+	line[from] = '|'
+	for i := from + 1; i < to; i++ {
+		line[i] = '-'
+	}
+	start := from + 1 + max(0, (to-from-1-len(label))/2)
+	for i, r := range label {
+		if start+i < to {
+			line[start+i] = r
+		}
+	}
+	line[to] = rune(b.end)
+}
+
+func invokeLabel(o history.Op) string {
+	s := o.F
+	if o.Key != "" {
+		s += " " + o.Key
+	}
+	switch o.F {
+	case "read", "get", "dequeue", "drain", "acquire", "release":
+		return s
+	}
+	if o.Value != nil {
+		s += " " + history.Format(o.Value)
+	}
+	return s
+}
+
+func completeLabel(label string, o history.Op) string {
+	if o.F == "acquire" && o.Value == nil {
+		return label
+	}
+	switch o.F {
+	case "read", "get", "dequeue", "drain", "acquire":
+		return label + " → " + history.Format(o.Value)
+	case "txn":
+		return o.F + " " + history.Format(o.Value)
+	}
+	return label
+}
+
+// wrap breaks text into lines of at most width columns.
+func wrap(text string, width int) string {
+	var out strings.Builder
+	col := 0
+	for _, word := range strings.Fields(text) {
+		n := len([]rune(word))
+		if col > 0 && col+1+n > width {
+			out.WriteByte('\n')
+			col = 0
+		} else if col > 0 {
+			out.WriteByte(' ')
+			col++
+		}
+		out.WriteString(word)
+		col += n
+	}
+	return out.String()
+}
