@@ -1,0 +1,233 @@
+package lessons
+
+import (
+	"context"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// The helpers below serve the tests of lessons 3 to 6.
+
+// l36Hunt hunts seeds 1..to of a variant and fails on any run error or
+// checker timeout: a hunt that cannot decide proves nothing.
+func l36Hunt(tb testing.TB, id, variant string, to uint64) HuntResult {
+	tb.Helper()
+	l, err := Get(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	r := Hunt(context.Background(), l, Options{Variant: variant}, 1, to, 0, 0)
+	for seed, err := range r.Errors {
+		tb.Fatalf("%s/%s seed %d: %v", id, variant, seed, err)
+	}
+	if len(r.Unknown) > 0 {
+		tb.Fatalf("%s/%s: the checker timed out on seeds %v", id, variant, r.Unknown)
+	}
+	return r
+}
+
+// l36Fails asserts that a variant fails on at least least of seeds 1–200
+// (the lesson must show its bug reliably) and returns the failing seeds.
+func l36Fails(t *testing.T, id, variant string, least int) []uint64 {
+	t.Helper()
+	r := l36Hunt(t, id, variant, 200)
+	t.Logf("%s/%s: %d of 200 seeds fail", id, variant, len(r.Failing))
+	if len(r.Failing) < least {
+		t.Fatalf("%s/%s: only %d of seeds 1–200 fail, want %d or more", id, variant, len(r.Failing), least)
+	}
+	return r.Failing
+}
+
+// l36Witness reruns a seed with the trace on and returns the run and the
+// checker's full verdict, which must be not-linearizable with a witness.
+func l36Witness(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checker.Result) {
+	t.Helper()
+	l, _ := Get(id)
+	sc, err := l.Scenario(Options{Variant: variant, Seed: seed, Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := Run(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := l.Check(context.Background(), s.History(), checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 {
+		t.Fatalf("%s/%s seed %d: hunted as failing, but a rerun gives %s with %d witness records", id, variant, seed, res.Verdict, len(res.Witness))
+	}
+	return s, res
+}
+
+// l36FixedPasses asserts that fixed passes seeds 1–200, or 1–1000 when
+// long and FAULTLINE_LONG=1.
+func l36FixedPasses(t *testing.T, id string, long bool) {
+	t.Helper()
+	to := uint64(200)
+	if long {
+		if os.Getenv("FAULTLINE_LONG") == "" {
+			t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
+		}
+		to = 1000
+	}
+	if r := l36Hunt(t, id, "fixed", to); len(r.Failing) > 0 {
+		t.Fatalf("%s/fixed fails on seeds %v", id, r.Failing)
+	}
+}
+
+// l36BenchHunt is faultline hunt --lesson id --seeds 1-1000.
+func l36BenchHunt(b *testing.B, id, variant string) {
+	for i := 0; i < b.N; i++ {
+		r := l36Hunt(b, id, variant, 1000)
+		b.ReportMetric(float64(len(r.Failing)), "failing-seeds")
+	}
+}
+
+// l36OK lists a witness's operations that completed ok, as invocation and
+// completion.
+func l36OK(w history.History) []history.Pair {
+	pairs, _ := w.Pairs()
+	var out []history.Pair
+	for _, p := range pairs {
+		if p.Completion != nil && p.Completion.Type == history.OK {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// l36Fault finds the first applied fault of a kind.
+func l36Fault(s *sim.Sim, kind string) (sim.AppliedFault, bool) {
+	for _, a := range s.Applied() {
+		if a.Fault.Kind == kind {
+			return a, true
+		}
+	}
+	return sim.AppliedFault{}, false
+}
+
+// TestAsyncFailoverDefaultFails also holds the witness to the text's
+// story: an add acknowledged by the old primary — while it was cut off, or
+// in the heartbeat before the cut — and the final read, which lacks it.
+func TestAsyncFailoverDefaultFails(t *testing.T) {
+	failing := l36Fails(t, "async-failover", "", 150)
+	for _, seed := range failing[:min(5, len(failing))] {
+		s, res := l36Witness(t, "async-failover", "", seed)
+		if res.Anomaly != "lost write" {
+			t.Errorf("seed %d: anomaly %q, the text says lost write", seed, res.Anomaly)
+		}
+		ok := l36OK(res.Witness)
+		if len(ok) != 2 || ok[0].Invoke.F != "add" || ok[1].Invoke.F != "read" {
+			t.Fatalf("seed %d: want an add then a read in the witness, got %v", seed, res.Witness)
+		}
+		cut, _ := l36Fault(s, sim.FaultPartition)
+		heal, _ := l36Fault(s, sim.FaultHeal)
+		at := ok[0].Completion.Time
+		if at < cut.Time-200_000_000 || at > heal.Time+200_000_000 {
+			t.Errorf("seed %d: the lost add was acknowledged at %s, not around the partition (%s–%s)", seed,
+				sim.FormatDuration(at), sim.FormatDuration(cut.Time), sim.FormatDuration(heal.Time))
+		}
+		if slices.ContainsFunc(ok[1].Completion.Value.([]any), func(x any) bool { return x == ok[0].Invoke.Value }) {
+			t.Errorf("seed %d: the final read contains the lost add", seed)
+		}
+	}
+}
+
+func TestAsyncFailoverFixedPasses(t *testing.T) { l36FixedPasses(t, "async-failover", false) }
+
+func TestAsyncFailoverFixedPasses1000(t *testing.T) { l36FixedPasses(t, "async-failover", true) }
+
+func BenchmarkHunt1000_AsyncFailover(b *testing.B) { l36BenchHunt(b, "async-failover", "") }
+
+// l36Brief renders a witness's operations as "p0 ok write 0 n2", one per
+// operation, in invocation order; an operation that never completed ok is
+// shown with its completion type (or "open").
+func l36Brief(w history.History) []string {
+	pairs, _ := w.Pairs()
+	out := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		typ, v := "open", p.Invoke.Value
+		if c := p.Completion; c != nil {
+			typ = string(c.Type)
+			if c.Type == history.OK {
+				v = c.Value
+			}
+		}
+		out = append(out, "p"+p.Invoke.Process.String()+" "+typ+" "+p.Invoke.F+" "+history.Format(v)+" "+p.Invoke.Node)
+	}
+	return out
+}
+
+// l36At checks that a whole history holds the operation a text names, as
+// l36Brief renders it, invoked within 10 ms of the seconds the text gives.
+func l36At(t *testing.T, h history.History, brief string, seconds float64) {
+	t.Helper()
+	pairs, _ := h.Pairs()
+	for i, b := range l36Brief(h) {
+		if d := float64(pairs[i].Invoke.Time)/1e9 - seconds; b == brief && d > -0.01 && d < 0.01 {
+			return
+		}
+	}
+	t.Errorf("the text names %q at %.2f s, which is not in the history", brief, seconds)
+}
+
+// TestAsyncFailoverSeed1IsTheTextsStory checks what "What happened" says
+// about seed 1.
+func TestAsyncFailoverSeed1IsTheTextsStory(t *testing.T) {
+	s, res := l36Witness(t, "async-failover", "", 1)
+	cut, _ := l36Fault(s, sim.FaultPartition)
+	if cut.Time != 3_000_000_000 || len(cut.Fault.Groups) != 2 || len(cut.Fault.Groups[0]) != 1 || cut.Fault.Groups[0][0] != "n1" {
+		t.Fatalf("the text says the cut at 3 s isolates n1: %+v", cut)
+	}
+	l36At(t, s.History(), "p2 ok add 20 n1", 2.93)
+	var final []any
+	acked := map[int64]int64{} // element → when acknowledged
+	pairs, _ := s.History().Pairs()
+	for _, p := range pairs {
+		if c := p.Completion; c != nil && c.Type == history.OK {
+			if p.Invoke.F == "read" {
+				final = c.Value.([]any)
+			} else {
+				x, _ := history.Int(p.Invoke.Value)
+				acked[x] = c.Time
+			}
+		}
+	}
+	lost, beforeCut := map[int64]bool{}, 0
+	for x, at := range acked {
+		if !slices.ContainsFunc(final, func(y any) bool { v, _ := history.Int(y); return v == x }) {
+			lost[x] = true
+			if at < cut.Time {
+				beforeCut++
+			}
+		}
+	}
+	var lostList []int64
+	for x := range lost {
+		lostList = append(lostList, x)
+	}
+	slices.Sort(lostList)
+	want := []int64{20, 21, 22, 23, 25, 32, 34, 37, 39, 43, 49, 50, 52, 53}
+	if !slices.Equal(lostList, want) || beforeCut != 2 {
+		t.Errorf("the text says adds %v were lost, 2 of them acknowledged before the cut: got %v, %d", want, lostList, beforeCut)
+	}
+	if ok := l36OK(res.Witness); len(ok) != 2 || !lost[ok[0].Invoke.Value.(int64)] {
+		t.Errorf("the text says the witness shows one of the lost adds and the final read: %v", l36Brief(res.Witness))
+	}
+	var elected bool
+	for _, e := range s.Trace() {
+		if e.Kind == sim.TraceLog && e.Src == "n3" && e.Time < 3_700_000_000 && e.Detail == "n3 leads term 2" {
+			elected = true
+		}
+	}
+	if !elected {
+		t.Error("the text says n3 leads term 2 from 3.6 s")
+	}
+}

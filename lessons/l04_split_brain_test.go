@@ -1,0 +1,74 @@
+package lessons
+
+import (
+	"testing"
+
+	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// l36Span is the time a witness covers, from its first record to its last.
+func l36Span(w history.History) (from, to int64) {
+	return w[0].Time, w[len(w)-1].Time
+}
+
+// l36MostLeaders replays a seed and returns the largest number of nodes
+// that said they led at the same moment between from and to, sampled every
+// 10 ms.
+func l36MostLeaders(t *testing.T, id, variant string, seed uint64, from, to int64) int {
+	t.Helper()
+	l, _ := Get(id)
+	sc, err := l.Scenario(Options{Variant: variant, Seed: seed})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := Start(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	most := 0
+	for at := from; at <= to && !s.Done(); at += 10_000_000 {
+		s.RunUntil(at)
+		n := 0
+		for _, v := range s.Cluster() {
+			if v.Up && v.Status.Role == "leader" {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
+}
+
+// TestSplitBrainDefaultFails also holds the witness to the text's story:
+// while it happened, two nodes led at once.
+func TestSplitBrainDefaultFails(t *testing.T) {
+	failing := l36Fails(t, "split-brain", "", 150)
+	for _, seed := range failing[:min(5, len(failing))] {
+		_, res := l36Witness(t, "split-brain", "", seed)
+		from, to := l36Span(res.Witness)
+		if n := l36MostLeaders(t, "split-brain", "", seed, from, to); n < 2 {
+			t.Errorf("seed %d: at most %d leader during the witness (%v); the text says two", seed, n, res.Witness)
+		}
+	}
+}
+
+func TestSplitBrainFixedPasses(t *testing.T) { l36FixedPasses(t, "split-brain", false) }
+
+func TestSplitBrainFixedPasses1000(t *testing.T) { l36FixedPasses(t, "split-brain", true) }
+
+func BenchmarkHunt1000_SplitBrain(b *testing.B) { l36BenchHunt(b, "split-brain", "") }
+
+// TestSplitBrainSeed1IsTheTextsStory checks what "What happened" says
+// about seed 1.
+func TestSplitBrainSeed1IsTheTextsStory(t *testing.T) {
+	s, _ := l36Witness(t, "split-brain", "", 1)
+	cut, _ := l36Fault(s, sim.FaultPartition)
+	if g := cut.Fault.Groups; len(g) != 2 || len(g[0]) != 1 || g[0][0] != "n1" {
+		t.Fatalf("the text says the cut leaves n1 alone: %v", g)
+	}
+	h := s.History()
+	l36At(t, h, "p0 ok cas [0 4] n3", 4.83)
+	l36At(t, h, "p2 ok cas [4 2] n1", 4.88)
+	l36At(t, h, "p4 ok cas [4 1] n3", 5.04)
+}

@@ -1,0 +1,102 @@
+package lessons
+
+import (
+	"testing"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+// l36ReadsGoBack reports whether a witness holds a write that never
+// finished, a read that returned its value, and a read begun after that
+// one finished which returned something else: the write-back story.
+func l36ReadsGoBack(w history.History) bool {
+	pairs, _ := w.Pairs()
+	unfinished := map[any]bool{}
+	for _, p := range pairs {
+		if p.Invoke.F == "write" && (p.Completion == nil || p.Completion.Type != history.OK) {
+			unfinished[p.Invoke.Value] = true
+		}
+	}
+	reads := l36OK(w)
+	for _, r1 := range reads {
+		if r1.Invoke.F != "read" || !unfinished[r1.Completion.Value] {
+			continue
+		}
+		for _, r2 := range reads {
+			if r2.Invoke.F == "read" && r2.Invoke.Time > r1.Completion.Time && r2.Completion.Value != r1.Completion.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// l36StaleRead reports whether a witness holds a read that began after a
+// write finished and returned a different value.
+func l36StaleRead(w history.History) bool {
+	ok := l36OK(w)
+	for _, wr := range ok {
+		for _, r := range ok {
+			if wr.Invoke.F == "write" && r.Invoke.F == "read" && r.Invoke.Time > wr.Completion.Time && r.Completion.Value != wr.Invoke.Value {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func TestSloppyQuorumsDefaultFails(t *testing.T) {
+	failing := l36Fails(t, "sloppy-quorums", "", 150)
+	for _, seed := range failing[:min(5, len(failing))] {
+		if _, res := l36Witness(t, "sloppy-quorums", "", seed); !l36StaleRead(res.Witness) {
+			t.Errorf("seed %d: no read after a finished write in the witness %v", seed, res.Witness)
+		}
+	}
+}
+
+// TestSloppyQuorumsQuorumFails: R+W > N still fails, and the witness is
+// the text's story — a read saw a write that never finished, and a later
+// read did not.
+func TestSloppyQuorumsQuorumFails(t *testing.T) {
+	failing := l36Fails(t, "sloppy-quorums", "quorum", 40)
+	goBack := 0
+	for _, seed := range failing[:min(10, len(failing))] {
+		if _, res := l36Witness(t, "sloppy-quorums", "quorum", seed); l36ReadsGoBack(res.Witness) {
+			goBack++
+		}
+	}
+	if goBack < min(10, len(failing))*7/10 {
+		t.Errorf("only %d of the first witnesses show reads going back past an unfinished write", goBack)
+	}
+}
+
+func TestSloppyQuorumsFixedPasses(t *testing.T) { l36FixedPasses(t, "sloppy-quorums", false) }
+
+func TestSloppyQuorumsFixedPasses1000(t *testing.T) { l36FixedPasses(t, "sloppy-quorums", true) }
+
+func BenchmarkHunt1000_SloppyQuorums(b *testing.B) { l36BenchHunt(b, "sloppy-quorums", "") }
+
+func BenchmarkHunt1000_SloppyQuorumsQuorum(b *testing.B) {
+	l36BenchHunt(b, "sloppy-quorums", "quorum")
+}
+
+// TestSloppyQuorumsSeed1IsTheTextsStory checks what "What happened" says
+// about seed 1 of the one and quorum variants.
+func TestSloppyQuorumsSeed1IsTheTextsStory(t *testing.T) {
+	s, res := l36Witness(t, "sloppy-quorums", "one", 1)
+	l36At(t, s.History(), "p3 ok write 7 n2", 0.68)
+	l36At(t, s.History(), "p2 ok write 0 n3", 1.20)
+	l36At(t, s.History(), "p0 ok read 7 n1", 1.21)
+	if !l36StaleRead(res.Witness) {
+		t.Errorf("one: the text says the witness is a stale read: %v", l36Brief(res.Witness))
+	}
+
+	s, res = l36Witness(t, "sloppy-quorums", "quorum", 1)
+	l36At(t, s.History(), "p0 ok write 0 n1", 1.25)
+	l36At(t, s.History(), "p3 info write 2 n3", 1.97)
+	l36At(t, s.History(), "p0 ok read 2 n3", 2.32)
+	l36At(t, s.History(), "p1 ok read 0 n2", 2.43)
+	if !l36ReadsGoBack(res.Witness) {
+		t.Errorf("quorum: the text says the witness shows a read going back past an unfinished write: %v", l36Brief(res.Witness))
+	}
+}
