@@ -1,0 +1,72 @@
+package lessons
+
+import (
+	"testing"
+
+	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
+)
+
+func TestLeaseLocksDefaultFails(t *testing.T) {
+	h, res := tdBuggyFails(t, "lease-locks")
+	if res.Anomaly != checker.AnomalyLostIncrement {
+		t.Errorf("anomaly %q, want %q", res.Anomaly, checker.AnomalyLostIncrement)
+	}
+	// Two workers held the lock at once, and one overwrote the other's
+	// total: some read is below the adds acknowledged before it began.
+	pairs, err := h.Pairs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pairs {
+		if p.Invoke.F == "read" && p.Completion != nil && p.Completion.Type == history.OK {
+			v, _ := history.Int(p.Completion.Value)
+			if acked, _ := counterBounds(pairs, p); v < acked {
+				return
+			}
+		}
+	}
+	t.Fatal("no read lost an acknowledged add")
+}
+
+// Checking the lease by the worker's own clock is not enough: the lock
+// service's clock jumps, and its lease ends early.
+func TestLeaseLocksCheckLeaseFails(t *testing.T) {
+	r := tdHunt(t, "lease-locks", "check-lease", 200)
+	if len(r.Failing) == 0 {
+		t.Fatal("careful workers never lost an add in seeds 1–200")
+	}
+	t.Logf("check-lease: %d of 200 seeds fail", len(r.Failing))
+}
+
+func TestLeaseLocksFixedPasses(t *testing.T) {
+	tdFixedPasses(t, "lease-locks", false)
+}
+
+func TestLeaseLocksFixedPasses1000(t *testing.T) {
+	tdFixedPasses(t, "lease-locks", true)
+}
+
+func BenchmarkHunt1000_LeaseLocks(b *testing.B) {
+	tdBenchHunt1000(b, "lease-locks")
+}
+
+// Seed 2 is the run the lesson's text retells: n3 paused with token 15
+// after reading 14, tokens up to 19 granted meanwhile and 18 read, then
+// n3's write of 15 over them — refused in the fixed variant.
+func TestLeaseLocksSeed2IsTheTextsStory(t *testing.T) {
+	_, lines := tdTrace(t, "lease-locks", "", 2)
+	tdInOrder(t, lines,
+		"n1→n3 grant token 15",
+		"n2→n3 storage-result 14",
+		"paused n3",
+		"lease of token 15 expired: n3 no longer holds the lock",
+		"grant token 19",
+		"ok read 18",
+		"resumed n3",
+		"n3→n2 storage-write 15 (op 6, token 15)",
+		"release of token 15 ignored",
+		"ok read 15")
+	_, lines = tdTrace(t, "lease-locks", "fixed", 2)
+	tdInOrder(t, lines, "resumed n3", "token 15 is older than token 19: refused", "n3→c3 error fenced")
+}
