@@ -1,94 +1,14 @@
 package lessons
 
 import (
-	"context"
-	"os"
 	"slices"
 	"testing"
 
-	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
 
 // The helpers below serve the tests of lessons 3 to 6.
-
-// l36Hunt hunts seeds 1..to of a variant and fails on any run error or
-// checker timeout: a hunt that cannot decide proves nothing.
-func l36Hunt(tb testing.TB, id, variant string, to uint64) HuntResult {
-	tb.Helper()
-	l, err := Get(id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r := Hunt(context.Background(), l, Options{Variant: variant}, 1, to, 0, 0)
-	for seed, err := range r.Errors {
-		tb.Fatalf("%s/%s seed %d: %v", id, variant, seed, err)
-	}
-	if len(r.Unknown) > 0 {
-		tb.Fatalf("%s/%s: the checker timed out on seeds %v", id, variant, r.Unknown)
-	}
-	return r
-}
-
-// l36Fails asserts that a variant fails on at least least of seeds 1–200
-// (the lesson must show its bug reliably) and returns the failing seeds.
-func l36Fails(t *testing.T, id, variant string, least int) []uint64 {
-	t.Helper()
-	r := l36Hunt(t, id, variant, 200)
-	t.Logf("%s/%s: %d of 200 seeds fail", id, variant, len(r.Failing))
-	if len(r.Failing) < least {
-		t.Fatalf("%s/%s: only %d of seeds 1–200 fail, want %d or more", id, variant, len(r.Failing), least)
-	}
-	return r.Failing
-}
-
-// l36Witness reruns a seed with the trace on and returns the run and the
-// checker's full verdict, which must be not-linearizable with a witness.
-func l36Witness(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checker.Result) {
-	t.Helper()
-	l, _ := Get(id)
-	sc, err := l.Scenario(Options{Variant: variant, Seed: seed, Trace: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Check(context.Background(), s.History(), checker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 {
-		t.Fatalf("%s/%s seed %d: hunted as failing, but a rerun gives %s with %d witness records", id, variant, seed, res.Verdict, len(res.Witness))
-	}
-	return s, res
-}
-
-// l36FixedPasses asserts that fixed passes seeds 1–200, or 1–1000 when
-// long and FAULTLINE_LONG=1.
-func l36FixedPasses(t *testing.T, id string, long bool) {
-	t.Helper()
-	to := uint64(200)
-	if long {
-		if os.Getenv("FAULTLINE_LONG") == "" {
-			t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
-		}
-		to = 1000
-	}
-	if r := l36Hunt(t, id, "fixed", to); len(r.Failing) > 0 {
-		t.Fatalf("%s/fixed fails on seeds %v", id, r.Failing)
-	}
-}
-
-// l36BenchHunt is faultline hunt --lesson id --seeds 1-1000.
-func l36BenchHunt(b *testing.B, id, variant string) {
-	for i := 0; i < b.N; i++ {
-		r := l36Hunt(b, id, variant, 1000)
-		b.ReportMetric(float64(len(r.Failing)), "failing-seeds")
-	}
-}
 
 // l36OK lists a witness's operations that completed ok, as invocation and
 // completion.
@@ -117,9 +37,9 @@ func l36Fault(s *sim.Sim, kind string) (sim.AppliedFault, bool) {
 // story: an add acknowledged by the old primary — while it was cut off, or
 // in the heartbeat before the cut — and the final read, which lacks it.
 func TestAsyncFailoverDefaultFails(t *testing.T) {
-	failing := l36Fails(t, "async-failover", "", 150)
+	failing := assertFails(t, "async-failover", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
-		s, res := l36Witness(t, "async-failover", "", seed)
+		s, res := runFailing(t, "async-failover", "", seed)
 		if res.Anomaly != "lost write" {
 			t.Errorf("seed %d: anomaly %q, the text says lost write", seed, res.Anomaly)
 		}
@@ -140,11 +60,11 @@ func TestAsyncFailoverDefaultFails(t *testing.T) {
 	}
 }
 
-func TestAsyncFailoverFixedPasses(t *testing.T) { l36FixedPasses(t, "async-failover", false) }
+func TestAsyncFailoverFixedPasses(t *testing.T) { assertFixedPasses(t, "async-failover", false) }
 
-func TestAsyncFailoverFixedPasses1000(t *testing.T) { l36FixedPasses(t, "async-failover", true) }
+func TestAsyncFailoverFixedPasses1000(t *testing.T) { assertFixedPasses(t, "async-failover", true) }
 
-func BenchmarkHunt1000_AsyncFailover(b *testing.B) { l36BenchHunt(b, "async-failover", "") }
+func BenchmarkHunt1000_AsyncFailover(b *testing.B) { benchHunt1000(b, "async-failover", "") }
 
 // l36Brief renders a witness's operations as "p0 ok write 0 n2", one per
 // operation, in invocation order; an operation that never completed ok is
@@ -181,7 +101,7 @@ func l36At(t *testing.T, h history.History, brief string, seconds float64) {
 // TestAsyncFailoverSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestAsyncFailoverSeed1IsTheTextsStory(t *testing.T) {
-	s, res := l36Witness(t, "async-failover", "", 1)
+	s, res := runFailing(t, "async-failover", "", 1)
 	cut, _ := l36Fault(s, sim.FaultPartition)
 	if cut.Time != 3_000_000_000 || len(cut.Fault.Groups) != 2 || len(cut.Fault.Groups[0]) != 1 || cut.Fault.Groups[0][0] != "n1" {
 		t.Fatalf("the text says the cut at 3 s isolates n1: %+v", cut)

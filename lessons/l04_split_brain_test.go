@@ -43,9 +43,9 @@ func l36MostLeaders(t *testing.T, id, variant string, seed uint64, from, to int6
 // TestSplitBrainDefaultFails also holds the witness to the text's story:
 // while it happened, two nodes led at once.
 func TestSplitBrainDefaultFails(t *testing.T) {
-	failing := l36Fails(t, "split-brain", "", 150)
+	failing := assertFails(t, "split-brain", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
-		_, res := l36Witness(t, "split-brain", "", seed)
+		_, res := runFailing(t, "split-brain", "", seed)
 		from, to := l36Span(res.Witness)
 		if n := l36MostLeaders(t, "split-brain", "", seed, from, to); n < 2 {
 			t.Errorf("seed %d: at most %d leader during the witness (%v); the text says two", seed, n, res.Witness)
@@ -53,16 +53,16 @@ func TestSplitBrainDefaultFails(t *testing.T) {
 	}
 }
 
-func TestSplitBrainFixedPasses(t *testing.T) { l36FixedPasses(t, "split-brain", false) }
+func TestSplitBrainFixedPasses(t *testing.T) { assertFixedPasses(t, "split-brain", false) }
 
-func TestSplitBrainFixedPasses1000(t *testing.T) { l36FixedPasses(t, "split-brain", true) }
+func TestSplitBrainFixedPasses1000(t *testing.T) { assertFixedPasses(t, "split-brain", true) }
 
-func BenchmarkHunt1000_SplitBrain(b *testing.B) { l36BenchHunt(b, "split-brain", "") }
+func BenchmarkHunt1000_SplitBrain(b *testing.B) { benchHunt1000(b, "split-brain", "") }
 
 // TestSplitBrainSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestSplitBrainSeed1IsTheTextsStory(t *testing.T) {
-	s, _ := l36Witness(t, "split-brain", "", 1)
+	s, _ := runFailing(t, "split-brain", "", 1)
 	cut, _ := l36Fault(s, sim.FaultPartition)
 	if g := cut.Fault.Groups; len(g) != 2 || len(g[0]) != 1 || g[0][0] != "n1" {
 		t.Fatalf("the text says the cut leaves n1 alone: %v", g)

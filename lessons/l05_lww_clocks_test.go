@@ -28,9 +28,9 @@ func l36SkewedAt(s *sim.Sim, t int64) string {
 // two acknowledged writes and a read; the later write went through the
 // node with the slow clock, and the read returned the earlier one.
 func TestLWWClocksDefaultFails(t *testing.T) {
-	failing := l36Fails(t, "lww-clocks", "", 150)
+	failing := assertFails(t, "lww-clocks", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
-		s, res := l36Witness(t, "lww-clocks", "", seed)
+		s, res := runFailing(t, "lww-clocks", "", seed)
 		ok := l36OK(res.Witness)
 		if len(ok) != 3 || ok[0].Invoke.F != "write" || ok[1].Invoke.F != "write" || ok[2].Invoke.F != "read" {
 			t.Fatalf("seed %d: want write, write, read in the witness, got %v", seed, res.Witness)
@@ -55,16 +55,16 @@ func TestLWWClocksTrueClocksPass(t *testing.T) {
 	}
 }
 
-func TestLWWClocksFixedPasses(t *testing.T) { l36FixedPasses(t, "lww-clocks", false) }
+func TestLWWClocksFixedPasses(t *testing.T) { assertFixedPasses(t, "lww-clocks", false) }
 
-func TestLWWClocksFixedPasses1000(t *testing.T) { l36FixedPasses(t, "lww-clocks", true) }
+func TestLWWClocksFixedPasses1000(t *testing.T) { assertFixedPasses(t, "lww-clocks", true) }
 
-func BenchmarkHunt1000_LWWClocks(b *testing.B) { l36BenchHunt(b, "lww-clocks", "") }
+func BenchmarkHunt1000_LWWClocks(b *testing.B) { benchHunt1000(b, "lww-clocks", "") }
 
 // TestLWWClocksSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestLWWClocksSeed1IsTheTextsStory(t *testing.T) {
-	s, res := l36Witness(t, "lww-clocks", "", 1)
+	s, res := runFailing(t, "lww-clocks", "", 1)
 	skew, _ := l36Fault(s, sim.FaultClockSkew)
 	if skew.Time != 2_000_000_000 || skew.Fault.Nodes[0] != "n3" || skew.Fault.DeltaNs != -2_000_000_000 {
 		t.Fatalf("the text says n3's clock goes two seconds slow at 2 s: %+v", skew)

@@ -46,9 +46,9 @@ func l36StaleRead(w history.History) bool {
 }
 
 func TestSloppyQuorumsDefaultFails(t *testing.T) {
-	failing := l36Fails(t, "sloppy-quorums", "", 150)
+	failing := assertFails(t, "sloppy-quorums", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
-		if _, res := l36Witness(t, "sloppy-quorums", "", seed); !l36StaleRead(res.Witness) {
+		if _, res := runFailing(t, "sloppy-quorums", "", seed); !l36StaleRead(res.Witness) {
 			t.Errorf("seed %d: no read after a finished write in the witness %v", seed, res.Witness)
 		}
 	}
@@ -58,10 +58,10 @@ func TestSloppyQuorumsDefaultFails(t *testing.T) {
 // the text's story — a read saw a write that never finished, and a later
 // read did not.
 func TestSloppyQuorumsQuorumFails(t *testing.T) {
-	failing := l36Fails(t, "sloppy-quorums", "quorum", 40)
+	failing := assertFails(t, "sloppy-quorums", "quorum", 40)
 	goBack := 0
 	for _, seed := range failing[:min(10, len(failing))] {
-		if _, res := l36Witness(t, "sloppy-quorums", "quorum", seed); l36ReadsGoBack(res.Witness) {
+		if _, res := runFailing(t, "sloppy-quorums", "quorum", seed); l36ReadsGoBack(res.Witness) {
 			goBack++
 		}
 	}
@@ -70,20 +70,20 @@ func TestSloppyQuorumsQuorumFails(t *testing.T) {
 	}
 }
 
-func TestSloppyQuorumsFixedPasses(t *testing.T) { l36FixedPasses(t, "sloppy-quorums", false) }
+func TestSloppyQuorumsFixedPasses(t *testing.T) { assertFixedPasses(t, "sloppy-quorums", false) }
 
-func TestSloppyQuorumsFixedPasses1000(t *testing.T) { l36FixedPasses(t, "sloppy-quorums", true) }
+func TestSloppyQuorumsFixedPasses1000(t *testing.T) { assertFixedPasses(t, "sloppy-quorums", true) }
 
-func BenchmarkHunt1000_SloppyQuorums(b *testing.B) { l36BenchHunt(b, "sloppy-quorums", "") }
+func BenchmarkHunt1000_SloppyQuorums(b *testing.B) { benchHunt1000(b, "sloppy-quorums", "") }
 
 func BenchmarkHunt1000_SloppyQuorumsQuorum(b *testing.B) {
-	l36BenchHunt(b, "sloppy-quorums", "quorum")
+	benchHunt1000(b, "sloppy-quorums", "quorum")
 }
 
 // TestSloppyQuorumsSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1 of the one and quorum variants.
 func TestSloppyQuorumsSeed1IsTheTextsStory(t *testing.T) {
-	s, res := l36Witness(t, "sloppy-quorums", "one", 1)
+	s, res := runFailing(t, "sloppy-quorums", "one", 1)
 	l36At(t, s.History(), "p3 ok write 7 n2", 0.68)
 	l36At(t, s.History(), "p2 ok write 0 n3", 1.20)
 	l36At(t, s.History(), "p0 ok read 7 n1", 1.21)
@@ -91,7 +91,7 @@ func TestSloppyQuorumsSeed1IsTheTextsStory(t *testing.T) {
 		t.Errorf("one: the text says the witness is a stale read: %v", l36Brief(res.Witness))
 	}
 
-	s, res = l36Witness(t, "sloppy-quorums", "quorum", 1)
+	s, res = runFailing(t, "sloppy-quorums", "quorum", 1)
 	l36At(t, s.History(), "p0 ok write 0 n1", 1.25)
 	l36At(t, s.History(), "p3 info write 2 n3", 1.97)
 	l36At(t, s.History(), "p0 ok read 2 n3", 2.32)

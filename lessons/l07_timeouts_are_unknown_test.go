@@ -1,8 +1,6 @@
 package lessons
 
 import (
-	"context"
-	"os"
 	"strings"
 	"testing"
 
@@ -11,73 +9,12 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// tdHunt hunts seeds 1..to of a lesson's variant and fails the test on any
-// run error or checker timeout: a hunt that cannot decide proves nothing.
-func tdHunt(t testing.TB, id, variant string, to uint64) HuntResult {
-	t.Helper()
-	l, err := Get(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := Hunt(context.Background(), l, Options{Variant: variant}, 1, to, 0, 0)
-	for seed, err := range r.Errors {
-		t.Fatalf("%s/%s seed %d: %v", id, variant, seed, err)
-	}
-	if len(r.Unknown) > 0 {
-		t.Fatalf("%s/%s: the checker timed out on seeds %v", id, variant, r.Unknown)
-	}
-	return r
-}
-
 // tdBuggyFails asserts that the default variant fails within seeds 1–200
 // and returns the first failing seed's history and verdict.
 func tdBuggyFails(t *testing.T, id string) (history.History, checker.Result) {
 	t.Helper()
-	r := tdHunt(t, id, "", 200)
-	if len(r.Failing) == 0 {
-		t.Fatalf("%s: no seed in 1–200 exposes the default variant", id)
-	}
-	t.Logf("%s default variant: %d of 200 seeds fail (first %d)", id, len(r.Failing), r.Failing[0])
-	l, _ := Get(id)
-	sc, err := l.Scenario(Options{Seed: r.Failing[0]})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Check(context.Background(), s.History(), checker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 || res.Explanation == "" {
-		t.Fatalf("%s seed %d: hunted as failing, but a rerun gives %s with witness %d records", id, r.Failing[0], res.Verdict, len(res.Witness))
-	}
+	s, res := runFailing(t, id, "", assertFails(t, id, "", 1)[0])
 	return s.History(), res
-}
-
-// tdFixedPasses asserts that the fixed variant passes seeds 1–200, or
-// 1–1000 with FAULTLINE_LONG=1.
-func tdFixedPasses(t *testing.T, id string, long bool) {
-	t.Helper()
-	to := uint64(200)
-	if long {
-		if os.Getenv("FAULTLINE_LONG") == "" {
-			t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
-		}
-		to = 1000
-	}
-	if r := tdHunt(t, id, "fixed", to); len(r.Failing) > 0 {
-		t.Fatalf("%s fixed fails on seeds %v", id, r.Failing)
-	}
-}
-
-func tdBenchHunt1000(b *testing.B, id string) {
-	for i := 0; i < b.N; i++ {
-		r := tdHunt(b, id, "", 1000)
-		b.ReportMetric(float64(len(r.Failing)), "failing-seeds")
-	}
 }
 
 // counterBounds is what a counter history says of one read: the adds that
@@ -127,7 +64,7 @@ func TestTimeoutsAreUnknownDefaultFails(t *testing.T) {
 
 // Honest timeouts do not save blind retries: the duplicates are real.
 func TestTimeoutsAreUnknownBlindRetryFails(t *testing.T) {
-	r := tdHunt(t, "timeouts-are-unknown", "blind-retry", 200)
+	r := huntSeeds(t, "timeouts-are-unknown", Options{Variant: "blind-retry"}, 200)
 	if len(r.Failing) == 0 {
 		t.Fatal("blind retries never counted an add twice in seeds 1–200")
 	}
@@ -135,15 +72,15 @@ func TestTimeoutsAreUnknownBlindRetryFails(t *testing.T) {
 }
 
 func TestTimeoutsAreUnknownFixedPasses(t *testing.T) {
-	tdFixedPasses(t, "timeouts-are-unknown", false)
+	assertFixedPasses(t, "timeouts-are-unknown", false)
 }
 
 func TestTimeoutsAreUnknownFixedPasses1000(t *testing.T) {
-	tdFixedPasses(t, "timeouts-are-unknown", true)
+	assertFixedPasses(t, "timeouts-are-unknown", true)
 }
 
 func BenchmarkHunt1000_TimeoutsAreUnknown(b *testing.B) {
-	tdBenchHunt1000(b, "timeouts-are-unknown")
+	benchHunt1000(b, "timeouts-are-unknown", "")
 }
 
 // tdTrace runs one seed of a lesson's variant with the trace on and

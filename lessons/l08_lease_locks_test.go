@@ -32,7 +32,7 @@ func TestLeaseLocksDefaultFails(t *testing.T) {
 // Checking the lease by the worker's own clock is not enough: the lock
 // service's clock jumps, and its lease ends early.
 func TestLeaseLocksCheckLeaseFails(t *testing.T) {
-	r := tdHunt(t, "lease-locks", "check-lease", 200)
+	r := huntSeeds(t, "lease-locks", Options{Variant: "check-lease"}, 200)
 	if len(r.Failing) == 0 {
 		t.Fatal("careful workers never lost an add in seeds 1–200")
 	}
@@ -40,15 +40,15 @@ func TestLeaseLocksCheckLeaseFails(t *testing.T) {
 }
 
 func TestLeaseLocksFixedPasses(t *testing.T) {
-	tdFixedPasses(t, "lease-locks", false)
+	assertFixedPasses(t, "lease-locks", false)
 }
 
 func TestLeaseLocksFixedPasses1000(t *testing.T) {
-	tdFixedPasses(t, "lease-locks", true)
+	assertFixedPasses(t, "lease-locks", true)
 }
 
 func BenchmarkHunt1000_LeaseLocks(b *testing.B) {
-	tdBenchHunt1000(b, "lease-locks")
+	benchHunt1000(b, "lease-locks", "")
 }
 
 // Seed 2 is the run the lesson's text retells: n3 paused with token 15

@@ -25,15 +25,15 @@ func TestFsyncLiesDefaultFails(t *testing.T) {
 }
 
 func TestFsyncLiesFixedPasses(t *testing.T) {
-	tdFixedPasses(t, "fsync-lies", false)
+	assertFixedPasses(t, "fsync-lies", false)
 }
 
 func TestFsyncLiesFixedPasses1000(t *testing.T) {
-	tdFixedPasses(t, "fsync-lies", true)
+	assertFixedPasses(t, "fsync-lies", true)
 }
 
 func BenchmarkHunt1000_FsyncLies(b *testing.B) {
-	tdBenchHunt1000(b, "fsync-lies")
+	benchHunt1000(b, "fsync-lies", "")
 }
 
 // Seed 1 is the run the lesson's text retells: 42 fsynced, 43–49

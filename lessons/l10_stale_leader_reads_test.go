@@ -2,7 +2,6 @@ package lessons
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -13,81 +12,6 @@ import (
 )
 
 // The lr helpers serve the tests of lessons 10 to 12.
-
-// lrHunt hunts seeds 1..to and fails on any run error or checker timeout:
-// a hunt that cannot decide proves nothing.
-func lrHunt(tb testing.TB, id string, o Options, to uint64) HuntResult {
-	tb.Helper()
-	l, err := Get(id)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	r := Hunt(context.Background(), l, o, 1, to, 0, 0)
-	for seed, err := range r.Errors {
-		tb.Fatalf("%s/%s seed %d: %v", id, o.Variant, seed, err)
-	}
-	if len(r.Unknown) > 0 {
-		tb.Fatalf("%s/%s: the checker timed out on seeds %v", id, o.Variant, r.Unknown)
-	}
-	return r
-}
-
-// lrFails asserts that a variant fails on at least least of seeds 1–200.
-func lrFails(t *testing.T, id, variant string, least int) []uint64 {
-	t.Helper()
-	if l, err := Get(id); err == nil && variant == "" {
-		variant = l.DefaultVariant()
-	}
-	r := lrHunt(t, id, Options{Variant: variant}, 200)
-	t.Logf("%s/%s: %d of 200 seeds fail", id, variant, len(r.Failing))
-	if len(r.Failing) < least {
-		t.Fatalf("%s/%s: only %d of seeds 1–200 fail, want %d or more", id, variant, len(r.Failing), least)
-	}
-	return r.Failing
-}
-
-// lrFixedPasses asserts that fixed passes seeds 1–200, or 1–1000 when long
-// and FAULTLINE_LONG=1.
-func lrFixedPasses(t *testing.T, id string, long bool) {
-	t.Helper()
-	to := uint64(200)
-	if long {
-		if os.Getenv("FAULTLINE_LONG") == "" {
-			t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
-		}
-		to = 1000
-	}
-	if r := lrHunt(t, id, Options{Variant: "fixed"}, to); len(r.Failing) > 0 {
-		t.Fatalf("%s/fixed fails on seeds %v", id, r.Failing)
-	}
-}
-
-// lrBenchHunt is faultline hunt --lesson id --seeds 1-1000.
-func lrBenchHunt(b *testing.B, id string) {
-	for i := 0; i < b.N; i++ {
-		r := lrHunt(b, id, Options{}, 1000)
-		b.ReportMetric(float64(len(r.Failing)), "failing-seeds")
-	}
-}
-
-// lrStory reruns a seed with the trace on and checks it fully.
-func lrStory(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checker.Result) {
-	t.Helper()
-	l, _ := Get(id)
-	sc, err := l.Scenario(Options{Variant: variant, Seed: seed, Trace: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := l.Check(context.Background(), s.History(), checker.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s, res
-}
 
 // lrTraced reports whether some trace line contains each of want, in order.
 func lrTraced(t *testing.T, s *sim.Sim, want ...string) {
@@ -114,11 +38,11 @@ func lrPairs(t *testing.T, h history.History) []history.Pair {
 }
 
 func TestStaleLeaderReadsDefaultFails(t *testing.T) {
-	lrFails(t, "stale-leader-reads", "", 100)
+	assertFails(t, "stale-leader-reads", "", 100)
 }
 
 func TestStaleLeaderReadsLeaseFails(t *testing.T) {
-	lrFails(t, "stale-leader-reads", "lease", 100)
+	assertFails(t, "stale-leader-reads", "lease", 100)
 }
 
 // Without the clock jump the lease holds: the leader's lease runs out
@@ -152,13 +76,13 @@ func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 	}
 }
 
-func TestStaleLeaderReadsFixedPasses(t *testing.T) { lrFixedPasses(t, "stale-leader-reads", false) }
+func TestStaleLeaderReadsFixedPasses(t *testing.T) { assertFixedPasses(t, "stale-leader-reads", false) }
 
 func TestStaleLeaderReadsFixedPasses1000(t *testing.T) {
-	lrFixedPasses(t, "stale-leader-reads", true)
+	assertFixedPasses(t, "stale-leader-reads", true)
 }
 
-func BenchmarkHunt1000_StaleLeaderReads(b *testing.B) { lrBenchHunt(b, "stale-leader-reads") }
+func BenchmarkHunt1000_StaleLeaderReads(b *testing.B) { benchHunt1000(b, "stale-leader-reads", "") }
 
 // Seed 1 is the run the text retells: n2 leads, is cut off and its clock
 // stepped back; n1 wins term 2 with n3's vote and acknowledges 15 and 17;
@@ -166,7 +90,7 @@ func BenchmarkHunt1000_StaleLeaderReads(b *testing.B) { lrBenchHunt(b, "stale-le
 // variant n2 answers no read meanwhile.
 func TestStaleLeaderReadsSeed1IsTheTextsStory(t *testing.T) {
 	for _, variant := range []string{"local", "lease"} {
-		s, res := lrStory(t, "stale-leader-reads", variant, 1)
+		s, res := runSeed(t, "stale-leader-reads", variant, 1)
 		if res.Verdict != checker.NotLinearizable || res.Anomaly != checker.AnomalyStaleRead {
 			t.Fatalf("%s: got %s / %q, want a stale read", variant, res.Verdict, res.Anomaly)
 		}
@@ -183,7 +107,7 @@ func TestStaleLeaderReadsSeed1IsTheTextsStory(t *testing.T) {
 			lrTraced(t, s, "clock-jump n2", "n2 read served on its lease: 1.01s left by its clock")
 		}
 	}
-	s, res := lrStory(t, "stale-leader-reads", "fixed", 1)
+	s, res := runSeed(t, "stale-leader-reads", "fixed", 1)
 	if res.Verdict != checker.Linearizable {
 		t.Fatalf("fixed: %s", res.Verdict)
 	}

@@ -9,29 +9,29 @@ import (
 )
 
 func TestRacyCASDefaultFails(t *testing.T) {
-	lrFails(t, "racy-cas", "", 100)
+	assertFails(t, "racy-cas", "", 100)
 }
 
 // The race needs no fault at all.
 func TestRacyCASFailsWithoutFaults(t *testing.T) {
-	r := lrHunt(t, "racy-cas", Options{Nemesis: []string{}}, 50)
+	r := huntSeeds(t, "racy-cas", Options{Nemesis: []string{}}, 50)
 	t.Logf("without faults: %d of 50 seeds fail", len(r.Failing))
 	if len(r.Failing) == 0 {
 		t.Fatal("no seed of 1–50 fails without faults")
 	}
 }
 
-func TestRacyCASFixedPasses(t *testing.T) { lrFixedPasses(t, "racy-cas", false) }
+func TestRacyCASFixedPasses(t *testing.T) { assertFixedPasses(t, "racy-cas", false) }
 
-func TestRacyCASFixedPasses1000(t *testing.T) { lrFixedPasses(t, "racy-cas", true) }
+func TestRacyCASFixedPasses1000(t *testing.T) { assertFixedPasses(t, "racy-cas", true) }
 
-func BenchmarkHunt1000_RacyCAS(b *testing.B) { lrBenchHunt(b, "racy-cas") }
+func BenchmarkHunt1000_RacyCAS(b *testing.B) { benchHunt1000(b, "racy-cas", "") }
 
 // Seed 8 is the run the text retells: process 4 writes 31, then processes
 // 3 and 1 both change 31 — to 32 through n3 and to 33 through n2 — and both
 // are told they succeeded.
 func TestRacyCASSeed8IsTheTextsStory(t *testing.T) {
-	s, res := lrStory(t, "racy-cas", "", 8)
+	s, res := runSeed(t, "racy-cas", "", 8)
 	if res.Verdict != checker.NotLinearizable {
 		t.Fatalf("got %s", res.Verdict)
 	}
@@ -54,7 +54,7 @@ func TestRacyCASSeed8IsTheTextsStory(t *testing.T) {
 	}
 	lrTraced(t, s, "ok write 31", "n3→n1 get", "n2→n1 get", "n1→n3 got 31", "n1→n2 got 31",
 		"n3→n1 put 32", "n2→n1 put 33", "ok cas [31 33]", "ok cas [31 32]")
-	_, res = lrStory(t, "racy-cas", "fixed", 8)
+	_, res = runSeed(t, "racy-cas", "fixed", 8)
 	if res.Verdict != checker.Linearizable {
 		t.Fatalf("fixed: %s", res.Verdict)
 	}

@@ -11,16 +11,16 @@ import (
 )
 
 func TestUncleanElectionDefaultFails(t *testing.T) {
-	lrFails(t, "unclean-election", "", 150)
+	assertFails(t, "unclean-election", "", 150)
 }
 
-func TestUncleanElectionFixedPasses(t *testing.T) { lrFixedPasses(t, "unclean-election", false) }
+func TestUncleanElectionFixedPasses(t *testing.T) { assertFixedPasses(t, "unclean-election", false) }
 
 func TestUncleanElectionFixedPasses1000(t *testing.T) {
-	lrFixedPasses(t, "unclean-election", true)
+	assertFixedPasses(t, "unclean-election", true)
 }
 
-func BenchmarkHunt1000_UncleanElection(b *testing.B) { lrBenchHunt(b, "unclean-election") }
+func BenchmarkHunt1000_UncleanElection(b *testing.B) { benchHunt1000(b, "unclean-election", "") }
 
 // Seed 1 is the run the text retells: n2 leads epoch 1 and is cut off; it
 // shrinks its in-sync set to itself and acknowledges alone, 14 among
@@ -28,7 +28,7 @@ func BenchmarkHunt1000_UncleanElection(b *testing.B) { lrBenchHunt(b, "unclean-e
 // n2's log, and 18, 19, 24 and 25 never come out of the queue. The fixed
 // n2 refuses instead.
 func TestUncleanElectionSeed1IsTheTextsStory(t *testing.T) {
-	s, res := lrStory(t, "unclean-election", "", 1)
+	s, res := runSeed(t, "unclean-election", "", 1)
 	if res.Verdict != checker.NotLinearizable || res.Anomaly != checker.AnomalyReordered {
 		t.Fatalf("got %s / %q, want out-of-order delivery", res.Verdict, res.Anomaly)
 	}
@@ -62,7 +62,7 @@ func TestUncleanElectionSeed1IsTheTextsStory(t *testing.T) {
 			t.Errorf("%d came out of the queue; the story says it was lost", x)
 		}
 	}
-	s, res = lrStory(t, "unclean-election", "fixed", 1)
+	s, res = runSeed(t, "unclean-election", "fixed", 1)
 	if res.Verdict != checker.Linearizable {
 		t.Fatalf("fixed: %s", res.Verdict)
 	}
