@@ -11,11 +11,12 @@ func init() {
 	cfg.ThinkMinNs, cfg.ThinkMaxNs = 100_000_000, 400_000_000
 	cfg.TimeoutNs = 500_000_000
 	register(&Lesson{
-		Number: 1,
-		ID:     "first-history",
-		Design: toydb.Single,
-		Model:  "register",
-		Config: cfg,
+		Number:  1,
+		ID:      "first-history",
+		Design:  toydb.Single,
+		Correct: []string{"single"},
+		Model:   "register",
+		Config:  cfg,
 		// One crash in the middle of the run turns the operations in flight
 		// into info; the node comes back with its synced value.
 		Faults: sim.Schedule{Faults: []sim.Fault{

@@ -14,6 +14,7 @@ func init() {
 		Number:   13,
 		ID:       "raft-capstone",
 		Design:   toydb.Raft,
+		Correct:  []string{"raft"},
 		Model:    "kv",
 		Config:   cfg,
 		Faults:   raftFaults(),

@@ -4,6 +4,7 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,6 +23,10 @@ type Lesson struct {
 	Init    any    // the model's initial value (nil: nothing written yet)
 	Config  sim.Config
 	Faults  sim.Schedule
+	// Correct names the variants besides "fixed" that must survive every
+	// seed (lesson 1's only design, lesson 13's correct Raft). Every other
+	// variant is a bug the lesson shows.
+	Correct []string
 	// Tune, when set, adjusts the configuration for a variant (a client
 	// library's policy, say) before options apply.
 	Tune func(variant string, cfg *sim.Config)
@@ -44,6 +49,25 @@ func (l *Lesson) HasFix() bool {
 		}
 	}
 	return false
+}
+
+// IsCorrect reports whether a variant is one that must never fail.
+func (l *Lesson) IsCorrect(variant string) bool {
+	if variant == "" {
+		variant = l.DefaultVariant()
+	}
+	return variant == "fixed" || slices.Contains(l.Correct, variant)
+}
+
+// Buggy lists the variants that show a bug, in order.
+func (l *Lesson) Buggy() []string {
+	var out []string
+	for _, v := range l.Design.Variants {
+		if !l.IsCorrect(v.Name) {
+			out = append(out, v.Name)
+		}
+	}
+	return out
 }
 
 var registry = map[string]*Lesson{}

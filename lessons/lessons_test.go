@@ -30,6 +30,9 @@ func TestEveryLessonIsWhole(t *testing.T) {
 		if l.Summary == "" || l.Title == "" || l.Model == "" || l.Workload == nil {
 			t.Errorf("%s: title, summary, model and workload are all needed", l.ID)
 		}
+		if l.Number > 1 && len(l.Buggy()) == 0 {
+			t.Errorf("%s: every variant is correct: what bug does it show?", l.ID)
+		}
 		if l.Number > 1 && !l.HasFix() {
 			t.Errorf("%s: no variant named fixed", l.ID)
 		}
