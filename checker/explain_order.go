@@ -90,7 +90,7 @@ func (s *searcher) order(part []*call, records int) Order {
 		}
 		o.Records, o.Linearizable = c-1, false
 	}
-	ops := operations(part, o.Records)
+	ops := s.operations(part, o.Records)
 	if len(ops) == 0 {
 		return o
 	}

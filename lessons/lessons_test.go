@@ -27,6 +27,9 @@ func TestEveryLessonIsWhole(t *testing.T) {
 		if l.Text.Predict.Q == "" || len(l.Text.Quiz) < 2 {
 			t.Errorf("%s: want a prediction question and two or more quiz questions", l.ID)
 		}
+		if n := len([]rune(l.Summary)); n > 72 {
+			t.Errorf("%s: summary is %d characters; the picker shows 72 at 80 columns", l.ID, n)
+		}
 		if l.Summary == "" || l.Title == "" || l.Model == "" || l.Workload == nil {
 			t.Errorf("%s: title, summary, model and workload are all needed", l.ID)
 		}

@@ -105,6 +105,12 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Quit
 	}
+	if m.lesson != nil && m.lesson.exportTo.open && !m.c.tooSmall() {
+		// A folder name is being typed: every key is a character of it.
+		var cmd tea.Cmd
+		m.lesson, cmd = m.lesson.Update(k)
+		return m, cmd
+	}
 	if m.showHelp {
 		if key.Matches(k, keys.Help, keys.Esc, keys.Quit) {
 			m.showHelp = false

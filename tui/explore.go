@@ -1,20 +1,17 @@
 package tui
 
 import (
-	"fmt"
-	"strings"
-
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/checker"
-	"github.com/faultline-lab/faultline/sim"
+	"github.com/faultline-lab/faultline/history"
 )
 
-// explorerView is one of the full-screen views over a run. These are the
-// simple versions: the history as a list (t), the witness as text (w) and
-// the trace as a list (m). The history explorer issue replaces each with
-// its richer view behind the same keys.
+// explorerView is one of the full-screen views over a run: the history
+// timeline (t), the witness (w) and the message diagram (m). They share a
+// cursor — the selected operation — and a moment in time, so switching
+// views keeps the learner's place.
 type explorerView uint8
 
 const (
@@ -23,188 +20,249 @@ const (
 	viewMessages
 )
 
-var explorerTitles = [...]string{
-	viewHistory:  "history",
-	viewWitness:  "witness",
-	viewMessages: "messages",
-}
-
-// explorerModel scrolls through one view. Lines are formatted only when
-// visible, so a long history or trace opens at once, and a run that goes on
-// playing behind the view shows up in it.
+// explorerModel is the state of the views while one is open.
 type explorerModel struct {
 	view          explorerView
-	top           int // first line shown; -1 follows the end
 	width, height int
-	static        []string // the witness view's lines
+
+	cursor int32 // the selected operation of the full timeline; -1 none
+	moment int64 // the moment the cluster is shown at (virtual ns)
+
+	zoom    int   // index into zoomLevels
+	t0      int64 // the timeline's left edge
+	laneTop int   // the first lane shown
+	placed  bool  // zoom and window chosen
+
+	witCursor int32 // the selected operation of the witness
+	msgRow    int   // the selected row of the message diagram; -1: at the moment
+	live      bool  // the cursor follows the latest operation of a run still playing
 }
 
+// explorerCache is what the views derive from a run, kept while the run
+// lasts (closing and reopening a view costs nothing), and dropped with it.
+type explorerCache struct {
+	run     *playback
+	tl      *timeline
+	msgs    *messageIndex
+	order   orderState
+	scrub   scrubState
+	wit     *timeline // the witness as a timeline
+	witFor  *checker.Result
+	explain map[int32]string // causal notes of the message view, per operation
+}
+
+// openExplorer opens (or switches to) a view, keeping the cursor.
 func (m *lessonModel) openExplorer(v explorerView) {
-	e := &explorerModel{view: v, top: -1}
-	e.resize(m.c.width, m.c.height)
-	switch v {
-	case viewHistory:
-		if i := m.check.failingIndex(); i >= 0 {
-			e.top = max(0, int(i)-e.rows()/2)
-		}
-	case viewWitness:
-		e.static = m.witnessLines(e.width - 2)
-		e.top = 0
-	case viewMessages:
-		if i := m.check.failingIndex(); i >= 0 {
-			at := m.run.s.History()[i].Time
-			tr := m.run.s.Trace()
-			for j, ev := range tr {
-				if ev.Time >= at {
-					e.top = max(0, j-e.rows()/2)
-					break
-				}
-			}
-		}
+	m.syncLook()
+	e := m.explorer
+	if e == nil {
+		e = &explorerModel{cursor: -1, witCursor: -1, msgRow: -1}
+		m.explorer = e
 	}
-	m.explorer = e
+	e.view = v
+	e.resize(m.c.width, m.c.height)
+	if e.cursor < 0 {
+		e.home(m)
+	}
+	if v == viewWitness {
+		e.witCursor = m.witnessFailing()
+	}
+	if v == viewMessages {
+		e.msgRow = -1
+	}
+	e.follow(m)
 }
 
 func (e *explorerModel) resize(w, h int) { e.width, e.height = w, h }
 
-// rows is how many lines the view shows: all but the header, the view's
-// title, the status line and the help bar.
-func (e *explorerModel) rows() int { return max(1, e.height-4) }
-
-func (e *explorerModel) count(m *lessonModel) int {
-	switch e.view {
-	case viewHistory:
-		return len(m.run.s.History())
-	case viewMessages:
-		return len(m.run.s.Trace())
+// home puts the cursor on the failing operation, or the latest one.
+func (e *explorerModel) home(m *lessonModel) {
+	tl := m.look.tl
+	if len(tl.ops) == 0 {
+		return
 	}
-	return len(e.static)
+	e.cursor = int32(len(tl.ops) - 1)
+	e.live = !m.run.done()
+	if i := m.check.failingIndex(); i >= 0 {
+		if id := tl.byInvocation(i); id >= 0 {
+			e.cursor, e.live = id, false
+		}
+	}
+	e.moment = tl.ops[e.cursor].start
 }
 
-func (e *explorerModel) line(m *lessonModel, i, width int) string {
-	switch e.view {
-	case viewHistory:
-		o := m.run.s.History()[i]
-		return renderRecord(m.c.styles, o, m.check.witness[o.Index], width)
-	case viewMessages:
-		return cut(formatTrace(m.run.s.Trace()[i]), width)
+// syncLook brings the caches up to date with the run: new records, new
+// trace events, a new run altogether.
+func (m *lessonModel) syncLook() {
+	lc := &m.look
+	if lc.run != m.run || lc.tl == nil {
+		lc.order.stop()
+		*lc = explorerCache{run: m.run, tl: newTimeline(), msgs: &messageIndex{}}
+		if m.explorer != nil {
+			m.explorer.cursor, m.explorer.witCursor, m.explorer.placed = -1, -1, false
+		}
 	}
-	return cut(e.static[i], width)
+	s := m.run.s
+	lc.tl.absorb(s.History(), s.Applied(), s.Now())
+	lc.msgs.absorb(s.Trace())
 }
 
+// explorerUpdate takes the messages of the explorer's background work; it
+// reports false for any other message.
+func (m *lessonModel) explorerUpdate(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case orderDoneMsg:
+		m.look.order.finish(msg)
+		return nil, true
+	case scrubDoneMsg:
+		return m.look.scrub.finish(msg, m.run), true
+	}
+	return nil, false
+}
+
+// explorerSync runs after every Update while a view is open: it indexes
+// what the run added, and starts the background work the view needs —
+// the checker's order after a verdict, the cluster at the moment.
+func (m *lessonModel) explorerSync() tea.Cmd {
+	e := m.explorer
+	if e == nil {
+		return nil
+	}
+	m.syncLook()
+	tl := m.look.tl
+	switch {
+	case e.cursor < 0:
+		e.home(m)
+	case e.live && len(tl.ops) > 0:
+		e.cursor = int32(len(tl.ops) - 1)
+		e.moment = tl.ops[e.cursor].start
+		e.msgRow = -1
+		e.live = !m.run.done()
+	}
+	e.follow(m)
+	var cmds []tea.Cmd
+	lc := &m.look
+	if m.check.result != nil && !m.check.running && lc.order.checkID != m.check.id {
+		cmds = append(cmds, lc.order.start(m.check.id, m.l, m.run.s.History()))
+	}
+	if m.run.started && m.run.s.Now() > 0 {
+		cmds = append(cmds, lc.scrub.request(m.run, e.moment))
+	}
+	return tea.Batch(cmds...)
+}
+
+// explorerKey handles a key while a view is open. The run's own keys keep
+// working behind it: pause, step, add a fault, and watch the view change.
 func (m *lessonModel) explorerKey(k tea.KeyMsg) tea.Cmd {
 	e, keys := m.explorer, m.c.keys
 	switch {
 	case key.Matches(k, keys.Esc, keys.Quit):
 		m.explorer = nil
-	case key.Matches(k, keys.Up):
-		e.scroll(m, -1)
-	case key.Matches(k, keys.Down):
-		e.scroll(m, 1)
-	case key.Matches(k, keys.PageUp):
-		e.scroll(m, -e.rows()+1)
-	case key.Matches(k, keys.PageDown):
-		e.scroll(m, e.rows()-1)
 	case key.Matches(k, keys.Timeline):
+		if e.view == viewWitness {
+			e.fromWitness(m)
+		}
 		m.openExplorer(viewHistory)
 	case key.Matches(k, keys.Witness):
 		m.openExplorer(viewWitness)
 	case key.Matches(k, keys.Messages):
+		if e.view == viewWitness {
+			e.fromWitness(m)
+		}
 		m.openExplorer(viewMessages)
+	case key.Matches(k, keys.Enter) && e.view == viewWitness:
+		e.fromWitness(m)
+		m.openExplorer(viewHistory)
+	case key.Matches(k, keys.Failing):
+		e.toFailing(m)
+	case key.Matches(k, keys.Up, keys.Down, keys.PageUp, keys.PageDown, keys.NextOp, keys.PrevOp,
+		keys.Left, keys.Right, keys.ZoomIn, keys.ZoomOut):
+		e.move(m, k)
 	case key.Matches(k, keys.Tab, keys.Enter, keys.Answer):
 	default:
-		// The run's keys keep working behind the view: pause it, step it,
-		// add a fault, and watch the messages change.
 		return m.key(k)
 	}
 	return nil
 }
 
-func (e *explorerModel) scroll(m *lessonModel, n int) {
-	total, rows := e.count(m), e.rows()
-	top := e.top
-	if top < 0 {
-		top = max(0, total-rows)
+// move is a cursor, pan or zoom key in the view that is open. The cursor
+// then stays where the learner put it, even while the run plays on.
+func (e *explorerModel) move(m *lessonModel, k tea.KeyMsg) {
+	e.live = false
+	switch e.view {
+	case viewHistory:
+		e.timelineKey(m, k)
+	case viewWitness:
+		e.witnessKey(m, k)
+	case viewMessages:
+		e.messagesKey(m, k)
 	}
-	top = max(0, min(top+n, total-rows))
-	e.top = top
-	if e.view != viewWitness && top >= total-rows {
-		e.top = -1
+}
+
+// toFailing puts the cursor on the failing operation.
+func (e *explorerModel) toFailing(m *lessonModel) {
+	e.live = false
+	i := m.check.failingIndex()
+	if i < 0 {
+		m.flash = "no failing operation: there is no NOT LINEARIZABLE verdict"
+		return
+	}
+	if e.view == viewWitness {
+		e.witCursor = m.witnessFailing()
+		return
+	}
+	if id := m.look.tl.byInvocation(i); id >= 0 {
+		e.selectOp(m, id)
+	}
+}
+
+// selectOp moves the cursor to an operation and the moment to its start.
+func (e *explorerModel) selectOp(m *lessonModel, id int32) {
+	tl := m.look.tl
+	if id < 0 || int(id) >= len(tl.ops) {
+		return
+	}
+	e.cursor = id
+	e.moment = tl.ops[id].start
+	e.msgRow = -1
+	e.follow(m)
+}
+
+// fromWitness carries the witness's selected operation to the full views.
+func (e *explorerModel) fromWitness(m *lessonModel) {
+	w := m.look.wit
+	if w == nil || e.witCursor < 0 || int(e.witCursor) >= len(w.ops) {
+		return
+	}
+	inv := w.h[w.ops[e.witCursor].inv].Index
+	if id := m.look.tl.byInvocation(inv); id >= 0 {
+		e.selectOp(m, id)
+	}
+}
+
+// follow keeps what is selected in sight after a move or a resize.
+func (e *explorerModel) follow(m *lessonModel) {
+	switch e.view {
+	case viewHistory:
+		e.followTimeline(m)
 	}
 }
 
 func (e *explorerModel) View(m *lessonModel) string {
-	c, st := m.c, m.c.styles
-	total, rows := e.count(m), e.rows()
-	top := e.top
-	if top < 0 || top > total-rows {
-		top = max(0, total-rows)
+	switch e.view {
+	case viewWitness:
+		return e.witnessView(m)
+	case viewMessages:
+		return e.messagesView(m)
 	}
-	var b strings.Builder
-	b.WriteString(m.header() + "\n")
-	title := fmt.Sprintf(" %s · lines %d–%d of %d", explorerTitles[e.view], min(total, top+1), min(total, top+rows), total)
-	b.WriteString(st.Title.Render(cut(title, c.width)) + "\n")
-	shown := 0
-	for i := top; i < total && shown < rows; i++ {
-		b.WriteString(" " + e.line(m, i, c.width-2) + "\n")
-		shown++
-	}
-	if total == 0 {
-		b.WriteString(" " + st.Dim.Render("Nothing here yet: r runs the lesson.") + "\n")
-		shown++
-	}
-	for ; shown < rows; shown++ {
-		b.WriteString("\n")
-	}
-	b.WriteString(m.statusLine() + "\n")
-	b.WriteString(c.helpBar(c.keys.explorerShort()))
-	return fitBlock(b.String(), c.width, c.height)
+	return e.timelineView(m)
 }
 
-// witnessLines: the verdict, its explanation, the witness's records and
-// the faults that were in force up to its end.
-func (m *lessonModel) witnessLines(width int) []string {
-	st := m.c.styles
-	res := m.check.result
-	wrapped := func(s string) []string { return strings.Split(wrap(s, width), "\n") }
-	switch {
-	case m.check.running:
-		return wrapped("The checker is still working; the witness comes with its verdict.")
-	case res == nil:
-		return wrapped("No verdict yet: r runs the lesson, and the checker looks at the history when the run ends (c checks the history so far).")
-	case res.Verdict != checker.NotLinearizable:
-		return wrapped(verdictWord(st, res.Verdict) + ": there is no witness, because nothing needs explaining.")
+// selectedOp is the cursor's operation: its invocation and completion.
+func (m *lessonModel) selectedOp() (history.Op, *history.Op, bool) {
+	e, tl := m.explorer, m.look.tl
+	if e == nil || e.cursor < 0 || int(e.cursor) >= len(tl.ops) {
+		return history.Op{}, nil, false
 	}
-	out := wrapped(verdictWord(st, res.Verdict) + " — " + st.Bold.Render(res.Anomaly))
-	out = append(out, "")
-	out = append(out, wrapped(res.Explanation)...)
-	out = append(out, "", st.Bold.Render(fmt.Sprintf("The witness: %d records, a part of the history that is still not linearizable", len(res.Witness))))
-	var end int64
-	for _, o := range res.Witness {
-		out = append(out, renderRecord(st, o, m.check.witness[o.Index], width))
-		end = max(end, o.Time)
-	}
-	if !res.WitnessMinimal {
-		out = append(out, st.Dim.Render("(the search for a smaller witness ran out of time)"))
-	}
-	var faults []string
-	for _, o := range m.run.s.History() {
-		if o.Time > end {
-			break
-		}
-		if o.IsNemesis() {
-			faults = append(faults, renderRecord(st, o, markNone, width))
-		}
-	}
-	if len(faults) > 0 {
-		out = append(out, "", st.Bold.Render("Faults up to the end of the witness"))
-		out = append(out, faults[max(0, len(faults)-6):]...)
-	}
-	out = append(out, "", st.Dim.Render("t opens the whole history at the failing operation; m the messages around it."))
-	return out
-}
-
-// formatTrace is one trace event on one line.
-func formatTrace(e sim.TraceEvent) string {
-	return fmt.Sprintf("%7.3f %-9s %s", float64(e.Time)/1e9, e.Kind, strings.TrimPrefix(describeEvent(e), e.Kind.String()+" "))
+	return tl.invComp(e.cursor)
 }

@@ -93,11 +93,13 @@ func (j exportJob) write() string {
 		note = " (the HTML page comes with a verdict on a finished run)"
 	}
 	dir, _ := filepath.Abs(j.dir)
-	names := make([]string, len(written))
+	exts := make([]string, len(written))
 	for i, p := range written {
-		names[i] = filepath.Base(p)
+		exts[i] = strings.TrimPrefix(filepath.Base(p), j.base)
 	}
-	return fmt.Sprintf("exported to %s: %s%s", dir, strings.Join(names, ", "), note)
+	// The folder first and the kinds of file next: a status line is cut
+	// from the right.
+	return fmt.Sprintf("exported to %s: %s of %s%s", dir, strings.Join(exts, " "), j.base, note)
 }
 
 // writeFileAtomic writes through a temp file and a rename, so no partial

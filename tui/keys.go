@@ -16,6 +16,9 @@ type keyMap struct {
 
 	Timeline, Witness, Messages, Export key.Binding
 
+	// The explorer's own: the cursor, pan and zoom.
+	NextOp, PrevOp, Left, Right, ZoomIn, ZoomOut, Failing key.Binding
+
 	Tab, Esc, Help, Quit, ForceQuit key.Binding
 }
 
@@ -49,6 +52,14 @@ func newKeyMap() *keyMap {
 		Witness:  b("w", "witness only", "w"),
 		Messages: b("m", "message view", "m"),
 		Export:   b("e", "export history and scenario", "e"),
+
+		NextOp:  b("tab", "next operation in time", "tab"),
+		PrevOp:  b("⇧tab", "previous operation", "shift+tab"),
+		Left:    b("←", "earlier (pan)", "left"),
+		Right:   b("→", "later (pan)", "right"),
+		ZoomIn:  b("+", "zoom in", "+", "="),
+		ZoomOut: b("-", "zoom out", "-", "_"),
+		Failing: b("f", "the failing operation", "f"),
 
 		Tab:       b("tab", "next pane", "tab"),
 		Esc:       b("esc", "back or cancel", "esc"),
@@ -104,20 +115,44 @@ func (k *keyMap) lessonFull() []keyGroup {
 	}
 }
 
-// explorerShort is the help bar of the t, w and m views.
-func (k *keyMap) explorerShort() []key.Binding {
-	return []key.Binding{
-		short(k.Up, "scroll"), short(k.Down, "scroll"), short(k.PageDown, "page"),
-		short(k.Timeline, "history"), short(k.Witness, "witness"), short(k.Messages, "messages"),
-		short(k.Export, "export"), short(k.Esc, "back"), k.Help,
+// explorerShort is the help bar of the t, w and m views, most important
+// first (it is cut from the right).
+func (k *keyMap) explorerShort(v explorerView) []key.Binding {
+	switch v {
+	case viewWitness:
+		return []key.Binding{
+			short(k.NextOp, "next op"), short(k.Enter, "in the timeline"), short(k.Messages, "messages"),
+			short(k.Timeline, "timeline"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
+		}
+	case viewMessages:
+		return []key.Binding{
+			pair(k.Up, k.Down, "earlier/later"), short(k.NextOp, "next op"), short(k.Failing, "failing"),
+			short(k.Timeline, "timeline"), short(k.Witness, "witness"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
+		}
 	}
+	return []key.Binding{
+		pair(k.Left, k.Right, "pan"), pair(k.ZoomIn, k.ZoomOut, "zoom"), pair(k.Up, k.Down, "lane"),
+		short(k.NextOp, "next op"), short(k.Failing, "failing"),
+		short(k.Witness, "witness"), short(k.Messages, "messages"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
+	}
+}
+
+// pair is two bindings shown as one in the help bar: `←/→ pan`.
+func pair(a, b key.Binding, desc string) key.Binding {
+	keys := append(append([]string(nil), a.Keys()...), b.Keys()...)
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(a.Help().Key+"/"+b.Help().Key, desc))
 }
 
 func (k *keyMap) explorerFull() []keyGroup {
 	back := short(k.Esc, "back to the lesson")
 	return []keyGroup{
-		{"Move", []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown}},
-		{"Views", []key.Binding{k.Timeline, k.Witness, k.Messages, k.Export}},
-		{"General", []key.Binding{back, k.Help, k.Quit, k.ForceQuit}},
+		{"Timeline (t)", []key.Binding{short(k.Up, "lane above"), short(k.Down, "lane below"), k.NextOp, k.PrevOp,
+			short(k.Left, "earlier: pan and scrub"), short(k.Right, "later: pan and scrub"), k.ZoomIn, k.ZoomOut, k.Failing,
+			short(k.PageUp, "lanes up"), short(k.PageDown, "lanes down")}},
+		{"Witness (w)", []key.Binding{short(k.NextOp, "next witness operation"), short(k.Enter, "it in the full timeline")}},
+		{"Messages (m)", []key.Binding{short(k.Up, "earlier event"), short(k.Down, "later event"),
+			short(k.PageUp, "a page earlier"), short(k.PageDown, "a page later"), short(k.NextOp, "next operation")}},
+		{"Views", []key.Binding{short(k.Timeline, "history timeline"), k.Witness, k.Messages, k.Export}},
+		{"General", []key.Binding{back, short(k.Quit, "back to the lesson"), k.Help, k.ForceQuit}},
 	}
 }

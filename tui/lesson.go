@@ -44,6 +44,8 @@ type lessonModel struct {
 	check    checkState
 	prompt   promptState
 	explorer *explorerModel // t, w, m: full-screen views over the run
+	look     explorerCache  // what those views derive from the run
+	exportTo exportPrompt   // e: the folder to export to
 	flash    string         // what the last key did
 	quizDone bool           // the quiz was taken this visit
 }
@@ -91,14 +93,18 @@ func (m *lessonModel) reset() error {
 // leave stops background work before the screen goes away.
 func (m *lessonModel) leave() {
 	m.check.stop()
+	m.look.order.stop()
 	m.run.playing = false
 	m.gen++
 }
 
 func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
+	if cmd, ok := m.explorerUpdate(msg); ok {
+		return m, tea.Batch(cmd, m.explorerSync())
+	}
 	cmd := m.update(msg)
 	m.resize() // the box under the panes grows and shrinks with its content
-	return m, cmd
+	return m, tea.Batch(cmd, m.explorerSync())
 }
 
 func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
@@ -121,6 +127,9 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 		m.check.spinner, cmd = m.check.spinner.Update(msg)
 		return cmd
 	case tea.KeyMsg:
+		if m.exportTo.open {
+			return m.exportKey(msg)
+		}
 		if m.explorer != nil {
 			return m.explorerKey(msg)
 		}
@@ -218,7 +227,7 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Messages):
 		m.openExplorer(viewMessages)
 	case key.Matches(k, keys.Export):
-		return m.exportCmd(".")
+		return m.askExport()
 	}
 	return nil
 }

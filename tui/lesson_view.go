@@ -88,6 +88,9 @@ func (m *lessonModel) header() string {
 // statusLine shows where the run is, and what the last key did (or the
 // last event, while stepping).
 func (m *lessonModel) statusLine() string {
+	if p := m.exportPromptLine(); p != "" {
+		return p // e: the folder is being typed
+	}
 	st := m.c.styles
 	s := m.run.s
 	var state string

@@ -1,0 +1,142 @@
+package tui
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
+	m := failedRun(t, 160, 40) // wide enough for a temporary folder's long name
+	m = pressSettle(t, m, "t", "e")
+	l := m.lesson
+	if !l.exportTo.open {
+		t.Fatal("e did not ask for a folder")
+	}
+	v := plain(m.View())
+	if !strings.Contains(v, "export to folder:") || !strings.Contains(v, "(the current folder)") {
+		t.Errorf("the prompt does not say what it asks, or its default:\n%s", v)
+	}
+	// Every key is a character of the folder while it is typed: q, ? and
+	// the fault keys included.
+	m = pressSettle(t, m, "q", "?", "p")
+	if !l.exportTo.open || m.showHelp || l.explorer == nil || l.exportTo.input.Value() != "q?p" {
+		t.Fatalf("keys escaped the prompt: value %q, help %v", l.exportTo.input.Value(), m.showHelp)
+	}
+	for range 3 {
+		m = pressSettle(t, m, "backspace")
+	}
+	dir := t.TempDir()
+	m = typeText(t, m, dir)
+	m = pressSettle(t, m, "enter")
+	if l.exportTo.open {
+		t.Fatal("enter did not close the prompt")
+	}
+	base := filepath.Join(dir, "faultline-stale-replica-reads-read-any-seed1")
+	for _, ext := range []string{".jsonl", ".edn", ".scenario.json", ".html"} {
+		if fi, err := os.Stat(base + ext); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", ext, err)
+		}
+	}
+	if !strings.Contains(l.flash, "exported to "+dir) {
+		t.Errorf("the export does not say where: %q", l.flash)
+	}
+	// The folder is offered again next time: enter alone exports there.
+	m = pressSettle(t, m, "e")
+	if v := plain(m.View()); !strings.Contains(v, dir+" (as last time)") {
+		t.Errorf("the prompt does not offer the last folder %q:\n%s", dir, v)
+	}
+	os.Remove(base + ".edn")
+	m = pressSettle(t, m, "enter")
+	if _, err := os.Stat(base + ".edn"); err != nil {
+		t.Errorf("enter alone did not export to the last folder: %v", err)
+	}
+	m = pressSettle(t, m, "e", "esc")
+	if l.exportTo.open || l.explorer == nil {
+		t.Error("esc did not cancel just the prompt")
+	}
+}
+
+func TestExportToAMissingFolderSaysSo(t *testing.T) {
+	m := failedRun(t, 100, 30)
+	m = pressSettle(t, m, "e")
+	missing := filepath.Join(t.TempDir(), "no", "such")
+	m = typeText(t, m, missing)
+	m = pressSettle(t, m, "enter")
+	if f := m.lesson.flash; !strings.Contains(f, "export failed") || !strings.Contains(f, "no folder "+missing) {
+		t.Errorf("flash %q", f)
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Error("the export created the folder")
+	}
+	file := filepath.Join(t.TempDir(), "f")
+	os.WriteFile(file, []byte("x"), 0o644)
+	m = pressSettle(t, m, "e")
+	m.lesson.exportTo.input.SetValue(file)
+	m = pressSettle(t, m, "enter")
+	if f := m.lesson.flash; !strings.Contains(f, "is a file, not a folder") {
+		t.Errorf("flash %q", f)
+	}
+}
+
+func TestExportDefaultsToTheCurrentFolder(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	m := failedRun(t, 100, 30)
+	m = pressSettle(t, m, "e", "enter")
+	matches, _ := filepath.Glob(filepath.Join(dir, "faultline-*"))
+	if len(matches) != 4 {
+		t.Errorf("exported %v into the current folder, want 4 files", matches)
+	}
+	for _, f := range matches {
+		if strings.Contains(f, ".tmp-") {
+			t.Errorf("a temporary file was left behind: %s", f)
+		}
+	}
+}
+
+// typeText types s into the model as a learner would, key by key.
+func typeText(t testing.TB, m Model, s string) Model {
+	t.Helper()
+	for _, r := range s {
+		m = pressSettle(t, m, string(r))
+	}
+	return m
+}
+
+func TestExplorerNoPanicOnAnyResize(t *testing.T) {
+	m := failedRun(t, 100, 30)
+	screens := map[string]Model{
+		"prompt in the timeline": pressSettle(t, m, "t", "e", "x"),
+		"witness, moved":         pressSettle(t, m, "w", "tab", "tab"),
+		"messages, moved":        pressSettle(t, m, "m", "pgdown", "up"),
+		"timeline zoomed out":    pressSettle(t, m, "t", "-", "-", "-", "-", "-", "-", "right"),
+		"timeline zoomed in":     pressSettle(t, m, "t", "+", "+", "+", "+", "+", "+", "+", "+", "+", "left"),
+	}
+	live := openLesson2(t, 100, 30)
+	live = frames(t, press(t, live, "esc", "r"), 30)
+	screens["following a run"] = pressSettle(t, live, "t")
+	for name, s := range screens {
+		for w := 0; w <= 230; w += 13 {
+			for h := 0; h <= 70; h += 7 {
+				s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
+				v := s.View()
+				if w >= minWidth && h >= minHeight {
+					assertFits(t, v, w, h)
+				}
+			}
+		}
+		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
+		assertFits(t, s.View(), 80, 24)
+		if s.lesson.explorer == nil {
+			t.Errorf("%s: resizing closed the view", name)
+		}
+	}
+}

@@ -1,0 +1,270 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// messageIndex lists the trace events the message diagram draws a row
+// for: arrivals (and drops and holds) of messages, timers, faults, and the
+// clients' invocations and completions. A send has no row of its own: its
+// arrow is drawn where the message arrives, which is when it can change
+// anything. The index grows with the trace, 4 bytes a row.
+type messageIndex struct {
+	tr   []sim.TraceEvent
+	rows []int32 // trace positions
+	seen int
+}
+
+func (x *messageIndex) absorb(tr []sim.TraceEvent) {
+	x.tr = tr
+	for i := x.seen; i < len(tr); i++ {
+		switch tr[i].Kind {
+		case sim.TraceDeliver, sim.TraceDrop, sim.TraceHold, sim.TraceTimer, sim.TraceFault,
+			sim.TraceInvoke, sim.TraceComplete, sim.TraceLog:
+			x.rows = append(x.rows, int32(i))
+		}
+	}
+	x.seen = len(tr)
+}
+
+// rowAt is the first row at or after moment t (the last row if none).
+func (x *messageIndex) rowAt(t int64) int {
+	i := sort.Search(len(x.rows), func(i int) bool { return x.tr[x.rows[i]].Time >= t })
+	return min(i, max(0, len(x.rows)-1))
+}
+
+// traceScan bounds how far back the diagram looks for a message's send:
+// far enough for any latency, pause or delay of a lesson, and never a
+// scan of a whole long trace.
+const traceScan = 20_000
+
+// sendOf finds the send of the message that event i delivers, drops or
+// holds (-1 when it is too far back).
+func (x *messageIndex) sendOf(i int) int {
+	id := x.tr[i].MsgID
+	for j := i - 1; j >= max(0, i-traceScan); j-- {
+		if e := x.tr[j]; e.MsgID == id && e.Kind == sim.TraceSend {
+			return j
+		}
+	}
+	return -1
+}
+
+// duplicated reports whether the message sent at send was duplicated.
+func (x *messageIndex) duplicated(send int) bool {
+	id := x.tr[send].MsgID
+	for j := send + 1; j < min(len(x.tr), send+8); j++ {
+		if e := x.tr[j]; e.MsgID == id && e.Kind == sim.TraceDuplicate {
+			return true
+		}
+	}
+	return false
+}
+
+// replyOf finds the reply that completed a client's operation at event i
+// (a completion): the node's answer to the client's last request.
+func (x *messageIndex) replyOf(i int) int {
+	client := x.tr[i].Src
+	var req int64 = -1
+	for j := i - 1; j >= max(0, i-traceScan); j-- {
+		e := x.tr[j]
+		if e.Kind == sim.TraceSend && e.Src == client {
+			req = e.MsgID
+			break
+		}
+		if e.Kind == sim.TraceInvoke && e.Src == client {
+			break
+		}
+	}
+	if req < 0 {
+		return -1
+	}
+	for j := i - 1; j >= max(0, i-traceScan); j-- {
+		e := x.tr[j]
+		if e.Kind != sim.TraceSend || e.Dest != client {
+			continue
+		}
+		if r, ok := e.Body.(sim.ClientReply); ok && r.InReplyTo == req {
+			return j
+		}
+	}
+	return -1
+}
+
+// opEvents finds an operation's invocation and completion in the trace
+// (-1 when not found): the client of process p is c(p mod clients + 1).
+func (x *messageIndex) opEvents(inv history.Op, comp *history.Op, clients int) (int, int) {
+	client := clientOf(inv.Process, clients)
+	find := func(kind sim.TraceKind, t int64) int {
+		i := sort.Search(len(x.tr), func(i int) bool { return x.tr[i].Time >= t })
+		for ; i < len(x.tr) && x.tr[i].Time == t; i++ {
+			if x.tr[i].Kind == kind && x.tr[i].Src == client {
+				return i
+			}
+		}
+		return -1
+	}
+	a := find(sim.TraceInvoke, inv.Time)
+	b := -1
+	if comp != nil {
+		b = find(sim.TraceComplete, comp.Time)
+	}
+	return a, b
+}
+
+func clientOf(p history.Process, clients int) string {
+	return fmt.Sprintf("c%d", int64(p)%int64(max(1, clients))+1)
+}
+
+// heard follows the information an invocation started through the trace:
+// its client knows it, every message a knower sends carries it, and every
+// node such a message reaches knows it from then on. It reports whether
+// node knew by trace position by, and the position where node first
+// learned it (-1: not within the bound).
+func (x *messageIndex) heard(from int, node string, by int) (bool, int) {
+	if from < 0 || from >= len(x.tr) {
+		return false, -1
+	}
+	knows := map[string]bool{x.tr[from].Src: true}
+	carrying := map[int64]bool{}
+	knewBy, learned := false, -1
+	end := min(len(x.tr), max(by, from)+traceScan)
+	for i := from; i < end; i++ {
+		e := x.tr[i]
+		switch e.Kind {
+		case sim.TraceSend, sim.TraceDuplicate:
+			if knows[e.Src] {
+				carrying[e.MsgID] = true
+			}
+		case sim.TraceDeliver:
+			if carrying[e.MsgID] && !knows[e.Dest] {
+				knows[e.Dest] = true
+				if e.Dest == node {
+					learned = i
+				}
+			}
+		}
+		if i == by {
+			knewBy = knows[node]
+		}
+		if i >= by && learned >= 0 {
+			break
+		}
+	}
+	return knewBy, learned
+}
+
+// causalNote explains, for a completed operation, which earlier operations
+// the node that answered it had heard of, and which it had not: a read
+// that missed a write is a stale read whose cause the diagram shows.
+func (m *lessonModel) causalNote(id int32) string {
+	tl, x := m.look.tl, m.look.msgs
+	inv, comp, ok := tl.invComp(id)
+	if !ok || comp == nil || comp.Type != history.OK {
+		return ""
+	}
+	clients := m.run.s.Config().Clients
+	_, done := x.opEvents(inv, comp, clients)
+	if done < 0 {
+		return ""
+	}
+	reply := x.replyOf(done)
+	if reply < 0 {
+		return ""
+	}
+	server := x.tr[reply].Src
+	var heard, missed []string
+	for _, w := range m.earlierOps(id) {
+		winv, wcomp, _ := tl.invComp(w)
+		start, _ := x.opEvents(winv, wcomp, clients)
+		if start < 0 {
+			continue
+		}
+		what := fmt.Sprintf("p%s's %s", winv.Process, opWords(tl.h, tl.ops[w], false))
+		knew, learned := x.heard(start, server, reply)
+		switch {
+		case knew:
+			heard = append(heard, what)
+		case learned >= 0:
+			missed = append(missed, fmt.Sprintf("%s (done %s; %s heard of it only at %s)", what, fmtTime(wcomp.Time, 3), server, fmtTime(x.tr[learned].Time, 3)))
+		default:
+			missed = append(missed, fmt.Sprintf("%s (done %s; no message ever carried it to %s)", what, fmtTime(wcomp.Time, 3), server))
+		}
+	}
+	if len(heard)+len(missed) == 0 {
+		return ""
+	}
+	s := fmt.Sprintf("%s answered p%s at %s.", server, inv.Process, fmtTime(x.tr[reply].Time, 3))
+	if len(heard) > 0 {
+		s += " It had heard of " + strings.Join(heard, ", ") + "."
+	}
+	if len(missed) > 0 {
+		s += " It had NOT heard of " + strings.Join(missed, "; ") + ": no chain of messages had brought it there."
+	}
+	return s
+}
+
+// earlierOps are the operations an answer should have known of: the
+// witness's operations that finished before this one began, else the
+// latest two of other processes that changed something.
+func (m *lessonModel) earlierOps(id int32) []int32 {
+	tl := m.look.tl
+	start := tl.ops[id].start
+	var out []int32
+	if res := m.check.result; res != nil && m.check.witness[tl.h[tl.ops[id].inv].Index] != markNone {
+		for _, o := range res.Witness {
+			if o.Type != history.Invoke {
+				continue
+			}
+			w := tl.byInvocation(o.Index)
+			if w >= 0 && w != id && tl.ops[w].status == opOK && tl.ops[w].end < start {
+				out = append(out, w)
+			}
+		}
+		return out
+	}
+	for w := id - 1; w >= 0 && len(out) < 2 && id-w < 2000; w-- {
+		o := tl.ops[w]
+		if o.status != opOK || o.end >= start || resultF[tl.h[o.inv].F] {
+			continue
+		}
+		if tl.h[o.inv].Process == tl.h[tl.ops[id].inv].Process || tl.h[o.inv].Key != tl.h[tl.ops[id].inv].Key {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// inFlight lists the messages between nodes on their way at trace
+// position i: sent, not yet delivered or dropped (held ones included).
+func (x *messageIndex) inFlight(i int, nodes map[string]bool) []int {
+	pending := map[int64]int{}
+	var order []int64
+	for j := max(0, i-traceScan); j <= i && j < len(x.tr); j++ {
+		e := x.tr[j]
+		if !nodes[e.Src] || !nodes[e.Dest] {
+			continue
+		}
+		switch e.Kind {
+		case sim.TraceSend:
+			pending[e.MsgID] = j
+			order = append(order, e.MsgID)
+		case sim.TraceDeliver, sim.TraceDrop:
+			delete(pending, e.MsgID)
+		}
+	}
+	var out []int
+	for _, id := range order {
+		if j, ok := pending[id]; ok {
+			out = append(out, j)
+			delete(pending, id)
+		}
+	}
+	return out
+}

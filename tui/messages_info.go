@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// msgInfo: the selected row in words, the selected operation and what its
+// node had heard of, what is in flight, and the cluster then.
+func (m *lessonModel) msgInfo(width, maxLines int) []string {
+	st := m.c.styles
+	e, x := m.explorer, m.look.msgs
+	var out []string
+	add := func(s string) { out = append(out, wrapLines(s, width)...) }
+	if e == nil || len(x.rows) == 0 {
+		return nil
+	}
+	r := e.msgCursor(m)
+	i := int(x.rows[r])
+	add(st.Bold.Render(fmtTime(x.tr[i].Time, 3)+" ") + m.eventWords(i))
+	if inv, _, ok := m.selectedOp(); ok {
+		sel := fmt.Sprintf("Selected: p%s %s at %s.", inv.Process, opWords(m.look.tl.h, m.look.tl.ops[e.cursor], false), inv.Node)
+		if note := m.causalNoteCached(e.cursor); note != "" {
+			sel += " " + note
+		}
+		add(sel)
+	}
+	nodes := map[string]bool{}
+	for _, id := range m.run.s.NodeIDs() {
+		nodes[id] = true
+	}
+	fl := x.inFlight(i, nodes)
+	switch {
+	case len(nodes) < 2:
+	case len(fl) == 0:
+		add(st.Dim.Render("Nothing is on its way between nodes at this moment."))
+	default:
+		var parts []string
+		for _, j := range fl[:min(3, len(fl))] {
+			s := x.tr[j]
+			parts = append(parts, fmt.Sprintf("%s→%s %s (sent %s)", s.Src, s.Dest, sim.DescribeBody(s.Body), fmtTime(s.Time, 3)))
+		}
+		more := ""
+		if len(fl) > 3 {
+			more = fmt.Sprintf(" and %d more", len(fl)-3)
+		}
+		add(fmt.Sprintf("On its way between nodes now: %s%s.", strings.Join(parts, ", "), more))
+	}
+	out = append(out, m.scrubLines(width, 1)...)
+	if len(out) > maxLines {
+		out = out[:maxLines]
+	}
+	return out
+}
+
+// causalNoteCached computes an operation's causal note once.
+func (m *lessonModel) causalNoteCached(id int32) string {
+	lc := &m.look
+	if lc.explain == nil {
+		lc.explain = map[int32]string{}
+	}
+	if s, ok := lc.explain[id]; ok {
+		return s
+	}
+	s := m.causalNote(id)
+	if _, comp, ok := lc.tl.invComp(id); ok && comp != nil {
+		lc.explain[id] = s // a pending operation's note may still change
+	}
+	return s
+}
+
+// eventWords is a trace event as a sentence.
+func (m *lessonModel) eventWords(i int) string {
+	x := m.look.msgs
+	ev := x.tr[i]
+	body := ""
+	if ev.Body != nil {
+		body = sim.DescribeBody(ev.Body)
+	}
+	sent := ""
+	if s := x.sendOf(i); s >= 0 {
+		sent = fmt.Sprintf(" (sent %s, %s on the way)", fmtTime(x.tr[s].Time, 3), fmtSpan(ev.Time-x.tr[s].Time))
+	}
+	switch ev.Kind {
+	case sim.TraceDeliver:
+		return fmt.Sprintf("%s receives %s from %s%s.", ev.Dest, body, ev.Src, sent)
+	case sim.TraceDrop:
+		return fmt.Sprintf("%s → %s: %s is dropped (%s)%s.", ev.Src, ev.Dest, body, ev.Detail, sent)
+	case sim.TraceHold:
+		return fmt.Sprintf("%s → %s: %s waits, held (%s)%s.", ev.Src, ev.Dest, body, ev.Detail, sent)
+	case sim.TraceTimer:
+		return fmt.Sprintf("%s's timer fires: %s.", ev.Src, ev.Detail)
+	case sim.TraceFault:
+		return "Fault: " + ev.Detail + "."
+	case sim.TraceInvoke:
+		return fmt.Sprintf("%s invokes %s, sending it to %s.", ev.Src, ev.Detail, ev.Dest)
+	case sim.TraceComplete:
+		return fmt.Sprintf("%s completes: %s (from %s).", ev.Src, ev.Detail, ev.Dest)
+	case sim.TraceLog:
+		return fmt.Sprintf("%s: %s.", ev.Src, ev.Detail)
+	}
+	return ev.Kind.String()
+}
