@@ -426,8 +426,8 @@ func (m *lessonModel) afterCheck() {
 			m.jumpText("the fix")
 		}
 	}
-	def := m.l.DefaultVariant()
 	full, variant := m.check.full, m.check.variant
+	buggy := !m.l.IsCorrect(variant)
 	before := m.c.progress.status(m.l.ID)
 	warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
 		if p.Status == statusNew {
@@ -436,13 +436,15 @@ func (m *lessonModel) afterCheck() {
 		if full && res.Verdict != checker.Unknown {
 			p.SawVerdict = true
 		}
-		if variant == def && res.Verdict == checker.NotLinearizable {
+		if buggy && res.Verdict == checker.NotLinearizable {
 			p.SawFail = true
 		}
-		if variant == "fixed" && full && res.Verdict == checker.Linearizable {
+		if !buggy && full && res.Verdict == checker.Linearizable {
 			p.SawFixedPass = true
 		}
-		if (m.l.HasFix() && p.SawFail && p.SawFixedPass) || (!m.l.HasFix() && p.SawVerdict) {
+		// Done on evidence: a buggy variant caught and a correct one passing;
+		// a lesson with no bug (lesson 1) needs one checked run.
+		if (len(m.l.Buggy()) > 0 && p.SawFail && p.SawFixedPass) || (len(m.l.Buggy()) == 0 && p.SawVerdict) {
 			p.Status = statusDone
 		}
 	})
@@ -462,23 +464,27 @@ func (m *lessonModel) nextStep() string {
 	}
 	p := m.c.progress.get(m.l.ID)
 	def := m.l.DefaultVariant()
+	buggy := !m.l.IsCorrect(m.variant)
+	hasBugs := len(m.l.Buggy()) > 0
 	switch {
 	case res.Verdict == checker.Unknown:
 		return "The checker ran out of time before deciding. c checks again; a shorter run (n for another seed) checks faster."
 	case !m.check.full:
 		return "That was the history so far; space plays on, and the finished run is checked again."
-	case p.Status == statusDone && m.l.HasFix():
-		return fmt.Sprintf("Lesson done: you saw %s fail and fixed survive the same faults.", def)
+	case p.Status == statusDone && hasBugs:
+		return "Lesson done: you saw a bug caught and a correct design survive the same faults."
 	case p.Status == statusDone:
 		return "Lesson done. Try your own faults (p k z s h), or the next lesson (q)."
-	case m.variant == def && res.Verdict == checker.NotLinearizable && m.l.HasFix():
-		return "v switches to fixed, then r runs the same seed and faults against the fix."
-	case m.variant == def && res.Verdict == checker.Linearizable && m.l.HasFix():
+	case buggy && res.Verdict == checker.NotLinearizable:
+		return "v cycles variants to fixed, then r runs the same seed and faults against it."
+	case buggy && res.Verdict == checker.Linearizable:
 		return "This run did not expose the bug. n tries the next seed; or add faults yourself while it runs (p, k, z, s)."
-	case m.variant == "fixed" && res.Verdict == checker.Linearizable && !p.SawFail:
+	case !buggy && res.Verdict == checker.Linearizable && hasBugs && !p.SawFail && m.l.IsCorrect(def):
+		return fmt.Sprintf("This design held. Now break it: v picks a variant with a bug (%s), then r.", strings.Join(m.l.Buggy(), ", "))
+	case !buggy && res.Verdict == checker.Linearizable && hasBugs && !p.SawFail:
 		return fmt.Sprintf("The fix held. Now see %s fail: v to switch back, then r.", def)
-	case m.variant == "fixed" && res.Verdict == checker.NotLinearizable:
-		return fmt.Sprintf("The fixed variant failed: that is a bug in faultline. Please report lesson %s, seed %d.", m.l.ID, m.seed)
+	case !buggy && res.Verdict == checker.NotLinearizable:
+		return fmt.Sprintf("The %s variant must never fail: that is a bug in faultline. Please report lesson %s, seed %d.", m.variant, m.l.ID, m.seed)
 	}
 	return ""
 }

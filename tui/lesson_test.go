@@ -81,7 +81,7 @@ func TestRunFailsThenFixedPassesAndTheLessonIsDone(t *testing.T) {
 		t.Fatalf("verdict = %+v, want not linearizable", res)
 	}
 	v := plain(m.View())
-	for _, want := range []string{"NOT LINEARIZABLE", res.Anomaly, "Witness:", "Your prediction was right", "v switches to fixed"} {
+	for _, want := range []string{"NOT LINEARIZABLE", res.Anomaly, "Witness:", "Your prediction was right", "v cycles variants to fixed"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("verdict screen lacks %q:\n%s", want, v)
 		}
@@ -554,5 +554,31 @@ func TestEveryLessonOpensPlaysAndFits(t *testing.T) {
 				t.Errorf("%s: node %s is not in the cluster view:\n%s", l.ID, id, plain(v))
 			}
 		}
+	}
+}
+
+// Lesson 13's default is the correct Raft: the evidence is a switch caught
+// and the correct design passing, in either order.
+func TestCorrectDefaultThenSwitchMarksTheLessonDone(t *testing.T) {
+	m := newTestModel(t, Options{Lesson: "raft-capstone", Seed: 1, SeedSet: true}, 100, 30)
+	m = playToEnd(t, m)
+	if res := m.lesson.check.result; res == nil || res.Verdict != checker.Linearizable {
+		t.Fatalf("raft verdict = %+v, want linearizable", res)
+	}
+	if v := plain(m.View()); !strings.Contains(v, "This design held") {
+		t.Errorf("no hint to break it:\n%s", v)
+	}
+	for i := 0; i < 3 && m.lesson.l.IsCorrect(m.lesson.variant); i++ {
+		m = press(t, m, "v") // past fixed to the first switch: commit-without-majority (fails on seed 1)
+	}
+	if m.lesson.l.IsCorrect(m.lesson.variant) {
+		t.Fatalf("v gave %q, want a switch", m.lesson.variant)
+	}
+	m = playToEnd(t, m)
+	if res := m.lesson.check.result; res == nil || res.Verdict != checker.NotLinearizable {
+		t.Fatalf("%s verdict = %+v, want not linearizable", m.lesson.variant, res)
+	}
+	if got := m.c.progress.status("raft-capstone"); got != statusDone {
+		t.Errorf("status = %q, want done", got)
 	}
 }
