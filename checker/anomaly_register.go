@@ -40,12 +40,15 @@ func (a *analysis) register() (string, string) {
 		case allAfter(writers, r):
 			return AnomalyFutureRead, fmt.Sprintf("%s saw %s before any write of %s had begun.", who(r), f(v), f(v))
 		case len(inWitness) > 0 && allUncertainCAS(inWitness):
+			if name, why := a.casAnomaly(); name != "" {
+				return name, why
+			}
 			w := inWitness[0]
 			return AnomalyNoOrder, fmt.Sprintf("%s saw %s, which of these operations only %s's compare-and-set from %s to %s could have written — and it could only succeed if the register held %s when it ran. No order of these operations gives the register %s at that moment, so the read has no source.",
 				who(r), f(v), who(w), f(w.arg), f(v), f(w.arg), f(w.arg))
 		}
 	}
-	if name, why := a.lostUpdate(); name != "" {
+	if name, why := a.casAnomaly(); name != "" {
 		return name, why
 	}
 	for _, r := range a.wit {
@@ -129,34 +132,6 @@ func allAfter(cs []*call, r *call) bool {
 		}
 	}
 	return true
-}
-
-// lostUpdate finds two successful compare-and-sets from the same value
-// with no write of that value between them.
-func (a *analysis) lostUpdate() (string, string) {
-	f := history.Format
-	for i, c1 := range a.wit {
-		if c1.op != opCAS || c1.status != statusOK {
-			continue
-		}
-		for _, c2 := range a.wit[i+1:] {
-			if c2.op != opCAS || c2.status != statusOK || !valueEqual(c1.arg, c2.arg) {
-				continue
-			}
-			rewrites := 0
-			for _, w := range a.wit {
-				if w != c1 && w != c2 && (w.op == opWrite && valueEqual(w.arg, c1.arg) || w.op == opCAS && w.status == statusOK && valueEqual(w.arg2, c1.arg)) {
-					rewrites++
-				}
-			}
-			if rewrites > 0 {
-				continue
-			}
-			return AnomalyLostUpdate, fmt.Sprintf("Both %s and %s succeeded in changing %s (to %s and to %s), but the register held %s only once: whichever ran second should have failed its compare. One update overwrote the other without seeing it.",
-				who(c1), who(c2), f(c1.arg), f(c1.arg2), f(c2.arg2), f(c1.arg))
-		}
-	}
-	return "", ""
 }
 
 // staleRead finds a read of v after a write of another value had certainly

@@ -8,8 +8,9 @@
 // operation did not happen; an info completion, or none, means it may have
 // happened at any moment after its invocation, or never (porcupine has no
 // such notion: such an operation is given a return time after every
-// record, and a result that matches any state); nemesis records are not
-// client operations. Two refinements:
+// record, and a result that matches any state — or, where that provably
+// changes no verdict, dropped or given an earlier return: see prune.go);
+// nemesis records are not client operations. Two refinements:
 //
 //   - A completed read of nil means "nothing written yet" when the initial
 //     value (Options.Init) is nil, as in faultline's own histories and
@@ -27,7 +28,11 @@
 // nobody wrote (the read of 1 with the only write of 1; a failed compare
 // with the only write of another value; a counter read with the adds its
 // total needs): otherwise every stale read would shrink to a lone "read of
-// a value never written". The search first keeps the failure anchored on
+// a value never written". A compare-and-set observes the value it expects,
+// and for registers only the latest writes of a value before an observer
+// count as what it saw (sources.go), so that a witness cannot keep an old
+// write of 4 in place of the compare-and-set that put 4 back. The search
+// first keeps the failure anchored on
 // the operation that tipped the history, then drops what else it can, so
 // that removing any one operation of the witness (with the operations that
 // depended on it) makes it linearizable.
@@ -91,8 +96,9 @@ type Result struct {
 	// flight when the failing prefix ends has no completion; for set, queue
 	// and multi-register the values may keep only a few elements, which
 	// the explanation names). Removing any one of its operations (with the
-	// operations that could then only have observed a value nobody wrote)
-	// makes it linearizable.
+	// operations that could then only have observed a value nobody wrote —
+	// for registers, an observer goes with the latest writes of its value
+	// before it) makes it linearizable.
 	Witness history.History
 	// Failing is the invocation of the operation whose completion first
 	// made the history non-linearizable.

@@ -19,8 +19,13 @@ import (
 
 // spec is a model's sequential specification, written for this test.
 type spec struct {
+	name  string // the subtest's name; the model's when empty
 	model string
 	init  any
+	// infoOdds makes one applied operation in infoOdds complete with info
+	// (one in 10 when zero); a low figure gives the pruning of unknown
+	// operations (prune.go) work.
+	infoOdds int
 	// invoke picks an operation for a process to invoke.
 	invoke func(r *rand.Rand) (f string, v any)
 	// run executes an operation on a state: its result and the next
@@ -44,17 +49,26 @@ type bop struct {
 }
 
 func regSpec(model string, init any, withCAS bool) spec {
-	vals := []any{int64(0), int64(1), int64(2)}
+	return regSpecN(model, init, withCAS, 3)
+}
+
+// regSpecN writes values 0 to n-1 (n ≥ 3): with many values, a write's
+// value is often read by nobody, or written by no other operation.
+func regSpecN(model string, init any, withCAS bool, n int) spec {
+	var vals []any
+	for i := range n {
+		vals = append(vals, int64(i))
+	}
 	return spec{
 		model: model, init: init,
 		invoke: func(r *rand.Rand) (string, any) {
-			switch n := r.IntN(5); {
-			case n < 2:
+			switch k := r.IntN(5); {
+			case k < 2:
 				return "read", nil
-			case n < 4 || !withCAS:
-				return "write", vals[r.IntN(3)]
+			case k < 4 || !withCAS:
+				return "write", vals[r.IntN(n)]
 			}
-			return "cas", []any{vals[r.IntN(3)], vals[r.IntN(3)]}
+			return "cas", []any{vals[r.IntN(n)], vals[r.IntN(n)]}
 		},
 		run: func(st any, _ int, f string, v any) (bool, any, any) {
 			switch f {
@@ -71,7 +85,7 @@ func regSpec(model string, init any, withCAS bool) spec {
 		},
 		noise: func(r *rand.Rand, f string, v any) any {
 			if f == "read" {
-				return []any{nil, int64(0), int64(1), int64(2), int64(3)}[r.IntN(5)]
+				return append(append([]any{nil}, vals...), int64(n))[r.IntN(n+2)] // n: never written
 			}
 			return v
 		},
@@ -80,8 +94,44 @@ func regSpec(model string, init any, withCAS bool) spec {
 
 // kvSpec is registers a and b, each op's value wrapped as [key value] so
 // that the brute force sees one map state (no partitioning).
-func kvSpec() spec {
-	reg := regSpec("kv", nil, true)
+func kvSpec() spec { return kvSpecN(3) }
+
+func kvSpecN(n int) spec { return kvOf(regSpecN("kv", nil, true, n)) }
+
+// appendSpec is kv with appends: strings written and built by appending.
+func appendSpec() spec {
+	strs := []any{"a", "b", "ab"}
+	return kvOf(spec{
+		invoke: func(r *rand.Rand) (string, any) {
+			switch k := r.IntN(5); {
+			case k < 2:
+				return "read", nil
+			case k < 3:
+				return "write", strs[r.IntN(3)]
+			}
+			return "append", strs[r.IntN(2)]
+		},
+		run: func(st any, _ int, f string, v any) (bool, any, any) {
+			switch f {
+			case "read":
+				return true, st, st
+			case "write":
+				return true, v, v
+			}
+			s, _ := st.(string)
+			return true, v, s + v.(string)
+		},
+		noise: func(r *rand.Rand, f string, v any) any {
+			if f == "read" {
+				return []any{nil, "a", "b", "ab", "ba", "aa", "bab"}[r.IntN(7)]
+			}
+			return v
+		},
+	})
+}
+
+// kvOf runs reg on keys a and b.
+func kvOf(reg spec) spec {
 	keys := []string{"a", "b"}
 	return spec{
 		model: "kv",
@@ -134,14 +184,17 @@ func counterSpec() spec {
 	}
 }
 
-func setSpec() spec {
+func setSpec() spec { return setSpecN(3) }
+
+// setSpecN adds elements 0 to n-1.
+func setSpecN(n int) spec {
 	return spec{
 		model: "set",
 		invoke: func(r *rand.Rand) (string, any) {
 			if r.IntN(2) == 0 {
 				return "read", nil
 			}
-			return "add", int64(r.IntN(3))
+			return "add", int64(r.IntN(n))
 		},
 		run: func(st any, _ int, f string, v any) (bool, any, any) {
 			var xs []int64
@@ -167,7 +220,7 @@ func setSpec() spec {
 				return v
 			}
 			out := []any{}
-			for x := range 3 {
+			for x := range n {
 				if r.IntN(2) == 0 {
 					out = append(out, int64(x))
 				}
@@ -177,13 +230,16 @@ func setSpec() spec {
 	}
 }
 
-func queueSpec() spec {
+func queueSpec() spec { return queueSpecN(3) }
+
+// queueSpecN enqueues elements 0 to n-1.
+func queueSpecN(n int) spec {
 	return spec{
 		model: "queue",
 		invoke: func(r *rand.Rand) (string, any) {
 			switch r.IntN(5) {
 			case 0, 1:
-				return "enqueue", int64(r.IntN(3))
+				return "enqueue", int64(r.IntN(n))
 			case 2, 3:
 				return "dequeue", nil
 			}
@@ -212,11 +268,11 @@ func queueSpec() spec {
 		noise: func(r *rand.Rand, f string, v any) any {
 			switch f {
 			case "dequeue":
-				return int64(r.IntN(3))
+				return int64(r.IntN(n))
 			case "drain":
 				out := []any{}
 				for range r.IntN(3) {
-					out = append(out, int64(r.IntN(3)))
+					out = append(out, int64(r.IntN(n)))
 				}
 				return out
 			}
@@ -320,8 +376,13 @@ func randomHistory(r *rand.Rand, sp spec, ops, procs int) history.History {
 			if sp.model == "kv" && (fl.f == "write" || fl.f == "cas") {
 				result = fl.v.([]any)[1]
 			}
-			switch n := r.IntN(10); {
-			case n == 0 || !fl.applied:
+			n := r.IntN(10)
+			lost := n == 0
+			if sp.infoOdds > 0 {
+				lost = r.IntN(sp.infoOdds) == 0
+			}
+			switch {
+			case lost || !fl.applied:
 				rec(p, history.Info, fl.f, fl.v, "")
 			case n == 1 || !fl.ok:
 				e := ""
@@ -471,13 +532,29 @@ func TestDifferentialAgainstBruteForce(t *testing.T) {
 		regSpec("cas-register", int64(0), true),
 		regSpec("cas-register", nil, true),
 		kvSpec(), counterSpec(), setSpec(), queueSpec(), lockSpec(),
+		// Many values and many info completions: writes, adds and enqueues
+		// that no read sees, or that one operation alone writes, which the
+		// pruning drops or bounds.
+		lossy("register", regSpecN("register", nil, false, 6)),
+		lossy("cas-register", regSpecN("cas-register", int64(0), true, 6)),
+		lossy("kv", kvSpecN(6)), lossy("kv-append", appendSpec()),
+		lossy("set", setSpecN(6)), lossy("queue", queueSpecN(6)),
 	}
 	for _, sp := range specs {
-		t.Run(fmt.Sprintf("%s-init-%v", sp.model, sp.init), func(t *testing.T) {
+		name := sp.name
+		if name == "" {
+			name = fmt.Sprintf("%s-init-%v", sp.model, sp.init)
+		}
+		t.Run(name, func(t *testing.T) {
 			r := rand.New(rand.NewPCG(1, uint64(len(sp.model))))
 			counts := map[Verdict]int{}
+			var dropped, bounded int
 			for i := range n {
-				h := randomHistory(r, sp, 2+r.IntN(6), 1+r.IntN(4))
+				ops := 2 + r.IntN(6)
+				if sp.infoOdds > 0 {
+					ops = 3 + r.IntN(7)
+				}
+				h := randomHistory(r, sp, ops, 1+r.IntN(4))
 				opts := Options{Model: sp.model, Init: sp.init}
 				res, err := Check(context.Background(), h, opts)
 				if err != nil {
@@ -492,13 +569,51 @@ func TestDifferentialAgainstBruteForce(t *testing.T) {
 					t.Fatalf("history %d: Check says %s, brute force %s\n%s", i, res.Verdict, want, dump(h))
 				}
 				assertMinimalWitness(t, h, res, opts)
+				d, b := pruneCounts(t, h, opts)
+				dropped += d
+				bounded += b
 			}
 			if counts[Linearizable] < n/25 || counts[NotLinearizable] < n/25 {
 				t.Errorf("unbalanced sample: %v", counts)
 			}
-			t.Logf("%v", counts)
+			if sp.infoOdds > 0 && (dropped < n/100 || bounded < n/100) {
+				t.Errorf("the pruning was hardly tested: %d operations dropped, %d bounded in %d histories", dropped, bounded, n)
+			}
+			t.Logf("%v; pruning dropped %d operations, bounded %d", counts, dropped, bounded)
 		})
 	}
+}
+
+func lossy(name string, sp spec) spec {
+	sp.name = name + "-many-info"
+	sp.infoOdds = 3
+	return sp
+}
+
+// pruneCounts counts the operations of h that the model's pruning drops
+// and those whose return it brings forward.
+func pruneCounts(t *testing.T, h history.History, opts Options) (dropped, bounded int) {
+	m, _ := lookupModel(opts.Model)
+	init, _ := history.Normalize(opts.Init)
+	p, err := prepare(h, m, init)
+	if err != nil || m.prune == nil {
+		return 0, 0
+	}
+	for _, part := range p.partitions {
+		ops := operations(part, len(h))
+		ret := map[int]int64{}
+		for _, o := range ops {
+			ret[o.Input.(*call).id] = o.Return
+		}
+		kept := m.prune(ops, init)
+		dropped += len(ops) - len(kept)
+		for _, o := range kept {
+			if o.Return != ret[o.Input.(*call).id] {
+				bounded++
+			}
+		}
+	}
+	return dropped, bounded
 }
 
 func dump(h history.History) string {

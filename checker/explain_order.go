@@ -40,8 +40,9 @@ type Order struct {
 // that respects real time and the model, with the model's state around each
 // operation: for a linearizable part, a complete linearization; for a part
 // that is not, one of its longest linearizable prefix. Failed operations,
-// and reads whose result is unknown, are in no order: they did not happen,
-// or constrain nothing. It is meant for explaining a verdict to a learner
+// reads whose result is unknown, and unknown writes that nothing observed
+// (see prune.go) are in no order: they did not happen, or may as well not
+// have. It is meant for explaining a verdict to a learner
 // (the history explorer), so it is bounded by opts.Timeout like Check.
 func LinearizationOrder(ctx context.Context, h history.History, opts Options) ([]Order, error) {
 	m, err := lookupModel(opts.Model)

@@ -86,10 +86,16 @@ type model struct {
 	// witness keeps an observer's writer (see shrink.go). Optional.
 	writes   func(c *call) []string
 	observes func(c *call, init any) []string
+	// latest: writes overwrite, so an observer saw the latest writes of
+	// its value before it, not older ones (sources.go).
+	latest bool
 	// elements and project let the witness search keep only some elements
 	// (set and queue items, registers of a transaction). Optional.
 	elements func(c *call) []string
 	project  func(c *call, keep map[string]bool) *call
+	// prune drops or bounds unknown operations without changing the
+	// verdict (see prune.go). Optional.
+	prune pruneFunc
 }
 
 var models = map[string]*model{}

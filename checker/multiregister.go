@@ -105,6 +105,7 @@ func init() {
 			}
 			return out
 		},
+		latest: true,
 		elements: func(c *call) []string {
 			var out []string
 			for _, m := range c.arg.([]microOp) {

@@ -54,6 +54,7 @@ func init() {
 			return queueObserves(c, nil)
 		},
 		project: projectList(opEnqueue, opDrain),
+		prune:   pruneQueue,
 	})
 }
 

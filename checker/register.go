@@ -50,6 +50,8 @@ func registerModel(name string, ops map[string]opcode, partitioned bool, doc str
 		describeState: history.Format,
 		writes:        registerWrites,
 		observes:      registerObserves,
+		latest:        true,
+		prune:         pruneRegister,
 	}
 }
 
@@ -134,17 +136,18 @@ func registerWrites(c *call) []string {
 
 func appendToken(s string) string { return "append " + s }
 
+// registerObserves: a completed read observes its value; a
+// compare-and-set that succeeded, or may have, observes the value it
+// expected — an unknown one matters when a read shows its new value.
 func registerObserves(c *call, init any) []string {
 	var v any
 	switch {
-	case c.status != statusOK:
-		return nil
-	case c.op == opRead:
+	case c.op == opRead && c.status == statusOK:
 		v = c.result
 		if v == nil {
 			return nil
 		}
-	case c.op == opCAS:
+	case c.op == opCAS && (c.status == statusOK || c.status == statusUnknown):
 		v = c.arg
 	default:
 		return nil

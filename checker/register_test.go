@@ -144,7 +144,7 @@ func TestCancelledContextGivesUnknown(t *testing.T) {
 func TestTimeoutGivesUnknownPromptly(t *testing.T) {
 	h := hardHistory(24)
 	start := time.Now()
-	res, err := Check(context.Background(), h, Options{Model: "register", Timeout: 100 * time.Millisecond})
+	res, err := Check(context.Background(), h, Options{Model: "counter", Timeout: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func TestCancelDuringSearch(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()
-	res, err := Check(ctx, hardHistory(24), Options{Model: "register", Timeout: time.Minute})
+	res, err := Check(ctx, hardHistory(24), Options{Model: "counter", Timeout: time.Minute})
 	if err != nil || res.Verdict != Unknown {
 		t.Fatalf("%v %v, want unknown", res.Verdict, err)
 	}
@@ -169,13 +169,14 @@ func TestCancelDuringSearch(t *testing.T) {
 	}
 }
 
-// hardHistory is n concurrent writes that never return and then a read of
-// a value none of them wrote: to prove it, the search must try every
-// subset of the writes (2^n states).
+// hardHistory is n concurrent counter adds that never return and then a
+// read of a total no subset of them reaches: to prove it, the search must
+// try every subset of the adds (2^n states). (Register writes that no read
+// sees would be pruned: see prune.go.)
 func hardHistory(n int) history.History {
 	var recs []history.Op
 	for i := 0; i < n; i++ {
-		recs = append(recs, inv(i, "write", i))
+		recs = append(recs, inv(i, "add", 1))
 	}
 	recs = append(recs, inv(n, "read", nil), ok(n, "read", -1))
 	return hist(recs...)

@@ -126,9 +126,19 @@ const (
 	vUnknown
 )
 
+// operations is the search's input: operations(calls, cut), pruned by the
+// model.
+func (s *searcher) operations(calls []*call, cut int) []porcupine.Operation {
+	ops := operations(calls, cut)
+	if s.m.prune != nil {
+		ops = s.m.prune(ops, s.init)
+	}
+	return ops
+}
+
 // check runs one search over calls as of cut records.
 func (s *searcher) check(calls []*call, cut int) verdict {
-	ops := operations(calls, cut)
+	ops := s.operations(calls, cut)
 	if len(ops) == 0 {
 		return vOK
 	}

@@ -80,6 +80,7 @@ func init() {
 			return readTokens(c, opRead)
 		},
 		project: projectList(opAdd, opRead),
+		prune:   pruneSet,
 	})
 }
 

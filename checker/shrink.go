@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"math"
 	"slices"
 	"strings"
 )
@@ -14,7 +15,10 @@ import (
 // with the only write of 1. Without that rule every stale read would
 // shrink to a lone "read of a value never written", which is true of the
 // witness but a lie about the history. Reads of values that no operation
-// of the history wrote are kept as they are: that is the anomaly.
+// of the history wrote are kept as they are: that is the anomaly. A
+// compare-and-set observes the value it expects (when it succeeded, or may
+// have), and for registers only the latest writes of a value before an
+// observer count as its sources (sources.go).
 //
 // For sets, queues and multi-registers, the search first keeps as few
 // elements (registers) as it can: the projection of a linearizable history
@@ -29,7 +33,8 @@ type shrinker struct {
 	// of 3 keeps the write of 3 that can explain it, not a failed one.
 	supported  map[string]bool
 	failedOnly map[string]bool
-	appends    stringPieces // the strings the universe appends and writes (kv)
+	writers    map[string]int // how many calls of the universe write each value
+	appends    stringPieces   // the strings the universe appends and writes (kv)
 	obs        map[*call][]string
 	// reachable marks the counter reads whose totals the universe's adds
 	// (failed ones included) can reach: the witness keeps enough adds to
@@ -37,8 +42,15 @@ type shrinker struct {
 	reachable map[int]bool
 	// mismatchable marks the compare-and-sets that failed to match where
 	// the universe writes some other value that explains it: the witness
-	// keeps such a write.
-	mismatchable map[int]bool
+	// keeps such a write. The value is the bound below which a completed
+	// write is no explanation: it was replaced by another completed write
+	// before the compare began (see sources.go).
+	mismatchable map[int]int
+	// latest is the model's: an observer's sources are the latest writes
+	// of its value (sources.go); shadow holds, per observer and value, the
+	// bound below which a write of it is not a source.
+	latest bool
+	shadow map[shadowKey]int
 	// tip is the id of the operation whose completion tipped the history
 	// into failure; while it is set (not -1), candidates must fail because
 	// of it (see anchoredOn).
@@ -47,10 +59,22 @@ type shrinker struct {
 }
 
 func newShrinker(s *searcher, universe []*call) *shrinker {
-	sh := &shrinker{s: s, m: s.m, init: s.init, supported: map[string]bool{}, failedOnly: map[string]bool{}, obs: map[*call][]string{}, reachable: map[int]bool{}, mismatchable: map[int]bool{}, tip: -1}
+	sh := &shrinker{s: s, m: s.m, init: s.init, supported: map[string]bool{}, failedOnly: map[string]bool{}, writers: map[string]int{}, obs: map[*call][]string{}, reachable: map[int]bool{}, mismatchable: map[int]int{}, tip: -1}
+	var all doneWrites
+	for _, w := range universe {
+		if overwrites(w) {
+			all.add(w)
+		}
+	}
 	for _, c := range universe {
-		if c.op == opCAS && c.status == statusMismatch && otherValueWritten(c, universe, nil) {
-			sh.mismatchable[c.id] = true
+		if c.op == opCAS && c.status == statusMismatch {
+			bound, ok := all.latestBefore(c.invPos)
+			if !ok {
+				bound = math.MinInt
+			}
+			if otherValueWritten(c, universe, nil, bound) {
+				sh.mismatchable[c.id] = bound
+			}
 		}
 	}
 	for _, c := range universe {
@@ -80,6 +104,14 @@ func newShrinker(s *searcher, universe []*call) *shrinker {
 	}
 	for t := range sh.failedOnly {
 		sh.supported[t] = true
+	}
+	for _, c := range universe {
+		for _, t := range sh.writesOf(c) {
+			sh.writers[t]++
+		}
+	}
+	if sh.latest = sh.m.latest; sh.latest {
+		sh.shadow = sh.shadowBounds(universe)
 	}
 	return sh
 }
@@ -145,9 +177,9 @@ func (sh *shrinker) without(cur []*call, remove map[int]bool) []*call {
 	} else if sh.m.observes != nil && sh.m.writes != nil {
 		for changed := true; changed; {
 			changed = false
-			first := sh.firstWriters(cur, remove)
+			ix := sh.writerIndex(cur, remove)
 			for _, c := range cur {
-				if !remove[c.id] && (sh.orphaned(c, first) || sh.mismatchable[c.id] && !otherValueWritten(c, cur, remove)) {
+				if !remove[c.id] && (sh.orphaned(c, ix) || sh.missedWithout(c, cur, remove)) {
 					remove[c.id] = true
 					changed = true
 				}
@@ -163,12 +195,21 @@ func (sh *shrinker) without(cur []*call, remove map[int]bool) []*call {
 	return out
 }
 
+// missedWithout reports whether c is a mismatchable compare left without
+// a remaining write that explains it.
+func (sh *shrinker) missedWithout(c *call, cur []*call, remove map[int]bool) bool {
+	bound, ok := sh.mismatchable[c.id]
+	return ok && !otherValueWritten(c, cur, remove, bound)
+}
+
 // otherValueWritten reports whether a remaining call, begun before the
 // failed compare-and-set c ended, writes a value other than the one c
-// expected: something that could have made its compare miss.
-func otherValueWritten(c *call, calls []*call, remove map[int]bool) bool {
+// expected: something that could have made its compare miss. A completed
+// write that completed before bound had been replaced when c began, and
+// explains nothing.
+func otherValueWritten(c *call, calls []*call, remove map[int]bool, bound int) bool {
 	for _, w := range calls {
-		if w == c || remove[w.id] || w.invPos > c.compPos && c.compPos >= 0 {
+		if w == c || remove[w.id] || w.invPos > c.compPos && c.compPos >= 0 || overwrites(w) && w.compPos < bound {
 			continue
 		}
 		switch {
@@ -202,52 +243,6 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 	}
 	_, found := slices.BinarySearch(totals, t)
 	return found
-}
-
-// earliest holds, for a value, the two remaining writers invoked first.
-type earliest struct{ a, b *call }
-
-func (sh *shrinker) firstWriters(cur []*call, remove map[int]bool) map[string]earliest {
-	first := map[string]earliest{}
-	for _, c := range cur {
-		if remove[c.id] {
-			continue
-		}
-		for _, t := range sh.writesOf(c) {
-			e := first[t]
-			switch {
-			case e.a == nil || c.invPos < e.a.invPos:
-				e.a, e.b = c, e.a
-			case e.b == nil || c.invPos < e.b.invPos:
-				e.b = c
-			}
-			first[t] = e
-		}
-	}
-	return first
-}
-
-// orphaned reports whether c observes a value that the universe writes but
-// that no other remaining call, begun before c ended, writes.
-func (sh *shrinker) orphaned(c *call, first map[string]earliest) bool {
-	end := c.compPos
-	if end < 0 {
-		end = int(never)
-	}
-	for _, t := range sh.observes(c) {
-		if !sh.supported[t] {
-			continue
-		}
-		e := first[t]
-		w := e.a
-		if w == c {
-			w = e.b
-		}
-		if w == nil || w.invPos > end {
-			return true
-		}
-	}
-	return false
 }
 
 func (sh *shrinker) observes(c *call) []string {

@@ -2,6 +2,7 @@ package checker
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
@@ -107,7 +108,9 @@ func supportFrom(t testing.TB, orig history.History, res Result, m *model, init 
 
 // closure is drop plus, repeatedly, every call that observes a supported
 // value which no remaining call other than itself, invoked before the
-// observer ended, writes.
+// observer ended, writes (for registers, no such call that is not shadowed
+// by a later completed write of the value); and every failed compare left
+// without a write of another value.
 func closure(m *model, init any, calls []*call, drop *call, supported, failedOnly map[string]bool, appends stringPieces, universe []*call) map[*call]bool {
 	gone := map[*call]bool{drop: true}
 	if m.name == "counter" {
@@ -115,37 +118,6 @@ func closure(m *model, init any, calls []*call, drop *call, supported, failedOnl
 	}
 	if m.observes == nil {
 		return gone
-	}
-	// A failed compare needs a write of some other value, if the prefix had
-	// one begun before the compare ended.
-	otherWrite := func(c *call, among []*call, skip map[*call]bool) bool {
-		for _, w := range among {
-			if w.inv.Index == c.inv.Index && w.proc == c.proc || skip[w] || c.comp != nil && w.invPos > c.compPos {
-				continue
-			}
-			if w.op == opWrite && !valueEqual(w.arg, c.arg) || w.op == opCAS && w.status != statusMismatch && !valueEqual(w.arg2, c.arg) {
-				return true
-			}
-		}
-		return false
-	}
-	for changed := true; changed; {
-		changed = false
-		for _, o := range calls {
-			if gone[o] || o.op != opCAS || o.status != statusMismatch {
-				continue
-			}
-			var orig *call
-			for _, u := range universe {
-				if u.inv.Index == o.inv.Index && u.proc == o.proc {
-					orig = u
-				}
-			}
-			if orig != nil && otherWrite(orig, universe, nil) && !otherWrite(o, calls, gone) {
-				gone[o] = true
-				changed = true
-			}
-		}
 	}
 	writesOf := func(c *call) []string {
 		var out []string
@@ -156,23 +128,104 @@ func closure(m *model, init any, calls []*call, drop *call, supported, failedOnl
 		}
 		return out
 	}
-	for changed := true; changed; {
-		changed = false
+	// For registers, a write of the token that completed before another
+	// completed write of it began, which itself completed before the
+	// observer began, is not the observer's source (positions as in the
+	// failing prefix).
+	inUniverse := func(c *call) *call {
+		for _, u := range universe {
+			if u.inv.Index == c.inv.Index && u.proc == c.proc {
+				return u
+			}
+		}
+		return nil
+	}
+	// A failed compare needs a write of some other value, if the prefix had
+	// one begun before the compare ended and not replaced by another
+	// completed write before the compare began (positions as in the
+	// prefix).
+	doneWrite := func(u *call) bool {
+		return u.status == statusOK && u.comp != nil && (u.op == opWrite || u.op == opCAS)
+	}
+	otherWrite := func(uo *call, among []*call, skip map[*call]bool) bool {
+		bound := -1
+		for _, u := range universe {
+			if doneWrite(u) && u.compPos < uo.invPos {
+				bound = max(bound, u.invPos)
+			}
+		}
+		for _, w := range among {
+			uw := inUniverse(w)
+			if uw == nil || uw.inv.Index == uo.inv.Index && uw.proc == uo.proc || skip[w] || uo.comp != nil && uw.invPos > uo.compPos {
+				continue
+			}
+			if doneWrite(uw) && uw.compPos < bound {
+				continue
+			}
+			if w.op == opWrite && !valueEqual(w.arg, uo.arg) || w.op == opCAS && w.status != statusMismatch && !valueEqual(w.arg2, uo.arg) {
+				return true
+			}
+		}
+		return false
+	}
+	mismatchPass := func() (changed bool) {
+		for _, o := range calls {
+			if gone[o] || o.op != opCAS || o.status != statusMismatch {
+				continue
+			}
+			if orig := inUniverse(o); orig != nil && otherWrite(orig, universe, nil) && !otherWrite(orig, calls, gone) {
+				gone[o] = true
+				changed = true
+			}
+		}
+		return changed
+	}
+	surelyWrote := func(u *call, tok string) bool {
+		if u.status != statusOK || u.comp == nil || u.op != opWrite && u.op != opCAS && u.op != opTxn {
+			return false
+		}
+		return slices.Contains(m.writes(u), tok)
+	}
+	shadowed := func(w, o *call, tok string) bool {
+		uw, uo := inUniverse(w), inUniverse(o)
+		if !m.latest || uw == nil || uo == nil || !surelyWrote(uw, tok) {
+			return false
+		}
+		for _, u := range universe {
+			if surelyWrote(u, tok) && uw.compPos < u.invPos && u.compPos < uo.invPos {
+				return true
+			}
+		}
+		return false
+	}
+	// A token only the observer itself writes (a compare-and-set from 2 to
+	// 2 that nothing else explains) constrains nothing, like a read of a
+	// value never written.
+	selfOnly := func(o *call, tok string) bool {
+		others := 0
+		for _, u := range universe {
+			if !(u.inv.Index == o.inv.Index && u.proc == o.proc) && slices.Contains(writesOf(u), tok) {
+				others++
+			}
+		}
+		return others == 0
+	}
+	observerPass := func() (changed bool) {
 		for _, o := range calls {
 			if gone[o] {
 				continue
 			}
 			end := o.compPos
-			if end < 0 {
+			if end < 0 || o.status == statusUnknown {
 				end = int(never)
 			}
 			for _, tok := range observedBy(m, o, init, appends) {
-				if !supported[tok] {
+				if !supported[tok] || selfOnly(o, tok) {
 					continue
 				}
 				found := false
 				for _, w := range calls {
-					if w == o || gone[w] || w.invPos > end {
+					if w == o || gone[w] || w.invPos > end || shadowed(w, o, tok) {
 						continue
 					}
 					for _, wt := range writesOf(w) {
@@ -188,8 +241,15 @@ func closure(m *model, init any, calls []*call, drop *call, supported, failedOnl
 				}
 			}
 		}
+		return changed
 	}
-	return gone
+	// Both rules, until neither removes anything more.
+	for {
+		a, b := mismatchPass(), observerPass()
+		if !a && !b {
+			return gone
+		}
+	}
 }
 
 // counterClosure removes, repeatedly, the reads whose totals the remaining

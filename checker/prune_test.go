@@ -1,0 +1,168 @@
+package checker
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/anishathalye/porcupine"
+	"github.com/faultline-lab/faultline/history"
+)
+
+// Each case sits on the edge of a pruning rule (prune.go): a history whose
+// verdict would change if the rule dropped or bounded one operation more.
+func TestPruneEdges(t *testing.T) {
+	mismatch := fail(1, "cas", []any{1, 3})
+	mismatch.Error = history.ErrorMismatch
+	cases := []struct {
+		name  string
+		model string
+		init  any
+		h     history.History
+		want  Verdict
+	}{
+		{"unknown write seen by an unknown cas", "cas-register", nil, hist(
+			inv(0, "write", 1), ok(0, "write", 1), inv(1, "write", 2), inv(2, "cas", []any{2, 3}),
+			inv(3, "read", nil), ok(3, "read", 3)), Linearizable},
+		{"unknown write explains a missed compare", "cas-register", nil, hist(
+			inv(0, "write", 1), ok(0, "write", 1), inv(2, "write", 2), inv(1, "cas", []any{1, 3}), mismatch), Linearizable},
+		{"unknown write of the initial value, read early and late", "register", 0, hist(
+			inv(0, "write", 0), inv(1, "read", nil), ok(1, "read", 0),
+			inv(1, "write", 1), ok(1, "write", 1), inv(1, "read", nil), ok(1, "read", 0)), Linearizable},
+		{"unknown write of a string appends also build", "kv", nil, hist(
+			keyed("k", inv(0, "write", "ab")),
+			keyed("k", inv(1, "append", "a")), keyed("k", ok(1, "append", "a")),
+			keyed("k", inv(1, "append", "b")), keyed("k", ok(1, "append", "b")),
+			keyed("k", inv(1, "read", nil)), keyed("k", ok(1, "read", "ab")),
+			keyed("k", inv(1, "write", "x")), keyed("k", ok(1, "write", "x")),
+			keyed("k", inv(1, "read", nil)), keyed("k", ok(1, "read", "ab"))), Linearizable},
+		{"unknown write seen late only", "register", nil, hist(
+			inv(0, "write", 2), inv(1, "write", 1), ok(1, "write", 1),
+			inv(1, "read", nil), ok(1, "read", 1), inv(1, "read", nil), ok(1, "read", 2)), Linearizable},
+		{"unknown write needed before a read", "register", nil, hist(
+			inv(0, "write", 2), inv(1, "read", nil), ok(1, "read", 2),
+			inv(1, "write", 1), ok(1, "write", 1), inv(1, "read", nil), ok(1, "read", 2)), NotLinearizable},
+		{"unknown add after a read showed its element", "set", nil, hist(
+			inv(1, "add", 1), ok(1, "add", 1), inv(1, "read", nil), ok(1, "read", []any{1}),
+			inv(0, "add", 1), info(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{1})), Linearizable},
+		{"unknown add of an initial element", "set", []any{1}, hist(
+			inv(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{1})), Linearizable},
+		{"unknown add seen by one read, not an earlier one", "set", nil, hist(
+			inv(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{}),
+			inv(1, "read", nil), ok(1, "read", []any{1})), Linearizable},
+		{"unknown add bounded by the read that shows it", "set", nil, hist(
+			inv(0, "add", 1), inv(1, "read", nil), ok(1, "read", []any{1}),
+			inv(1, "read", nil), ok(1, "read", []any{})), NotLinearizable},
+		{"unknown enqueue dequeued after the queue was empty", "queue", nil, hist(
+			inv(0, "enqueue", 1), inv(1, "enqueue", 1), ok(1, "enqueue", 1),
+			inv(1, "dequeue", nil), ok(1, "dequeue", 1), inv(1, "dequeue", nil), ok(1, "dequeue", nil),
+			inv(1, "dequeue", nil), ok(1, "dequeue", 1)), Linearizable},
+		{"unknown enqueue of an element also initially queued", "queue", []any{1}, hist(
+			inv(0, "enqueue", 1), inv(1, "dequeue", nil), ok(1, "dequeue", 1), inv(1, "dequeue", nil), ok(1, "dequeue", nil),
+			inv(1, "dequeue", nil), ok(1, "dequeue", 1)), Linearizable},
+		{"unknown enqueue in a drain", "queue", nil, hist(
+			inv(0, "enqueue", 1), inv(1, "enqueue", 2), ok(1, "enqueue", 2),
+			inv(1, "drain", nil), ok(1, "drain", []any{2, 1})), Linearizable},
+		{"unknown enqueue taken by an unknown dequeue", "queue", nil, hist(
+			inv(0, "enqueue", 1), inv(1, "enqueue", 2), ok(1, "enqueue", 2),
+			inv(2, "dequeue", nil), inv(1, "dequeue", nil), ok(1, "dequeue", 2)), Linearizable},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			res := mustCheck(t, c.h, Options{Model: c.model, Init: c.init, VerdictOnly: true})
+			if res.Verdict != c.want {
+				t.Errorf("verdict %s, want %s", res.Verdict, c.want)
+			}
+			if got := unprunedVerdict(t, c.h, c.model, c.init); got != c.want {
+				t.Errorf("without pruning porcupine says %s, want %s", got, c.want)
+			}
+		})
+	}
+}
+
+// unprunedVerdict runs porcupine on every partition without pruning.
+func unprunedVerdict(t testing.TB, h history.History, model string, init any) Verdict {
+	t.Helper()
+	m, err := lookupModel(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	init, _ = history.Normalize(init)
+	p, err := prepare(h, m, init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, release, err := newSearcher(t.Context(), m, init)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	for _, part := range p.partitions {
+		if ops := operations(part, len(h)); len(ops) > 0 && !porcupine.CheckOperations(s.pm, ops) {
+			return NotLinearizable
+		}
+	}
+	return Linearizable
+}
+
+// TestPruneAgainstUnpruned compares porcupine's verdict with and without
+// the pruning on random histories longer than the brute force can take,
+// with many unknown operations, checking every cut the prefix search uses.
+func TestPruneAgainstUnpruned(t *testing.T) {
+	n := 1500
+	if testing.Short() {
+		n = 200
+	}
+	for _, sp := range []spec{
+		lossy("register", regSpecN("register", nil, false, 8)),
+		lossy("cas-register", regSpecN("cas-register", int64(0), true, 8)),
+		lossy("kv-append", appendSpec()),
+		lossy("set", setSpecN(8)), lossy("queue", queueSpecN(8)),
+	} {
+		t.Run(sp.name, func(t *testing.T) {
+			m, _ := lookupModel(sp.model)
+			init, _ := history.Normalize(sp.init)
+			s, release, err := newSearcher(t.Context(), m, init)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer release()
+			r := rand.New(rand.NewPCG(7, uint64(len(sp.name))))
+			var pruned, fails int
+			for i := range n {
+				h := randomHistory(r, sp, 8+r.IntN(10), 2+r.IntN(4))
+				p, err := prepare(h, m, init)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, part := range p.partitions {
+					for cut := 1; cut <= len(h); cut++ {
+						all := operations(part, cut)
+						kept := s.operations(part, cut)
+						want := porcupine.CheckOperations(s.pm, all)
+						if got := porcupine.CheckOperations(s.pm, kept); got != want {
+							t.Fatalf("history %d, cut %d: pruned %v, unpruned %v\n%s", i, cut, got, want, dump(h))
+						}
+						if !want {
+							fails++
+						}
+						if fmt.Sprint(returns(all)) != fmt.Sprint(returns(kept)) {
+							pruned++
+						}
+					}
+				}
+			}
+			if pruned < n || fails < n {
+				t.Errorf("weak sample: pruning changed %d searches, %d failed", pruned, fails)
+			}
+		})
+	}
+}
+
+func returns(ops []porcupine.Operation) []int64 {
+	out := make([]int64, len(ops))
+	for i, o := range ops {
+		out[i] = o.Return
+	}
+	return out
+}
