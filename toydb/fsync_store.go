@@ -59,7 +59,7 @@ func (n *fsNode) Handle(env *sim.Env, m sim.Message) {
 		return
 	}
 	if env.ID() != fsServer(env) {
-		env.Send(fsServer(env), Forwarded{Client: orig.Src, Req: req})
+		Forward(env, fsServer(env), orig, req)
 		return
 	}
 	switch req.F {

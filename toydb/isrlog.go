@@ -308,7 +308,7 @@ func (n *klNode) Handle(env *sim.Env, m sim.Message) {
 			env.ReplyError(orig, "no-leader", true, "")
 			return
 		}
-		env.Send(n.leader, Forwarded{Client: orig.Src, Req: req})
+		Forward(env, n.leader, orig, req)
 		return
 	}
 	switch req.F {

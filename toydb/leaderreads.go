@@ -329,7 +329,7 @@ func (n *lrNode) Handle(env *sim.Env, m sim.Message) {
 			env.ReplyError(orig, "no-leader", true, "")
 			return
 		}
-		env.Send(n.leader, Forwarded{Client: orig.Src, Req: req})
+		Forward(env, n.leader, orig, req)
 		return
 	}
 	switch req.F {

@@ -179,7 +179,7 @@ func (n *llNode) client(env *sim.Env, m sim.Message) {
 			env.ReplyOK(orig, n.store.value)
 			return
 		}
-		env.Send(llStorage(env), Forwarded{Client: orig.Src, Req: req})
+		Forward(env, llStorage(env), orig, req)
 	case "add":
 		if _, ok := history.Int(req.Value); !ok {
 			env.ReplyError(orig, "bad-value", true, "")
@@ -192,7 +192,7 @@ func (n *llNode) client(env *sim.Env, m sim.Message) {
 				return
 			}
 		}
-		env.Send(ws[env.Rand().IntN(len(ws))], Forwarded{Client: orig.Src, Req: req})
+		Forward(env, ws[env.Rand().IntN(len(ws))], orig, req)
 	default:
 		env.ReplyError(orig, "unsupported", true, "")
 	}

@@ -136,7 +136,7 @@ func (n *lwwNode) Handle(env *sim.Env, m sim.Message) {
 	switch req.F {
 	case "write":
 		if n.fixed && n.id != lwwLeader {
-			env.Send(lwwLeader, Forwarded{Client: orig.Src, Req: req})
+			Forward(env, lwwLeader, orig, req)
 			return
 		}
 		n.write(env, orig, req.Value)

@@ -352,7 +352,7 @@ func (n *pbNode) Handle(env *sim.Env, m sim.Message) {
 			env.ReplyError(orig, "no-leader", true, n.leader)
 			return
 		}
-		env.Send(n.leader, Forwarded{Client: orig.Src, Req: req})
+		Forward(env, n.leader, orig, req)
 		return
 	}
 	n.serve(env, orig, req)

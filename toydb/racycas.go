@@ -102,7 +102,7 @@ func (n *rcNode) Handle(env *sim.Env, m sim.Message) {
 			n.startCAS(env, orig, req)
 			return
 		}
-		env.Send(n.leader, Forwarded{Client: orig.Src, Req: req})
+		Forward(env, n.leader, orig, req)
 		return
 	}
 	if req.F != "read" && n.seen(env, req.ReqID) {

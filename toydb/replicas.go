@@ -101,7 +101,7 @@ func (n *replicaNode) Handle(env *sim.Env, m sim.Message) {
 		return
 	}
 	if !n.isPrimary(env) && (req.F != "read" || n.fixed) {
-		env.Send(n.primary, Forwarded{Client: orig.Src, Req: req})
+		Forward(env, n.primary, orig, req)
 		return
 	}
 	switch req.F {

@@ -60,6 +60,12 @@ func (f Forwarded) Message() sim.Message {
 	return sim.Message{Src: f.Client, Body: f.Req}
 }
 
+// Forward hands a client's request to the node that can serve it, which
+// answers the client directly.
+func Forward(env *sim.Env, to string, orig sim.Message, req sim.ClientRequest) {
+	env.Send(to, Forwarded{Client: orig.Src, Req: req})
+}
+
 // Request returns a message's client request, if it is one (directly or forwarded).
 func Request(m sim.Message) (sim.Message, sim.ClientRequest, bool) {
 	switch b := m.Body.(type) {
