@@ -155,6 +155,11 @@ func readScenario(path string) (sim.Scenario, error) {
 	if err != nil {
 		return sim.Scenario{}, usagef("cannot read scenario %s: %v", path, unwrapPathError(err))
 	}
+	return parseScenario(b, path)
+}
+
+// parseScenario decodes and validates a scenario file's bytes.
+func parseScenario(b []byte, path string) (sim.Scenario, error) {
 	var sc sim.Scenario
 	dec := json.NewDecoder(bytesReader(b))
 	dec.DisallowUnknownFields()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/faultline-lab/faultline/lessons"
 	"os"
 	"path/filepath"
 	"strings"
@@ -172,4 +173,29 @@ func TestLessonsJSON(t *testing.T) {
 	if ls[0].ID != "first-history" || ls[1].ID != "stale-replica-reads" || ls[1].Default != "read-any" {
 		t.Fatalf("lessons: %+v", ls[:2])
 	}
+}
+
+func FuzzParseScenario(f *testing.F) {
+	f.Add([]byte(`{"lesson":"stale-replica-reads","variant":"fixed","seed":3,"config":{"nodes":3,"clients":2,"ops":10,"routing":"random","latency_min_ns":1,"latency_max_ns":2,"think_min_ns":1,"think_max_ns":2,"timeout_ns":1000,"final_delay_ns":0,"max_events":0,"max_time_ns":0,"client":{}},"faults":{"list":[{"at_ns":5,"kind":"partition","shape":"ring"}],"cycle_ns":10}}`))
+	f.Add([]byte(`{"lesson":"first-history"}`))
+	f.Add([]byte(`{`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		sc, err := parseScenario(b, "fuzz.json")
+		if err != nil {
+			if _, ok := err.(usageError); !ok {
+				t.Fatalf("error of type %T: %v", err, err)
+			}
+			return
+		}
+		// A scenario that parses must also start (bounded: a few steps).
+		if sc.Config.Ops > 50 || sc.Config.Nodes > 9 || sc.Config.Clients > 9 {
+			return
+		}
+		s, _, err := lessons.Start(sc)
+		if err != nil {
+			t.Fatalf("validated scenario does not start: %v", err)
+		}
+		for i := 0; i < 200 && s.Step(); i++ {
+		}
+	})
 }
