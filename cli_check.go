@@ -14,7 +14,7 @@ import (
 )
 
 func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlags("check", stderr)
+	fs := newFlags("check")
 	model := fs.String("model", "", "consistency model (default: guessed from the operations)")
 	initText := fs.String("init", "", "initial value, as JSON (default: nil, nothing written yet)")
 	format := fs.String("format", "auto", "auto, jsonl, edn, jepsen-etcd-log or kv-log")

@@ -4,11 +4,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 )
 
 // newFlags makes a flag set whose errors come back to us, not os.Exit.
-func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+func newFlags(name string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
@@ -25,7 +24,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			if err == flag.ErrHelp {
 				return nil, usagef("%s: see faultline help", fs.Name())
 			}
-			return nil, usagef("%s: %s", fs.Name(), strings.TrimPrefix(err.Error(), "flag provided but not defined: "+""))
+			return nil, usagef("%s: %s (see faultline help)", fs.Name(), err)
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

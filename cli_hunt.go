@@ -20,7 +20,7 @@ type huntJSON struct {
 }
 
 func cmdHunt(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlags("hunt", stderr)
+	fs := newFlags("hunt")
 	lesson := fs.String("lesson", "", "lesson id")
 	variant := fs.String("variant", "", "variant")
 	seeds := fs.String("seeds", "1-100", "seed range A-B")

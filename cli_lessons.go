@@ -21,7 +21,7 @@ type lessonJSON struct {
 }
 
 func cmdLessons(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlags("lessons", stderr)
+	fs := newFlags("lessons")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {

@@ -55,7 +55,7 @@ type runFlags struct {
 
 func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	var f runFlags
-	fs := newFlags("run", stderr)
+	fs := newFlags("run")
 	fs.StringVar(&f.lesson, "lesson", "", "lesson id")
 	fs.StringVar(&f.variant, "variant", "", "variant (default: the lesson's buggy design)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed")

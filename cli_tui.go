@@ -11,7 +11,7 @@ import (
 // cmdTUI opens the workbench: the lesson picker, or a lesson straight away
 // with --lesson ID [--seed N] [--variant NAME].
 func cmdTUI(args []string, stdout, stderr io.Writer) (int, error) {
-	fs := newFlags("faultline", stderr)
+	fs := newFlags("faultline")
 	lesson := fs.String("lesson", "", "open this lesson")
 	variant := fs.String("variant", "", "variant")
 	seed := fs.Uint64("seed", 0, "seed")
