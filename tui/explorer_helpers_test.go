@@ -39,7 +39,7 @@ func pressSettle(t testing.TB, m Model, keys ...string) Model {
 	t.Helper()
 	for _, k := range keys {
 		var cmd tea.Cmd
-		m, cmd = updateCmd(m, xkey(k))
+		m, cmd = updateCmd(m, keyMsg(k))
 		m = settle(t, m, cmd)
 	}
 	return m
@@ -51,21 +51,4 @@ func failedRun(t testing.TB, w, h int) Model {
 	m := openLesson2(t, w, h)
 	m = press(t, m, "2")
 	return playToEnd(t, m)
-}
-
-// xkey is keyMsg with the explorer's keys: arrows, shift+tab, pgup.
-func xkey(k string) tea.KeyMsg {
-	switch k {
-	case "left":
-		return tea.KeyMsg{Type: tea.KeyLeft}
-	case "right":
-		return tea.KeyMsg{Type: tea.KeyRight}
-	case "shift+tab":
-		return tea.KeyMsg{Type: tea.KeyShiftTab}
-	case "pgup":
-		return tea.KeyMsg{Type: tea.KeyPgUp}
-	case "backspace":
-		return tea.KeyMsg{Type: tea.KeyBackspace}
-	}
-	return keyMsg(k)
 }

@@ -1,9 +1,7 @@
 package tui
 
 import (
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,56 +12,13 @@ import (
 // at 80×24: a failing run of lesson 2, then the timeline, the witness, the
 // messages, and an export to a folder typed at the prompt.
 func TestExplorerInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: skipping the real-terminal test (CI installs tmux)")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the real-terminal test")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "faultline")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	out := filepath.Join(dir, "exported")
+	term := startTerminal(t, 80, 24, "--lesson "+lesson2)
+	out := filepath.Join(term.dir, "exported")
 	if err := os.Mkdir(out, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	sock := fmt.Sprintf("faultline-explorer-test-%d", os.Getpid())
-	tmux := func(args ...string) (string, error) {
-		b, err := exec.Command("tmux", append([]string{"-L", sock}, args...)...).CombinedOutput()
-		return string(b), err
-	}
-	defer tmux("kill-server")
-	cmd := fmt.Sprintf("FAULTLINE_CONFIG_DIR=%s %s --lesson %s; sleep 60", filepath.Join(dir, "config"), bin, lesson2)
-	if b, err := tmux("new-session", "-d", "-s", "t", "-x", "80", "-y", "24", cmd); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, b)
-	}
-	screen := func() string {
-		s, _ := tmux("capture-pane", "-p", "-t", "t")
-		return s
-	}
-	waitFor := func(what string) string {
-		t.Helper()
-		deadline := time.Now().Add(30 * time.Second)
-		for time.Now().Before(deadline) {
-			if s := screen(); strings.Contains(s, what) {
-				return s
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-		t.Fatalf("%q did not appear; the screen:\n%s", what, screen())
-		return ""
-	}
-	keys := func(ks ...string) {
-		t.Helper()
-		for _, k := range ks {
-			if b, err := tmux("send-keys", "-t", "t", k); err != nil {
-				t.Fatalf("send-keys %s: %v\n%s", k, err, b)
-			}
-			time.Sleep(60 * time.Millisecond)
-		}
-	}
+	screen, keys := term.screen, term.keys
+	waitFor := func(what string) string { t.Helper(); return term.waitFor(what, 30*time.Second) }
 
 	waitFor("variant read-any · seed 1")
 	keys("r", "]", "]", "]", "]", "]", "]")
