@@ -22,36 +22,14 @@ type prepared struct {
 // search skips them.
 func prepare(h history.History, m *model, init any) (*prepared, error) {
 	p := &prepared{h: h, m: m, init: init}
-	open := map[history.Process]*call{}
-	for i, o := range h {
-		if o.IsNemesis() {
-			continue
-		}
-		switch o.Type {
-		case history.Invoke:
-			if c, busy := open[o.Process]; busy {
-				return nil, fmt.Errorf("record %d: process %v invokes %q while its %q (record %d) is still open", i, o.Process, o.F, c.inv.F, c.invPos)
-			}
-			c := &call{id: len(p.calls), proc: o.Process, inv: o, invPos: i, compPos: -1, key: o.Key}
-			open[o.Process] = c
-			p.calls = append(p.calls, c)
-		case history.OK, history.Fail, history.Info:
-			c, busy := open[o.Process]
-			if !busy {
-				if o.Type == history.Info {
-					continue // Jepsen logs stray infos (a crashed client); they complete nothing
-				}
-				return nil, fmt.Errorf("record %d: process %v completes %q with %s but has no open invocation", i, o.Process, o.F, o.Type)
-			}
-			if o.F != c.inv.F {
-				return nil, fmt.Errorf("record %d: process %v completes %q but invoked %q (record %d)", i, o.Process, o.F, c.inv.F, c.invPos)
-			}
-			comp := o
-			c.comp, c.compPos = &comp, i
-			delete(open, o.Process)
-		default:
-			return nil, fmt.Errorf("record %d: unknown type %q", i, o.Type)
-		}
+	pairs, err := h.Pairs()
+	if err != nil {
+		return nil, err
+	}
+	p.calls = make([]*call, len(pairs))
+	for i, pr := range pairs {
+		p.calls[i] = &call{id: i, proc: pr.Invoke.Process, inv: pr.Invoke, invPos: pr.InvokeAt,
+			comp: pr.Completion, compPos: pr.CompletionAt, key: pr.Invoke.Key}
 	}
 	for _, c := range p.calls {
 		if err := p.parseCall(c); err != nil {

@@ -57,6 +57,17 @@ func TestPairs(t *testing.T) {
 	if err != nil || len(pairs) != 2 || pairs[1].Completion.Type != Fail {
 		t.Fatalf("pairs %+v, %v", pairs, err)
 	}
+	if pairs[1].InvokeAt != 3 || pairs[1].CompletionAt != 4 {
+		t.Fatalf("positions %d and %d, want 3 and 4", pairs[1].InvokeAt, pairs[1].CompletionAt)
+	}
+	other := History{{Process: 1, Type: Invoke, F: "read"}, {Process: 1, Type: OK, F: "write"}}
+	if _, err := other.Pairs(); err == nil || !strings.Contains(err.Error(), `invoked "read"`) {
+		t.Fatalf("a completion of another function: %v", err)
+	}
+	open := History{{Process: 1, Type: Invoke, F: "read"}}
+	if p, err := open.Pairs(); err != nil || p[0].Completion != nil || p[0].CompletionAt != -1 {
+		t.Fatalf("an open operation: %+v %v", p, err)
+	}
 	bad := History{{Process: 1, Type: Invoke, F: "read"}, {Process: 1, Type: Invoke, F: "read"}}
 	if _, err := bad.Pairs(); err == nil {
 		t.Fatal("two open invocations of one process accepted")

@@ -80,13 +80,16 @@ func (h History) ClientOps() History {
 
 // Pair is an operation: its invocation and its completion, if it completed.
 type Pair struct {
-	Invoke     Op
-	Completion *Op // nil when the history ends before the operation returns
+	Invoke       Op
+	Completion   *Op // nil when the history ends before the operation returns
+	InvokeAt     int // the invocation's position in the history
+	CompletionAt int // the completion's position, -1 when there is none
 }
 
-// Pairs matches each invocation with the next completion of its process.
-// It reports the first record that breaks Jepsen's rule of one outstanding
-// operation per process.
+// Pairs matches each invocation with the next completion of its process,
+// in invocation order. It reports the first record that breaks Jepsen's
+// rule of one outstanding operation per process, or completes another
+// function than its process invoked.
 func (h History) Pairs() ([]Pair, error) {
 	open := map[Process]int{}
 	var pairs []Pair
@@ -97,10 +100,10 @@ func (h History) Pairs() ([]Pair, error) {
 		switch o.Type {
 		case Invoke:
 			if j, busy := open[o.Process]; busy {
-				return nil, fmt.Errorf("record %d: process %v invokes %q while its record %d is still open", i, o.Process, o.F, pairs[j].Invoke.Index)
+				return nil, fmt.Errorf("record %d: process %v invokes %q while its %q (record %d) is still open", i, o.Process, o.F, pairs[j].Invoke.F, pairs[j].InvokeAt)
 			}
 			open[o.Process] = len(pairs)
-			pairs = append(pairs, Pair{Invoke: o})
+			pairs = append(pairs, Pair{Invoke: o, InvokeAt: i, CompletionAt: -1})
 		case OK, Fail, Info:
 			j, busy := open[o.Process]
 			if !busy {
@@ -109,8 +112,11 @@ func (h History) Pairs() ([]Pair, error) {
 				}
 				return nil, fmt.Errorf("record %d: process %v completes %q with %s but has no open invocation", i, o.Process, o.F, o.Type)
 			}
+			if o.F != pairs[j].Invoke.F {
+				return nil, fmt.Errorf("record %d: process %v completes %q but invoked %q (record %d)", i, o.Process, o.F, pairs[j].Invoke.F, pairs[j].InvokeAt)
+			}
 			c := o
-			pairs[j].Completion = &c
+			pairs[j].Completion, pairs[j].CompletionAt = &c, i
 			delete(open, o.Process)
 		default:
 			return nil, fmt.Errorf("record %d: unknown type %q", i, o.Type)
