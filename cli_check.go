@@ -13,7 +13,7 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-func cmdCheck(args []string, stdout, stderr io.Writer) (int, error) {
+func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("check")
 	model := fs.String("model", "", "consistency model (default: guessed from the operations)")
 	initText := fs.String("init", "", "initial value, as JSON (default: nil, nothing written yet)")

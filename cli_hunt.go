@@ -19,7 +19,7 @@ type huntJSON struct {
 	UnknownSeeds []uint64 `json:"unknown_seeds"`
 }
 
-func cmdHunt(args []string, stdout, stderr io.Writer) (int, error) {
+func cmdHunt(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("hunt")
 	lesson := fs.String("lesson", "", "lesson id")
 	variant := fs.String("variant", "", "variant")

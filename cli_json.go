@@ -7,8 +7,6 @@ import (
 	"fmt"
 )
 
-func bytesReader(b []byte) *bytes.Reader { return bytes.NewReader(b) }
-
 // describeJSONError says where in a JSON file decoding failed: line and
 // field where it can.
 func describeJSONError(b []byte, err error) string {

@@ -20,7 +20,7 @@ type lessonJSON struct {
 	Variants []toydb.Variant `json:"variants"`
 }
 
-func cmdLessons(args []string, stdout, stderr io.Writer) (int, error) {
+func cmdLessons(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("lessons")
 	asJSON := fs.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fs, args)

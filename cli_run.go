@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -53,7 +54,7 @@ type runFlags struct {
 	json                                                       bool
 }
 
-func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
+func cmdRun(args []string, stdout io.Writer) (int, error) {
 	var f runFlags
 	fs := newFlags("run")
 	fs.StringVar(&f.lesson, "lesson", "", "lesson id")
@@ -161,7 +162,7 @@ func readScenario(path string) (sim.Scenario, error) {
 // parseScenario decodes and validates a scenario file's bytes.
 func parseScenario(b []byte, path string) (sim.Scenario, error) {
 	var sc sim.Scenario
-	dec := json.NewDecoder(bytesReader(b))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sc); err != nil {
 		return sim.Scenario{}, usagef("scenario %s: %v", path, describeJSONError(b, err))

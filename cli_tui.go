@@ -10,7 +10,7 @@ import (
 
 // cmdTUI opens the workbench: the lesson picker, or a lesson straight away
 // with --lesson ID [--seed N] [--variant NAME].
-func cmdTUI(args []string, stdout, stderr io.Writer) (int, error) {
+func cmdTUI(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("faultline")
 	lesson := fs.String("lesson", "", "open this lesson")
 	variant := fs.String("variant", "", "variant")

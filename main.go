@@ -36,7 +36,7 @@ func main() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	code, err := dispatch(args, stdout, stderr)
+	code, err := dispatch(args, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "faultline:", err)
 		if errors.Is(err, flag.ErrHelp) {
@@ -49,19 +49,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-func dispatch(args []string, stdout, stderr io.Writer) (int, error) {
+func dispatch(args []string, stdout io.Writer) (int, error) {
 	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-' && args[0] != "-h" && args[0] != "--help" && args[0] != "-help") {
-		return cmdTUI(args, stdout, stderr)
+		return cmdTUI(args, stdout)
 	}
 	switch args[0] {
 	case "lessons":
-		return cmdLessons(args[1:], stdout, stderr)
+		return cmdLessons(args[1:], stdout)
 	case "run":
-		return cmdRun(args[1:], stdout, stderr)
+		return cmdRun(args[1:], stdout)
 	case "hunt":
-		return cmdHunt(args[1:], stdout, stderr)
+		return cmdHunt(args[1:], stdout)
 	case "check":
-		return cmdCheck(args[1:], stdout, stderr)
+		return cmdCheck(args[1:], stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK, nil

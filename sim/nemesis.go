@@ -389,7 +389,7 @@ func (s *Sim) partition(f *Fault) string {
 	f.Shape = shape
 	s.net.shape = shape
 	s.net.groups = f.Groups
-	return describePartition(shape, f.Groups, s)
+	return describePartition(shape, f.Groups)
 }
 
 // ring cuts links so that each node hears a majority, but no two nodes the
@@ -440,7 +440,7 @@ func (s *Sim) groupsFrom(groupOf []int, k int) [][]string {
 	return out
 }
 
-func describePartition(shape string, groups [][]string, s *Sim) string {
+func describePartition(shape string, groups [][]string) string {
 	var parts []string
 	for _, g := range groups {
 		parts = append(parts, "{"+strings.Join(g, " ")+"}")

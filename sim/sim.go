@@ -379,8 +379,8 @@ func (s *Sim) send(src, dest string, body Body) {
 		s.trace(TraceEvent{Kind: TraceSend, Src: src, Dest: dest, MsgID: m.ID, Body: body})
 	}
 	latency := s.uniform(s.netRNG, s.cfg.LatencyMinNs, s.cfg.LatencyMaxNs)
-	si, srcNode := s.isNode(src)
-	di, destNode := s.isNode(dest)
+	_, srcNode := s.isNode(src)
+	_, destNode := s.isNode(dest)
 	if srcNode && destNode {
 		// Network faults act between database nodes only, as Jepsen's do.
 		if s.net.lossP > 0 && s.netRNG.Float64() < s.net.lossP {
@@ -397,7 +397,6 @@ func (s *Sim) send(src, dest string, body Body) {
 			}
 			s.push(event{at: s.now + extra, kind: evDeliver, msg: m})
 		}
-		_, _ = si, di
 	}
 	s.push(event{at: s.now + latency, kind: evDeliver, msg: m})
 }
