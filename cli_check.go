@@ -3,9 +3,10 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
-	"slices"
+	"os"
 	"strings"
 	"time"
 
@@ -40,8 +41,11 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 			return exitUsage, usagef("check: --init: %v", err)
 		}
 	}
-	if *model != "" && !knownModel(*model) {
-		return exitUsage, usagef("check: --model %q: unknown model (models: %s)", *model, strings.Join(checker.Models(), ", "))
+	var m checker.Model
+	if *model != "" {
+		if m, err = checker.ParseModel(*model); err != nil {
+			return exitUsage, usagef("check: --model %q: unknown model (models: %s)", *model, strings.Join(checker.ModelNames(), ", "))
+		}
 	}
 	if err := checkWritable(*html); err != nil {
 		return exitUsage, err
@@ -50,7 +54,6 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	if err != nil {
 		return exitUsage, err
 	}
-	m := *model
 	defModel, defInit := checker.FormatDefaults(detected)
 	if m == "" {
 		m = defModel
@@ -61,15 +64,16 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	if *initText == "" {
 		init = defInit // a format's own convention (kv logs start at "")
 	}
-	opts := checker.Options{Model: m, Init: init, Timeout: *timeout}
-	res, err := checker.Check(context.Background(), h, opts)
+	// One deadline for the whole command: the check and the page share it.
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	opts := checker.Options{Model: m, Init: init}
+	res, err := checker.Check(ctx, h, opts)
 	if err != nil {
 		return exitUsage, fmt.Errorf("check %s: %w", pos[0], err)
 	}
-	if *html != "" {
-		if err := writeAtomic(*html, func(w io.Writer) error { return checker.WriteHTML(w, h, res, opts) }); err != nil {
-			return exitUsage, err
-		}
+	if err := writeHTMLPage(ctx, *html, h, res, opts); err != nil {
+		return exitUsage, err
 	}
 	if *asJSON {
 		return exitFor(res.Verdict), printJSON(stdout, resultJSON(res))
@@ -79,4 +83,17 @@ func cmdCheck(args []string, stdout io.Writer) (int, error) {
 	return exitFor(res.Verdict), nil
 }
 
-func knownModel(m string) bool { return slices.Contains(checker.Models(), m) }
+// writeHTMLPage writes porcupine's page for a checked history, when asked.
+// A page whose search did not finish in time is skipped with a note on
+// stderr: the verdict stands, and its exit status with it.
+func writeHTMLPage(ctx context.Context, path string, h history.History, res checker.Result, opts checker.Options) error {
+	if path == "" {
+		return nil
+	}
+	err := writeAtomic(path, func(w io.Writer) error { return checker.WriteHTML(ctx, w, h, res, opts) })
+	if errors.Is(err, checker.ErrHTMLUnfinished) {
+		fmt.Fprintf(os.Stderr, "faultline: %s not written: %v\n", path, errors.Unwrap(err))
+		return nil
+	}
+	return err
+}

@@ -33,7 +33,7 @@ func cmdLessons(args []string, stdout io.Writer) (int, error) {
 	var out []lessonJSON
 	for _, l := range lessons.All() {
 		out = append(out, lessonJSON{Number: l.Number, ID: l.ID, Title: l.Title, Summary: l.Summary,
-			Toy: l.Design.Name, Model: l.Model, Default: l.DefaultVariant(), Variants: l.Variants()})
+			Toy: l.Design.Name, Model: string(l.Model), Default: l.DefaultVariant(), Variants: l.Variants()})
 	}
 	if *asJSON {
 		return exitOK, printJSON(stdout, out)

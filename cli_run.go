@@ -33,7 +33,7 @@ type verdictJSON struct {
 
 func resultJSON(r checker.Result) verdictJSON {
 	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
-		Witness: r.Witness, Failing: r.Failing, Model: r.Model}
+		Witness: r.Witness, Failing: r.Failing, Model: string(r.Model)}
 }
 
 func exitFor(v checker.Verdict) int {
@@ -90,11 +90,14 @@ func cmdRun(args []string, stdout io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("run: %w", err)
 	}
 	h := s.History()
-	res, err := l.Check(context.Background(), h, checker.Options{Timeout: f.timeout})
+	// One deadline for the check and the page.
+	ctx, cancel := context.WithTimeout(context.Background(), f.timeout)
+	defer cancel()
+	res, err := l.Check(ctx, h, checker.Options{})
 	if err != nil {
 		return exitUsage, fmt.Errorf("check: %w", err)
 	}
-	if err := writeRunOutputs(f, sc, s, h, res, writeHistory, l.Model); err != nil {
+	if err := writeRunOutputs(ctx, f, sc, s, h, res, writeHistory, checker.Options{Model: l.Model, Init: l.Init}); err != nil {
 		return exitUsage, err
 	}
 	ops := countInvokes(h)
@@ -199,7 +202,7 @@ func outputsOK(f runFlags) (func(io.Writer, history.History) error, error) {
 	return historyWriter(f.out)
 }
 
-func writeRunOutputs(f runFlags, sc sim.Scenario, s *sim.Sim, h history.History, res checker.Result, writeHistory func(io.Writer, history.History) error, model string) error {
+func writeRunOutputs(ctx context.Context, f runFlags, sc sim.Scenario, s *sim.Sim, h history.History, res checker.Result, writeHistory func(io.Writer, history.History) error, opts checker.Options) error {
 	if f.out != "" {
 		if err := writeAtomic(f.out, func(w io.Writer) error { return writeHistory(w, h) }); err != nil {
 			return err
@@ -212,14 +215,7 @@ func writeRunOutputs(f runFlags, sc sim.Scenario, s *sim.Sim, h history.History,
 			return err
 		}
 	}
-	if f.html != "" {
-		if err := writeAtomic(f.html, func(w io.Writer) error {
-			return checker.WriteHTML(w, h, res, checker.Options{Model: model})
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeHTMLPage(ctx, f.html, h, res, opts)
 }
 
 func countInvokes(h history.History) int {

@@ -53,16 +53,13 @@ type Verdict string
 const (
 	Linearizable    Verdict = "linearizable"
 	NotLinearizable Verdict = "not-linearizable"
-	Unknown         Verdict = "unknown" // timed out or cancelled
+	Unknown         Verdict = "unknown" // stopped by a limit, or cancelled
 )
-
-// DefaultTimeout bounds a check when Options.Timeout is zero.
-const DefaultTimeout = 10 * time.Second
 
 // Options configure a check.
 type Options struct {
-	// Model is one of Models(); "" means "register".
-	Model string
+	// Model is the consistency model; "" means ModelRegister.
+	Model Model
 	// Init is the initial value; nil means nothing written yet (Jepsen's
 	// default). For multi-register: a map of register to value, or one
 	// value for every register. For set and queue: a list of elements.
@@ -71,9 +68,18 @@ type Options struct {
 	// nil, and constrains nothing when Init is not nil (Knossos's rule for
 	// its example histories, whose registers start at 0).
 	Init any
-	// Timeout bounds the search for the verdict, and separately the search
-	// for a minimal witness; 0 means DefaultTimeout.
+	// Timeout bounds the whole check — pruning, verdict, witness and
+	// explanation share it — together with the context's deadline. 0
+	// means the context's deadline alone, or DefaultTimeout when it has
+	// none.
 	Timeout time.Duration
+	// MaxMemory caps, in bytes, how much the searches may grow the heap;
+	// 0 means DefaultMaxMemory. Reaching it makes the verdict unknown.
+	MaxMemory int64
+	// WitnessSteps budgets the witness search in model steps; 0 means
+	// DefaultWitnessSteps. The budget, unlike time, is the same on every
+	// machine: so is the witness.
+	WitnessSteps int64
 	// Progress, when set, is called from the checking goroutine as work
 	// completes: done of total steps (partitions checked, then the witness).
 	Progress func(done, total int)
@@ -84,13 +90,19 @@ type Options struct {
 // Result is a check's outcome.
 type Result struct {
 	Verdict Verdict
-	Model   string
-	// Anomaly is the plain name of what went wrong: "stale read", "lost
-	// write", "read of a value never written", ... ("" unless the verdict
-	// is not-linearizable).
+	Model   Model
+	// Anomaly is the plain name of what the witness shows: "stale read",
+	// "lost write", "read of a value never written", ... ("" unless the
+	// verdict is not-linearizable).
 	Anomaly string
-	// Explanation is a paragraph built from the witness.
+	// Explanation is a paragraph built from the witness; a fact taken from
+	// the rest of the history says so.
 	Explanation string
+	// Summary is the witness grouped for a learner, one line a group ("99
+	// adds of 1, all acknowledged before the read began"), when it is long
+	// enough to need it (counters, sets, queues); nil otherwise. The
+	// Witness keeps every operation.
+	Summary []string
 	// Witness is a minimal sub-history that is still not linearizable:
 	// invocations and completions, in history order (an operation still in
 	// flight when the failing prefix ends has no completion; for set, queue
@@ -100,14 +112,17 @@ type Result struct {
 	// for registers, an observer goes with the latest writes of its value
 	// before it) makes it linearizable.
 	Witness history.History
-	// Failing is the invocation of the operation whose completion first
-	// made the history non-linearizable.
+	// Failing is the invocation of the witness's failing operation: the
+	// one whose completion makes it non-linearizable. Unless the model
+	// reports a graver anomaly elsewhere (an acknowledged element that is
+	// never delivered), it is the operation whose completion first made
+	// the history non-linearizable.
 	Failing *history.Op
 	// Prefix is the length, in records, of the longest linearizable
-	// prefix: the whole history when it is linearizable, 0 when unknown.
-	// For a partitioned model it is taken over the partitions found
-	// failing — all of them, unless some were still running when the
-	// grace after the first failure ran out.
+	// prefix: the whole history when it is linearizable, -1 when it was
+	// not determined (the verdict is unknown, or the witness search
+	// stopped first). For a partitioned model it is taken over the
+	// partitions found failing.
 	Prefix int
 	// Ops is the number of client operations checked.
 	Ops int
@@ -115,14 +130,22 @@ type Result struct {
 	Partitions int
 	// Key is the partition the witness comes from (kv).
 	Key string
-	// WitnessMinimal is false when the witness search ran out of time.
+	// WitnessMinimal is false when the witness search stopped before the
+	// witness was minimal; Reason says why.
 	WitnessMinimal bool
+	// Reason says what stopped the check: why the verdict is unknown, or
+	// why the witness is not minimal ("" when nothing did).
+	Reason string
+	// Faults are the faults (nemesis intervals) in force at some moment of
+	// the witness's operations, from invocation to completion.
+	Faults []Fault
 }
 
 // Check decides whether h is linearizable under opts.Model. Cancelling ctx
-// makes it return promptly with Verdict Unknown. The error is for bad
-// input only: an unknown model, a completion without an invocation, a value
-// the model cannot take.
+// makes it return promptly with Verdict Unknown; its deadline, with
+// opts.Timeout, bounds the whole check. The error is for bad input only:
+// an unknown model, a completion without an invocation, a value the model
+// cannot take.
 func Check(ctx context.Context, h history.History, opts Options) (Result, error) {
 	m, err := lookupModel(opts.Model)
 	if err != nil {
@@ -136,19 +159,13 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 	if err != nil {
 		return Result{}, err
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	res := Result{Model: m.name, Ops: len(p.calls), Partitions: len(p.partitions), Prefix: len(h)}
-
-	vctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	s, release, err := newSearcher(vctx, m, init)
+	lim := newLimits(ctx, opts)
+	defer lim.release()
+	res := Result{Model: m.name, Ops: len(p.calls), Partitions: len(p.partitions), Prefix: -1}
+	s, err := newSearcher(m, init, lim)
 	if err != nil {
 		return Result{}, err
 	}
-	defer release()
 
 	total := len(p.partitions) + 1
 	if opts.VerdictOnly {
@@ -159,45 +176,53 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 			opts.Progress(done, total)
 		}
 	}
-	verdicts := make([]verdict, len(p.partitions))
+	outcomes := make([]outcome, len(p.partitions))
 	done := 0
 	grace := graceAfterFailure
 	if opts.VerdictOnly {
 		grace = 0
 	}
-	s.checkPartitions(p.partitions, len(h), grace, func(i int, v verdict) {
-		verdicts[i] = v
+	s.checkPartitions(p.partitions, len(h), grace, func(i int, o outcome) {
+		outcomes[i] = o
 		done++
 		progress(done)
 	})
 	var failing []int
 	unknown := false
-	for i, v := range verdicts {
-		switch v {
+	for i, o := range outcomes {
+		switch o.v {
 		case vIllegal:
 			failing = append(failing, i)
 		case vUnknown:
 			unknown = true
 		}
 	}
-	switch {
-	case ctx.Err() != nil, len(failing) == 0 && unknown:
-		res.Verdict, res.Prefix = Unknown, 0
-		return res, nil
+	switch stop := lim.stopped(); {
+	case stop == stopCancelled, len(failing) == 0 && unknown:
+		return unknownResult(res, lim.reason(stop, "verdict search")), nil
 	case len(failing) == 0:
-		res.Verdict = Linearizable
+		res.Verdict, res.Prefix = Linearizable, len(h)
 		return res, nil
 	}
 	res.Verdict = NotLinearizable
 	if opts.VerdictOnly {
 		return res, nil
 	}
-	if err := explain(ctx, p, failing, timeout, &res); err != nil {
+	if err := explain(p, outcomes, failing, lim, opts, &res); err != nil {
 		return Result{}, err
 	}
-	if ctx.Err() != nil {
-		return Result{Verdict: Unknown, Model: res.Model, Ops: res.Ops, Partitions: res.Partitions}, nil
+	if lim.stopped() == stopCancelled {
+		return unknownResult(res, lim.reason(stopCancelled, "witness search")), nil
 	}
 	progress(total)
 	return res, nil
+}
+
+// unknownResult keeps only what a stopped check proved: how many
+// operations and parts it read, and why it stopped.
+func unknownResult(res Result, reason string) Result {
+	if reason == "" {
+		reason = "the search stopped before it could decide"
+	}
+	return Result{Verdict: Unknown, Model: res.Model, Ops: res.Ops, Partitions: res.Partitions, Prefix: -1, Reason: reason}
 }

@@ -20,7 +20,7 @@ import (
 // spec is a model's sequential specification, written for this test.
 type spec struct {
 	name  string // the subtest's name; the model's when empty
-	model string
+	model Model
 	init  any
 	// infoOdds makes one applied operation in infoOdds complete with info
 	// (one in 10 when zero); a low figure gives the pruning of unknown
@@ -48,13 +48,13 @@ type bop struct {
 	inv, ret int // record positions; ret is huge when the result is unknown
 }
 
-func regSpec(model string, init any, withCAS bool) spec {
+func regSpec(model Model, init any, withCAS bool) spec {
 	return regSpecN(model, init, withCAS, 3)
 }
 
 // regSpecN writes values 0 to n-1 (n ≥ 3): with many values, a write's
 // value is often read by nobody, or written by no other operation.
-func regSpecN(model string, init any, withCAS bool, n int) spec {
+func regSpecN(model Model, init any, withCAS bool, n int) spec {
 	var vals []any
 	for i := range n {
 		vals = append(vals, int64(i))
@@ -156,14 +156,21 @@ func kvOf(reg spec) spec {
 	}
 }
 
-func counterSpec() spec {
+func counterSpec() spec { return counterSpecOf(1, 2) }
+
+// unitCounterSpec adds 1 each time: the counter the checker decides
+// without a search (decideCounter).
+func unitCounterSpec() spec { return counterSpecOf(1) }
+
+// counterSpecOf adds one of deltas each time.
+func counterSpecOf(deltas ...int64) spec {
 	return spec{
 		model: "counter", init: nil,
 		invoke: func(r *rand.Rand) (string, any) {
 			if r.IntN(2) == 0 {
 				return "read", nil
 			}
-			return "add", int64(1 + r.IntN(2))
+			return "add", deltas[r.IntN(len(deltas))]
 		},
 		run: func(st any, _ int, f string, v any) (bool, any, any) {
 			n := int64(0)

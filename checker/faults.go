@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/faultline-lab/faultline/history"
@@ -13,6 +14,8 @@ type Fault struct {
 	Detail     string // its value, formatted
 	Start, End int    // record positions in the history
 	Ended      bool   // false when the history ends before the fault is healed
+	// From and To are the index fields of the records at Start and End.
+	From, To int64
 }
 
 // faultEnds maps a fault's f to the fs that end it.
@@ -42,15 +45,16 @@ func FaultIntervals(h history.History) []Fault {
 			for _, e := range endsOf(out[j].Name) {
 				open[e] = remove(open[e], j)
 			}
-			out[j].End, out[j].Ended = i, true
+			out[j].End, out[j].Ended, out[j].To = i, true, o.Index
 			continue
 		}
-		out = append(out, Fault{Name: o.F, Detail: valueDetail(o.Value), Start: i, End: len(h) - 1})
+		out = append(out, Fault{Name: o.F, Detail: valueDetail(o.Value), Start: i, End: len(h) - 1, From: o.Index, To: h[len(h)-1].Index})
 		for _, e := range endsOf(f) {
 			open[e] = append(open[e], len(out)-1)
 		}
 		if len(endsOf(f)) == 0 {
-			out[len(out)-1].End, out[len(out)-1].Ended = i, true
+			last := &out[len(out)-1]
+			last.End, last.Ended, last.To = i, true, o.Index
 		}
 	}
 	return out
@@ -60,7 +64,28 @@ func valueDetail(v any) string {
 	if v == nil {
 		return ""
 	}
+	if m, ok := v.(map[string]any); ok {
+		if d, ok := m["desc"].(string); ok {
+			return d // faultline's own: {"desc": "partition {n3} | {n1 n2}", ...}
+		}
+	}
 	return history.Format(v)
+}
+
+// String names the fault and the records it spans: "start-partition
+// (partition {n3} | {n1 n2}), records 50 to 90".
+func (f Fault) String() string {
+	s := f.Name
+	if f.Detail != "" {
+		s += " (" + f.Detail + ")"
+	}
+	switch {
+	case !f.Ended:
+		return s + fmt.Sprintf(", from record %d on, never ended", f.From)
+	case f.End == f.Start:
+		return s + fmt.Sprintf(", record %d", f.From)
+	}
+	return s + fmt.Sprintf(", records %d to %d", f.From, f.To)
 }
 
 // isEcho reports whether record i completes a nemesis invocation (Jepsen
@@ -99,6 +124,32 @@ func remove(xs []int, x int) []int {
 	for _, y := range xs {
 		if y != x {
 			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// faultsDuring lists the faults in force at some moment of the calls'
+// intervals, from invocation to completion (to the history's end for an
+// operation that never completed): a fault that began before the
+// operation ended and ended after it began. A fault healed before the
+// operation began, or begun after it ended, is not listed.
+func faultsDuring(h history.History, calls []*call) []Fault {
+	var out []Fault
+	for _, f := range FaultIntervals(h) {
+		for _, c := range calls {
+			end := c.compPos
+			if end < 0 {
+				end = len(h)
+			}
+			fEnd := f.End
+			if !f.Ended {
+				fEnd = len(h)
+			}
+			if f.Start < end && fEnd > c.invPos {
+				out = append(out, f)
+				break
+			}
 		}
 	}
 	return out

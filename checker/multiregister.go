@@ -62,7 +62,7 @@ func newMregState(vals map[string]any, def func(string) any) *mregState {
 
 func init() {
 	register(&model{
-		name:      "multi-register",
+		name:      ModelMultiRegister,
 		doc:       "registers read and written in transactions: txn [[read k nil] [write k v] ...] → the same with the reads filled in",
 		ops:       map[string]opcode{"txn": opTxn},
 		parse:     parseTxn,
@@ -114,6 +114,9 @@ func init() {
 			return out
 		},
 		project: projectTxn,
+		explain: (*analysis).multiRegister,
+		promise: "each transaction must see the registers as the transactions before it left them",
+		element: "register",
 	})
 }
 
@@ -278,4 +281,77 @@ func txnText(result, arg any) string {
 		}
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// multiRegister names multi-register anomalies, as registers do.
+func (a *analysis) multiRegister() (string, string) {
+	f := history.Format
+	def := mregDefault(a.p.init)
+	for _, r := range a.wit {
+		if r.status != statusOK {
+			continue
+		}
+		for _, m := range r.result.([]microOp) {
+			if m.write || m.value == nil || valueEqual(m.value, def(m.reg)) {
+				continue
+			}
+			written := false
+			for _, c := range a.part {
+				for _, w := range c.arg.([]microOp) {
+					if w.write && w.reg == m.reg && valueEqual(w.value, m.value) {
+						written = true
+					}
+				}
+			}
+			if !written {
+				return AnomalyNeverWritten, fmt.Sprintf("%s read %s = %s, but no transaction in the history ever wrote %s to %s.", who(r), m.reg, f(m.value), f(m.value), m.reg)
+			}
+		}
+	}
+	for _, r := range a.wit {
+		if r.status != statusOK {
+			continue
+		}
+		for _, m := range r.result.([]microOp) {
+			if m.write || m.value == nil && def(m.reg) != nil {
+				continue
+			}
+			if w, u := a.overwrote(m.reg, m.value, r); w != nil {
+				return AnomalyStaleRead, fmt.Sprintf("%s's transaction, which wrote %s = %s, finished before %s's began — yet it read %s = %s, a value already overwritten.", who(w), m.reg, f(u), who(r), m.reg, f(m.value))
+			}
+		}
+	}
+	return "", ""
+}
+
+// overwrote finds a transaction of the witness that completed before r
+// began, writing reg a value other than v, after every write of v to reg
+// in the witness had completed.
+func (a *analysis) overwrote(reg string, v any, r *call) (*call, any) {
+	writesOf := func(c *call) (any, bool) {
+		var last any
+		found := false
+		for _, m := range c.arg.([]microOp) {
+			if m.write && m.reg == reg {
+				last, found = m.value, true
+			}
+		}
+		return last, found
+	}
+	for _, w := range a.wit {
+		u, ok := writesOf(w)
+		if !ok || w.status != statusOK || valueEqual(u, v) || !before(w, r) {
+			continue
+		}
+		replaced := true
+		for _, x := range a.wit {
+			if xv, ok := writesOf(x); ok && valueEqual(xv, v) && !before(x, w) {
+				replaced = false
+			}
+		}
+		if replaced {
+			return w, u
+		}
+	}
+	return nil, nil
 }

@@ -73,7 +73,7 @@ func TestWriteHTML(t *testing.T) {
 	opts := Options{Model: "register"}
 	res := mustCheck(t, h, opts)
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, h, res, opts); err != nil {
+	if err := WriteHTML(t.Context(), &buf, h, res, opts); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
@@ -85,10 +85,10 @@ func TestWriteHTML(t *testing.T) {
 	kv := hist(keyed("a", inv(0, "write", 1)), keyed("b", inv(1, "write", 2)), keyed("a", ok(0, "write", 1)), keyed("b", ok(1, "write", 2)))
 	kres := mustCheck(t, kv, Options{Model: "kv"})
 	buf.Reset()
-	if err := WriteHTML(&buf, kv, kres, Options{Model: "kv"}); err != nil || !strings.Contains(buf.String(), "<html") {
+	if err := WriteHTML(t.Context(), &buf, kv, kres, Options{Model: "kv"}); err != nil || !strings.Contains(buf.String(), "<html") {
 		t.Fatalf("kv HTML: %v", err)
 	}
-	if err := WriteHTML(&buf, kv, kres, Options{Model: "nope"}); err == nil {
+	if err := WriteHTML(t.Context(), &buf, kv, kres, Options{Model: "nope"}); err == nil {
 		t.Error("unknown model: want an error")
 	}
 }

@@ -29,7 +29,7 @@ func (q *queueState) equal(r *queueState) bool {
 
 func init() {
 	register(&model{
-		name:      "queue",
+		name:      ModelQueue,
 		doc:       "a FIFO queue: enqueue x → x, dequeue → x (fail when empty), drain → [x ...] (everything left, in order)",
 		ops:       map[string]opcode{"enqueue": opEnqueue, "dequeue": opDequeue, "drain": opDrain},
 		parse:     parseQueue,
@@ -55,6 +55,13 @@ func init() {
 		},
 		project: projectList(opEnqueue, opDrain),
 		prune:   pruneQueue,
+		noop: func(st any, c *call) bool {
+			return c.op == opDequeue && len(st.(*queueState).elems) == 0
+		},
+		witness: lostMessage,
+		explain: (*analysis).queue,
+		group:   (*analysis).listGroups,
+		promise: "elements must leave the queue once each, in the order they entered",
 	})
 }
 
@@ -108,4 +115,161 @@ func queueStep(st any, c *call) (bool, any) {
 		return true, newQueueState(nil)
 	}
 	return false, st
+}
+
+// lostMessage finds, in the whole part, the gravest thing a queue can do
+// with an acknowledged message: lose it. An enqueue of x acknowledged
+// before a drain began, a drain that did not return x, and no operation
+// of the part that delivered x or might have (a dequeue or drain whose
+// outcome is unknown, invoked before the drain ended): at the drain's
+// moment x was in the queue, so the drain had to return it. The witness
+// is the enqueue and the drain, projected onto x; the earliest such
+// enqueue, and the first drain after it.
+func lostMessage(sh *shrinker, part, _ []*call, _ *call) *found {
+	delivered := map[any]bool{}
+	for _, c := range part {
+		if c.status != statusOK {
+			continue
+		}
+		switch {
+		case c.op == opDequeue && c.result != nil:
+			delivered[valueKey(c.result)] = true
+		case c.op == opDrain:
+			xs, _ := c.result.([]any)
+			for _, x := range xs {
+				delivered[valueKey(x)] = true
+			}
+		}
+	}
+	var best *found
+	for _, e := range part {
+		if e.op != opEnqueue || e.status != statusOK || e.comp == nil || delivered[valueKey(e.arg)] {
+			continue
+		}
+		if best != nil && best.calls[0].compPos < e.compPos {
+			continue
+		}
+		for _, d := range part {
+			if d.op != opDrain || d.status != statusOK || d.comp == nil || !before(e, d) {
+				continue
+			}
+			if mightDeliver(part, d) {
+				break
+			}
+			x := map[string]bool{token(e.arg): true}
+			best = &found{calls: []*call{sh.m.project(e, x), sh.m.project(d, x)}, failing: d, whole: true}
+			break
+		}
+	}
+	return best
+}
+
+// mightDeliver reports whether an operation of unknown outcome, invoked
+// before d ended, may have taken an element out of the queue unseen.
+func mightDeliver(part []*call, d *call) bool {
+	for _, c := range part {
+		if (c.op == opDequeue || c.op == opDrain) && c.status == statusUnknown && c.invPos < d.compPos {
+			return true
+		}
+	}
+	return false
+}
+
+// queue names queue anomalies: an element nobody enqueued (or only a
+// failed enqueue, or only after it came out), an acknowledged message
+// lost, one delivered more often than enqueued, or two delivered out of
+// order. Whether a skipped message ever came out is read from the
+// history, and said so.
+func (a *analysis) queue() (string, string) {
+	f := history.Format
+	delivered := map[string][]*call{}
+	for _, r := range a.wit {
+		if r.status != statusOK {
+			continue
+		}
+		var xs []any
+		switch {
+		case r.op == opDequeue && r.result != nil:
+			xs = []any{r.result}
+		case r.op == opDrain:
+			xs, _ = r.result.([]any)
+		}
+		for _, x := range xs {
+			if name, why := a.elementSource(x, r, opEnqueue); name != "" {
+				return name, why
+			}
+			delivered[token(x)] = append(delivered[token(x)], r)
+		}
+	}
+	for _, w := range a.wit {
+		if w.op != opEnqueue || w.status != statusOK || len(delivered[token(w.arg)]) > 0 {
+			continue
+		}
+		for _, d := range a.wit {
+			if d.op == opDrain && d.status == statusOK && before(w, d) && a.neverDelivered(w.arg) {
+				return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s's drain began, yet the drain did not return %s, and in the history no operation ever delivered %s: the acknowledged message was lost.",
+					who(w), f(w.arg), who(d), f(w.arg), f(w.arg))
+			}
+		}
+	}
+	for _, w := range a.wit {
+		if w.op != opEnqueue {
+			continue
+		}
+		got := delivered[token(w.arg)]
+		enqueues := 0
+		for _, e := range a.wit {
+			if e.op == opEnqueue && e.status != statusFailed && valueEqual(e.arg, w.arg) {
+				enqueues++
+			}
+		}
+		if len(got) > enqueues {
+			return AnomalyDuplicated, fmt.Sprintf("%s was enqueued %s but delivered %s (to %s): a message was consumed more than once.",
+				f(w.arg), times(enqueues), times(len(got)), whoAll(got))
+		}
+	}
+	for _, e1 := range a.wit {
+		for _, e2 := range a.wit {
+			if e1.op != opEnqueue || e2.op != opEnqueue || !before(e1, e2) || e1.status != statusOK {
+				continue
+			}
+			d1, d2 := delivered[token(e1.arg)], delivered[token(e2.arg)]
+			if len(d2) != 1 || d2[0].op != opDequeue {
+				continue
+			}
+			if len(d1) == 1 && d1[0] != d2[0] && before(d2[0], d1[0]) {
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, while %s was still in the queue: the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), f(e1.arg))
+			}
+			if len(d1) == 0 {
+				if a.neverDelivered(e1.arg) {
+					return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s was enqueued, yet %s came out first [%s], and in the history no operation ever delivered %s: the acknowledged message was lost.",
+						who(e1), f(e1.arg), f(e2.arg), f(e2.arg), records(d2[0]), f(e1.arg))
+				}
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first [%s], while %s was still in the queue (in the history it came out later): the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), records(d2[0]), f(e1.arg))
+			}
+		}
+	}
+	return "", ""
+}
+
+// neverDelivered reports whether no completed dequeue or drain of the
+// history returned x.
+func (a *analysis) neverDelivered(x any) bool {
+	for _, c := range a.part {
+		if c.status != statusOK {
+			continue
+		}
+		switch {
+		case c.op == opDequeue && c.result != nil && valueEqual(c.result, x):
+			return false
+		case c.op == opDrain:
+			xs, _ := c.result.([]any)
+			for _, y := range xs {
+				if valueEqual(y, x) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

@@ -2,7 +2,6 @@ package checker
 
 import (
 	"math"
-	"slices"
 	"strings"
 )
 
@@ -36,9 +35,10 @@ type shrinker struct {
 	writers    map[string]int // how many calls of the universe write each value
 	appends    stringPieces   // the strings the universe appends and writes (kv)
 	obs        map[*call][]string
-	// reachable marks the counter reads whose totals the universe's adds
-	// (failed ones included) can reach: the witness keeps enough adds to
-	// reach them.
+	// universe is what the witness is cut from.
+	universe []*call
+	// reachable is the model's own memory for its reach hook (the counter
+	// reads whose totals the universe's adds can reach); nil until used.
 	reachable map[int]bool
 	// mismatchable marks the compare-and-sets that failed to match where
 	// the universe writes some other value that explains it: the witness
@@ -59,7 +59,7 @@ type shrinker struct {
 }
 
 func newShrinker(s *searcher, universe []*call) *shrinker {
-	sh := &shrinker{s: s, m: s.m, init: s.init, supported: map[string]bool{}, failedOnly: map[string]bool{}, writers: map[string]int{}, obs: map[*call][]string{}, reachable: map[int]bool{}, mismatchable: map[int]int{}, tip: -1}
+	sh := &shrinker{s: s, m: s.m, init: s.init, supported: map[string]bool{}, failedOnly: map[string]bool{}, writers: map[string]int{}, obs: map[*call][]string{}, universe: universe, mismatchable: map[int]int{}, tip: -1}
 	var all doneWrites
 	for _, w := range universe {
 		if overwrites(w) {
@@ -75,11 +75,6 @@ func newShrinker(s *searcher, universe []*call) *shrinker {
 			if otherValueWritten(c, universe, nil, bound) {
 				sh.mismatchable[c.id] = bound
 			}
-		}
-	}
-	for _, c := range universe {
-		if c.op == opRead && sh.m.name == "counter" && totalReachable(c, universe, nil, sh.init) {
-			sh.reachable[c.id] = true
 		}
 	}
 	if sh.m.writes == nil {
@@ -164,16 +159,8 @@ func (sh *shrinker) anchoredOn(calls []*call) bool {
 // without a writer that began before they ended. remove is extended in
 // place.
 func (sh *shrinker) without(cur []*call, remove map[int]bool) []*call {
-	if sh.m.name == "counter" {
-		for changed := true; changed; {
-			changed = false
-			for _, c := range cur {
-				if !remove[c.id] && sh.reachable[c.id] && !totalReachable(c, cur, remove, sh.init) {
-					remove[c.id] = true
-					changed = true
-				}
-			}
-		}
+	if sh.m.reach != nil {
+		sh.m.reach(sh, cur, remove)
 	} else if sh.m.observes != nil && sh.m.writes != nil {
 		for changed := true; changed; {
 			changed = false
@@ -220,29 +207,6 @@ func otherValueWritten(c *call, calls []*call, remove map[int]bool, bound int) b
 		}
 	}
 	return false
-}
-
-// totalReachable reports whether a counter read's total is one that some
-// of the adds invoked before it ended (in any status: a failed add may be
-// the explanation) sum to.
-func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool {
-	t, ok := r.result.(int64)
-	if r.status != statusOK || !ok {
-		return true
-	}
-	start, _ := counterInit(init)
-	var deltas []int64
-	for _, c := range calls {
-		if c.op == opAdd && !remove[c.id] && (r.compPos < 0 || c.invPos < r.compPos) {
-			deltas = append(deltas, c.arg.(int64))
-		}
-	}
-	totals, exact := subsetSums(start.(int64), deltas)
-	if !exact {
-		return totals[0] <= t && t <= totals[1]
-	}
-	_, found := slices.BinarySearch(totals, t)
-	return found
 }
 
 func (sh *shrinker) observes(c *call) []string {

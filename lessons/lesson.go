@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -19,8 +20,8 @@ type Lesson struct {
 	Title   string
 	Summary string // one line on what it teaches
 	Design  toydb.Design
-	Model   string // the checker's model
-	Init    any    // the model's initial value (nil: nothing written yet)
+	Model   checker.Model // the checker's model
+	Init    any           // the model's initial value (nil: nothing written yet)
 	Config  sim.Config
 	Faults  sim.Schedule
 	// Correct names the variants besides "fixed" that must survive every

@@ -97,7 +97,7 @@ func (o *orderState) describe(m *lessonModel, inv history.Op, comp *history.Op) 
 		if m.explorer != nil && m.explorer.view == viewWitness {
 			why = "."
 		}
-		return "In no order: this is the operation no order can explain" + o.lastState(ord, found, m.l.Model) + why
+		return "In no order: this is the operation no order can explain" + o.lastState(ord, found, string(m.l.Model)) + why
 	}
 	if p, ok := o.at[inv.Index]; ok {
 		ord := o.orders[p.order]
