@@ -68,9 +68,13 @@ func (a *analysis) preface() string {
 
 // unexplained says what a stopped witness search proved: the verdict, and
 // a sub-history that is not linearizable.
-func (a *analysis) unexplained(reason string) string {
-	return a.preface() + fmt.Sprintf("The history is not linearizable: these %s admit no order in which each takes effect between its invocation and its completion and %s. But %s before the witness was minimal, so it is not explained further; a longer time limit gives the smallest witness, the same on every machine.",
+func (a *analysis) unexplained(stop stopReason, reason string) string {
+	s := a.preface() + fmt.Sprintf("The history is not linearizable: these %s admit no order in which each takes effect between its invocation and its completion and %s. But %s before the witness was minimal, so it is not explained further",
 		plural(len(a.wit), "operation"), a.p.m.promise, reason)
+	if stop == stopDeadline {
+		return s + "; a longer time limit gives the smallest witness, the same on every machine."
+	}
+	return s + "."
 }
 
 // sentence capitalises the first letter.

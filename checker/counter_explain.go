@@ -93,16 +93,56 @@ func (a *analysis) counter() (string, string) {
 		}
 		return AnomalyDuplicated, why
 	}
-	for _, r1 := range a.wit {
-		if r1 == r || r1.op != opRead || r1.status != statusOK || r1.result == nil || !before(r1, r) {
-			continue
-		}
-		if t1 := r1.result.(int64); t1 > t && a.addsOnlyGrow() {
-			return AnomalyStaleRead, fmt.Sprintf("%s read %d [%s], and after that read ended %s read %d [%s]: with adds that only add, the counter went back, so the later read was served from stale state.",
-				who(r1), t1, records(r1), who(r), t, records(r))
+	if a.addsOnlyGrow() {
+		if name, why := a.betweenReads(r); name != "" {
+			return name, why
 		}
 	}
 	return AnomalyNoOrder, fmt.Sprintf("%s; the witness's adds allow totals from %d to %d then, but no order of its operations gives every read its total.", read, lo, hi)
+}
+
+// betweenReads compares r with a read of the witness that ended before r
+// began: with adds that only add, the counter cannot go back, nor grow by
+// more than the adds that may have taken effect between the two, nor by
+// less than those certainly between them.
+func (a *analysis) betweenReads(r2 *call) (string, string) {
+	t2 := r2.result.(int64)
+	for _, r1 := range a.wit {
+		if r1 == r2 || r1.op != opRead || r1.status != statusOK || r1.result == nil || !before(r1, r2) {
+			continue
+		}
+		t1 := r1.result.(int64)
+		pair := fmt.Sprintf("%s read %d [%s], and after that read ended %s read %d [%s]", who(r1), t1, records(r1), who(r2), t2, records(r2))
+		if t1 > t2 {
+			return AnomalyStaleRead, pair + ": with adds that only add, the counter went back, so the later read was served from stale state."
+		}
+		var may, must []*call
+		for _, c := range a.wit {
+			if c.op != opAdd || c.status == statusFailed || c.arg.(int64) == 0 {
+				continue
+			}
+			if !before(c, r1) && (r2.compPos < 0 || c.invPos < r2.compPos) {
+				may = append(may, c)
+			}
+			if c.invPos > r1.compPos && before(c, r2) {
+				must = append(must, c)
+			}
+		}
+		grew := t2 - t1
+		if up := sumAdds(may); grew > up {
+			return AnomalyDuplicated, fmt.Sprintf("%s: the counter grew by %d, but the witness's adds that may have taken effect between the two reads (not acknowledged before the first began, invoked before the second ended: %s) add at most %d. The second read counted more than was added.",
+				pair, grew, addsText(may), up)
+		}
+		if down := sumAdds(must); grew < down {
+			why := fmt.Sprintf("%s: the counter grew by %d, but the witness's %s were invoked after the first read ended and acknowledged before the second began, which makes at least %d. The second read missed an acknowledged add.",
+				pair, grew, addsText(must), down)
+			if later, acked := a.laterReadCaughtUp(r2); later != nil {
+				return AnomalyStaleRead, why + fmt.Sprintf(" In the history, a later read by %s [%s] returned %d, no less than the %d that the adds acknowledged before it began make: this read was served from stale state.", who(later), records(later), later.result.(int64), acked)
+			}
+			return AnomalyLostIncrement, why + " In the history, no read that began after it returned as much as the adds acknowledged before it began make: as far as the history shows, an acknowledged add was lost."
+		}
+	}
+	return "", ""
 }
 
 // addsOnlyGrow reports whether every add of the witness adds a positive amount.
@@ -188,7 +228,7 @@ func (a *analysis) counterGroups() []string {
 			out = append(out, fmt.Sprintf("%s %s [%s]", who(c), a.phrase(c), records(c)))
 		}
 	}
-	return append(out, fmt.Sprintf("the read returned %s [%s]", history.Format(r.result), records(r)))
+	return append(out, fmt.Sprintf("%s's read returned %s [%s]", who(r), history.Format(r.result), records(r)))
 }
 
 // span names the records a group of calls lies among: "records 3 to 250"

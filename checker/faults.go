@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/faultline-lab/faultline/history"
@@ -20,20 +21,26 @@ type Fault struct {
 
 // faultEnds maps a fault's f to the fs that end it.
 var faultEnds = map[string][]string{
-	"start":     {"stop"},
-	"partition": {"heal", "stop-partition"},
-	"crash":     {"restart", "recover", "start"},
-	"kill":      {"start", "restart"},
-	"pause":     {"resume"},
+	"start":         {"stop"},
+	"partition":     {"heal", "stop-partition"},
+	"crash":         {"restart", "recover", "start"},
+	"kill":          {"start", "restart"},
+	"pause":         {"resume"},
+	"net-loss":      {"net-reset"},
+	"net-duplicate": {"net-reset"},
+	"net-delay":     {"net-reset"},
 }
 
 // FaultIntervals pairs a history's nemesis records into intervals: start-X
 // with stop-X, and crash/restart, pause/resume, partition/heal and the
-// like. A fault that nothing ends lasts to the end; an end that begins
-// nothing is a one-record interval. Jepsen's invoke/info pairs of one
-// nemesis action count once.
+// like. An end that names nodes (faultline's records carry "nodes") ends
+// the open faults on those nodes; one that names none ends every open
+// fault it can end. A fault that nothing ends lasts to the end; an end
+// that begins nothing is a one-record interval. Jepsen's invoke/info pairs
+// of one nemesis action count once.
 func FaultIntervals(h history.History) []Fault {
 	var out []Fault
+	var nodes [][]string       // per fault in out, the nodes it hit (nil: unknown)
 	open := map[string][]int{} // ending f → indexes into out
 	for i, o := range h {
 		if !o.IsNemesis() || isEcho(h, i) {
@@ -41,14 +48,20 @@ func FaultIntervals(h history.History) []Fault {
 		}
 		f := strings.ToLower(o.F)
 		if idx := open[f]; len(idx) > 0 {
-			j := idx[0]
-			for _, e := range endsOf(out[j].Name) {
-				open[e] = remove(open[e], j)
+			ends := nodesOf(o.Value)
+			for _, j := range slices.Clone(idx) {
+				if ends != nil && nodes[j] != nil && !overlap(ends, nodes[j]) {
+					continue
+				}
+				for _, e := range endsOf(out[j].Name) {
+					open[e] = remove(open[e], j)
+				}
+				out[j].End, out[j].Ended, out[j].To = i, true, o.Index
 			}
-			out[j].End, out[j].Ended, out[j].To = i, true, o.Index
 			continue
 		}
 		out = append(out, Fault{Name: o.F, Detail: valueDetail(o.Value), Start: i, End: len(h) - 1, From: o.Index, To: h[len(h)-1].Index})
+		nodes = append(nodes, nodesOf(o.Value))
 		for _, e := range endsOf(f) {
 			open[e] = append(open[e], len(out)-1)
 		}
@@ -58,6 +71,37 @@ func FaultIntervals(h history.History) []Fault {
 		}
 	}
 	return out
+}
+
+// nodesOf reads the nodes a fault record names ({"nodes": [...]}), nil
+// when it names none.
+func nodesOf(v any) []string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	list, ok := m["nodes"].([]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, n := range list {
+		if s, ok := n.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func valueDetail(v any) string {

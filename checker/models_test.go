@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -203,6 +204,28 @@ func TestFaultIntervals(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestFaultIntervalsByNode: an end that names nodes ends the faults on
+// them; one that names none ends them all; net faults end with net-reset.
+func TestFaultIntervalsByNode(t *testing.T) {
+	nem := func(f string, nodes ...any) history.Op {
+		v := map[string]any{"desc": f}
+		if nodes != nil {
+			v["nodes"] = nodes
+		}
+		return history.Op{Process: history.Nemesis, Type: history.Info, F: f, Value: v}
+	}
+	h := hist(nem("pause", "n1"), nem("pause", "n2"), nem("resume", "n2"), nem("net-delay"),
+		nem("resume", "n1"), nem("crash", "n1"), nem("crash", "n3"), nem("restart"), nem("net-reset"))
+	var got []string
+	for _, f := range FaultIntervals(h) {
+		got = append(got, fmt.Sprintf("%s %d-%d", f.Name, f.Start, f.End))
+	}
+	want := []string{"pause 0-4", "pause 1-2", "net-delay 3-8", "crash 5-7", "crash 6-7"}
+	if !slices.Equal(got, want) {
+		t.Errorf("intervals %q, want %q", got, want)
 	}
 }
 

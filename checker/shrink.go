@@ -2,6 +2,7 @@ package checker
 
 import (
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -263,6 +264,73 @@ func appendsOf(calls []*call) stringPieces {
 		}
 	}
 	return p
+}
+
+// windowMin is the first window the search tries around the failing call.
+const windowMin = 8
+
+// window narrows calls to those near the failing call, before ddmin: the
+// k calls invoked last, the failing one, and every call that wrote what
+// they observed; k doubles until the failure shows within them. To prove
+// a history fails, a search must try every order, so a check costs the
+// more the more calls it has; ddmin would begin with halves of the whole
+// prefix, and a long history's witness is usually near its failing call.
+func (sh *shrinker) window(calls []*call, tip *call) []*call {
+	if tip == nil || len(calls) <= 2*windowMin {
+		return calls
+	}
+	byToken := map[string][]*call{}
+	if sh.m.writes != nil {
+		for _, c := range calls {
+			for _, t := range sh.writesOf(c) {
+				byToken[t] = append(byToken[t], c)
+			}
+		}
+	}
+	order := slices.Clone(calls)
+	slices.SortStableFunc(order, func(a, b *call) int { return b.invPos - a.invPos })
+	for k := windowMin; 2*k < len(calls); k *= 2 {
+		keep := map[int]bool{tip.id: true}
+		for _, c := range order[:k] {
+			keep[c.id] = true
+		}
+		for _, c := range order[:k] {
+			if sh.m.observes == nil {
+				break
+			}
+			for _, t := range sh.observes(c) {
+				for _, w := range byToken[t] {
+					keep[w.id] = true
+				}
+			}
+		}
+		for _, t := range sh.observesOrNil(tip) {
+			for _, w := range byToken[t] {
+				keep[w.id] = true
+			}
+		}
+		remove := map[int]bool{}
+		for _, c := range calls {
+			if !keep[c.id] {
+				remove[c.id] = true
+			}
+		}
+		cand := sh.without(calls, remove)
+		if len(cand) < len(calls) && sh.nonLinearizable(cand) {
+			return cand
+		}
+		if sh.s.stopped() {
+			break
+		}
+	}
+	return calls
+}
+
+func (sh *shrinker) observesOrNil(c *call) []string {
+	if sh.m.observes == nil {
+		return nil
+	}
+	return sh.observes(c)
 }
 
 // minimize runs ddmin over the calls, all of which together fail.

@@ -81,11 +81,12 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 	}
 	a := &analysis{p: p, part: calls, univ: universe, key: res.Key, wit: wit, failing: failCall, elems: elems,
 		projected: len(elems) > 0 && len(elems) < countElements(p.m, universe)}
-	if stop := s.reason(); stop == stopDeadline || stop == stopMemory || stop == stopCancelled {
-		// The machine's limits, not the budget, stopped the search: the
-		// witness depends on how fast the machine is, and so would a name
-		// given to it. Say only what was proved.
-		res.Anomaly, res.Explanation = AnomalyUnexplained, a.unexplained(res.Reason)
+	if stop := s.reason(); stop == stopDeadline || stop == stopMemory || stop == stopCancelled || !res.WitnessMinimal && len(wit) > explainMax {
+		// The machine's limits stopped the search (the witness depends on
+		// how fast the machine is, and so would a name given to it), or
+		// the budget left a witness too long to explain: say only what
+		// was proved.
+		res.Anomaly, res.Explanation = AnomalyUnexplained, a.unexplained(stop, res.Reason)
 	} else {
 		res.Anomaly, res.Explanation = a.describe()
 		if !res.WitnessMinimal {
@@ -107,6 +108,9 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 // finished within it, and a part it stopped early is searched again.
 // -1 when none fails within the budget, or a limit stopped the search.
 func witnessPart(s *searcher, p *prepared, outcomes []outcome, steps int64) int {
+	if len(outcomes) == 1 && outcomes[0].v == vIllegal {
+		return 0 // no choice to make
+	}
 	for i, o := range outcomes {
 		v := o.v
 		switch {
@@ -129,6 +133,10 @@ func witnessPart(s *searcher, p *prepared, outcomes []outcome, steps int64) int 
 // share of the budget (1/partShare); the rest is the witness's own.
 const partShare = 8
 
+// explainMax is the longest witness the search may leave unfinished and
+// still explain: the explanations compare its operations pairwise.
+const explainMax = 64
+
 // found is a witness a model built without the general search.
 type found struct {
 	calls   []*call
@@ -150,6 +158,9 @@ func (sh *shrinker) shrink(universe []*call, failCall *call) ([]*call, []string)
 	if sh.tip >= 0 && !sh.nonLinearizable(projected) {
 		sh.tip = -1
 		projected, elems = sh.fewestElements(universe, failCall)
+	}
+	if sh.tip >= 0 {
+		projected = sh.window(projected, failCall)
 	}
 	wit := sh.minimize(projected)
 	sh.tip = -1
