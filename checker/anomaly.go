@@ -97,6 +97,30 @@ func (a *analysis) elementWords() string {
 	return what + "s " + joinAnd(a.elems) + " are"
 }
 
+// projectedWords says which of the shown elements a projected result
+// held: "a set with 20", "a set without 20", "a set with 3 but not 4".
+func (a *analysis) projectedWords(xs []any) string {
+	have := map[string]bool{}
+	for _, x := range xs {
+		have[token(x)] = true
+	}
+	var with, without []string
+	for _, e := range a.elems {
+		if have[e] {
+			with = append(with, e)
+		} else {
+			without = append(without, e)
+		}
+	}
+	switch {
+	case len(without) == 0:
+		return "a set with " + joinAnd(with)
+	case len(with) == 0:
+		return "a set without " + joinAnd(without)
+	}
+	return "a set with " + joinAnd(with) + " but not " + joinAnd(without)
+}
+
 // joinAnd joins words as a sentence lists them: "a", "a and b", "a, b and c".
 func joinAnd(ws []string) string {
 	if len(ws) <= 1 {
@@ -177,6 +201,9 @@ func (a *analysis) phrase(c *call) string {
 	case opRead:
 		if c.status == statusOK && c.result == nil && !c.nilAny {
 			return "read nil (the empty register)"
+		}
+		if xs, ok := c.result.([]any); ok && c.status == statusOK && a.projected {
+			return "read " + a.projectedWords(xs)
 		}
 		return done("read "+f(c.result), "tried to read")
 	case opWrite:

@@ -3,6 +3,7 @@ package checker
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 
@@ -83,12 +84,23 @@ func init() {
 			}
 			return "{" + strings.Join(parts, ", ") + "}"
 		},
+		// Others see a transaction's last write of each register only, and
+		// a read that follows the transaction's own write of a register
+		// sees that write, not another transaction's.
 		writes: func(c *call) []string {
-			var out []string
+			last := map[string]string{}
+			var regs []string
 			for _, m := range c.arg.([]microOp) {
 				if m.write {
-					out = append(out, m.reg+"="+token(m.value))
+					if _, seen := last[m.reg]; !seen {
+						regs = append(regs, m.reg)
+					}
+					last[m.reg] = m.reg + "=" + token(m.value)
 				}
+			}
+			out := make([]string, len(regs))
+			for i, r := range regs {
+				out[i] = last[r]
 			}
 			return out
 		},
@@ -98,9 +110,16 @@ func init() {
 			}
 			def := mregDefault(init)
 			var out []string
+			own := map[string]bool{}
 			for _, m := range c.result.([]microOp) {
-				if !m.write && m.value != nil && !valueEqual(m.value, def(m.reg)) {
-					out = append(out, m.reg+"="+token(m.value))
+				switch {
+				case m.write:
+					own[m.reg] = true
+				case own[m.reg] || m.value == nil || valueEqual(m.value, def(m.reg)):
+				default:
+					if t := m.reg + "=" + token(m.value); !slices.Contains(out, t) {
+						out = append(out, t)
+					}
 				}
 			}
 			return out
@@ -109,7 +128,9 @@ func init() {
 		elements: func(c *call) []string {
 			var out []string
 			for _, m := range c.arg.([]microOp) {
-				out = append(out, m.reg)
+				if !slices.Contains(out, m.reg) {
+					out = append(out, m.reg)
+				}
 			}
 			return out
 		},

@@ -207,8 +207,8 @@ func (a *analysis) queue() (string, string) {
 		}
 		for _, d := range a.wit {
 			if d.op == opDrain && d.status == statusOK && before(w, d) && a.neverDelivered(w.arg) {
-				return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s's drain began, yet the drain did not return %s, and in the history no operation ever delivered %s: the acknowledged message was lost.",
-					who(w), f(w.arg), who(d), f(w.arg), f(w.arg))
+				return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s [%s] was acknowledged before %s's drain began, yet the drain [%s] did not return %s. In the history, no operation ever delivered %s: the acknowledged message was lost.",
+					who(w), f(w.arg), records(w), who(d), records(d), f(w.arg), f(w.arg))
 			}
 		}
 	}
@@ -238,14 +238,14 @@ func (a *analysis) queue() (string, string) {
 				continue
 			}
 			if len(d1) == 1 && d1[0] != d2[0] && before(d2[0], d1[0]) {
-				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, while %s was still in the queue: the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), f(e1.arg))
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s], while %s was still in the queue: the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg))
 			}
 			if len(d1) == 0 {
 				if a.neverDelivered(e1.arg) {
-					return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s was enqueued, yet %s came out first [%s], and in the history no operation ever delivered %s: the acknowledged message was lost.",
-						who(e1), f(e1.arg), f(e2.arg), f(e2.arg), records(d2[0]), f(e1.arg))
+					return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s was enqueued, yet %s came out first, to %s [%s]. In the history, no operation ever delivered %s: the acknowledged message was lost.",
+						who(e1), f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg))
 				}
-				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first [%s], while %s was still in the queue (in the history it came out later): the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), records(d2[0]), f(e1.arg))
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s], while %s was still in the queue: the queue did not keep its order. In the history, %s came out later.", f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg), f(e1.arg))
 			}
 		}
 	}

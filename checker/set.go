@@ -373,7 +373,7 @@ func (a *analysis) set() (string, string) {
 			if later := a.readLater(w.arg, r); later != nil {
 				return AnomalyStaleRead, fmt.Sprintf("%s. In the history, %s's read [%s], which began after it ended, did hold %s: this read was served from stale state.", what, who(later), records(later), f(w.arg))
 			}
-			return AnomalyLostWrite, fmt.Sprintf("%s, and no read that began after it ended in the history ever returned %s: the acknowledged add was lost.", what, f(w.arg))
+			return AnomalyLostWrite, fmt.Sprintf("%s. In the history, no read that began after it ended ever returned %s: the acknowledged add was lost.", what, f(w.arg))
 		}
 	}
 	return "", ""

@@ -383,9 +383,9 @@ func (sh *shrinker) projectOnto(calls []*call, keep map[string]bool) []*call {
 
 // fewestElements projects calls onto as few elements as still fail. It
 // returns the calls unchanged when the model has no elements.
-func (sh *shrinker) fewestElements(calls []*call, first *call) ([]*call, []string) {
+func (sh *shrinker) fewestElements(calls []*call, first *call) []*call {
 	if sh.m.elements == nil {
-		return calls, nil
+		return calls
 	}
 	var elems []string
 	seen := map[string]bool{}
@@ -404,14 +404,14 @@ func (sh *shrinker) fewestElements(calls []*call, first *call) ([]*call, []strin
 		add(c)
 	}
 	if len(elems) <= 1 {
-		return calls, elems
+		return calls
 	}
 	for _, e := range elems {
 		if sh.s.stopped() {
-			return calls, elems
+			return calls
 		}
 		if p := sh.projectOnto(calls, map[string]bool{e: true}); sh.nonLinearizable(p) {
-			return p, []string{e}
+			return p
 		}
 	}
 	// No single element fails alone: drop elements ddmin-style.
@@ -434,7 +434,7 @@ func (sh *shrinker) fewestElements(calls []*call, first *call) ([]*call, []strin
 			n = min(n*2, len(kept))
 		}
 	}
-	return sh.projectOnto(calls, setOf(kept)), kept
+	return sh.projectOnto(calls, setOf(kept))
 }
 
 func setOf(xs []string) map[string]bool {

@@ -57,9 +57,8 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 			}
 		}
 	}
-	var elems []string
 	if wit == nil {
-		wit, elems = sh.shrink(universe, failCall)
+		wit = sh.shrink(universe, failCall)
 	}
 	res.WitnessMinimal = !s.stopped()
 	if !res.WitnessMinimal {
@@ -75,12 +74,17 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 			failCall = last
 		}
 	}
+	for _, c := range wit {
+		if failCall != nil && c.id == failCall.id {
+			failCall = c // as the witness shows it (projected)
+		}
+	}
 	if failCall != nil {
 		inv := failCall.inv
 		res.Failing = &inv
 	}
-	a := &analysis{p: p, part: calls, univ: universe, key: res.Key, wit: wit, failing: failCall, elems: elems,
-		projected: len(elems) > 0 && len(elems) < countElements(p.m, universe)}
+	elems, projected := shownElements(p.m, calls, wit)
+	a := &analysis{p: p, part: calls, univ: universe, key: res.Key, wit: wit, failing: failCall, elems: elems, projected: projected}
 	if stop := s.reason(); stop == stopDeadline || stop == stopMemory || stop == stopCancelled || !res.WitnessMinimal && len(wit) > explainMax {
 		// The machine's limits stopped the search (the witness depends on
 		// how fast the machine is, and so would a name given to it), or
@@ -93,7 +97,7 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 			res.Explanation += " (The witness search used up its step budget before this witness was minimal: it is the same on every machine, but a smaller one may exist.)"
 		}
 	}
-	if p.m.group != nil {
+	if p.m.group != nil && len(wit) > storyMax {
 		res.Summary = p.m.group(a)
 	}
 	res.Faults = faultsDuring(p.h, wit)
@@ -150,21 +154,50 @@ type found struct {
 // still fail, then drop operations (ddmin), first keeping the failure
 // anchored on the operation that tipped the history, then dropping
 // whatever else can go, so that the witness is minimal whatever the cause.
-func (sh *shrinker) shrink(universe []*call, failCall *call) ([]*call, []string) {
+func (sh *shrinker) shrink(universe []*call, failCall *call) []*call {
 	if failCall != nil {
 		sh.tip = failCall.id
 	}
-	projected, elems := sh.fewestElements(universe, failCall)
+	projected := sh.fewestElements(universe, failCall)
 	if sh.tip >= 0 && !sh.nonLinearizable(projected) {
 		sh.tip = -1
-		projected, elems = sh.fewestElements(universe, failCall)
+		projected = sh.fewestElements(universe, failCall)
 	}
 	if sh.tip >= 0 {
 		projected = sh.window(projected, failCall)
 	}
 	wit := sh.minimize(projected)
 	sh.tip = -1
-	return sh.minimize(wit), elems
+	return sh.minimize(wit)
+}
+
+// shownElements lists the elements the witness's operations hold, in the
+// order they appear, and whether the witness keeps fewer of some
+// operation's elements than the history has (it was projected).
+func shownElements(m *model, part, wit []*call) ([]string, bool) {
+	if m.elements == nil {
+		return nil, false
+	}
+	byID := map[int]*call{}
+	for _, c := range part {
+		byID[c.id] = c
+	}
+	var elems []string
+	seen := map[string]bool{}
+	projected := false
+	for _, c := range wit {
+		es := m.elements(c)
+		for _, e := range es {
+			if !seen[e] {
+				seen[e] = true
+				elems = append(elems, e)
+			}
+		}
+		if orig := byID[c.id]; orig != nil && len(m.elements(orig)) != len(es) {
+			projected = true
+		}
+	}
+	return elems, projected
 }
 
 func lastCompleted(wit []*call) *call {
@@ -184,19 +217,6 @@ func containsCall(cs []*call, c *call) bool {
 		}
 	}
 	return false
-}
-
-func countElements(m *model, calls []*call) int {
-	if m.elements == nil {
-		return 0
-	}
-	seen := map[string]bool{}
-	for _, c := range calls {
-		for _, e := range m.elements(c) {
-			seen[e] = true
-		}
-	}
-	return len(seen)
 }
 
 // witnessRecords lists the calls' invocations and completions in history
