@@ -98,7 +98,7 @@ func (a *analysis) elementWords() string {
 }
 
 // projectedWords says which of the shown elements a projected result
-// held: "a set with 20", "a set without 20", "a set with 3 but not 4".
+// held: "with 20", "without 20", "with 3 but not 4".
 func (a *analysis) projectedWords(xs []any) string {
 	have := map[string]bool{}
 	for _, x := range xs {
@@ -114,11 +114,11 @@ func (a *analysis) projectedWords(xs []any) string {
 	}
 	switch {
 	case len(without) == 0:
-		return "a set with " + joinAnd(with)
+		return "with " + joinAnd(with)
 	case len(with) == 0:
-		return "a set without " + joinAnd(without)
+		return "without " + joinAnd(without)
 	}
-	return "a set with " + joinAnd(with) + " but not " + joinAnd(without)
+	return "with " + joinAnd(with) + " but not " + joinAnd(without)
 }
 
 // joinAnd joins words as a sentence lists them: "a", "a and b", "a, b and c".
@@ -203,7 +203,7 @@ func (a *analysis) phrase(c *call) string {
 			return "read nil (the empty register)"
 		}
 		if xs, ok := c.result.([]any); ok && c.status == statusOK && a.projected {
-			return "read " + a.projectedWords(xs)
+			return "read a set " + a.projectedWords(xs)
 		}
 		return done("read "+f(c.result), "tried to read")
 	case opWrite:
@@ -222,6 +222,9 @@ func (a *analysis) phrase(c *call) string {
 	case opDequeue:
 		return done("dequeued "+f(c.result), "tried to dequeue")
 	case opDrain:
+		if xs, ok := c.result.([]any); ok && c.status == statusOK && a.projected {
+			return "drained the queue, " + a.projectedWords(xs)
+		}
 		return done("drained "+f(c.result), "tried to drain the queue")
 	case opAcquire:
 		if c.status == statusOK && c.result != nil {

@@ -183,7 +183,7 @@ func (a *analysis) staleRead(r *call) (string, string) {
 		base := fmt.Sprintf("%s finished writing %s [%s] before %s's read began, and it replaced %s — yet the read returned %s, a value already overwritten.",
 			sentence(who(w)), f(u), records(w), who(r), source, f(v))
 		if seen := a.observedLater(u, w); seen != nil {
-			return AnomalyStaleRead, base + fmt.Sprintf(" In the history, %s [%s] saw %s: the write took effect, and this read was served from stale state.", who(seen), records(seen), f(u))
+			return AnomalyStaleRead, base + fmt.Sprintf(" In the history, %s's %s [%s] saw %s: the write took effect, and this read was served from stale state.", who(seen), opNames[seen.op], records(seen), f(u))
 		}
 		return AnomalyLostWrite, base + fmt.Sprintf(" No operation in the history ever saw %s: as far as the history shows, the acknowledged write was lost.", f(u))
 	}

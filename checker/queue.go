@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -119,15 +120,40 @@ func queueStep(st any, c *call) (bool, any) {
 
 // lostMessage finds, in the whole part, the gravest thing a queue can do
 // with an acknowledged message: lose it. An enqueue of x acknowledged
-// before a drain began, a drain that did not return x, and no operation
-// of the part that delivered x or might have (a dequeue or drain whose
-// outcome is unknown, invoked before the drain ended): at the drain's
-// moment x was in the queue, so the drain had to return it. The witness
-// is the enqueue and the drain, projected onto x; the earliest such
-// enqueue, and the first drain after it.
+// before a drain began, a drain that did not return x, and no completed
+// operation of the part that delivered x: at the drain's moment x was in
+// the queue, so the drain had to return it — unless an operation whose
+// outcome is unknown took it unseen. A drain of unknown outcome could
+// take them all, so none may be in flight; a dequeue takes one, so there
+// must be more such messages than dequeues of unknown outcome, and then
+// one of them is surely lost. The witness is the earliest such enqueue
+// and the first drain after it, projected onto x.
 func lostMessage(sh *shrinker, part, _ []*call, _ *call) *found {
+	delivered := deliveredIn(part)
+	var best *found
+	for _, d := range part {
+		if d.op != opDrain || d.status != statusOK || d.comp == nil {
+			continue
+		}
+		missing := missingBefore(part, d, delivered)
+		dequeues, drains := unknownTakers(part, d)
+		if len(missing) == 0 || drains > 0 || dequeues >= len(missing) {
+			continue
+		}
+		e := missing[0]
+		if best == nil || e.compPos < best.calls[0].compPos {
+			x := map[string]bool{token(e.arg): true}
+			best = &found{calls: []*call{sh.m.project(e, x), sh.m.project(d, x)}, failing: d, whole: true}
+		}
+	}
+	return best
+}
+
+// deliveredIn lists the elements a completed dequeue or drain of calls
+// returned.
+func deliveredIn(calls []*call) map[any]bool {
 	delivered := map[any]bool{}
-	for _, c := range part {
+	for _, c := range calls {
 		if c.status != statusOK {
 			continue
 		}
@@ -141,38 +167,37 @@ func lostMessage(sh *shrinker, part, _ []*call, _ *call) *found {
 			}
 		}
 	}
-	var best *found
-	for _, e := range part {
-		if e.op != opEnqueue || e.status != statusOK || e.comp == nil || delivered[valueKey(e.arg)] {
-			continue
-		}
-		if best != nil && best.calls[0].compPos < e.compPos {
-			continue
-		}
-		for _, d := range part {
-			if d.op != opDrain || d.status != statusOK || d.comp == nil || !before(e, d) {
-				continue
-			}
-			if mightDeliver(part, d) {
-				break
-			}
-			x := map[string]bool{token(e.arg): true}
-			best = &found{calls: []*call{sh.m.project(e, x), sh.m.project(d, x)}, failing: d, whole: true}
-			break
-		}
-	}
-	return best
+	return delivered
 }
 
-// mightDeliver reports whether an operation of unknown outcome, invoked
-// before d ended, may have taken an element out of the queue unseen.
-func mightDeliver(part []*call, d *call) bool {
-	for _, c := range part {
-		if (c.op == opDequeue || c.op == opDrain) && c.status == statusUnknown && c.invPos < d.compPos {
-			return true
+// missingBefore lists the enqueues acknowledged before d began whose
+// element nothing delivered, earliest acknowledged first.
+func missingBefore(calls []*call, d *call, delivered map[any]bool) []*call {
+	var out []*call
+	for _, e := range calls {
+		if e.op == opEnqueue && e.status == statusOK && before(e, d) && !delivered[valueKey(e.arg)] {
+			out = append(out, e)
 		}
 	}
-	return false
+	slices.SortStableFunc(out, func(a, b *call) int { return a.compPos - b.compPos })
+	return out
+}
+
+// unknownTakers counts the dequeues and drains whose outcome is unknown,
+// invoked before d ended: they may have taken elements out unseen.
+func unknownTakers(calls []*call, d *call) (dequeues, drains int) {
+	for _, c := range calls {
+		if c.status != statusUnknown || d.compPos >= 0 && c.invPos > d.compPos {
+			continue
+		}
+		switch c.op {
+		case opDequeue:
+			dequeues++
+		case opDrain:
+			drains++
+		}
+	}
+	return dequeues, drains
 }
 
 // queue names queue anomalies: an element nobody enqueued (or only a
@@ -207,8 +232,18 @@ func (a *analysis) queue() (string, string) {
 		}
 		for _, d := range a.wit {
 			if d.op == opDrain && d.status == statusOK && before(w, d) && a.neverDelivered(w.arg) {
-				return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s [%s] was acknowledged before %s's drain began, yet the drain [%s] did not return %s. In the history, no operation ever delivered %s: the acknowledged message was lost.",
-					who(w), f(w.arg), records(w), who(d), records(d), f(w.arg), f(w.arg))
+				why := fmt.Sprintf("%s's enqueue of %s [%s] was acknowledged before %s's drain began, yet the drain [%s] did not return %s.",
+					who(w), f(w.arg), records(w), who(d), records(d), f(w.arg))
+				missing := missingBefore(a.part, d, deliveredIn(a.part))
+				switch dequeues, drains := unknownTakers(a.part, d); {
+				case drains > 0:
+					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s, though a drain whose outcome is unknown may have taken it unseen.", f(w.arg))
+				case dequeues > 0:
+					lost := len(missing) - dequeues
+					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s; %s never came out, and the %s whose outcome is unknown could have taken %d of them at most: at least %d of them %s lost.",
+						f(w.arg), plural(len(missing), "acknowledged message"), plural(dequeues, "dequeue"), dequeues, lost, isAre(lost))
+				}
+				return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s: the acknowledged message was lost.", f(w.arg))
 			}
 		}
 	}

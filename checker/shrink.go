@@ -266,6 +266,9 @@ func appendsOf(calls []*call) stringPieces {
 	return p
 }
 
+// oneByOne is the longest list minimize takes one call at a time.
+const oneByOne = 48
+
 // windowMin is the first window the search tries around the failing call.
 const windowMin = 8
 
@@ -333,9 +336,15 @@ func (sh *shrinker) observesOrNil(c *call) []string {
 	return sh.observes(c)
 }
 
-// minimize runs ddmin over the calls, all of which together fail.
+// minimize runs ddmin over the calls, all of which together fail. A short
+// list goes one call at a time from the first invoked, so that of two
+// witnesses the one nearer the failure stays: the write that replaced a
+// value just before a stale read, rather than an older one.
 func (sh *shrinker) minimize(cur []*call) []*call {
 	n := 2
+	if len(cur) <= oneByOne {
+		n = len(cur)
+	}
 	for len(cur) >= 2 && !sh.s.stopped() {
 		chunk := (len(cur) + n - 1) / n
 		reduced := false
