@@ -1,7 +1,8 @@
 // Package checker decides whether a history is linearizable for a model,
-// and, when it is not, explains why: the operation that could not be
-// linearized, the longest linearizable prefix, a minimal witness, the
-// anomaly's plain name and a paragraph built from the witness.
+// and, when it is not, explains why: the longest linearizable prefix, a
+// minimal witness and its failing operation, the anomaly's plain name, a
+// paragraph built from the witness, the witness grouped for a learner, and
+// the faults in force during it.
 //
 // The search is porcupine's (github.com/anishathalye/porcupine). The
 // semantics are Jepsen's and Knossos's: a fail completion means the
@@ -9,8 +10,10 @@
 // happened at any moment after its invocation, or never (porcupine has no
 // such notion: such an operation is given a return time after every
 // record, and a result that matches any state — or, where that provably
-// changes no verdict, dropped or given an earlier return: see prune.go);
-// nemesis records are not client operations. Two refinements:
+// changes no verdict, dropped or given an earlier return: see prune.go;
+// where it would change nothing, it may not take effect before an end
+// marker: see search.go); nemesis records are not client operations. Two
+// refinements:
 //
 //   - A completed read of nil means "nothing written yet" when the initial
 //     value (Options.Init) is nil, as in faultline's own histories and
@@ -22,20 +25,39 @@
 //     databases report it) is an observation: the register did not hold
 //     the expected value at some moment of the operation.
 //
+// Some histories need no search: counters whose adds all add one amount,
+// and sets, are decided exactly in near-linear time (counter.go, set.go),
+// as Jepsen's counter and set-full checkers read their bounds; a counter
+// read outside its bounds, and a queue's acknowledged message that a drain
+// lacks and nothing delivered, give their witness at once.
+//
+// Limits (limits.go): one deadline, from the context and Options.Timeout,
+// bounds the whole check; the search may grow the live heap by at most
+// Options.MaxMemory; either stops it with an unknown verdict that says
+// why. The witness search is budgeted in model steps instead, so the same
+// history gives the same witness on every machine; when a limit of the
+// machine stops it first, the result names no anomaly and states only what
+// was proved.
+//
 // The witness is the failing prefix (up to the completion that first makes
-// the history non-linearizable) shrunk by ddmin. Dropping an operation
-// drops with it the operations that could then only have observed a value
-// nobody wrote (the read of 1 with the only write of 1; a failed compare
-// with the only write of another value; a counter read with the adds its
-// total needs): otherwise every stale read would shrink to a lone "read of
-// a value never written". A compare-and-set observes the value it expects,
-// and for registers only the latest writes of a value before an observer
-// count as what it saw (sources.go), so that a witness cannot keep an old
-// write of 4 in place of the compare-and-set that put 4 back. The search
-// first keeps the failure anchored on
-// the operation that tipped the history, then drops what else it can, so
-// that removing any one operation of the witness (with the operations that
-// depended on it) makes it linearizable.
+// the history non-linearizable) shrunk: onto as few elements as still fail,
+// to a window of calls near the failing one, then by ddmin. Dropping an
+// operation drops with it the operations that could then only have
+// observed a value nobody wrote (the read of 1 with the only write of 1; a
+// failed compare with the only write of another value; a counter read with
+// the adds its total needs): otherwise every stale read would shrink to a
+// lone "read of a value never written". A compare-and-set observes the
+// value it expects, and for registers only the latest writes of a value
+// before an observer count as what it saw (sources.go), so that a witness
+// cannot keep an old write of 4 in place of the compare-and-set that put 4
+// back. The search first keeps the failure anchored on the operation that
+// tipped the history, then drops what else it can, so that removing any
+// one operation of the witness (with the operations that depended on it)
+// makes it linearizable.
+//
+// Each model lives in its own file with its hooks (model.go): parsing, the
+// step, pruning, an exact decision, the witness rules, the explanation and
+// the grouping. Nothing else switches on a model's name.
 package checker
 
 import (

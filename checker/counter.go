@@ -11,6 +11,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// ModelCounter is the counter.
+const ModelCounter Model = "counter"
+
 // The counter: add d → d, read → the total. The state is the total, which
 // starts at Options.Init (nil: 0).
 //

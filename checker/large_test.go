@@ -121,6 +121,9 @@ func TestTimeLimitBoundsEveryPhase(t *testing.T) {
 	if !strings.Contains(res.Explanation, "not linearizable") || strings.Contains(res.Explanation, "stale") {
 		t.Errorf("after a time-out the explanation must state only what was proved: %s", res.Explanation)
 	}
+	if text := FormatText(res); strings.Contains(text, "longest linearizable prefix is") || !strings.Contains(text, "not determined") {
+		t.Errorf("after a time-out the text claims a prefix it did not prove:\n%s", text)
+	}
 	if again := mustCheck(t, res.Witness, Options{Model: ModelRegister}); again.Verdict != NotLinearizable {
 		t.Errorf("the unfinished witness is %s: it must still be a proof", again.Verdict)
 	}

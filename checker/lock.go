@@ -6,6 +6,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// ModelLock is the lock.
+const ModelLock Model = "lock"
+
 // The lock: acquire → a fencing token or nil, release → nil (fail when not
 // held). The state is who holds the lock and the last fencing token
 // granted; tokens must grow with every acquisition.

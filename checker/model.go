@@ -68,21 +68,10 @@ type call struct {
 	comp    *history.Op
 }
 
-// Model names a consistency model the checker knows. Use the constants;
-// ParseModel reads a name typed by a person.
+// Model names a consistency model the checker knows. Use the constants
+// (ModelRegister, ModelCounter, ...: each in its model's file); ParseModel
+// reads a name typed by a person.
 type Model string
-
-// The models Check accepts.
-const (
-	ModelRegister      Model = "register"
-	ModelCASRegister   Model = "cas-register"
-	ModelKV            Model = "kv"
-	ModelCounter       Model = "counter"
-	ModelSet           Model = "set"
-	ModelQueue         Model = "queue"
-	ModelLock          Model = "lock"
-	ModelMultiRegister Model = "multi-register"
-)
 
 // model is a data type the checker knows: a porcupine model plus what the
 // witness search and the explanations need. Everything particular to a

@@ -10,6 +10,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// ModelMultiRegister is Knossos's multi-register.
+const ModelMultiRegister Model = "multi-register"
+
 // The multi-register (Knossos's): txn [[read k v] [write k v] ...] runs its
 // micro-operations atomically, in order. The state maps register names to
 // values; a register never written holds its initial value.

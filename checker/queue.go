@@ -7,6 +7,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// ModelQueue is the FIFO queue.
+const ModelQueue Model = "queue"
+
 // The queue: enqueue x → x, dequeue → x (fail when empty), drain → [x ...].
 // The state is the queue's contents, first in first out; a drain returns
 // them all, in order, and empties the queue.

@@ -6,6 +6,13 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// The register family's models.
+const (
+	ModelRegister    Model = "register"
+	ModelCASRegister Model = "cas-register"
+	ModelKV          Model = "kv"
+)
+
 // The register family: register, cas-register and kv (a register per key,
 // checked per key). The state is the register's value; nil means nothing
 // written yet.

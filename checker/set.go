@@ -9,6 +9,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// ModelSet is the set.
+const ModelSet Model = "set"
+
 // The set: add x → x, read → [x ...]. The state is the set of elements
 // added; a read must return exactly it (in any order).
 

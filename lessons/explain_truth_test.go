@@ -287,3 +287,49 @@ func TestWitnessDoesNotDependOnTheTimeLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestFalseFactsCatchesTheReportedLies feeds the truth check the sentences
+// issue 9 found beside witnesses that did not hold them: it must object.
+func TestFalseFactsCatchesTheReportedLies(t *testing.T) {
+	op := func(i int64, p int, typ history.Type, f string, v any) history.Op {
+		return history.Op{Index: i, Process: history.Process(p), Type: typ, F: f, Value: v}
+	}
+	// 99 adds of 1, then a read of 98.
+	var adds history.History
+	for i := range int64(99) {
+		adds = append(adds, op(2*i, int(i%3), history.Invoke, "add", int64(1)), op(2*i+1, int(i%3), history.OK, "add", int64(1)))
+	}
+	adds = append(adds, op(198, 1, history.Invoke, "read", nil), op(199, 1, history.OK, "read", int64(98)))
+	registers := history.History{
+		op(10, 0, history.Invoke, "write", int64(5)), op(11, 1, history.Invoke, "write", int64(4)),
+		op(12, 0, history.OK, "write", int64(5)), op(13, 1, history.OK, "write", int64(4)),
+		op(14, 2, history.Invoke, "read", nil), op(15, 2, history.OK, "read", int64(5)),
+	}
+	for _, c := range []struct {
+		text string
+		wit  history.History
+	}{
+		{"Process 1 read a total of 98, but the 102 adds acknowledged before it began bring the counter to 102.", adds},
+		{"The counter held 103 where the read began.", adds},
+		{"The register held 7 where the order stops.", registers},
+		{"Process 0 wrote 5 [records 10 and 13].", registers},
+		{"Process 1 wrote 4 [records 11 and 13]; then process 1 read 5 [records 14 and 15].", registers},
+		{"Process 2 read 5 [records 14 and 16].", registers},
+	} {
+		if errs := falseFacts(c.text, c.wit, c.wit, nil); len(errs) == 0 {
+			t.Errorf("no objection to %q", c.text)
+		}
+	}
+	for _, text := range []string{
+		"Process 1 read a total of 98 [records 198 and 199], but the witness's 99 adds of 1 were all acknowledged before that read began, bringing the counter to 99 (the counter starts at 0).",
+		"In time order: process 0 wrote 5 [records 10 and 12]; while process 0's write was still in flight, process 1 wrote 4 [records 11 and 13]; then process 2 read 5 [records 14 and 15].",
+	} {
+		wit := adds
+		if strings.Contains(text, "wrote") {
+			wit = registers
+		}
+		if errs := falseFacts(text, wit, wit, nil); len(errs) > 0 {
+			t.Errorf("objections to a true sentence %q: %v", text, errs)
+		}
+	}
+}
