@@ -177,13 +177,18 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 	if err != nil {
 		return Result{}, fmt.Errorf("initial value: %w", err)
 	}
+	lim := newLimits(ctx, opts) // the deadline counts from here
+	defer lim.release()
+	// Reading the operations is linear, and must finish: bad input is an
+	// error whatever the time.
 	p, err := prepare(h, m, init)
 	if err != nil {
 		return Result{}, err
 	}
-	lim := newLimits(ctx, opts)
-	defer lim.release()
 	res := Result{Model: m.name, Ops: len(p.calls), Partitions: len(p.partitions), Prefix: -1}
+	if stop := lim.stopped(); stop != running {
+		return unknownResult(res, lim.reason(stop, "reading of the operations")), nil
+	}
 	s, err := newSearcher(m, init, lim)
 	if err != nil {
 		return Result{}, err

@@ -3,6 +3,7 @@ package checker
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"testing"
 	"time"
 
@@ -137,6 +138,10 @@ func TestPruneAgainstUnpruned(t *testing.T) {
 			m, _ := lookupModel(sp.model)
 			init, _ := history.Normalize(sp.init)
 			raw := rawModel(t, m, init)
+			n := n
+			if sp.model == ModelQueue && os.Getenv("FAULTLINE_LONG") == "" {
+				n /= 4 // porcupine alone, unpruned, is slow on queues
+			}
 			r := rand.New(rand.NewPCG(7, uint64(len(sp.name))))
 			var pruned, fails int
 			for i := range n {
