@@ -187,6 +187,11 @@ func pruneQueue(ops []porcupine.Operation, init any) []porcupine.Operation {
 //     there found no v and changed nothing: move it to the end of L, never
 //     happening. Remove W, and the register holds the previous value in
 //     that stretch instead, unseen.
+//   - W is a compare-and-set from u to v, and the same holds except that
+//     compares that missed are allowed unless they expected u: drop W.
+//     The previous value in the stretch is u, and a missed compare there
+//     expected something other than v (it missed v) and other than u, so
+//     it misses u too.
 //   - W is the only write of v, v is not the initial value and the key has
 //     no appends: W returns when the first completed read of v, or
 //     successful compare-and-set from v, returns. That one needs v in the
@@ -194,6 +199,7 @@ func pruneQueue(ops []porcupine.Operation, init any) []porcupine.Operation {
 func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
 	writers := map[any]int{}
 	lastAppend, lastMiss := int64(-1), int64(-1)
+	lastMissOf := map[any]int64{} // per expected value
 	unknown := false
 	for _, o := range ops {
 		c := opCall(o)
@@ -202,6 +208,10 @@ func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
 			lastAppend = max(lastAppend, o.Return)
 		case c.op == opCAS && c.status == statusMismatch:
 			lastMiss = max(lastMiss, o.Return)
+			k := valueKey(c.arg)
+			if r, ok := lastMissOf[k]; !ok || o.Return > r {
+				lastMissOf[k] = o.Return
+			}
 		}
 		if v, ok := newValue(c); ok {
 			writers[valueKey(v)]++
@@ -238,7 +248,14 @@ func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
 			continue
 		}
 		k := valueKey(v)
-		if !observed[k] && lastAppend < o.Call && lastMiss < o.Call {
+		missed := lastMiss
+		if c.op == opCAS {
+			missed = -1
+			if r, ok := lastMissOf[valueKey(c.arg)]; ok {
+				missed = r
+			}
+		}
+		if !observed[k] && lastAppend < o.Call && missed < o.Call {
 			continue
 		}
 		if r, ok := seen.after(v, o.Call); ok && lastAppend < 0 && !valueEqual(v, init) && writers[k] == 1 {

@@ -28,6 +28,8 @@ func TestPruneEdges(t *testing.T) {
 			inv(3, "read", nil), ok(3, "read", 3)), Linearizable},
 		{"unknown write explains a missed compare", "cas-register", nil, hist(
 			inv(0, "write", 1), ok(0, "write", 1), inv(2, "write", 2), inv(1, "cas", []any{1, 3}), mismatch), Linearizable},
+		{"unknown compare-and-set from the value a missed compare expected", "cas-register", nil, hist(
+			inv(0, "write", 1), ok(0, "write", 1), inv(2, "cas", []any{1, 2}), inv(1, "cas", []any{1, 3}), mismatch), Linearizable},
 		{"unknown write of the initial value, read early and late", "register", 0, hist(
 			inv(0, "write", 0), inv(1, "read", nil), ok(1, "read", 0),
 			inv(1, "write", 1), ok(1, "write", 1), inv(1, "read", nil), ok(1, "read", 0)), Linearizable},
