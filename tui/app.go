@@ -175,7 +175,7 @@ func (m Model) View() string {
 	case m.showHelp && m.lesson != nil:
 		// The lesson's header stays, so the seed is always in sight.
 		title, groups := "keys of the lesson screen", c.keys.lessonFull()
-		if m.lesson.explorer != nil {
+		if m.lesson.explore.open {
 			title, groups = "keys of this view", c.keys.explorerFull()
 		}
 		return m.lesson.header() + "\n" + fitBlock(c.fullHelp(title, groups), c.width, c.height-1)

@@ -20,7 +20,7 @@ func BenchmarkLessonView10kOps(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := newPlayback(sc)
+	p, err := newPlayback(sc, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -2,98 +2,179 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/faultline-lab/faultline/sim"
 )
 
-func (m *lessonModel) clusterTitle() string {
-	return fmt.Sprintf("cluster · %s · %s in flight", plural(m.run.s.Config().Nodes, "node"), plural(max(0, m.run.flight.total), "msg"))
-}
-
-// clusterLines draws each node's role, whether it is up, down or paused,
-// its clock skew, its partition group (a letter, so groups are told apart
-// without colour) and the messages on their way to it; then the network.
-func (m *lessonModel) clusterLines(width int) []string {
-	st := m.c.styles
-	s := m.run.s
-	nodes := s.Cluster()
-	shape := s.PartitionShape()
-	groups := m.partitionGroups()
-	out := []string{st.Dim.Render(cut("  node role     state  clock net in value", width))}
-	for i, v := range nodes {
-		cursor := "  "
-		if i == m.nodeCursor {
-			cursor = "> "
+// clusterSnap is the cluster the pane shows: the run now, or the moment
+// stepped back to (the last one re-simulated while the next comes).
+func (m *lessonModel) shownSnap() (clusterSnap, bool) {
+	if m.back.on {
+		if s, ok := m.back.snap(); ok {
+			return s, s.at == m.back.at
 		}
-		role := v.Status.Role
-		state, stStyle := "up", st.Dim
-		switch {
-		case !v.Up:
-			state, stStyle, role = "DOWN", st.Down, "-"
-		case v.Paused:
-			state, stStyle = "PAUSED", st.Paused
-		}
-		if role == "" {
-			role = "-"
-		}
-		roleCell := fit(role, 8)
-		if role == "leader" || role == "primary" {
-			roleCell = st.Leader.Render(roleCell)
-		}
-		net, g := netLabel(v, shape, groups)
-		id := fit(v.ID, 3)
-		if i == m.nodeCursor {
-			id = st.Selected.Render(id)
-		}
-		row := fmt.Sprintf("%s%s %s %s %s %s %s %s",
-			cursor, id, roleCell, stStyle.Render(fit(state, 6)), fit(skewLabel(v.SkewNs), 5),
-			st.Group(g).Render(fit(net, 3)), padLeft(fmt.Sprint(m.run.flight.toNode(v.ID)), 2), nodeValue(v))
-		out = append(out, cut(row, width))
+		return clusterSnap{}, false
 	}
-	out = append(out, m.networkLines(width, nodes, shape)...)
-	return out
+	return snapOf(m.run.s), true
 }
 
-// partitionGroups are the groups of the partition in force, from the
-// latest partition fault (the simulator fills them in).
-func (m *lessonModel) partitionGroups() [][]string {
-	if m.run.s.PartitionShape() == "" {
+// trafficWindow is how far back the picture looks for messages: a
+// frame's worth of playback, and never less than twice the network's
+// slowest ordinary latency.
+func (m *lessonModel) trafficWindow() int64 {
+	w := int64(speeds[m.speed] * float64(frameInterval))
+	return max(w, 2*m.run.s.Config().LatencyMaxNs)
+}
+
+func (m *lessonModel) clusterTitle(width int) string {
+	s := m.run.s
+	snap, _ := m.shownSnap()
+	tr := trafficAt(s.Trace(), s.Cluster(), snap.at, m.trafficWindow(), s.Config().LatencyMaxNs)
+	title := fmt.Sprintf("cluster · %s in flight", plural(tr.total, "msg"))
+	if m.back.on {
+		title = "cluster at " + fmtSeconds(m.back.at) + " · " + plural(tr.total, "msg") + " in flight"
+	}
+	if next := m.nextFault(); next != "" && lineWidth(title)+3+lineWidth(next) <= width {
+		title += " · " + next
+	}
+	return title
+}
+
+// clusterLines draw the cluster picture, the network's state under it,
+// and the legend when there is room.
+func (m *lessonModel) clusterLines(width, height int) []string {
+	st := m.c.styles
+	if width <= 0 || height <= 0 {
 		return nil
 	}
-	applied := m.run.s.Applied()
-	for i := len(applied) - 1; i >= 0; i-- {
-		if applied[i].Fault.Kind == sim.FaultPartition {
-			return applied[i].Fault.Groups
-		}
+	snap, exact := m.shownSnap()
+	if snap.nodes == nil {
+		return []string{st.Dim.Render(cut("re-simulating the run to that moment…", width))}
 	}
-	return nil
+	s := m.run.s
+	tr := trafficAt(s.Trace(), snap.nodes, snap.at, m.trafficWindow(), s.Config().LatencyMaxNs)
+	under := []string{cut(networkLine(snap, tr), width)}
+	if !exact {
+		under[0] = st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(snap.at), width))
+	}
+	if height >= 14 {
+		under = append(under, st.Dim.Render(cut(pictureLegend(width), width)))
+	}
+	picH := max(1, height-len(under))
+	pic := drawCluster(st, pictureInput{snap: snap, traffic: tr, selected: m.nodeCursor, width: width, height: picH})
+	for len(pic) < picH {
+		pic = append(pic, "")
+	}
+	if len(pic) > picH {
+		// The list form of a big cluster in a small pane: the rest of the
+		// nodes scroll into sight with the cursor.
+		top := clampInt(m.nodeCursor*len(pic)/max(1, len(snap.nodes))-picH/2, 0, len(pic)-picH)
+		pic = pic[top : top+picH]
+	}
+	return append(pic, under...)
 }
 
-// netLabel is a node's side of the partition: A, B, ... ("A+B" for a
-// bridge node, which hears both), "ring" in a ring, "-" when whole.
-func netLabel(v sim.NodeView, shape string, groups [][]string) (string, int) {
-	switch shape {
-	case "":
-		return "-", -1
-	case sim.ShapeRing:
-		return "ring", -1
+// nextFault names the next scheduled fault, so nothing happens
+// unannounced: "next: partition (one node) at 10.000s".
+func (m *lessonModel) nextFault() string {
+	if m.run.done() {
+		return ""
 	}
-	for g, members := range groups {
-		for _, id := range members {
-			if id != v.ID {
-				continue
+	f, at, ok := nextScheduled(m.run.sc.Faults, m.run.s.Now(), m.run.s.Config())
+	if !ok {
+		if m.own {
+			return "no scheduled faults"
+		}
+		return ""
+	}
+	return "next: " + faultWords(f) + " at " + fmtSeconds(at)
+}
+
+// nextScheduled is the first scheduled fault after now (the schedule
+// repeats every CycleNs while clients run the main phase).
+//
+// When sim offers the upcoming scheduled faults itself, this gives way.
+func nextScheduled(s sim.Schedule, now int64, cfg sim.Config) (sim.Fault, int64, bool) {
+	type due struct {
+		f  sim.Fault
+		at int64
+	}
+	var next []due
+	for _, f := range s.Faults {
+		if f.Live {
+			continue
+		}
+		at := f.At
+		if s.CycleNs > 0 && at <= now {
+			at += (now - at) / s.CycleNs * s.CycleNs
+			if at <= now {
+				at += s.CycleNs
 			}
-			if shape == sim.ShapeBridge && g == 2 {
-				return "A+B", 2
-			}
-			return string(rune('A' + g)), g
+		}
+		if at > now {
+			next = append(next, due{f, at})
 		}
 	}
-	if v.Group >= 0 {
-		return string(rune('A' + v.Group)), v.Group
+	if len(next) == 0 {
+		return sim.Fault{}, 0, false
 	}
-	return "?", -1
+	sort.SliceStable(next, func(i, j int) bool { return next[i].at < next[j].at })
+	return next[0].f, next[0].at, true
+}
+
+// faultWords is a scheduled fault in a few words, its target as the
+// schedule names it (a role is aimed at whichever node holds it then).
+func faultWords(f sim.Fault) string {
+	target := func() string {
+		switch {
+		case len(f.Nodes) > 0:
+			return strings.Join(f.Nodes, " ")
+		case f.Target == "" || f.Target == "random":
+			return "a random node"
+		case f.Target == "all":
+			return "every node"
+		case strings.HasPrefix(f.Target, "role:"):
+			return "the " + strings.TrimPrefix(f.Target, "role:")
+		}
+		return "the " + f.Target
+	}
+	switch f.Kind {
+	case sim.FaultPartition:
+		switch f.Shape {
+		case sim.ShapeOne:
+			return "partition (one node cut off)"
+		case sim.ShapeLeader, sim.ShapePrimary:
+			return "partition (the " + f.Shape + " cut off)"
+		}
+		return "partition (" + f.Shape + ")"
+	case sim.FaultHeal:
+		return "heal the network"
+	case sim.FaultCrash:
+		return "crash " + target()
+	case sim.FaultRestart:
+		return "restart " + target()
+	case sim.FaultPause:
+		return "pause " + target()
+	case sim.FaultResume:
+		return "resume " + target()
+	case sim.FaultClockSkew, sim.FaultClockJump, sim.FaultClockStrobe:
+		return "clock fault on " + target()
+	case sim.FaultClockReset:
+		return "clocks reset"
+	case sim.FaultLoss:
+		return "message loss"
+	case sim.FaultDuplicate:
+		return "message duplication"
+	case sim.FaultDelay:
+		return "message delay"
+	case sim.FaultNetReset:
+		return "network faults end"
+	case sim.FaultHealAll:
+		return "heal everything"
+	}
+	return f.Kind
 }
 
 func skewLabel(ns int64) string {
@@ -104,72 +185,6 @@ func skewLabel(ns int64) string {
 		return "+" + sim.FormatDuration(ns)
 	}
 	return sim.FormatDuration(ns)
-}
-
-// nodeValue is the node's state, briefly, and what a fault would cost it.
-func nodeValue(v sim.NodeView) string {
-	if !v.Up {
-		return "-"
-	}
-	parts := []string{v.Status.Value}
-	if v.Status.Term > 0 {
-		parts = append(parts, fmt.Sprintf("term %d", v.Status.Term))
-	}
-	if v.Status.Detail != "" {
-		parts = append(parts, v.Status.Detail)
-	}
-	if v.Unsynced > 0 {
-		parts = append(parts, fmt.Sprintf("%d unsynced", v.Unsynced))
-	}
-	if v.Held > 0 {
-		parts = append(parts, fmt.Sprintf("%d held", v.Held))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// networkLines say what the network is doing: the partition, loss,
-// duplication and delay, and how much is in flight.
-func (m *lessonModel) networkLines(width int, nodes []sim.NodeView, shape string) []string {
-	s := m.run.s
-	net := "network whole"
-	if shape != "" {
-		net = m.partitionDesc()
-	}
-	loss, dup, delay := s.NetFaults()
-	if loss > 0 {
-		net += fmt.Sprintf(" · %.0f%% lost", loss*100)
-	}
-	if dup > 0 {
-		net += fmt.Sprintf(" · %.0f%% duplicated", dup*100)
-	}
-	if delay > 0 {
-		net += " · delay ≤" + sim.FormatDuration(delay)
-	}
-	out := []string{cut(net, width)}
-	if shape == sim.ShapeRing {
-		var hears []string
-		for _, a := range nodes {
-			var from []string
-			for _, b := range nodes {
-				if a.ID != b.ID && s.Reachable(b.ID, a.ID) {
-					from = append(from, b.ID)
-				}
-			}
-			hears = append(hears, a.ID+" hears "+strings.Join(from, " "))
-		}
-		out = append(out, cut(strings.Join(hears, " · "), width))
-	}
-	return out
-}
-
-func (m *lessonModel) partitionDesc() string {
-	applied := m.run.s.Applied()
-	for i := len(applied) - 1; i >= 0; i-- {
-		if applied[i].Fault.Kind == sim.FaultPartition {
-			return applied[i].Desc
-		}
-	}
-	return "partitioned"
 }
 
 // plural is "1 node", "3 nodes".

@@ -21,7 +21,7 @@ func bigRun(b *testing.B, ops, w, h int) Model {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := newPlayback(sc)
+	p, err := newPlayback(sc, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -65,10 +65,10 @@ func BenchmarkTimelineView10kOps(b *testing.B) {
 func BenchmarkTimelineView10kOpsZoomedOut(b *testing.B) {
 	m := bigRun(b, 10_000, 200, 60)
 	m = press(b, m, "t")
-	e := m.lesson.explorer
-	e.zoom = zoomFor(m.lesson.look.tl.end, 200-gutterW-1)
-	e.t0, e.moment = 0, m.lesson.look.tl.end/2
-	e.followTimeline(m.lesson)
+	e := &m.lesson.explore
+	e.zoom = zoomFor(m.lesson.explore.look.tl.end, 200-gutterW-1)
+	e.t0, e.moment = 0, m.lesson.explore.look.tl.end/2
+	e.followTimeline()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -100,7 +100,7 @@ func BenchmarkExplorerMemory100kOps(b *testing.B) {
 			m = pressSettle(b, m, k) // with the cluster re-simulated to the moment
 			_ = m.View()
 		}
-		if !m.lesson.look.scrub.has {
+		if !m.lesson.explore.look.scrub.has {
 			b.Fatal("the cluster at the moment was not re-simulated")
 		}
 		after := liveHeap()

@@ -38,7 +38,7 @@ func TestGoldenTimelineOfLesson2(t *testing.T) {
 	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	if fm.lesson.explorer == nil || fm.lesson.explorer.view != viewHistory {
+	if fm.lesson.explore.open == false || fm.lesson.explore.view != viewHistory {
 		t.Fatal("t did not open the timeline")
 	}
 	golden.RequireEqual(t, []byte(fm.View()))

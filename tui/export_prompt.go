@@ -12,8 +12,8 @@ import (
 )
 
 // exportPrompt asks where e should write: a folder the learner names, or,
-// left empty, the current one (or the last one named). While it is open it
-// takes every key.
+// left empty, ./faultline-exports (or $FAULTLINE_EXPORT_DIR, or the last
+// one named), made when missing. While it is open it takes every key.
 type exportPrompt struct {
 	open  bool
 	input textinput.Model
@@ -28,11 +28,7 @@ func (m *lessonModel) askExport() tea.Cmd {
 	}
 	in := textinput.New()
 	in.Prompt = "export to folder: "
-	cwd, err := os.Getwd()
-	if err != nil {
-		cwd = "."
-	}
-	in.Placeholder = cwd + " (the current folder)"
+	in.Placeholder = defaultExportDir() + " (enter: there)"
 	if last := m.exportTo.last; last != "" {
 		in.Placeholder = last + " (as last time)"
 	}
@@ -62,6 +58,9 @@ func (m *lessonModel) exportKey(k tea.KeyMsg) tea.Cmd {
 		if typed == "" {
 			typed = m.exportTo.last // enter alone: where the placeholder says
 		}
+		if typed == "" {
+			typed = defaultExportDir()
+		}
 		dir, err := exportDir(typed)
 		if err != nil {
 			m.flash = "export failed: " + err.Error()
@@ -75,8 +74,20 @@ func (m *lessonModel) exportKey(k tea.KeyMsg) tea.Cmd {
 	return cmd
 }
 
-// exportDir resolves the folder typed: empty is the current one, ~ is the
-// home folder; it must exist and be a folder.
+// ExportDirEnv names the folder exports go to by default.
+const ExportDirEnv = "FAULTLINE_EXPORT_DIR"
+
+// defaultExportDir is where exports go unless the learner names a folder:
+// one folder for them all, so that they do not litter the current one.
+func defaultExportDir() string {
+	if d := os.Getenv(ExportDirEnv); d != "" {
+		return d
+	}
+	return "faultline-exports"
+}
+
+// exportDir resolves the folder typed: ~ is the home folder; the default
+// folder is made when missing, any other must exist and be a folder.
 func exportDir(typed string) (string, error) {
 	dir := strings.TrimSpace(typed)
 	if dir == "" {
@@ -88,6 +99,11 @@ func exportDir(typed string) (string, error) {
 			return "", err
 		}
 		dir = filepath.Join(home, strings.TrimPrefix(dir, "~"))
+	}
+	if typed == defaultExportDir() {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
 	}
 	fi, err := os.Stat(dir)
 	switch {
