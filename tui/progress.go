@@ -29,7 +29,7 @@ type lessonProgress struct {
 	SawFail      bool   `json:"saw_default_fail,omitempty"`
 	SawFixedPass bool   `json:"saw_fixed_pass,omitempty"`
 	SawVerdict   bool   `json:"saw_verdict,omitempty"`
-	Ran          bool   `json:"ran,omitempty"` // a run reached a verdict: the text's spoilers show
+	Ran          bool   `json:"ran,omitempty"`       // a run reached a verdict: the text's spoilers show
 	Predicted    *int   `json:"predicted,omitempty"` // index of the chosen answer
 	QuizTaken    int    `json:"quiz_taken,omitempty"`
 	QuizRight    int    `json:"quiz_right,omitempty"`

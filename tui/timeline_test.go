@@ -170,7 +170,7 @@ func TestTimelineDetailsShowTheModelStateInTheCheckersOrder(t *testing.T) {
 		t.Errorf("details of the write of 1 lack the states around it:\n%s", v)
 	}
 	// An operation after the history stopped being linearizable has none.
-	l.explore.selectOp(int32(len(l.explore.look.tl.ops)-1))
+	l.explore.selectOp(int32(len(l.explore.look.tl.ops) - 1))
 	if v := plain(m.View()); !strings.Contains(v, "In no order") {
 		t.Errorf("the last operation claims a place in the order:\n%s", v)
 	}
