@@ -25,7 +25,9 @@ type aheadState struct {
 	cancel  context.CancelFunc
 	key     aheadKey
 	out     *aheadOutcome
-	shown   bool // playback has stopped at the break point once
+	shown   bool      // playback has stopped at the break point once
+	from    int64     // the run's moment when the work started
+	seen    *playback // the run whose break point the learner has seen
 }
 
 // aheadKey is the run an outcome belongs to, and how many faults the
@@ -59,6 +61,7 @@ func (a *aheadState) start(l *lessons.Lesson, p *playback) tea.Cmd {
 	a.id++
 	a.running, a.cancel, a.out, a.shown = true, cancel, nil, false
 	a.key = aheadKey{run: p, pressed: p.pressed}
+	a.from = p.s.Now()
 	id, key, sc, pending := a.id, a.key, p.scenario(), append([]carriedFault(nil), p.pending...)
 	return func() tea.Msg {
 		return aheadDoneMsg{id: id, key: key, out: computeAhead(ctx, l, sc, pending)}
@@ -112,6 +115,10 @@ func (m *lessonModel) aheadDone(msg aheadDoneMsg) tea.Cmd {
 	switch {
 	case !ok:
 		return nil
+	case out.stopIndex >= 0 && out.stopAt < a.from && a.seen == m.run:
+		// A fault pressed after the break point the learner has seen:
+		// the past stays as it was, and the run plays on.
+		a.shown = true
 	case out.stopIndex >= 0 && len(m.run.s.History()) > out.stopIndex:
 		cmd := m.breakPoint()
 		return tea.Batch(cmd, m.rewindTo(out.stopAt))
@@ -229,8 +236,14 @@ func storyLine(res checker.Result) string {
 	if f.inv.Node != "" {
 		line += " at " + f.inv.Node
 	}
+	// A read (or a compare) that missed a change is told against that
+	// change; other anomalies (a dequeue twice, two lock holders) by name.
+	observes := f.inv.F == "read" || f.inv.F == "get" || f.inv.F == "cas"
 	var before *witnessOp
 	for i := range ops {
+		if !observes {
+			break
+		}
 		o := &ops[i]
 		if o.comp == nil || o.comp.Type != history.OK || o.inv.Process == f.inv.Process || o.comp.Time >= f.inv.Time || resultF[o.inv.F] {
 			continue

@@ -131,12 +131,19 @@ func layoutRing(in pictureInput, form pictureForm) ([]nodeBox, bool) {
 	cx, cy := float64(W)/2, float64(H)/2
 	rx, ry := math.Max(0, (float64(W-bw))/2), math.Max(0, float64(H-bh)/2)
 	mid := W / 2
+	columnY := map[int]int{}
+	if cut {
+		columnY = sideRows(boxes, angles, H)
+	}
 	for i := range boxes {
 		b := &boxes[i]
 		x := cx + rx*math.Cos(angles[i]) - float64(b.w)/2
 		y := cy + ry*math.Sin(angles[i]) - float64(b.h)/2
 		b.x = clampInt(int(math.Round(x)), 0, W-b.w)
 		b.y = clampInt(int(math.Round(y)), 0, H-b.h)
+		if cy, ok := columnY[i]; ok {
+			b.y = cy
+		}
 		if cut && n > 1 {
 			// Keep each side on its side of the cut.
 			switch side := math.Cos(angles[i]); {
@@ -161,6 +168,30 @@ func layoutRing(in pictureInput, form pictureForm) ([]nodeBox, bool) {
 }
 
 func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
+
+// sideRows stacks each side of a cut in a column, evenly down the height
+// (an ellipse's arc would squeeze several boxes of one side together).
+func sideRows(boxes []nodeBox, angles []float64, H int) map[int]int {
+	out := map[int]int{}
+	for _, side := range []float64{-1, 1} {
+		var col []int
+		used := 0
+		for i, a := range angles {
+			if c := math.Cos(a); c*side > 0.01 {
+				col = append(col, i)
+				used += boxes[i].h
+			}
+		}
+		sort.Slice(col, func(p, q int) bool { return math.Sin(angles[col[p]]) < math.Sin(angles[col[q]]) })
+		gap := max(0, (H-used)/(len(col)+1))
+		y := gap
+		for _, i := range col {
+			out[i] = min(y, H-boxes[i].h)
+			y += boxes[i].h + gap
+		}
+	}
+	return out
+}
 
 // ringAngles places nodes on the ring (screen angles: 0 is right, π/2 is
 // down). Unpartitioned, in id order from the top; cut in two (or
@@ -508,7 +539,7 @@ func listForm(st *Styles, in pictureInput) []string {
 		if len(fields) > 0 {
 			line += ": " + strings.Join(fields, " · ")
 		}
-		wrapped := wrapLines(line, in.width)
+		wrapped := wrapLines(line, in.width-4)
 		for j, w := range wrapped {
 			if j > 0 {
 				w = "    " + w

@@ -36,9 +36,6 @@ func (m *lessonModel) clusterTitle(width int) string {
 	if m.back.on {
 		title = "cluster at " + fmtSeconds(m.back.at) + " · " + plural(tr.total, "msg") + " in flight"
 	}
-	if next := m.nextFault(); next != "" && lineWidth(title)+3+lineWidth(next) <= width {
-		title += " · " + next
-	}
 	return title
 }
 
@@ -55,9 +52,13 @@ func (m *lessonModel) clusterLines(width, height int) []string {
 	}
 	s := m.run.s
 	tr := trafficAt(s.Trace(), snap.nodes, snap.at, m.trafficWindow(), s.Config().LatencyMaxNs)
-	under := []string{cut(networkLine(snap, tr), width)}
+	net := networkLine(snap, tr)
+	if next := m.nextFault(); next != "" && !m.back.on {
+		net += " · " + next
+	}
+	under := wrapLines(net, width)
 	if !exact {
-		under[0] = st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(snap.at), width))
+		under = []string{st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(snap.at), width))}
 	}
 	if height >= 14 {
 		under = append(under, st.Dim.Render(cut(pictureLegend(width), width)))
@@ -74,6 +75,20 @@ func (m *lessonModel) clusterLines(width, height int) []string {
 		pic = pic[top : top+picH]
 	}
 	return append(pic, under...)
+}
+
+// clusterNeed is how many lines the cluster needs at a width in its
+// tightest form: a node a line or more, and the network under it.
+func (m *lessonModel) clusterNeed(width int) int {
+	snap, _ := m.shownSnap()
+	if snap.nodes == nil {
+		return minBody
+	}
+	net := networkLine(snap, traffic{})
+	if next := m.nextFault(); next != "" {
+		net += " · " + next
+	}
+	return len(listForm(m.c.styles, pictureInput{snap: snap, selected: m.nodeCursor, width: width})) + len(wrapLines(net, width))
 }
 
 // nextFault names the next scheduled fault, so nothing happens

@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/faultline-lab/faultline/lessons"
 )
 
 // The smallest terminal the TUI draws in; below it, it says so.
@@ -25,6 +27,9 @@ type common struct {
 	progress      *progressStore
 	texts         *textCache
 	help          help.Model
+	// textOf reads what the workbench needs of a lesson's text (tests
+	// hand it fake texts).
+	textOf func(*lessons.Lesson) lessonText
 }
 
 func newCommon(r *lipgloss.Renderer, progress *progressStore) *common {
@@ -40,7 +45,7 @@ func newCommon(r *lipgloss.Renderer, progress *progressStore) *common {
 		FullSeparator:  st.Dim,
 	}
 	h.ShortSeparator = " · "
-	return &common{styles: st, keys: newKeyMap(), progress: progress, texts: newTextCache(st), help: h}
+	return &common{styles: st, keys: newKeyMap(), progress: progress, texts: newTextCache(st), help: h, textOf: textOf}
 }
 
 func (c *common) tooSmall() bool { return c.width < minWidth || c.height < minHeight }

@@ -65,7 +65,7 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	if variant == "" {
 		variant = l.DefaultVariant()
 	}
-	t := textOf(l)
+	t := c.textOf(l)
 	if seed == 0 {
 		seed = t.seedOr(defaultSeed)
 	}
@@ -388,7 +388,8 @@ func (m *lessonModel) reveal() {
 		return
 	}
 	m.revealed = true
-	m.textWidth = 0 // render again
+	m.textWidth = 0 // render again, now
+	m.resize()
 	if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) { p.Ran = true }); warn != "" {
 		m.flash = warn
 	}

@@ -15,7 +15,7 @@ func (m *lessonModel) shortKeys() []key.Binding {
 	faults := key.NewBinding(key.WithKeys("p", "k", "z", "s", "h"), key.WithHelp("p k z s h", "faults"))
 	speed := pair(k.Slower, k.Faster, "speed")
 	steps := pair(k.Left, k.Right, "step")
-	views := key.NewBinding(key.WithKeys("w", "m", "t"), key.WithHelp("w m t", "witness/msgs/timeline"))
+	views := key.NewBinding(key.WithKeys("w", "m", "t"), key.WithHelp("w m t", "why"))
 	res := m.check.result
 	switch {
 	case m.prompt.kind == promptPredict && m.prompt.chosen < 0:

@@ -50,7 +50,7 @@ func (m *lessonModel) breakPoint() tea.Cmd {
 	res, _ := m.ahead.resultFor(m.run)
 	m.check.adopt(res, m.variant)
 	m.afterCheck()
-	m.ahead.shown = true
+	m.ahead.shown, m.ahead.seen = true, m.run
 	m.flash = "stopped where it breaks — space plays on"
 	if i := m.check.failingIndex(); i >= 0 {
 		m.histTop = max(0, int(i)-m.historyRows()/2)

@@ -32,13 +32,20 @@ const wideLayout = 120
 
 // minBody is the least height the panes keep when the box under them
 // grows.
-const minBody = 9
+const minBody = 11
 
 func (m *lessonModel) layout() lessonLayout {
 	W, H := m.c.width, m.c.height
 	var lay lessonLayout
-	maxBottom := max(4, H-chromeLines-minBody)
-	if n := len(m.bottomLines(W - 3)); n > 0 {
+	body := minBody
+	if W < wideLayout {
+		// The cluster's key state is never cut: the panes keep the height
+		// the cluster needs, and the box under them scrolls instead.
+		body = clampInt(m.clusterNeed(W*3/5-3)+2, minBody, H-chromeLines-6)
+	}
+	maxBottom := max(4, H-chromeLines-body)
+	if lines, _ := m.bottomLines(W - 3); len(lines) > 0 {
+		n := len(lines)
 		lay.bottomH = min(n+2, maxBottom)
 		lay.bottomOverflow = n > lay.bottomH-2
 	}
@@ -51,7 +58,7 @@ func (m *lessonModel) layout() lessonLayout {
 		lay.historyH = lay.bodyH - lay.clusterH
 		return lay
 	}
-	lay.clusterW = W * 11 / 20
+	lay.clusterW = W * 3 / 5
 	lay.historyW = W - lay.clusterW
 	lay.clusterH, lay.historyH = lay.bodyH, lay.bodyH
 	return lay
@@ -90,16 +97,18 @@ func (m *lessonModel) View() string {
 // has more lines than room, it scrolls (tab, then ↑ ↓), and its last line
 // — what to press next — always shows.
 func (m *lessonModel) bottomBox(lay lessonLayout) string {
-	lines := m.bottomLines(m.c.width - 3)
+	lines, pinned := m.bottomLines(m.c.width - 3)
 	room := lay.bottomH - 2
 	title := m.bottomTitle()
+	pinned = min(pinned, room-1)
 	if len(lines) > room && room >= 2 {
-		last := lines[len(lines)-1]
-		body := lines[:len(lines)-1]
-		m.bottomTop = max(0, min(m.bottomTop, len(body)-(room-1)))
-		shown := body[m.bottomTop : m.bottomTop+room-1]
-		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", m.bottomTop+1, m.bottomTop+room-1, len(body))
-		lines = append(append([]string(nil), shown...), last)
+		last := lines[len(lines)-pinned:]
+		body := lines[:len(lines)-pinned]
+		show := room - pinned
+		m.bottomTop = max(0, min(m.bottomTop, len(body)-show))
+		shown := body[m.bottomTop : m.bottomTop+show]
+		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", m.bottomTop+1, m.bottomTop+show, len(body))
+		lines = append(append([]string(nil), shown...), last...)
 	}
 	return m.c.box(title, strings.Join(lines, "\n"), m.c.width, lay.bottomH, m.focus == paneBottom)
 }
@@ -199,18 +208,19 @@ func (m *lessonModel) bottomTitle() string {
 }
 
 // bottomLines is the content of the box under the panes: a question, an
-// export's files, the check in progress, or the verdict. Its last line
-// says what to press next.
-func (m *lessonModel) bottomLines(width int) []string {
+// export's files, the check in progress, or the verdict. Its last pinned
+// lines say what to press next: they stay when the rest scrolls.
+func (m *lessonModel) bottomLines(width int) ([]string, int) {
 	c, st := m.c, m.c.styles
 	if width <= 0 {
-		return nil
+		return nil, 0
 	}
 	var out []string
+	pinned := 1
 	add := func(s string) { out = append(out, wrapLines(s, width)...) }
 	switch {
 	case m.prompt.kind != promptNone:
-		out = m.prompt.lines(c, m.l.Text, width)
+		out, pinned = m.prompt.lines(c, m.l.Text, width)
 	case len(m.notice) > 0:
 		for _, n := range m.notice {
 			add(n)
@@ -227,7 +237,7 @@ func (m *lessonModel) bottomLines(width int) []string {
 	case m.check.err != nil:
 		add(st.Error.Render("The checker could not check this history: ") + m.check.err.Error())
 	case m.check.result != nil:
-		out = m.verdictLines(width)
+		out, pinned = m.verdictLines(width)
 	case !m.run.started:
 		add("Press r to run this lesson with its default faults — or press fault keys first (p k z s h) to add your own from the first moment; o turns the lesson's own faults off.")
 		if m.c.width < wideLayout {
@@ -235,5 +245,5 @@ func (m *lessonModel) bottomLines(width int) []string {
 		}
 		add(st.Dim.Render("Playback stops where the history first breaks. tab moves between panes (in the cluster, ↑ ↓ choose the node k, z and s act on). ? lists every key."))
 	}
-	return out
+	return out, pinned
 }

@@ -84,7 +84,11 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 	for _, bi := range idx {
 		b := p.tl.bands[bi]
 		x0 := max(0, p.ax.col(b.start))
-		x1 := min(w-1, max(x0, p.ax.col(p.tl.bandEnd(b))))
+		end := p.ax.col(p.tl.bandEnd(b))
+		if b.end >= 0 && end > x0 && !p.ax.ordinal() {
+			end-- // it ends where the next begins: the column of its end is the next's
+		}
+		x1 := min(w-1, max(x0, end))
 		row := -1
 		for r, end := range rowsEnd {
 			if end < x0-1 {
@@ -100,15 +104,21 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 			rowsEnd = append(rowsEnd, -2)
 			row = len(rowsEnd) - 1
 		}
-		// A band's label may run past its end when the row is free there.
-		rowsEnd[row] = max(x1, min(w-1, x0+len([]rune(b.label))+1))
+		// A label goes inside its band when it fits, else just after it:
+		// either way the row is taken up to its end, so no label covers
+		// another band.
+		rowsEnd[row] = x1
+		if n := lineWidth(bandLabel(b)) + 2; x1-x0+1 < n+2 {
+			rowsEnd[row] = min(w-1, x1+n)
+		}
 		out = append(out, placed{bi, row, x0, x1})
 	}
 	for r := range rowsEnd {
 		c.text(0, y0+r, "fault", inkDim, gutterW)
 	}
 	if hidden > 0 {
-		c.text(0, y0+len(rowsEnd)-1, fmt.Sprintf("+%d", hidden), inkNemesis, gutterW)
+		// The whole gutter is written, so nothing of "fault" shows through.
+		c.text(0, y0+len(rowsEnd)-1, fmt.Sprintf("%-*s", gutterW, fmt.Sprintf("+%d more", hidden)), inkNemesis, gutterW)
 	}
 	for _, pl := range out {
 		b := p.tl.bands[pl.b]
@@ -119,13 +129,13 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		if p.ax.col(b.start) < 0 {
 			c.set(gutterW+pl.x0, y, '◀', inkNemesis)
 		}
-		label := b.label
-		if b.end < 0 {
-			label += " …"
-		}
+		label := bandLabel(b)
 		lx := gutterW + pl.x0 + 1
 		if p.ax.col(b.start) < 0 {
 			lx++
+		}
+		if pl.x1-pl.x0+1 < lineWidth(label)+4 {
+			lx = gutterW + pl.x1 + 1 // too narrow to hold it: beside it
 		}
 		c.text(lx, y, " "+label+" ", inkNemesis, c.w)
 		if p.ax.col(p.tl.bandEnd(b)) >= w {
@@ -133,6 +143,14 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		}
 	}
 	return len(rowsEnd)
+}
+
+// bandLabel is what a band says: its fault, and … while it lasts.
+func bandLabel(b faultBand) string {
+	if b.end < 0 {
+		return b.label + " …"
+	}
+	return b.label
 }
 
 // glyphs draw an operation without colour: ok solid, fail struck, info

@@ -152,7 +152,8 @@ func (e *explorerModel) timelineKey(k tea.KeyMsg) {
 		if key.Matches(k, keys.ZoomIn) {
 			e.zoom = max(0, e.zoom-1)
 		} else {
-			e.zoom = min(len(zoomLevels)-1, e.zoom+1)
+			// Out as far as the whole run on the screen, no further.
+			e.zoom = min(max(e.zoom, zoomFor(tl.end, int(cols))), e.zoom+1)
 		}
 		e.t0 = e.moment - mc*zoomLevels[e.zoom]
 		e.flash = fmtSpan(zoomLevels[e.zoom]) + " a column"

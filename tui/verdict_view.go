@@ -11,7 +11,7 @@ import (
 // broke and the state that mattered, the explanation, where the witness
 // is, why a correct design held, the prediction, and what to do next
 // (last, so it always shows).
-func (m *lessonModel) verdictLines(width int) []string {
+func (m *lessonModel) verdictLines(width int) ([]string, int) {
 	c, st := m.c, m.c.styles
 	res := m.check.result
 	var out []string
@@ -61,10 +61,13 @@ func (m *lessonModel) verdictLines(width int) []string {
 	if m.quizOffered() && !m.quizDone {
 		add(fmt.Sprintf("Quiz: %d short questions on this lesson — enter starts it (or skip it).", len(m.l.Text.Quiz)))
 	}
+	pinned := 0
 	if n := m.nextStep(); n != "" {
+		before := len(out)
 		add(st.Bold.Render("Next: ") + n)
+		pinned = len(out) - before
 	}
-	return out
+	return out, pinned
 }
 
 // whyHeld says, under a pass, why the variant that ran held — or that a

@@ -153,7 +153,7 @@ func (e *explorerModel) witnessView() string {
 	details := indentLines(e.opDetails(W-2), 1)
 	hint := " " + st.Dim.Render(cut("enter: this operation in the full timeline · m: the messages around it · tab: the next operation", W-2))
 	if side {
-		left := lipgloss.NewStyle().Width(plotW + 2).Render(strings.Join(plotLines, "\n"))
+		left := e.in.c.styles.r.NewStyle().Width(plotW + 2).Render(strings.Join(plotLines, "\n"))
 		right := strings.Join(text, "\n")
 		out = append(out, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right), "\n")...)
 	} else {
