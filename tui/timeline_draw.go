@@ -77,11 +77,18 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 	if len(idx) == 0 {
 		return 0
 	}
-	type placed struct{ b, row, x0, x1 int }
+	type placed struct {
+		b, row, x0, x1 int
+		beside         bool // the label goes after the band, not in it
+	}
 	var rowsEnd []int
 	var out []placed
 	hidden := 0
-	for _, bi := range idx {
+	starts := make([]int, len(idx))
+	for k, bi := range idx {
+		starts[k] = p.ax.col(p.tl.bands[bi].start)
+	}
+	for k, bi := range idx {
 		b := p.tl.bands[bi]
 		x0 := max(0, p.ax.col(b.start))
 		end := p.ax.col(p.tl.bandEnd(b))
@@ -91,7 +98,7 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		x1 := min(w-1, max(x0, end))
 		row := -1
 		for r, end := range rowsEnd {
-			if end < x0-1 {
+			if end < x0 { // a band may begin in the column after one ends
 				row = r
 				break
 			}
@@ -107,11 +114,22 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		// A label goes inside its band when it fits, else just after it:
 		// either way the row is taken up to its end, so no label covers
 		// another band.
+		// Beside it only when no band begins under the label; else the
+		// label is shortened to fit in its band.
 		rowsEnd[row] = x1
+		beside := false
 		if n := lineWidth(bandLabel(b)) + 2; x1-x0+1 < n+2 {
-			rowsEnd[row] = min(w-1, x1+n)
+			beside = true
+			for _, s := range starts[k+1:] {
+				if s > x1 && s <= x1+n+1 {
+					beside = false
+				}
+			}
+			if beside {
+				rowsEnd[row] = min(w-1, x1+n)
+			}
 		}
-		out = append(out, placed{bi, row, x0, x1})
+		out = append(out, placed{bi, row, x0, x1, beside})
 	}
 	for r := range rowsEnd {
 		c.text(0, y0+r, "fault", inkDim, gutterW)
@@ -126,6 +144,9 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		for x := pl.x0; x <= pl.x1; x++ {
 			c.set(gutterW+x, y, '░', inkNemesis)
 		}
+		if c.at(gutterW+pl.x0-1, y) == '░' {
+			c.set(gutterW+pl.x0, y, '▕', inkNemesis) // where one ends and the next begins
+		}
 		if p.ax.col(b.start) < 0 {
 			c.set(gutterW+pl.x0, y, '◀', inkNemesis)
 		}
@@ -134,10 +155,14 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		if p.ax.col(b.start) < 0 {
 			lx++
 		}
-		if pl.x1-pl.x0+1 < lineWidth(label)+4 {
-			lx = gutterW + pl.x1 + 1 // too narrow to hold it: beside it
+		switch room := gutterW + pl.x1 - lx - 1; {
+		case pl.beside:
+			c.text(gutterW+pl.x1+1, y, " "+label+" ", inkNemesis, c.w)
+		case room >= lineWidth(label)+1:
+			c.text(lx, y, " "+label+" ", inkNemesis, c.w)
+		case room >= 4:
+			c.text(lx, y, " "+cut(label, room-1), inkNemesis, gutterW+pl.x1)
 		}
-		c.text(lx, y, " "+label+" ", inkNemesis, c.w)
 		if p.ax.col(p.tl.bandEnd(b)) >= w {
 			c.set(c.w-1, y, '▶', inkNemesis)
 		}
