@@ -57,8 +57,10 @@ type nodeBox struct {
 func (b nodeBox) cx() int { return b.x + b.w/2 }
 func (b nodeBox) cy() int { return b.y + b.h/2 }
 
-func (b nodeBox) overlaps(o nodeBox) bool {
-	return b.x < o.x+o.w+1 && o.x < b.x+b.w+1 && b.y < o.y+o.h && o.y < b.y+b.h
+// overlaps reports whether two boxes come closer than gapX columns and
+// gapY rows (borderless labels need air around them to read apart).
+func (b nodeBox) overlaps(o nodeBox, gapX, gapY int) bool {
+	return b.x < o.x+o.w+gapX && o.x < b.x+b.w+gapX && b.y < o.y+o.h+gapY && o.y < b.y+b.h+gapY
 }
 
 // drawCluster draws the picture in width×height cells and returns its
@@ -103,7 +105,7 @@ func layoutRing(in pictureInput, form pictureForm) ([]nodeBox, bool) {
 	W, H := in.width, in.height
 	maxW := W / 2
 	if form == formRoomy {
-		maxW = min(26, W/3)
+		maxW = min(32, W/3)
 	}
 	boxes := make([]nodeBox, n)
 	for i := range boxes {
@@ -157,9 +159,13 @@ func layoutRing(in pictureInput, form pictureForm) ([]nodeBox, bool) {
 			}
 		}
 	}
+	gapX, gapY := 1, 0
+	if form == formCompact {
+		gapX, gapY = 3, 1
+	}
 	for i := range boxes {
 		for j := i + 1; j < len(boxes); j++ {
-			if boxes[i].overlaps(boxes[j]) {
+			if boxes[i].overlaps(boxes[j], gapX, gapY) {
 				return nil, false
 			}
 		}
@@ -301,7 +307,7 @@ func renderRing(st *Styles, in pictureInput, form pictureForm, boxes []nodeBox) 
 	if cut {
 		drawCut(cv, in, boxes)
 	}
-	if form == formRoomy {
+	if form == formRoomy || in.width >= 100 {
 		drawLinks(cv, in, boxes)
 	}
 	groupOf := in.snap.groupOf()

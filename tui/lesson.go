@@ -160,7 +160,6 @@ func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
 // routeKey gives a key to the child that has the screen, else to the
 // lesson screen itself.
 func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
-	m.notice = nil
 	switch {
 	case m.exportTo.open:
 		return m.exportKey(k)
@@ -210,6 +209,7 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 
 func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	keys := m.c.keys
+	m.notice = nil // an export's box stays until a key of this screen
 	if cmd, asked := m.confirm.ask(m, k); asked {
 		return cmd
 	}
