@@ -115,7 +115,7 @@ func (m *lessonModel) aheadDone(msg aheadDoneMsg) tea.Cmd {
 	switch {
 	case !ok:
 		return nil
-	case out.stopIndex >= 0 && out.stopAt < a.from && a.seen == m.run:
+	case out.stopIndex >= 0 && out.stopAt <= a.from && a.seen == m.run:
 		// A fault pressed after the break point the learner has seen:
 		// the past stays as it was, and the run plays on.
 		a.shown = true

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	"github.com/charmbracelet/bubbles/key"
 
 	"github.com/faultline-lab/faultline/checker"
@@ -12,10 +14,10 @@ import (
 func (m *lessonModel) shortKeys() []key.Binding {
 	k := m.c.keys
 	help, back := k.Help, short(k.Quit, "back")
-	faults := key.NewBinding(key.WithKeys("p", "k", "z", "s", "h"), key.WithHelp("p k z s h", "faults"))
+	faults := group("faults", k.Partition, k.Crash, k.Pause, k.Skew, k.Heal)
 	speed := pair(k.Slower, k.Faster, "speed")
 	steps := pair(k.Left, k.Right, "step")
-	views := key.NewBinding(key.WithKeys("w", "m", "t"), key.WithHelp("w m t", "why"))
+	views := group("why", k.Witness, k.Messages, k.Timeline)
 	res := m.check.result
 	switch {
 	case m.prompt.kind == promptPredict && m.prompt.chosen < 0:
@@ -41,4 +43,14 @@ func (m *lessonModel) shortKeys() []key.Binding {
 		return []key.Binding{short(k.Run, "run again"), short(k.Check, "check"), steps, help, back}
 	}
 	return []key.Binding{short(k.Play, "play"), short(k.Step, "one event"), steps, faults, speed, help, back}
+}
+
+// group shows several bindings as one in the key bar: `p k z s h faults`.
+func group(desc string, bs ...key.Binding) key.Binding {
+	var keys, helps []string
+	for _, b := range bs {
+		keys = append(keys, b.Keys()...)
+		helps = append(helps, b.Help().Key)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(strings.Join(helps, " "), desc))
 }
