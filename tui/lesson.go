@@ -209,7 +209,7 @@ func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 
 func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	keys := m.c.keys
-	m.notice = nil // an export's box stays until a key of this screen
+	m.notice = nil // a notice's box stays until a key of this screen
 	if cmd, asked := m.confirm.ask(m, k); asked {
 		return cmd
 	}

@@ -175,8 +175,8 @@ func TestTheLearnersFaultsCarryAcrossVariants(t *testing.T) {
 	if len(l.run.pending) != 1 || l.run.pending[0].Kind != sim.FaultPause || l.run.pending[0].At != at {
 		t.Fatalf("v carried %+v, want the pause at %d", l.run.pending, at)
 	}
-	if !strings.Contains(l.flash, "your fault at the same moment") {
-		t.Errorf("v does not say the fault comes along: %q", l.flash)
+	if !strings.Contains(strings.Join(l.notice, " "), "your fault at the same moment") {
+		t.Errorf("v does not say the fault comes along: %q", l.notice)
 	}
 	m = playToEnd(t, m)
 	found := false

@@ -225,7 +225,11 @@ func (m *lessonModel) nextVariant() {
 		m.flash = err.Error()
 		return
 	}
-	m.flash = fmt.Sprintf("variant %s: %s — %s; press r to run it", v.Name, v.Summary, m.sameFaults(carry))
+	m.flash = "variant " + v.Name + " — press r to run it"
+	m.notice = []string{
+		fmt.Sprintf("Variant %s: %s.", v.Name, v.Summary),
+		"r runs it with " + m.sameFaults(carry) + ".",
+	}
 }
 
 // sameFaults says which faults the next run has, truly: the lesson's

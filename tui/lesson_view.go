@@ -195,8 +195,10 @@ func (m *lessonModel) bottomTitle() string {
 		return "predict"
 	case m.prompt.kind == promptQuiz:
 		return "quiz"
-	case len(m.notice) > 0:
+	case len(m.notice) > 0 && strings.HasPrefix(m.notice[0], "Exported"):
 		return "exported"
+	case len(m.notice) > 0:
+		return "next run"
 	case m.check.running:
 		return "checking"
 	case m.check.result != nil || m.check.err != nil || m.check.cancelled:
