@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -163,8 +165,8 @@ func ParseText(b []byte) (Text, error) {
 			return Text{}, fmt.Errorf("front matter: after_first_run names %q, but the body has no \"## %s\" section", name, name)
 		}
 	}
-	for v, vt := range t.Variants {
-		if strings.TrimSpace(vt.Held) == "" && strings.TrimSpace(vt.Broke) == "" {
+	for _, v := range slices.Sorted(maps.Keys(t.Variants)) {
+		if vt := t.Variants[v]; strings.TrimSpace(vt.Held) == "" && strings.TrimSpace(vt.Broke) == "" {
 			return Text{}, fmt.Errorf("front matter: variants.%s says nothing (give held, broke or both)", v)
 		}
 	}
