@@ -196,7 +196,7 @@ func runStrings(t *testing.T, l *Lesson, variant string, seed uint64) map[string
 	for !s.Done() {
 		s.RunUntil(s.Now() + 250_000_000)
 		for _, n := range s.Cluster() {
-			add("cluster view", n.Status.Role)
+			add("cluster view", string(n.Status.Role))
 			add("cluster view", n.Status.Value)
 			add("cluster view", n.Status.Detail)
 		}
