@@ -62,10 +62,13 @@ type backMsg struct{}
 // newLesson opens a lesson at a variant ("" for the default) and seed
 // (0: the seed its text narrates, else the default).
 func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*lessonModel, error) {
+	t := c.textOf(l)
+	if variant == "" && seed == 0 {
+		variant = t.variantOr("") // the run the text narrates, seed and variant
+	}
 	if variant == "" {
 		variant = l.DefaultVariant()
 	}
-	t := c.textOf(l)
 	if seed == 0 {
 		seed = t.seedOr(defaultSeed)
 	}

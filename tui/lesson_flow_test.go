@@ -237,16 +237,20 @@ func TestLessonDoneIsNeverSaidUnderAFailure(t *testing.T) {
 	}
 }
 
-// fakeText is a lesson text with spoilers, a narrated seed and words on
+// fakeText is a lesson text with spoilers, a narrated run and words on
 // why the fix held.
 func fakeText(seed uint64) func(*lessons.Lesson) lessonText {
 	return func(l *lessons.Lesson) lessonText {
-		return lessonText{
-			markdown: "## What to try\n\nPress r.\n\n## What happened\n\nSECRET-STORY\n\n## The fix\n\nSECRET-FIX\n\n## Going further\n\nMore.",
-			spoilers: []string{"what happened", "the fix"},
-			seed:     seed,
-			heldBy:   map[string]string{"fixed": "FIXED-HELD-BECAUSE"},
+		t := lessons.Text{
+			ID: l.ID, Title: l.Title,
+			Body:          "## What to try\n\nPress r.\n\n## What happened\n\nSECRET-STORY\n\n## The fix\n\nSECRET-FIX\n\n## Going further\n\nMore.",
+			AfterFirstRun: []string{"What happened", "The fix"},
+			Variants:      map[string]lessons.VariantText{"fixed": {Held: "FIXED-HELD-BECAUSE"}, l.DefaultVariant(): {Broke: "DEFAULT-BROKE-BECAUSE"}},
 		}
+		if seed != 0 {
+			t.Narrates = []lessons.Narration{{Seed: seed, Variant: l.DefaultVariant()}}
+		}
+		return lessonText{t}
 	}
 }
 
@@ -265,7 +269,7 @@ func TestSpoilersWaitForTheFirstRun(t *testing.T) {
 	t.Parallel()
 	m := openWithText(t, 0, 160, 45)
 	v := plain(m.View())
-	if strings.Contains(v, "SECRET") || !strings.Contains(v, "What happened") || !strings.Contains(v, "Shown after your first run") {
+	if strings.Contains(v, "SECRET") || !strings.Contains(v, "What happened") || !strings.Contains(v, "after your first run") {
 		t.Fatalf("the spoilers show before the first run:\n%s", v)
 	}
 	m = playToEnd(t, m)

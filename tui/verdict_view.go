@@ -48,6 +48,11 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 		}
 	}
 	add(res.Explanation)
+	if res.Verdict == checker.NotLinearizable && m.check.full {
+		if broke := m.text.broke(m.check.variant); broke != "" {
+			add(st.Bold.Render("What broke in "+m.check.variant+": ") + broke)
+		}
+	}
 	if res.Verdict == checker.NotLinearizable {
 		add(fmt.Sprintf("Witness: %d records, marked > in the history (! the failing one) · w witness · m the messages that carried it · t timeline", len(res.Witness)))
 	}
@@ -74,11 +79,14 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 // buggy one was not caught this time.
 func (m *lessonModel) whyHeld() string {
 	v := m.check.variant
+	if why := m.text.held(v); why != "" {
+		if !m.l.IsCorrect(v) {
+			return m.c.styles.Bold.Render("Why this run of "+v+" held: ") + why
+		}
+		return m.c.styles.Bold.Render("Why "+v+" held: ") + why
+	}
 	if !m.l.IsCorrect(v) {
 		return ""
-	}
-	if why := m.text.held(v); why != "" {
-		return m.c.styles.Bold.Render("Why "+v+" held: ") + why
 	}
 	for _, x := range m.l.Variants() {
 		if x.Name == v && x.Summary != "" {
