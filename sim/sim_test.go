@@ -324,7 +324,7 @@ func TestLossDuplicationDelay(t *testing.T) {
 func TestPartitionShapes(t *testing.T) {
 	cfg := testConfig()
 	cfg.Nodes = 5
-	for _, shape := range []string{ShapeOne, ShapeLeader, ShapeHalves, ShapeRing, ShapeBridge} {
+	for _, shape := range []Shape{ShapeOne, ShapeLeader, ShapeHalves, ShapeRing, ShapeBridge} {
 		s := newTestSim(t, 9, cfg, Schedule{})
 		s.RunUntil(1)
 		s.Inject(Fault{Kind: FaultPartition, Shape: shape})
