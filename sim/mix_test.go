@@ -6,46 +6,6 @@ import (
 	"testing"
 )
 
-func mixSim(t *testing.T, seed uint64, nodes, ops int, factory NodeFactory, kinds []Nemesis, density float64) *Sim {
-	t.Helper()
-	cfg := testConfig()
-	cfg.Nodes, cfg.Ops = nodes, ops
-	sched, err := MixSchedule(kinds, density)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(seed, cfg, sched, factory, regGen{final: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func newReg(string) Node { return &regNode{} }
-
-// occurrence is one start of a mix kind and its undo.
-type occurrence struct {
-	on, off AppliedFault
-	ended   bool
-}
-
-func occurrences(s *Sim) map[Owner][]occurrence {
-	out := map[Owner][]occurrence{}
-	for _, a := range s.Applied() {
-		if a.Owner < OwnerMix {
-			continue
-		}
-		occ := out[a.Owner]
-		if n := len(occ); n > 0 && !occ[n-1].ended {
-			occ[n-1].off, occ[n-1].ended = a, true
-		} else {
-			occ = append(occ, occurrence{on: a})
-		}
-		out[a.Owner] = occ
-	}
-	return out
-}
-
 // Every kind of the mix fires, each occurrence's undo undoes that
 // occurrence, faults of different kinds overlap, and no more than a
 // minority is ever down.
