@@ -62,9 +62,9 @@ func (a *aheadState) start(l *lessons.Lesson, p *playback) tea.Cmd {
 	a.running, a.cancel, a.out, a.shown = true, cancel, nil, false
 	a.key = aheadKey{run: p, pressed: p.pressed}
 	a.from = p.s.Now()
-	id, key, sc, pending := a.id, a.key, p.scenario(), append([]carriedFault(nil), p.pending...)
+	id, key, sc := a.id, a.key, p.scenario()
 	return func() tea.Msg {
-		return aheadDoneMsg{id: id, key: key, out: computeAhead(ctx, l, sc, pending)}
+		return aheadDoneMsg{id: id, key: key, out: computeAhead(ctx, l, sc)}
 	}
 }
 
@@ -130,11 +130,11 @@ func (m *lessonModel) aheadDone(msg aheadDoneMsg) tea.Cmd {
 	return nil
 }
 
-// computeAhead runs a scenario to its end (the learner's carried faults
-// injected at their moments), checks it, and for a failure finds the
+// computeAhead runs a scenario to its end (the learner's faults
+// included), checks it, and for a failure finds the
 // record where it breaks, says in one line what happened there, and what
 // state of the cluster mattered.
-func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario, pending []carriedFault) aheadOutcome {
+func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario) aheadOutcome {
 	out := aheadOutcome{stopIndex: -1}
 	sc.Config.Trace = false
 	s, _, err := lessons.Start(sc)
@@ -142,9 +142,8 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario, pendi
 		out.err = err
 		return out
 	}
-	pend := append([]carriedFault(nil), pending...)
 	for !s.Done() && ctx.Err() == nil {
-		stepCarrying(s, &pend)
+		s.Step()
 	}
 	if err := s.Err(); err != nil {
 		out.err = err
@@ -170,7 +169,7 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario, pendi
 	}
 	out.stopAt = h[out.stopIndex].Time
 	out.story = storyLine(res)
-	out.mattered = matteredState(ctx, sc, pending, out.stopIndex, h[out.stopIndex])
+	out.mattered = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex])
 	return out
 }
 
@@ -318,23 +317,18 @@ func nounPhrase(inv history.Op) string {
 	return s
 }
 
-// leaderRoles are the roles that lead; two nodes holding them in one term
-// is split brain. (sim's typed roles replace the strings when they land.)
-var leaderRoles = map[string]bool{"leader": true, "primary": true}
-
 // matteredState replays the run up to its break point and names the state
 // that mattered: two nodes that led the same term at once, else the state
 // of the node that answered the operation no order explains, beside the
 // leader's.
-func matteredState(ctx context.Context, sc sim.Scenario, pending []carriedFault, stop int, comp history.Op) string {
+func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op) string {
 	s, _, err := lessons.Start(sc)
 	if err != nil {
 		return ""
 	}
-	pend := append([]carriedFault(nil), pending...)
 	twoLed := ""
 	for len(s.History()) <= stop && !s.Done() && ctx.Err() == nil {
-		stepCarrying(s, &pend)
+		s.Step()
 		if twoLed == "" {
 			twoLed = twoLeaders(s.Cluster(), s.Now())
 		}
@@ -349,11 +343,11 @@ func matteredState(ctx context.Context, sc sim.Scenario, pending []carriedFault,
 // no two do).
 func twoLeaders(nodes []sim.NodeView, now int64) string {
 	for i, a := range nodes {
-		if !a.Up || !leaderRoles[a.Status.Role] {
+		if !a.Up || !a.Status.Role.Leads() {
 			continue
 		}
 		for _, b := range nodes[i+1:] {
-			if !b.Up || !leaderRoles[b.Status.Role] || b.Status.Term != a.Status.Term {
+			if !b.Up || !b.Status.Role.Leads() || b.Status.Term != a.Status.Term {
 				continue
 			}
 			term := ""
@@ -373,7 +367,7 @@ func answeringState(nodes []sim.NodeView, answered string) string {
 	for _, v := range nodes {
 		if v.ID == answered {
 			parts = append([]string{v.ID + " answered holding " + strings.Join(nodeFields(v), ", ")}, parts...)
-		} else if v.Up && leaderRoles[v.Status.Role] {
+		} else if v.Up && v.Status.Role.Leads() {
 			parts = append(parts, fmt.Sprintf("%s (%s) held %s", v.ID, v.Status.Role, strings.Join(nodeFields(v), ", ")))
 		}
 	}

@@ -153,7 +153,7 @@ func BenchmarkAheadDefaultRun(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
-		if out := computeAhead(context.Background(), l, sc, nil); out.stopIndex < 0 {
+		if out := computeAhead(context.Background(), l, sc); out.stopIndex < 0 {
 			b.Fatal("no break point")
 		}
 	}

@@ -474,7 +474,7 @@ func nodeBorder(v sim.NodeView) (lipgloss.Border, ink) {
 		return borderDown, inkDown
 	case v.Paused:
 		return borderPaused, inkPaused
-	case leaderRoles[v.Status.Role]:
+	case v.Status.Role.Leads():
 		return lipgloss.DoubleBorder(), inkBold
 	}
 	return lipgloss.RoundedBorder(), inkDim

@@ -2,8 +2,6 @@ package tui
 
 import (
 	"fmt"
-	"sort"
-	"strings"
 
 	"github.com/faultline-lab/faultline/sim"
 )
@@ -91,105 +89,26 @@ func (m *lessonModel) clusterNeed(width int) int {
 	return len(listForm(m.c.styles, pictureInput{snap: snap, selected: m.nodeCursor, width: width})) + len(wrapLines(net, width))
 }
 
-// nextFault names the next scheduled fault, so nothing happens
-// unannounced: "next: partition (one node) at 10.000s".
+// nextFault names the next fault the lesson's schedule starts, so that
+// nothing happens unannounced: "next: partition (one node cut off) at
+// 2.000s for 3s".
 func (m *lessonModel) nextFault() string {
 	if m.run.done() {
 		return ""
 	}
-	f, at, ok := nextScheduled(m.run.sc.Faults, m.run.s.Now(), m.run.s.Config())
-	if !ok {
+	next := m.run.s.Upcoming(1)
+	if len(next) == 0 {
 		if m.own {
 			return "no scheduled faults"
 		}
 		return ""
 	}
-	return "next: " + faultWords(f) + " at " + fmtSeconds(at)
-}
-
-// nextScheduled is the first scheduled fault after now (the schedule
-// repeats every CycleNs while clients run the main phase).
-//
-// When sim offers the upcoming scheduled faults itself, this gives way.
-func nextScheduled(s sim.Schedule, now int64, cfg sim.Config) (sim.Fault, int64, bool) {
-	type due struct {
-		f  sim.Fault
-		at int64
+	u := next[0]
+	s := "next: " + sim.DescribeFault(u.Fault) + " at " + fmtSeconds(u.At)
+	if u.ForNs > 0 {
+		s += " for " + sim.FormatDuration(u.ForNs)
 	}
-	var next []due
-	for _, f := range s.Faults {
-		if f.Live {
-			continue
-		}
-		at := f.At
-		if s.CycleNs > 0 && at <= now {
-			at += (now - at) / s.CycleNs * s.CycleNs
-			if at <= now {
-				at += s.CycleNs
-			}
-		}
-		if at > now {
-			next = append(next, due{f, at})
-		}
-	}
-	if len(next) == 0 {
-		return sim.Fault{}, 0, false
-	}
-	sort.SliceStable(next, func(i, j int) bool { return next[i].at < next[j].at })
-	return next[0].f, next[0].at, true
-}
-
-// faultWords is a scheduled fault in a few words, its target as the
-// schedule names it (a role is aimed at whichever node holds it then).
-func faultWords(f sim.Fault) string {
-	target := func() string {
-		switch {
-		case len(f.Nodes) > 0:
-			return strings.Join(f.Nodes, " ")
-		case f.Target == "" || f.Target == "random":
-			return "a random node"
-		case f.Target == "all":
-			return "every node"
-		case strings.HasPrefix(f.Target, "role:"):
-			return "the " + strings.TrimPrefix(f.Target, "role:")
-		}
-		return "the " + f.Target
-	}
-	switch f.Kind {
-	case sim.FaultPartition:
-		switch f.Shape {
-		case sim.ShapeOne:
-			return "partition (one node cut off)"
-		case sim.ShapeLeader, sim.ShapePrimary:
-			return "partition (the " + f.Shape + " cut off)"
-		}
-		return "partition (" + f.Shape + ")"
-	case sim.FaultHeal:
-		return "heal the network"
-	case sim.FaultCrash:
-		return "crash " + target()
-	case sim.FaultRestart:
-		return "restart " + target()
-	case sim.FaultPause:
-		return "pause " + target()
-	case sim.FaultResume:
-		return "resume " + target()
-	case sim.FaultClockSkew, sim.FaultClockJump, sim.FaultClockStrobe:
-		return "clock fault on " + target()
-	case sim.FaultClockReset:
-		return "clocks reset"
-	case sim.FaultLoss:
-		return "message loss"
-	case sim.FaultDuplicate:
-		return "message duplication"
-	case sim.FaultDelay:
-		return "message delay"
-	case sim.FaultNetReset:
-		return "network faults end"
-	case sim.FaultHealAll:
-		return "heal everything"
-	}
-	return f.Kind
+	return s
 }
 
 func skewLabel(ns int64) string {

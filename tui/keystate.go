@@ -22,7 +22,7 @@ func nodeFields(v sim.NodeView) []string {
 		out = append(out, valueField(st.Value))
 	}
 	out = append(out, detailFields(st.Detail)...)
-	if st.Leader != "" && st.Leader != v.ID && !leaderRoles[st.Role] && st.Role != "gateway" && st.Role != "forwarder" {
+	if st.Leader != "" && st.Leader != v.ID && !st.Role.Leads() && st.Role != sim.RoleGateway && st.Role != sim.RoleForwarder {
 		out = append(out, "leader "+st.Leader)
 	}
 	if v.SkewNs != 0 {
@@ -70,11 +70,10 @@ func nodeTitle(v sim.NodeView) string {
 	case v.Paused:
 		return v.ID + " PAUSED"
 	}
-	role := v.Status.Role
-	if role == "" {
+	if v.Status.Role == sim.RoleNone {
 		return v.ID
 	}
-	return v.ID + " " + role
+	return v.ID + " " + string(v.Status.Role)
 }
 
 // packFields lays fields out on lines of at most width cells, as many to

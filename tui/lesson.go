@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/lessons"
+	"github.com/faultline-lab/faultline/sim"
 )
 
 // pane is a focusable part of the lesson screen; tab moves between them.
@@ -95,20 +96,20 @@ func (m *lessonModel) reset() error {
 	return m.resetWith(nil)
 }
 
-func (m *lessonModel) resetWith(carry []carriedFault) error {
+func (m *lessonModel) resetWith(carry []sim.Fault) error {
 	o := lessons.Options{Variant: m.variant, Seed: m.seed, Trace: true}
 	if m.own {
-		o.Nemesis = []string{}
+		o.Nemesis = []sim.Nemesis{}
 	}
 	sc, err := m.l.Scenario(o)
 	if err != nil {
 		return err
 	}
+	sc.Faults = withCarried(sc.Faults, carry)
 	p, err := newPlayback(sc, finalOps(m.l))
 	if err != nil {
 		return err
 	}
-	startCarried(p, carry)
 	m.check.clear()
 	m.ahead.stop()
 	m.back = rewindState{}

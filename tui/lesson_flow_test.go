@@ -172,8 +172,8 @@ func TestTheLearnersFaultsCarryAcrossVariants(t *testing.T) {
 	m = frames(t, m, 5)
 	m = press(t, m, "v", "v")
 	l := m.lesson
-	if len(l.run.pending) != 1 || l.run.pending[0].Kind != sim.FaultPause || l.run.pending[0].At != at {
-		t.Fatalf("v carried %+v, want the pause at %d", l.run.pending, at)
+	if live := l.run.sc.Faults.Live(); len(live) != 1 || live[0].Kind != sim.FaultPause || live[0].At != at || !live[0].ByTime {
+		t.Fatalf("v carried %+v, want the pause at %d", live, at)
 	}
 	if !strings.Contains(strings.Join(l.notice, " "), "your fault at the same moment") {
 		t.Errorf("v does not say the fault comes along: %q", l.notice)
@@ -218,7 +218,7 @@ func TestTheNextScheduledFaultIsAnnounced(t *testing.T) {
 	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	v := strings.Join(strings.Fields(plain(m.View())), " ")
-	if !strings.Contains(v, "next: partition (one node cut off) at") || !strings.Contains(v, "2.000s") {
+	if !strings.Contains(v, "next: partition (one node) at") || !strings.Contains(v, "2.000s for") {
 		t.Errorf("the upcoming fault is not announced:\n%s", v)
 	}
 }

@@ -235,9 +235,9 @@ func (m *lessonModel) nextVariant() {
 // sameFaults says which faults the next run has, truly: the lesson's
 // schedule (aimed at whichever node leads, where it aims at a role), and
 // the learner's own.
-func (m *lessonModel) sameFaults(carry []carriedFault) string {
+func (m *lessonModel) sameFaults(carry []sim.Fault) string {
 	sched := "the same seed and schedule"
-	if aimsAtRoles(m.run.sc.Faults) {
+	if m.run.sc.Faults.RoleTargeted() {
 		sched = "the same seed and schedule, aimed at whichever node leads"
 	}
 	if m.own {
@@ -278,9 +278,7 @@ func (m *lessonModel) toggleOwn() {
 }
 
 // carry is the learner's faults of the run on the screen.
-func (m *lessonModel) carry() []carriedFault {
-	return append(learnerFaults(m.run.s), m.run.pending...)
-}
+func (m *lessonModel) carry() []sim.Fault { return learnerFaults(m.run.s) }
 
 func (m *lessonModel) checkNow() tea.Cmd {
 	h := m.run.s.History()

@@ -100,7 +100,7 @@ func (x *messageIndex) replyOf(i int) int {
 // opEvents finds an operation's invocation and completion in the trace
 // (-1 when not found): the client of process p is c(p mod clients + 1).
 func (x *messageIndex) opEvents(inv history.Op, comp *history.Op, clients int) (int, int) {
-	client := clientOf(inv.Process, clients)
+	client := sim.ClientOf(inv.Process, clients)
 	find := func(kind sim.TraceKind, t int64) int {
 		i := sort.Search(len(x.tr), func(i int) bool { return x.tr[i].Time >= t })
 		for ; i < len(x.tr) && x.tr[i].Time == t; i++ {
@@ -118,9 +118,6 @@ func (x *messageIndex) opEvents(inv history.Op, comp *history.Op, clients int) (
 	return a, b
 }
 
-func clientOf(p history.Process, clients int) string {
-	return fmt.Sprintf("c%d", int64(p)%int64(max(1, clients))+1)
-}
 
 // heard follows the information an invocation started through the trace:
 // its client knows it, every message a knower sends carries it, and every

@@ -49,7 +49,7 @@ func (e *explorerModel) msgCursor() int {
 		r := x.rowAt(rows, e.moment)
 		for i := r; i < len(rows) && x.tr[rows[i]].Time == e.moment; i++ {
 			ev := x.tr[rows[i]]
-			if ev.Kind == sim.TraceInvoke && ev.Src == clientOf(inv.Process, e.in.run.s.Config().Clients) {
+			if ev.Kind == sim.TraceInvoke && ev.Src == e.in.run.s.ClientOf(inv.Process) {
 				return i
 			}
 		}
@@ -160,12 +160,12 @@ func (e *explorerModel) columnLabel(name string, at int64) string {
 	clients := e.in.run.s.Config().Clients
 	i := sort.Search(len(h), func(i int) bool { return h[i].Time > at })
 	for j := i - 1; j >= 0 && i-j < 10_000; j-- {
-		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && clientOf(o.Process, clients) == name {
+		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && sim.ClientOf(o.Process, clients) == name {
 			return "p" + o.Process.String()
 		}
 	}
 	for j := i; j < len(h) && j-i < 10_000; j++ {
-		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && clientOf(o.Process, clients) == name {
+		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && sim.ClientOf(o.Process, clients) == name {
 			return "p" + o.Process.String()
 		}
 	}
@@ -273,7 +273,7 @@ func (e *explorerModel) procAt(ev sim.TraceEvent) string {
 	h := e.in.run.s.History()
 	i := sort.Search(len(h), func(i int) bool { return h[i].Time >= ev.Time })
 	for ; i < len(h) && h[i].Time == ev.Time; i++ {
-		if h[i].Type == history.Invoke && !h[i].IsNemesis() && clientOf(h[i].Process, e.in.run.s.Config().Clients) == ev.Src {
+		if h[i].Type == history.Invoke && !h[i].IsNemesis() && e.in.run.s.ClientOf(h[i].Process) == ev.Src {
 			return h[i].Process.String()
 		}
 	}

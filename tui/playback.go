@@ -98,7 +98,6 @@ type playback struct {
 	started bool // r, space or . has set it going
 	playing bool
 	flight  inflight
-	pending []carriedFault // the learner's faults from another run, still to come
 	pressed int            // faults the learner pressed in this run
 
 	traceSeen int
@@ -138,7 +137,7 @@ func (p *playback) advance(ns int64, stop int) bool {
 	budget := float64(ns)
 	hit := false
 	for budget > 0 && !p.s.Done() {
-		next, ok := p.nextTime()
+		next, ok := p.s.NextTime()
 		if !ok {
 			break
 		}
@@ -152,7 +151,7 @@ func (p *playback) advance(ns int64, stop int) bool {
 			break
 		}
 		budget -= need
-		stepCarrying(p.s, &p.pending)
+		p.s.Step()
 		p.countOps()
 		if stop >= 0 && len(p.s.History()) > stop {
 			hit = true
@@ -163,18 +162,9 @@ func (p *playback) advance(ns int64, stop int) bool {
 	return hit
 }
 
-// nextTime is when the next thing happens: an event, or a carried fault.
-func (p *playback) nextTime() (int64, bool) {
-	t, ok := p.s.NextTime()
-	if len(p.pending) > 0 && (!ok || p.pending[0].At < t) {
-		return max(p.s.Now(), p.pending[0].At), true
-	}
-	return t, ok
-}
-
 // step processes one event.
 func (p *playback) step() {
-	stepCarrying(p.s, &p.pending)
+	p.s.Step()
 	p.absorb()
 }
 

@@ -89,7 +89,7 @@ func (m *lessonModel) stepForward() tea.Cmd {
 	m.pausePlay()
 	n := len(m.run.s.History())
 	for len(m.run.s.History()) == n && !m.run.done() {
-		stepCarrying(m.run.s, &m.run.pending)
+		m.run.s.Step()
 	}
 	m.run.absorb()
 	m.flash = ""

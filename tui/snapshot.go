@@ -13,7 +13,7 @@ import (
 type clusterSnap struct {
 	at      int64
 	nodes   []sim.NodeView
-	shape   string
+	shape   sim.Shape
 	groups  [][]string
 	desc    string   // the partition in words
 	hears   [][]bool // hears[a][b]: messages from node b reach node a
