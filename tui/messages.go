@@ -118,7 +118,6 @@ func (x *messageIndex) opEvents(inv history.Op, comp *history.Op, clients int) (
 	return a, b
 }
 
-
 // heard follows the information an invocation started through the trace:
 // its client knows it, every message a knower sends carries it, and every
 // node such a message reaches knows it from then on. It reports whether

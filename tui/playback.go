@@ -98,7 +98,7 @@ type playback struct {
 	started bool // r, space or . has set it going
 	playing bool
 	flight  inflight
-	pressed int            // faults the learner pressed in this run
+	pressed int // faults the learner pressed in this run
 
 	traceSeen int
 	histSeen  int
