@@ -97,7 +97,6 @@ type playback struct {
 	s       *sim.Sim
 	started bool // r, space or . has set it going
 	playing bool
-	flight  inflight
 	pressed int // faults the learner pressed in this run
 
 	traceSeen int
@@ -127,7 +126,7 @@ func newPlayback(sc sim.Scenario, finals int) (*playback, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &playback{sc: sc, s: s, flight: newInflight(s.NodeIDs()), total: sc.Config.Ops + finals}, nil
+	return &playback{sc: sc, s: s, total: sc.Config.Ops + finals}, nil
 }
 
 // advance plays ns of virtual time, an event at a time, idle stretches at
@@ -189,15 +188,11 @@ func (p *playback) countOps() {
 // trace events and history records, so a frame costs what happened in it.
 func (p *playback) absorb() {
 	tr := p.s.Trace()
-	for _, e := range tr[p.traceSeen:] {
-		p.flight.observe(e)
-	}
 	if len(tr) > p.traceSeen {
 		p.last = describeEvent(tr[len(tr)-1])
 	}
 	p.traceSeen = len(tr)
 	p.countOps()
-	p.flight.forgetLost(p.s)
 }
 
 // done reports whether the run has finished (or stopped on a bound).
