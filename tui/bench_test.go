@@ -18,24 +18,8 @@ import (
 func BenchmarkLessonView10kOps(b *testing.B) {
 	m := openLesson2(b, 200, 60)
 	l := m.lesson
-	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: 10_000, Trace: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := newPlayback(sc, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.s.Run(); err != nil {
-		b.Fatal(err)
-	}
-	p.absorb()
-	p.started = true
-	l.run = p
-	h := p.s.History()
-	if n := len(h.ClientOps()) / 2; n < 10_000 {
-		b.Fatalf("only %d operations", n)
-	}
+	run10k(b, l)
+	h := l.run.s.History()
 	// A verdict with a witness in the middle of the history, as after a check.
 	mid := len(h) / 2
 	for h[mid].Type != history.Invoke || h[mid].IsNemesis() {
@@ -110,23 +94,7 @@ func BenchmarkFirstFrameLesson(b *testing.B) {
 func BenchmarkPictureFrame10kOps(b *testing.B) {
 	m := openLesson2(b, 160, 45)
 	l := m.lesson
-	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: 10_000, Trace: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := newPlayback(sc, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p.advance(p.s.Config().MaxTimeNs, -1)
-	for !p.done() {
-		p.advance(1e12, -1)
-	}
-	p.started = true
-	l.run = p
-	if n := len(p.s.History().ClientOps()) / 2; n < 10_000 {
-		b.Fatalf("only %d operations", n)
-	}
+	run10k(b, l)
 	l.prompt.close()
 	m = update(b, m, tea.WindowSizeMsg{Width: 160, Height: 45})
 	if !strings.Contains(plain(m.View()), "n1 primary") {
@@ -156,5 +124,28 @@ func BenchmarkAheadDefaultRun(b *testing.B) {
 		if out := computeAhead(context.Background(), l, sc); out.stopIndex < 0 {
 			b.Fatal("no break point")
 		}
+	}
+}
+
+// run10k gives the lesson screen a finished, traced run of lesson 2 with
+// 10,000 operations.
+func run10k(b *testing.B, l *lessonModel) {
+	b.Helper()
+	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: 10_000, Trace: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := newPlayback(sc, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := p.s.Run(); err != nil {
+		b.Fatal(err)
+	}
+	p.absorb()
+	p.started = true
+	l.run = p
+	if n := len(p.s.History().ClientOps()) / 2; n < 10_000 {
+		b.Fatalf("only %d operations", n)
 	}
 }

@@ -127,33 +127,47 @@ func (x *messageIndex) heard(from int, node string, by int) (bool, int) {
 	if from < 0 || from >= len(x.tr) {
 		return false, -1
 	}
+	learned := -1
+	x.spread(from, min(len(x.tr), max(by, from)+traceScan)-1, func(i int, first, _ bool) bool {
+		if first && x.tr[i].Dest == node {
+			learned = i
+			return false
+		}
+		return true
+	})
+	return learned >= 0 && learned <= by, learned
+}
+
+// spread follows what the client of event from knew through the trace up
+// to position to: a message sent by a node (or client) that knows it
+// carries it, and a delivery of such a message teaches its destination.
+// visit sees each delivery, drop or hold of a carrying message (first: the
+// delivery that first taught its destination) and stops the walk by
+// returning false.
+func (x *messageIndex) spread(from, to int, visit func(i int, first, delivered bool) bool) {
 	knows := map[string]bool{x.tr[from].Src: true}
 	carrying := map[int64]bool{}
-	knewBy, learned := false, -1
-	end := min(len(x.tr), max(by, from)+traceScan)
-	for i := from; i < end; i++ {
+	for i := from; i < len(x.tr) && i <= to; i++ {
 		e := x.tr[i]
 		switch e.Kind {
 		case sim.TraceSend, sim.TraceDuplicate:
 			if knows[e.Src] {
 				carrying[e.MsgID] = true
 			}
-		case sim.TraceDeliver:
-			if carrying[e.MsgID] && !knows[e.Dest] {
+		case sim.TraceDeliver, sim.TraceDrop, sim.TraceHold:
+			if !carrying[e.MsgID] {
+				continue
+			}
+			delivered := e.Kind == sim.TraceDeliver
+			first := delivered && !knows[e.Dest]
+			if delivered {
 				knows[e.Dest] = true
-				if e.Dest == node {
-					learned = i
-				}
+			}
+			if !visit(i, first, delivered) {
+				return
 			}
 		}
-		if i == by {
-			knewBy = knows[node]
-		}
-		if i >= by && learned >= 0 {
-			break
-		}
 	}
-	return knewBy, learned
 }
 
 // causalNote explains, for a completed operation, which earlier operations
@@ -318,16 +332,8 @@ func causalRows(x *messageIndex, tl *timeline, res *checker.Result, clients int)
 		if a < 0 {
 			continue
 		}
-		keep[a] = true
-		client := x.tr[a].Src
-		end := b
-		if end < 0 {
-			end = min(len(x.tr)-1, a+traceScan)
-		}
-		for i := a; i <= end; i++ {
-			if ev := x.tr[i]; (ev.Src == client || ev.Dest == client) && ev.Kind != sim.TraceSend {
-				keep[i] = true
-			}
+		for _, i := range x.opRows(a, b) {
+			keep[i] = true
 		}
 		if b >= 0 {
 			keep[b] = true
@@ -368,25 +374,35 @@ func (x *messageIndex) carriers(from, by int, servers []string) []int {
 	for _, s := range servers {
 		answering[s] = true
 	}
-	knows := map[string]bool{x.tr[from].Src: true}
-	carrying := map[int64]bool{}
 	var out []int
-	for i := from; i < len(x.tr) && i <= by; i++ {
-		e := x.tr[i]
-		switch e.Kind {
-		case sim.TraceSend, sim.TraceDuplicate:
-			if knows[e.Src] {
-				carrying[e.MsgID] = true
-			}
-		case sim.TraceDeliver:
-			if carrying[e.MsgID] && !knows[e.Dest] {
-				knows[e.Dest] = true
-				out = append(out, i)
-			}
-		case sim.TraceDrop, sim.TraceHold:
-			if carrying[e.MsgID] && !knows[e.Dest] && answering[e.Dest] {
-				out = append(out, i)
-			}
+	learned := map[string]bool{}
+	x.spread(from, by, func(i int, first, delivered bool) bool {
+		dest := x.tr[i].Dest
+		switch {
+		case first:
+			learned[dest] = true
+			out = append(out, i)
+		case !delivered && !learned[dest] && answering[dest]:
+			out = append(out, i)
+		}
+		return true
+	})
+	return out
+}
+
+// opRows are the trace positions of an operation's own events, from its
+// invocation at a to its completion at b (-1: still pending): its
+// client's requests and replies arriving, dropped or held.
+func (x *messageIndex) opRows(a, b int) []int {
+	client := x.tr[a].Src
+	end := b
+	if end < 0 {
+		end = min(len(x.tr)-1, a+traceScan)
+	}
+	out := []int{a}
+	for i := a + 1; i <= end; i++ {
+		if ev := x.tr[i]; (ev.Src == client || ev.Dest == client) && ev.Kind != sim.TraceSend {
+			out = append(out, i)
 		}
 	}
 	return out

@@ -194,16 +194,9 @@ func (e *explorerModel) selectedRows() map[int]bool {
 	if a < 0 {
 		return nil
 	}
-	out := map[int]bool{a: true}
-	client := x.tr[a].Src
-	end := b
-	if end < 0 {
-		end = min(len(x.tr)-1, a+traceScan)
-	}
-	for i := a; i <= end; i++ {
-		if ev := x.tr[i]; (ev.Src == client || ev.Dest == client) && ev.Kind != sim.TraceSend {
-			out[i] = true
-		}
+	out := map[int]bool{}
+	for _, i := range x.opRows(a, b) {
+		out[i] = true
 	}
 	return out
 }
