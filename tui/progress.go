@@ -108,10 +108,7 @@ func openProgress(dir string) *progressStore {
 	}
 	var f progressFile
 	if err := json.Unmarshal(b, &f); err != nil || f.Version != 1 {
-		if err == nil {
-			err = fmt.Errorf("unknown version %d", f.Version)
-		}
-		s.Warning = s.setAside(err)
+		s.Warning = s.setAside()
 		return s
 	}
 	if f.Lessons == nil {
@@ -130,8 +127,9 @@ func openProgress(dir string) *progressStore {
 }
 
 // setAside renames a corrupt progress file so that nothing is lost and the
-// learner starts afresh, and says so.
-func (s *progressStore) setAside(why error) string {
+// learner starts afresh, and says so in one sentence (what was wrong with
+// the file is no use to a learner: it is kept, for whoever wants to look).
+func (s *progressStore) setAside() string {
 	for i := 0; i < 100; i++ {
 		bad := s.path + ".corrupt"
 		if i > 0 {
