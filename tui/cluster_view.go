@@ -6,87 +6,101 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// clusterSnap is the cluster the pane shows: the run now, or the moment
-// stepped back to (the last one re-simulated while the next comes).
-func (m *lessonModel) shownSnap() (clusterSnap, bool) {
-	if m.back.on {
-		if s, ok := m.back.snap(); ok {
-			return s, s.at == m.back.at
-		}
-		return clusterSnap{}, false
-	}
-	return snapOf(m.run.s), true
+// clusterPane is what the cluster pane draws, handed over by the lesson
+// screen: the moment shown, the messages around it, the next fault and
+// the node the fault keys act on. The pane reads nothing else.
+type clusterPane struct {
+	snap     clusterSnap
+	exact    bool // the snapshot is of the moment asked (not the last re-simulated while the next comes)
+	rewound  bool
+	at       int64
+	trace    []sim.TraceEvent
+	windowNs int64 // how far back the picture looks for messages
+	latency  int64 // the network's slowest ordinary latency
+	next     string
+	cursor   int
 }
 
-// trafficWindow is how far back the picture looks for messages: a
-// frame's worth of playback, and never less than twice the network's
-// slowest ordinary latency.
-func (m *lessonModel) trafficWindow() int64 {
-	w := int64(speeds[m.speed] * float64(frameInterval))
-	return max(w, 2*m.run.s.Config().LatencyMaxNs)
-}
-
-func (m *lessonModel) clusterTitle(width int) string {
+// clusterPane describes the cluster as the screen shows it: the run now,
+// or the moment stepped back to.
+func (m *lessonModel) clusterPane() clusterPane {
 	s := m.run.s
-	snap, _ := m.shownSnap()
-	tr := trafficAt(s.Trace(), s.Cluster(), snap.at, m.trafficWindow(), s.Config().LatencyMaxNs)
-	title := fmt.Sprintf("cluster · %s in flight", plural(tr.total, "msg"))
-	if m.back.on {
-		title = "cluster at " + fmtSeconds(m.back.at) + " · " + plural(tr.total, "msg") + " in flight"
+	p := clusterPane{trace: s.Trace(), latency: s.Config().LatencyMaxNs, cursor: m.nodeCursor, at: s.Now()}
+	// A frame's worth of playback, never less than twice the latency.
+	p.windowNs = max(int64(speeds[m.speed]*float64(frameInterval)), 2*p.latency)
+	switch {
+	case m.back.on:
+		p.rewound, p.at = true, m.back.at
+		if snap, ok := m.back.snap(); ok {
+			p.snap, p.exact = snap, snap.at == m.back.at
+		}
+	default:
+		p.snap, p.exact = snapOf(s), true
+		p.next = m.nextFault()
 	}
-	return title
+	return p
 }
 
-// clusterLines draw the cluster picture, the network's state under it,
-// and the legend when there is room.
-func (m *lessonModel) clusterLines(width, height int) []string {
-	st := m.c.styles
+func (p clusterPane) traffic() traffic {
+	return trafficAt(p.trace, p.snap.nodes, p.snap.at, p.windowNs, p.latency)
+}
+
+func (p clusterPane) title() string {
+	inFlight := plural(p.traffic().total, "msg") + " in flight"
+	if p.rewound {
+		return "cluster at " + fmtSeconds(p.at) + " · " + inFlight
+	}
+	return "cluster · " + inFlight
+}
+
+// network is the line under the picture: the network's faults and the
+// next scheduled one.
+func (p clusterPane) network(tr traffic) string {
+	net := networkLine(p.snap, tr)
+	if p.next != "" {
+		net += " · " + p.next
+	}
+	return net
+}
+
+// lines draw the cluster picture, the network's state under it, and the
+// legend when there is room.
+func (p clusterPane) lines(st *Styles, width, height int) []string {
 	if width <= 0 || height <= 0 {
 		return nil
 	}
-	snap, exact := m.shownSnap()
-	if snap.nodes == nil {
+	if p.snap.nodes == nil {
 		return []string{st.Dim.Render(cut("re-simulating the run to that moment…", width))}
 	}
-	s := m.run.s
-	tr := trafficAt(s.Trace(), snap.nodes, snap.at, m.trafficWindow(), s.Config().LatencyMaxNs)
-	net := networkLine(snap, tr)
-	if next := m.nextFault(); next != "" && !m.back.on {
-		net += " · " + next
-	}
-	under := wrapLines(net, width)
-	if !exact {
-		under = []string{st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(snap.at), width))}
+	tr := p.traffic()
+	under := wrapLines(p.network(tr), width)
+	if !p.exact {
+		under = []string{st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(p.snap.at), width))}
 	}
 	if height >= 14 {
 		under = append(under, st.Dim.Render(cut(pictureLegend(width), width)))
 	}
 	picH := max(1, height-len(under))
-	pic := drawCluster(st, pictureInput{snap: snap, traffic: tr, selected: m.nodeCursor, width: width, height: picH})
+	pic := drawCluster(st, pictureInput{snap: p.snap, traffic: tr, selected: p.cursor, width: width, height: picH})
 	for len(pic) < picH {
 		pic = append(pic, "")
 	}
 	if len(pic) > picH {
 		// The list form of a big cluster in a small pane: the rest of the
 		// nodes scroll into sight with the cursor.
-		top := clampInt(m.nodeCursor*len(pic)/max(1, len(snap.nodes))-picH/2, 0, len(pic)-picH)
+		top := clampInt(p.cursor*len(pic)/max(1, len(p.snap.nodes))-picH/2, 0, len(pic)-picH)
 		pic = pic[top : top+picH]
 	}
 	return append(pic, under...)
 }
 
-// clusterNeed is how many lines the cluster needs at a width in its
-// tightest form: a node a line or more, and the network under it.
-func (m *lessonModel) clusterNeed(width int) int {
-	snap, _ := m.shownSnap()
-	if snap.nodes == nil {
+// need is how many lines the cluster needs at a width in its tightest
+// form: a node a line or more, and the network under it.
+func (p clusterPane) need(st *Styles, width int) int {
+	if p.snap.nodes == nil {
 		return minBody
 	}
-	net := networkLine(snap, traffic{})
-	if next := m.nextFault(); next != "" {
-		net += " · " + next
-	}
-	return len(listForm(m.c.styles, pictureInput{snap: snap, selected: m.nodeCursor, width: width})) + len(wrapLines(net, width))
+	return len(listForm(st, pictureInput{snap: p.snap, selected: p.cursor, width: width})) + len(wrapLines(p.network(traffic{}), width))
 }
 
 // nextFault names the next fault the lesson's schedule starts, so that

@@ -109,7 +109,8 @@ func TestStepBackAndForthThroughTheRun(t *testing.T) {
 	if n := l.historyLen(); n == 0 || n >= len(h) || h[n-1].Time > l.back.at {
 		t.Errorf("the history shows %d of %d records at %d", n, len(h), l.back.at)
 	}
-	snap, exact := l.shownSnap()
+	pane := l.clusterPane()
+	snap, exact := pane.snap, pane.exact
 	if !exact || snap.at != l.back.at {
 		t.Fatalf("the cluster is not re-simulated at the moment: %d exact %v", snap.at, exact)
 	}
@@ -349,7 +350,7 @@ func TestEveryLessonBreaksOnAPictureThatFits(t *testing.T) {
 				// Every node's key state is in the picture, and none of it
 				// is cut: a field too long for a line wraps.
 				lay := m.lesson.layout()
-				pic := plain(strings.Join(m.lesson.clusterLines(lay.clusterW-3, lay.clusterH-2), "\n"))
+				pic := plain(strings.Join(m.lesson.clusterPane().lines(m.c.styles, lay.clusterW-3, lay.clusterH-2), "\n"))
 				if strings.Contains(pic, "…") {
 					t.Errorf("%dx%d: the cluster is cut:\n%s", size[0], size[1], pic)
 				}

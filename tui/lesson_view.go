@@ -41,7 +41,7 @@ func (m *lessonModel) layout() lessonLayout {
 	if W < wideLayout {
 		// The cluster's key state is never cut: the panes keep the height
 		// the cluster needs, and the box under them scrolls instead.
-		body = clampInt(m.clusterNeed(W*3/5-3)+2, minBody, H-chromeLines-6)
+		body = clampInt(m.clusterPane().need(m.c.styles, W*3/5-3)+2, minBody, H-chromeLines-6)
 	}
 	maxBottom := max(4, H-chromeLines-body)
 	if lines, _ := m.bottomLines(W - 3); len(lines) > 0 {
@@ -76,7 +76,8 @@ func (m *lessonModel) View() string {
 		return m.reader.View(c, m.header())
 	}
 	lay := m.layout()
-	cluster := c.box(m.clusterTitle(lay.clusterW-6), strings.Join(m.clusterLines(lay.clusterW-3, lay.clusterH-2), "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
+	pane := m.clusterPane()
+	cluster := c.box(pane.title(), strings.Join(pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2), "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
 	hist := c.box(m.historyTitle(), strings.Join(m.historyLines(lay.historyW-3, lay.historyH-2), "\n"), lay.historyW, lay.historyH, m.focus == paneHistory)
 	var body string
 	if lay.stacked {

@@ -39,8 +39,8 @@ func TestGoldenClusterPictures(t *testing.T) {
 			for _, size := range [][2]int{{80, 24}, {160, 45}} {
 				m = update(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				lay := m.lesson.layout()
-				fmt.Fprintf(&b, "── %d×%d, %s at %s ──\n", size[0], size[1], m.lesson.clusterTitle(lay.clusterW-6), fmtSeconds(m.lesson.run.s.Now()))
-				b.WriteString(strings.Join(m.lesson.clusterLines(lay.clusterW-3, lay.clusterH-2), "\n"))
+				fmt.Fprintf(&b, "── %d×%d, %s at %s ──\n", size[0], size[1], m.lesson.clusterPane().title(), fmtSeconds(m.lesson.run.s.Now()))
+				b.WriteString(strings.Join(m.lesson.clusterPane().lines(m.c.styles, lay.clusterW-3, lay.clusterH-2), "\n"))
 				b.WriteString("\n")
 			}
 			golden.RequireEqual(t, []byte(b.String()))
