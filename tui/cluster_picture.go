@@ -179,6 +179,15 @@ func clampInt(v, lo, hi int) int { return max(lo, min(v, hi)) }
 // (an ellipse's arc would squeeze several boxes of one side together).
 func sideRows(boxes []nodeBox, angles []float64, H int) map[int]int {
 	out := map[int]int{}
+	// A bridge node sits on the cut at the top: the sides start below it.
+	top := 0
+	for i, a := range angles {
+		if math.Abs(math.Cos(a)) <= 0.01 {
+			out[i] = 0
+			top = max(top, boxes[i].h+1)
+		}
+	}
+	H -= top
 	for _, side := range []float64{-1, 1} {
 		var col []int
 		used := 0
@@ -192,7 +201,7 @@ func sideRows(boxes []nodeBox, angles []float64, H int) map[int]int {
 		gap := max(0, (H-used)/(len(col)+1))
 		y := gap
 		for _, i := range col {
-			out[i] = min(y, H-boxes[i].h)
+			out[i] = top + max(0, min(y, H-boxes[i].h))
 			y += boxes[i].h + gap
 		}
 	}
@@ -493,6 +502,11 @@ func drawNodeBox(cv *canvas, in pictureInput, form pictureForm, b nodeBox, group
 		k = groupInk(group)
 	}
 	x0, y0 := b.x, b.y
+	for y := b.y; y < b.y+b.h; y++ { // nothing drawn under a box shows through it
+		for x := b.x; x < b.x+b.w; x++ {
+			cv.set(x, y, ' ', inkPlain)
+		}
+	}
 	if form == formRoomy {
 		r := func(s string) rune { return []rune(s)[0] }
 		for x := b.x + 1; x < b.x+b.w-1; x++ {
