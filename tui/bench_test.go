@@ -18,7 +18,7 @@ import (
 func BenchmarkLessonView10kOps(b *testing.B) {
 	m := openLesson2(b, 200, 60)
 	l := m.lesson
-	run10k(b, l)
+	runOps(b, l, 10_000)
 	h := l.run.s.History()
 	// A verdict with a witness in the middle of the history, as after a check.
 	mid := len(h) / 2
@@ -94,7 +94,7 @@ func BenchmarkFirstFrameLesson(b *testing.B) {
 func BenchmarkPictureFrame10kOps(b *testing.B) {
 	m := openLesson2(b, 160, 45)
 	l := m.lesson
-	run10k(b, l)
+	runOps(b, l, 10_000)
 	l.prompt.close()
 	m = update(b, m, tea.WindowSizeMsg{Width: 160, Height: 45})
 	if !strings.Contains(plain(m.View()), "n1 primary") {
@@ -127,11 +127,11 @@ func BenchmarkAheadDefaultRun(b *testing.B) {
 	}
 }
 
-// run10k gives the lesson screen a finished, traced run of lesson 2 with
-// 10,000 operations.
-func run10k(b *testing.B, l *lessonModel) {
+// runOps gives the lesson screen a finished, traced run of lesson 2 with
+// ops operations.
+func runOps(b *testing.B, l *lessonModel, ops int) {
 	b.Helper()
-	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: 10_000, Trace: true})
+	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: ops, Trace: true})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func run10k(b *testing.B, l *lessonModel) {
 	p.absorb()
 	p.started = true
 	l.run = p
-	if n := len(p.s.History().ClientOps()) / 2; n < 10_000 {
+	if n := len(p.s.History().ClientOps()) / 2; n < ops {
 		b.Fatalf("only %d operations", n)
 	}
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/lessons"
 )
 
 // bigRun opens lesson 2 with a finished run of ops operations and a
@@ -17,24 +16,8 @@ func bigRun(b *testing.B, ops, w, h int) Model {
 	b.Helper()
 	m := openLesson2(b, w, h)
 	l := m.lesson
-	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: ops, Trace: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := newPlayback(sc, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.s.Run(); err != nil {
-		b.Fatal(err)
-	}
-	p.absorb()
-	p.started = true
-	l.run = p
-	hist := p.s.History()
-	if n := len(hist.ClientOps()) / 2; n < ops {
-		b.Fatalf("only %d operations", n)
-	}
+	runOps(b, l, ops)
+	hist := l.run.s.History()
 	mid := len(hist) / 2
 	for hist[mid].Type != history.Invoke || hist[mid].IsNemesis() {
 		mid++
