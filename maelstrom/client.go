@@ -37,6 +37,8 @@ func (s *setup) receive(r *Run, m *Message) {
 		return
 	}
 	switch {
+	case m.Head.Type == "init_ok" && m.Head.InReplyTo != p.initID && !p.initOK.Load():
+		p.fail("answered init with the wrong in_reply_to", fmt.Sprintf("%s (its init had msg_id %d)", Clip(m.Raw, 160), p.initID))
 	case m.Head.InReplyTo == p.initID && m.Head.InReplyTo != 0:
 		if m.Head.Type != "init_ok" {
 			p.fail("answered init with something else", fmt.Sprintf("a %q message: %s (want {\"type\":\"init_ok\",\"in_reply_to\":%d})", m.Head.Type, Clip(m.Raw, 160), p.initID))

@@ -32,7 +32,7 @@ func (r *Run) nemesis() {
 			if at >= r.cfg.TimeLimit {
 				return
 			}
-			if !r.sleep(at-time.Duration(r.now()), true) {
+			if !r.sleep(at-r.sinceWork(), true) {
 				return
 			}
 			r.nemMu.Lock()

@@ -54,8 +54,10 @@ type proc struct {
 	topologyDone chan struct{}
 	exited       chan struct{} // closed once the process has exited and its pipes are drained
 	killed       atomic.Bool   // faultline stopped it: its exit is expected
-	lines        atomic.Int64  // stdout lines read
-	exitErr      error
+	// lastOut is the last line it wrote to stdout before init_ok, for the
+	// error message when init_ok never comes.
+	lastOut atomic.Pointer[[]byte]
+	exitErr error
 }
 
 // tailLines is how many stderr lines an error message quotes.
@@ -121,15 +123,25 @@ func (n *node) start() (*proc, error) {
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
+	// Our own pipes, not StdoutPipe: the process's exit is noticed when it
+	// exits, even if a child of it still holds stdout open.
+	outR, outW, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	stderr, err := cmd.StderrPipe()
+	errR, errW, err := os.Pipe()
 	if err != nil {
+		outR.Close()
+		outW.Close()
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	cmd.Stdout, cmd.Stderr = outW, errW
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
 		return nil, &NodeError{Node: n.id, What: "could not be started", Detail: startReason(r.cfg.Bin[0], err), Log: n.logPath}
 	}
 	r.reaper.add(cmd.Process.Pid)
@@ -139,17 +151,25 @@ func (n *node) start() (*proc, error) {
 	init, _ := Encode(setupClient, n.id, map[string]any{"type": "init", "msg_id": p.initID, "node_id": n.id, "node_ids": r.ids})
 	p.inbox.push(init, true)
 	n.cur, n.paused = p, false
-	var drained sync.WaitGroup
-	drained.Add(2)
+	drained := make(chan struct{}, 2)
 	go p.write()
-	go func() { defer drained.Done(); p.readStdout(stdout) }()
-	go func() { defer drained.Done(); p.readStderr(stderr) }()
+	go func() { p.readStdout(outR); outR.Close(); drained <- struct{}{} }()
+	go func() { p.readStderr(errR); errR.Close(); drained <- struct{}{} }()
 	go func() {
-		drained.Wait()
 		p.exitErr = cmd.Wait()
+		// The node is gone; whatever it started goes with it, which also
+		// closes the pipes it may have handed on.
+		p.signal(syscall.SIGKILL)
+		timeout := time.After(2 * time.Second)
+		for range 2 {
+			select {
+			case <-drained:
+			case <-timeout:
+			}
+		}
 		r.reaper.del(p.pgid)
+		p.gone() // first: whoever waits on exited finds the error recorded
 		close(p.exited)
-		p.gone()
 	}()
 	return p, nil
 }
@@ -198,11 +218,13 @@ func (p *proc) readStdout(stdout io.Reader) {
 	sc.Buffer(make([]byte, 64<<10), maxLine+1)
 	n := p.node
 	for sc.Scan() {
-		p.lines.Add(1)
 		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
 			continue
 		}
 		line := append([]byte(nil), sc.Bytes()...) // the scanner reuses its buffer
+		if !p.initOK.Load() {
+			p.lastOut.Store(&line)
+		}
 		m, err := Decode(line)
 		if err != nil {
 			p.fail("wrote a line to stdout that is not a Maelstrom message", fmt.Sprintf("%s (%v; stdout is for protocol messages only: log to stderr)", Clip(line, 120), err))
@@ -308,8 +330,12 @@ func (p *proc) waitInit(timeout time.Duration, done <-chan struct{}) error {
 		return nil
 	case <-time.After(timeout):
 		p.node.flushLog()
+		wrote := "it wrote nothing to stdout"
+		if last := p.lastOut.Load(); last != nil {
+			wrote = "the last line it wrote to stdout: " + Clip(*last, 160)
+		}
 		return &NodeError{Node: p.node.id, What: "did not answer init", Log: p.node.logPath, Tail: p.node.lastLog(),
-			Detail: fmt.Sprintf("no init_ok within %v (a node must reply {\"type\":\"init_ok\",\"in_reply_to\":%d} on stdout)", timeout, p.initID)}
+			Detail: fmt.Sprintf("no init_ok within %v; %s (a node must reply {\"type\":\"init_ok\",\"in_reply_to\":%d} on stdout)", timeout, wrote, p.initID)}
 	}
 }
 

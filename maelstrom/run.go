@@ -55,7 +55,8 @@ type Run struct {
 
 	histMu    sync.Mutex
 	hist      history.History
-	finalFrom int // index of the first final operation's record; -1 before
+	finalFrom int   // index of the first final operation's record; -1 before
+	workStart int64 // when the workload began, in ns since the run began
 	nemMu     sync.Mutex
 	applied   []sim.AppliedFault
 	live      []sim.Fault
@@ -163,6 +164,12 @@ func (r *Run) boot() error {
 // now is the time since the run began, in nanoseconds.
 func (r *Run) now() int64 { return int64(time.Since(r.start)) }
 
+// sinceWork is the time since the workload began: the time limit, the
+// operations' schedule and the fault schedule count from there, after
+// every node has answered init (however long an interpreter takes to
+// start).
+func (r *Run) sinceWork() time.Duration { return time.Duration(r.now() - r.workStart) }
+
 // fail ends the run with the first node error.
 func (r *Run) fail(err error) {
 	r.errMu.Lock()
@@ -243,6 +250,7 @@ func (r *Run) setPhase(p string) {
 func (r *Run) drive() {
 	defer close(r.done)
 	defer r.teardown()
+	r.workStart = r.now()
 	r.setPhase(PhaseWorkload)
 	nemDone := make(chan struct{})
 	go func() { defer close(nemDone); r.nemesis() }()
@@ -291,16 +299,16 @@ func (r *Run) workload() {
 	}
 	mean := float64(time.Second) / r.cfg.Rate
 	at := time.Duration(0)
-	limit := time.NewTimer(r.cfg.TimeLimit - time.Duration(r.now()))
+	limit := time.NewTimer(r.cfg.TimeLimit - r.sinceWork())
 	defer limit.Stop()
 	for {
 		at += time.Duration(r.workloadRNG.Float64() * 2 * mean) // Jepsen's stagger
 		if at >= r.cfg.TimeLimit {
-			r.sleep(r.cfg.TimeLimit-time.Duration(r.now()), true)
+			r.sleep(r.cfg.TimeLimit-r.sinceWork(), true)
 			return
 		}
 		o := r.wl.next(r.workloadRNG, len(r.nodes))
-		if !r.sleep(at-time.Duration(r.now()), true) {
+		if !r.sleep(at-r.sinceWork(), true) {
 			return
 		}
 		select { // every client may be busy, waiting on a cut-off node
