@@ -119,7 +119,7 @@ func (c *client) receive(m *Message) {
 
 func (c *client) complete(m *Message) (history.Type, any, string) {
 	r := c.r
-	body, err := DecodeBody(m.Body)
+	body, err := DecodeBody(m.BodyJSON())
 	if err != nil {
 		r.count.bad.Add(1)
 		return history.Info, nil, "unreadable reply: " + err.Error()

@@ -60,5 +60,5 @@ func (e *events) message(kind sim.TraceKind, m *Message, detail string) {
 		return
 	}
 	e.emit(Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: m.Src, Dest: m.Dest, MsgID: m.Head.MsgID,
-		Body: Body{Kind: m.Head.Type, JSON: m.Body}, Detail: detail}})
+		Body: Body{Kind: m.Head.Type, JSON: m.BodyJSON()}, Detail: detail}})
 }

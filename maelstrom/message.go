@@ -12,7 +12,9 @@ import (
 
 // Message is one line of Maelstrom's protocol: a source, a destination and
 // a JSON body whose "type" names it. Raw keeps the line as it was read, so
-// a node-to-node message is forwarded byte for byte.
+// a node-to-node message is forwarded byte for byte; routing reads only
+// the Head, and the rest of the body is decoded only where it is needed
+// (BodyJSON).
 type Message struct {
 	Src  string          `json:"src"`
 	Dest string          `json:"dest"`
@@ -28,6 +30,13 @@ type Head struct {
 	Type      string `json:"type"`
 	MsgID     int64  `json:"msg_id"`
 	InReplyTo int64  `json:"in_reply_to"`
+}
+
+// envelope is what Decode reads in one pass.
+type envelope struct {
+	Src  string `json:"src"`
+	Dest string `json:"dest"`
+	Body *Head  `json:"body"`
 }
 
 // maxLine bounds one message, so a runaway node cannot exhaust memory.
@@ -47,35 +56,44 @@ func Decode(line []byte) (Message, error) {
 	if line[0] != '{' {
 		return Message{}, fmt.Errorf("not a JSON object")
 	}
-	var m Message
-	if err := json.Unmarshal(line, &m); err != nil {
+	var e envelope
+	if err := json.Unmarshal(line, &e); err != nil {
+		var typ *json.UnmarshalTypeError
+		if errors.As(err, &typ) && typ.Field == "body" {
+			return Message{}, fmt.Errorf(`"body" must be a JSON object`)
+		}
 		return Message{}, fmt.Errorf("not a Maelstrom message: %s", jsonReason(err))
 	}
-	if m.Src == "" {
+	switch {
+	case e.Src == "":
 		return Message{}, fmt.Errorf(`missing "src"`)
-	}
-	if m.Dest == "" {
+	case e.Dest == "":
 		return Message{}, fmt.Errorf(`missing "dest"`)
-	}
-	body := bytes.TrimSpace(m.Body)
-	if len(body) == 0 || body[0] != '{' {
+	case e.Body == nil:
 		return Message{}, fmt.Errorf(`"body" must be a JSON object`)
-	}
-	if err := json.Unmarshal(body, &m.Head); err != nil {
-		return Message{}, fmt.Errorf("body: %s", jsonReason(err))
-	}
-	if m.Head.Type == "" {
+	case e.Body.Type == "":
 		return Message{}, fmt.Errorf(`body has no "type"`)
 	}
-	m.Raw = line
-	return m, nil
+	return Message{Src: e.Src, Dest: e.Dest, Head: *e.Body, Raw: line}, nil
+}
+
+// BodyJSON is the message's body as JSON, read from Raw the first time.
+func (m *Message) BodyJSON() json.RawMessage {
+	if m.Body == nil && m.Raw != nil {
+		var b struct {
+			Body json.RawMessage `json:"body"`
+		}
+		json.Unmarshal(m.Raw, &b)
+		m.Body = b.Body
+	}
+	return m.Body
 }
 
 // jsonReason says briefly why encoding/json refused a line.
 func jsonReason(err error) string {
 	var typ *json.UnmarshalTypeError
 	if errors.As(err, &typ) {
-		return fmt.Sprintf("field %q must be %s, not %s", typ.Field, kindName(typ.Type.Kind().String()), typ.Value)
+		return fmt.Sprintf("field %q must be %s, not %s", strings.TrimPrefix(typ.Field, "body."), kindName(typ.Type.Kind().String()), typ.Value)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
 }

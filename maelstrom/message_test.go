@@ -19,7 +19,7 @@ func TestDecodeReadsTheProtocol(t *testing.T) {
 	if string(m.Raw) != line {
 		t.Fatalf("raw %q, want the line itself (messages are forwarded byte for byte)", m.Raw)
 	}
-	body, err := DecodeBody(m.Body)
+	body, err := DecodeBody(m.BodyJSON())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestEncodeDecodeRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", line, err)
 		}
-		got, err := DecodeBody(m.Body)
+		got, err := DecodeBody(m.BodyJSON())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,10 +108,10 @@ func FuzzDecode(f *testing.F) {
 		}
 		// What was accepted can be re-encoded and reads the same.
 		var body any
-		dec := json.NewDecoder(bytes.NewReader(m.Body))
+		dec := json.NewDecoder(bytes.NewReader(m.BodyJSON()))
 		dec.UseNumber()
 		if err := dec.Decode(&body); err != nil {
-			t.Fatalf("accepted a body that is not JSON: %q", m.Body)
+			t.Fatalf("accepted a body that is not JSON: %q", m.BodyJSON())
 		}
 		again, err := Encode(m.Src, m.Dest, body)
 		if err != nil {

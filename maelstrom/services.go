@@ -244,7 +244,7 @@ func (t *tso) handle(_ string, req map[string]any) map[string]any {
 
 // serviceReply builds the reply a service sends back to a node.
 func serviceReply(svc service, m *Message) ([]byte, error) {
-	req, err := DecodeBody(m.Body)
+	req, err := DecodeBody(m.BodyJSON())
 	var res map[string]any
 	if err != nil {
 		res = errorBody(0, CodeMalformedRequest, "cannot read the body: "+err.Error())
