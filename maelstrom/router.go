@@ -90,6 +90,18 @@ func (r *Run) route(m *Message, from int) {
 	}
 }
 
+// known reports whether id names a node, a client or a service.
+func (r *Run) known(id string) bool {
+	if _, ok := r.index[id]; ok {
+		return true
+	}
+	if _, ok := r.clientIndex[id]; ok {
+		return true
+	}
+	_, ok := r.services[id]
+	return ok || id == setupClient
+}
+
 // deliver queues a message for a node's current process; a node that is
 // down loses it.
 func (r *Run) deliver(m *Message, dest int) {

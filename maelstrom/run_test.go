@@ -223,9 +223,9 @@ func TestNodesThatBreakTheProtocol(t *testing.T) {
 		ne := nodeError(t, testConfig(t, "echo", "sh", "-c", `read l; echo '{"src":"n1","dest":"c0","body":{"type":"init_ok","in_reply_to":99}}'; sleep 10`))
 		wantNodeError(t, ne, "n1", "wrong in_reply_to", "99")
 	})
-	t.Run("wrong src", func(t *testing.T) {
+	t.Run("unknown src", func(t *testing.T) {
 		ne := nodeError(t, testConfig(t, "echo", "sh", "-c", `read l; echo '{"src":"n7","dest":"c0","body":{"type":"init_ok","in_reply_to":1}}'; sleep 10`))
-		wantNodeError(t, ne, "n1", "wrong source", `"src" is "n7"`)
+		wantNodeError(t, ne, "n1", "unknown source", `"src" is "n7"`)
 	})
 	t.Run("exits during the run", func(t *testing.T) {
 		// A shell that runs the node in the background (handing it its
