@@ -170,6 +170,24 @@ func TestGCounterOnSeqKVInPython(t *testing.T) {
 	}
 }
 
+// Reading seq-kv without first writing to it reads the past: the
+// Gossip Glomers' classic g-counter bug is caught within a few seeds.
+func TestGCounterWithoutSyncIsCaught(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 is not installed: the Python example cannot run")
+	}
+	for seed := uint64(1); seed <= 5; seed++ {
+		cfg := testConfig(t, "g-counter", py, "../examples/nodes/python/g_counter.py", "--no-sync")
+		cfg.Seed = seed
+		if _, res := runToEnd(t, cfg); res.Verdict == Invalid {
+			t.Logf("seed %d caught it: %s", seed, res.Anomaly)
+			return
+		}
+	}
+	t.Fatal("five seeds of the g-counter that reads seq-kv without a write first were all valid")
+}
+
 // nodeError runs a node that breaks the protocol and returns the error.
 func nodeError(t *testing.T, cfg Config) *NodeError {
 	t.Helper()
