@@ -79,7 +79,7 @@ func (c Config) Validate() error {
 		return err
 	}
 	for i, f := range c.Faults.Faults {
-		if err := foreignFault(f.Kind); err != nil {
+		if err := foreignFault(f); err != nil {
 			return fmt.Errorf("faults.list[%d]: %w", i, err)
 		}
 	}
@@ -92,22 +92,33 @@ var ErrClock = fmt.Errorf("clock faults cannot be imposed on your node: it reads
 	"(to test clock skew, give your node a clock offset of its own, or use libfaketime)")
 
 // foreignFault refuses the faults that cannot be done to a real process.
-func foreignFault(kind string) error {
-	switch kind {
+func foreignFault(f sim.Fault) error {
+	switch f.Kind {
 	case sim.FaultClockSkew, sim.FaultClockJump, sim.FaultClockStrobe:
 		return ErrClock
 	}
 	return nil
 }
 
+// nemesisPair is a --nemesis name's fault and the fault that undoes it,
+// from sim's table.
+func nemesisPair(name string) ([2]sim.Fault, bool) {
+	for k, pair := range sim.NemesisKinds {
+		if string(k) == name {
+			return pair, true
+		}
+	}
+	return [2]sim.Fault{}, false
+}
+
 // CheckNemesis checks --nemesis names: known, and not a clock fault.
 func CheckNemesis(kinds []string) error {
 	for _, k := range kinds {
-		pair, ok := sim.NemesisKinds[k]
+		pair, ok := nemesisPair(k)
 		if !ok {
 			return fmt.Errorf("nemesis %q: unknown (known: %s)", k, strings.Join(NemesisNames(), ", "))
 		}
-		if err := foreignFault(pair[0].Kind); err != nil {
+		if err := foreignFault(pair[0]); err != nil {
 			return fmt.Errorf("nemesis %q: %w", k, err)
 		}
 	}
@@ -115,15 +126,38 @@ func CheckNemesis(kinds []string) error {
 }
 
 // NemesisNames are the --nemesis names a run of real processes takes:
-// sim's, less the clock faults.
+// sim's, less the clock faults, sorted.
 func NemesisNames() []string {
 	var out []string
-	for _, k := range sim.NemesisNames() {
-		if foreignFault(sim.NemesisKinds[k][0].Kind) == nil {
-			out = append(out, k)
+	for k, pair := range sim.NemesisKinds {
+		if foreignFault(pair[0]) == nil {
+			out = append(out, string(k))
 		}
 	}
+	slices.Sort(out)
 	return out
+}
+
+// nemesisSchedule is a cyclic schedule from nemesis names, as sim builds
+// one for a lesson: each fault in turn starts a quarter into its slot of
+// period (default 4 s) and is undone half a slot later.
+func nemesisSchedule(kinds []string, period time.Duration) (sim.Schedule, error) {
+	if period <= 0 {
+		period = 4 * time.Second
+	}
+	var s sim.Schedule
+	for i, k := range kinds {
+		pair, ok := nemesisPair(k)
+		if !ok {
+			return sim.Schedule{}, fmt.Errorf("nemesis %q: unknown", k)
+		}
+		on, off := pair[0], pair[1]
+		on.At = int64(time.Duration(i)*period + period/4)
+		off.At = on.At + int64(period/2)
+		s.Faults = append(s.Faults, on, off)
+	}
+	s.CycleNs = int64(len(kinds)) * int64(period)
+	return s, nil
 }
 
 // NodeIDs are Maelstrom's node names: n1, n2, ...
@@ -144,7 +178,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.Topology = "grid"
 	}
 	if len(c.Faults.Faults) == 0 && len(c.Nemesis) > 0 {
-		s, err := sim.NemesisSchedule(c.Nemesis, 0)
+		s, err := nemesisSchedule(c.Nemesis, 0)
 		if err != nil {
 			return c, err
 		}

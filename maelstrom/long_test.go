@@ -20,7 +20,7 @@ func long(t *testing.T) {
 func overlapping(t *testing.T, limit time.Duration, kinds ...string) sim.Schedule {
 	var s sim.Schedule
 	for i, k := range kinds {
-		pair, ok := sim.NemesisKinds[k]
+		pair, ok := nemesisPair(k)
 		if !ok {
 			t.Fatalf("no nemesis %q", k)
 		}

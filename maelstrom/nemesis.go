@@ -48,7 +48,7 @@ func (r *Run) nemesis() {
 // Inject applies a fault now (the workbench's keys). Clock faults are
 // refused: faultline cannot change the clock a process reads.
 func (r *Run) Inject(f sim.Fault) (sim.AppliedFault, error) {
-	if err := foreignFault(f.Kind); err != nil {
+	if err := foreignFault(f); err != nil {
 		return sim.AppliedFault{}, err
 	}
 	if err := f.Validate(r.ids); err != nil {
@@ -179,7 +179,7 @@ func (r *Run) apply(f sim.Fault) sim.AppliedFault {
 	}
 	a := sim.AppliedFault{Step: r.ev.step.Load(), Time: r.now(), Fault: f, Desc: desc}
 	r.applied = append(r.applied, a)
-	r.record(history.Op{Process: history.Nemesis, Type: history.Info, F: nemesisF(f.Kind), Value: faultValue(f, desc)})
+	r.record(history.Op{Process: history.Nemesis, Type: history.Info, F: nemesisF(f), Value: faultValue(f, desc)})
 	return a
 }
 
@@ -189,22 +189,21 @@ const noLeader = "faultline cannot tell which of your nodes leads, so it chose o
 
 // partition cuts the network in the fault's shape.
 func (r *Run) partition(f *sim.Fault) (desc, note string) {
-	shape := f.Shape
-	if shape == "" {
-		shape = sim.ShapeHalves
+	if f.Shape == "" {
+		f.Shape = sim.ShapeHalves
 	}
+	shape := string(f.Shape)
 	one := -1
 	if len(f.Nodes) > 0 {
 		one = r.index[f.Nodes[0]]
 	} else {
 		one = r.nemesisRNG.IntN(len(r.nodes))
-		if shape == sim.ShapeLeader || shape == sim.ShapePrimary {
+		if shape == shapeLeader || shape == shapePrimary {
 			note = noLeader
 		}
 	}
 	f.Groups, desc = r.net.partition(shape, f.Groups, one, r.nemesisRNG)
-	f.Shape = shape
-	if shape == sim.ShapeHalves && len(f.Groups) == 2 && len(f.Groups[0]) == 0 {
+	if shape == shapeHalves && len(f.Groups) == 2 && len(f.Groups[0]) == 0 {
 		desc += " (one node: nothing to cut)"
 	}
 	return desc, note
@@ -247,12 +246,12 @@ func (r *Run) targets(f sim.Fault, eligible func(int) bool) ([]int, string) {
 		r.net.mu.RLock()
 		groups, shape := r.net.groups, r.net.shape
 		r.net.mu.RUnlock()
-		if shape == sim.ShapeBridge && len(groups) == 3 && len(groups[2]) == 1 {
+		if shape == shapeBridge && len(groups) == 3 && len(groups[2]) == 1 {
 			if b := r.index[groups[2][0]]; eligible(b) {
 				return []int{b}, ""
 			}
 		}
-	case f.Target == "leader" || strings.HasPrefix(f.Target, "role:"):
+	case f.Target == "leader" || strings.HasPrefix(string(f.Target), "role:"):
 		return []int{pool[r.nemesisRNG.IntN(len(pool))]}, noLeader
 	}
 	return []int{pool[r.nemesisRNG.IntN(len(pool))]}, ""
@@ -318,14 +317,14 @@ func (r *Run) pause(i int, stop bool) {
 }
 
 // nemesisF is a fault's f in the history, in Jepsen's words.
-func nemesisF(kind string) string {
-	switch kind {
+func nemesisF(f sim.Fault) string {
+	switch f.Kind {
 	case sim.FaultPartition:
 		return "start-partition"
 	case sim.FaultHeal:
 		return "stop-partition"
 	}
-	return kind
+	return string(f.Kind)
 }
 
 func faultValue(f sim.Fault, desc string) any {

@@ -11,6 +11,17 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
+// The partition shapes, as sim names them.
+const (
+	shapeOne     = string(sim.ShapeOne)
+	shapeLeader  = string(sim.ShapeLeader)
+	shapePrimary = string(sim.ShapePrimary)
+	shapeHalves  = string(sim.ShapeHalves)
+	shapeRing    = string(sim.ShapeRing)
+	shapeBridge  = string(sim.ShapeBridge)
+	shapeGroups  = string(sim.ShapeGroups)
+)
+
 // network is the state of the links between the learner's nodes: which
 // are cut, and the loss, duplication and delay applied to node-to-node
 // messages. Clients and services are never cut (as in Maelstrom, whose
@@ -91,7 +102,7 @@ func (nw *network) faulty() bool {
 func (nw *network) group(id string) int {
 	nw.mu.RLock()
 	defer nw.mu.RUnlock()
-	if nw.shape == sim.ShapeBridge {
+	if nw.shape == shapeBridge {
 		return -1
 	}
 	for g, members := range nw.groups {
@@ -111,14 +122,14 @@ func (nw *network) partition(shape string, groups [][]string, one int, rng *rand
 	nw.mu.Lock()
 	defer nw.mu.Unlock()
 	switch shape {
-	case sim.ShapeOne, sim.ShapeLeader, sim.ShapePrimary:
+	case shapeOne, shapeLeader, shapePrimary:
 		for i := range groupOf {
 			groupOf[i] = 1
 		}
 		groupOf[one] = 0
 		nw.cutGroups(groupOf)
 		groups = nw.groupsOf(groupOf, 2)
-	case sim.ShapeGroups:
+	case shapeGroups:
 		for i := range groupOf {
 			groupOf[i] = -1
 		}
@@ -130,10 +141,10 @@ func (nw *network) partition(shape string, groups [][]string, one int, rng *rand
 			}
 		}
 		nw.cutGroups(groupOf)
-	case sim.ShapeRing:
+	case shapeRing:
 		nw.ring(order)
 		groups = nil
-	case sim.ShapeBridge:
+	case shapeBridge:
 		bridge := order[0]
 		for k, i := range order[1:] {
 			groupOf[i] = k % 2
@@ -153,7 +164,7 @@ func (nw *network) partition(shape string, groups [][]string, one int, rng *rand
 		}
 		nw.cutGroups(groupOf)
 		groups = nw.groupsOf(groupOf, 2)
-		shape = sim.ShapeHalves
+		shape = shapeHalves
 	}
 	nw.shape, nw.groups = shape, groups
 	return groups, describeCut(shape, groups)
@@ -211,9 +222,9 @@ func describeCut(shape string, groups [][]string) string {
 		parts[i] = "{" + strings.Join(g, " ") + "}"
 	}
 	switch shape {
-	case sim.ShapeRing:
+	case shapeRing:
 		return "partition ring: each node hears a different majority"
-	case sim.ShapeBridge:
+	case shapeBridge:
 		return fmt.Sprintf("partition bridge: %s | %s, %s hears both", parts[0], parts[1], strings.Join(groups[2], ""))
 	}
 	return "partition " + strings.Join(parts, " | ")

@@ -6,8 +6,6 @@ import (
 	"reflect"
 	"slices"
 	"testing"
-
-	"github.com/faultline-lab/faultline/sim"
 )
 
 func TestTopologiesAreMaelstroms(t *testing.T) {
@@ -50,15 +48,15 @@ func TestPartitionShapes(t *testing.T) {
 		rng := rand.New(rand.NewPCG(uint64(n), 1))
 		nw := newNetwork(ids, rng)
 
-		groups, _ := nw.partition(sim.ShapeHalves, nil, 0, rng)
+		groups, _ := nw.partition(shapeHalves, nil, 0, rng)
 		if len(groups[0]) != n/2 || len(groups[1]) != n-n/2 {
 			t.Errorf("halves of %d: %v", n, groups)
 		}
-		groups, _ = nw.partition(sim.ShapeOne, nil, 2, rng)
+		groups, _ = nw.partition(shapeOne, nil, 2, rng)
 		if !reflect.DeepEqual(groups[0], []string{"n3"}) || hears(nw, 2, 0) || hears(nw, 0, 2) || !hears(nw, 0, 1) {
 			t.Errorf("one of %d: %v", n, groups)
 		}
-		nw.partition(sim.ShapeRing, nil, 0, rng)
+		nw.partition(shapeRing, nil, 0, rng)
 		seen := map[string]bool{}
 		for a := 0; a < n; a++ {
 			var heard []int
@@ -76,7 +74,7 @@ func TestPartitionShapes(t *testing.T) {
 			}
 			seen[key] = true
 		}
-		groups, desc := nw.partition(sim.ShapeBridge, nil, 0, rng)
+		groups, desc := nw.partition(shapeBridge, nil, 0, rng)
 		bridge := slices.Index(ids, groups[2][0])
 		for a := 0; a < n; a++ {
 			if !hears(nw, a, bridge) || !hears(nw, bridge, a) {

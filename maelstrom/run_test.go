@@ -62,7 +62,7 @@ func testConfig(t testing.TB, workload string, bin ...string) Config {
 // quickFaults is a cyclic schedule with one fault per second: each starts
 // 250 ms into its second and is undone 500 ms later.
 func quickFaults(t testing.TB, kinds ...string) sim.Schedule {
-	s, err := sim.NemesisSchedule(kinds, int64(time.Second))
+	s, err := nemesisSchedule(kinds, time.Second)
 	if err != nil {
 		t.Fatal(err)
 	}
