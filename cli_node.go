@@ -200,15 +200,22 @@ func replaySchedule(s sim.Schedule) sim.Schedule {
 	return out
 }
 
+// The CLI's output plumbing, in one place: a file is written whole or not
+// at all, and an unwritable path is refused before any work.
+var (
+	writeNodeFile = writeAtomic
+	nodeWritable  = checkWritable
+)
+
 func nodeOutputsOK(f nodeFlags, workload string) error {
 	for _, p := range []string{f.out, f.outScenario, f.html} {
-		if err := checkWritable(p); err != nil {
+		if err := nodeWritable(p); err != nil {
 			return err
 		}
 	}
 	if f.out != "" {
 		if _, err := historyWriter(f.out); err != nil {
-			return err
+			return usagef("node: --out %s: the file must end in .jsonl or .edn", f.out)
 		}
 	}
 	if f.html != "" && workload != "lin-kv" {
@@ -303,18 +310,18 @@ func nemesisText(cfg maelstrom.Config) string {
 func writeNodeOutputs(f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) error {
 	if f.out != "" {
 		w, _ := historyWriter(f.out)
-		if err := writeAtomic(f.out, func(out io.Writer) error { return w(out, sc.History) }); err != nil {
+		if err := writeNodeFile(f.out, func(out io.Writer) error { return w(out, sc.History) }); err != nil {
 			return err
 		}
 	}
 	if f.outScenario != "" {
-		if err := writeAtomic(f.outScenario, func(w io.Writer) error { return maelstrom.WriteScenario(w, sc) }); err != nil {
+		if err := writeNodeFile(f.outScenario, func(w io.Writer) error { return maelstrom.WriteScenario(w, sc) }); err != nil {
 			return err
 		}
 	}
 	if f.html != "" && res.Lin != nil {
 		opts := checker.Options{Model: "kv"}
-		if err := writeAtomic(f.html, func(w io.Writer) error { return checker.WriteHTML(w, sc.History, *res.Lin, opts) }); err != nil {
+		if err := writeNodeFile(f.html, func(w io.Writer) error { return checker.WriteHTML(w, sc.History, *res.Lin, opts) }); err != nil {
 			return err
 		}
 	}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,34 +15,20 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-// nodeBins holds the faultline binary and the example nodes, built once.
-var (
-	nodeBinsDir  string
-	nodeBinsOnce sync.Once
-	nodeBinsErr  error
-)
-
-// nodeBin builds faultline and the example nodes into one temporary
-// directory (removed when the process ends) and returns a path in it.
+// nodeBin builds one of the example nodes (hello, kv, broadcast) or
+// faultline itself into the test's temporary directory and returns its
+// path. (No TestMain here: the package's own is cli's.)
 func nodeBin(t *testing.T, name string) string {
 	t.Helper()
-	nodeBinsOnce.Do(func() {
-		nodeBinsDir, nodeBinsErr = os.MkdirTemp("", "faultline-node-cli-")
-		if nodeBinsErr != nil {
-			return
-		}
-		for _, pkg := range []string{".", "./examples/nodes/..."} {
-			out, err := exec.Command("go", "build", "-o", nodeBinsDir+string(filepath.Separator), pkg).CombinedOutput()
-			if err != nil {
-				nodeBinsErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
-				return
-			}
-		}
-	})
-	if nodeBinsErr != nil {
-		t.Fatal(nodeBinsErr)
+	pkg := "./examples/nodes/" + name
+	if name == "faultline" {
+		pkg = "."
 	}
-	return filepath.Join(nodeBinsDir, name)
+	path := filepath.Join(t.TempDir(), name)
+	if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	return path
 }
 
 func TestNodeHelpExitsZero(t *testing.T) {
@@ -247,12 +232,4 @@ func TestNodeSIGKILLOfFaultlineLeavesNothingRunning(t *testing.T) {
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()
 	waitGone(t, pids) // the nodes (Pdeathsig, the reaper) and their children (the reaper)
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if nodeBinsDir != "" {
-		os.RemoveAll(nodeBinsDir)
-	}
-	os.Exit(code)
 }
