@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/maelstrom"
 )
 
 // nodeBin builds one of the example nodes (hello, kv, broadcast) or
@@ -166,26 +167,10 @@ func readPIDs(t *testing.T, path string, want int) []int {
 	}
 }
 
-func running(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return false
-	}
-	s := string(b)
-	i := strings.LastIndexByte(s, ')')
-	return i < 0 || i+2 >= len(s) || s[i+2] != 'Z'
-}
-
 func waitGone(t *testing.T, pids []int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for _, p := range pids {
-		for running(p) {
-			if time.Now().After(deadline) {
-				t.Fatalf("process %d outlived faultline", p)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+	if p := maelstrom.WaitGone(pids, 5*time.Second); p != 0 {
+		t.Fatalf("process %d outlived faultline", p)
 	}
 }
 

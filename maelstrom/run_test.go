@@ -10,7 +10,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -69,7 +68,8 @@ func quickFaults(t testing.TB, kinds ...string) sim.Schedule {
 	return s
 }
 
-func runToEnd(t testing.TB, cfg Config) (Outcome, Result) {
+// startAndWait runs cfg to its end.
+func startAndWait(t testing.TB, cfg Config) (*Run, Outcome) {
 	t.Helper()
 	r, err := Start(context.Background(), cfg, Options{})
 	if err != nil {
@@ -79,6 +79,12 @@ func runToEnd(t testing.TB, cfg Config) (Outcome, Result) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r, out
+}
+
+func runToEnd(t testing.TB, cfg Config) (Outcome, Result) {
+	t.Helper()
+	_, out := startAndWait(t, cfg)
 	res, err := Check(context.Background(), cfg.Workload, out.History, out.FinalFrom, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -255,19 +261,6 @@ func TestNodesThatBreakTheProtocol(t *testing.T) {
 	})
 }
 
-// alive reports whether a process still runs (a zombie does not).
-func alive(pid int) bool {
-	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return syscall.Kill(pid, 0) == nil && !errors.Is(err, os.ErrNotExist)
-	}
-	s := string(b)
-	if i := strings.LastIndexByte(s, ')'); i >= 0 && i+2 < len(s) {
-		return s[i+2] != 'Z'
-	}
-	return true
-}
-
 // pidNode runs hello behind a shell that records its pid and starts a
 // child of its own (a sleep, in its process group) first.
 func pidNode(t *testing.T, pids string) []string {
@@ -287,17 +280,11 @@ func PIDs(t testing.TB, path string) []int {
 	return out
 }
 
-// AllGone waits up to 5 s for every pid to be gone.
+// AllGone fails unless every pid is gone within 5 s.
 func AllGone(t testing.TB, pids []int) {
 	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for _, p := range pids {
-		for alive(p) {
-			if time.Now().After(deadline) {
-				t.Fatalf("process %d is still running", p)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+	if p := WaitGone(pids, 5*time.Second); p != 0 {
+		t.Fatalf("process %d is still running", p)
 	}
 }
 
@@ -396,14 +383,7 @@ func TestScenarioRoundTrip(t *testing.T) {
 	}
 	cfg.TimeLimit = time.Second
 	cfg.Faults = quickFaults(t, "partition")
-	r, err := Start(context.Background(), cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := r.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, out := startAndWait(t, cfg)
 	sc := r.Scenario(out)
 	var b strings.Builder
 	if err := WriteScenario(&b, sc); err != nil {
