@@ -12,8 +12,10 @@ import (
 
 // RealTimeNote is said wherever a run's reproducibility comes up.
 const RealTimeNote = "Your nodes ran in real time: the seed fixes the operations the clients issued and the fault schedule, " +
-	"but not how the nodes' messages interleaved, so the same seed can give another history and another verdict. " +
-	"This file records what happened, so the history can be checked again and explored."
+	"but not how the nodes' messages interleaved, so the same seed can give another history and another verdict."
+
+// scenarioNote heads a scenario file.
+const scenarioNote = RealTimeNote + " This file records what happened, so the history can be checked again and explored."
 
 // Scenario is a record of one run of a learner's node: its configuration
 // (the seed, the workload, the fault schedule with every live fault), the
@@ -45,7 +47,7 @@ type FaultRecord struct {
 // Scenario is the record of the run so far (call it after Wait for the
 // whole run).
 func (r *Run) Scenario(out Outcome) Scenario {
-	sc := Scenario{Note: RealTimeNote, Config: r.cfg, Schedule: r.Schedule(), FinalFrom: out.FinalFrom,
+	sc := Scenario{Note: scenarioNote, Config: r.cfg, Schedule: r.Schedule(), FinalFrom: out.FinalFrom,
 		ElapsedNs: out.ElapsedNs, Interrupted: out.Interrupted, Stats: out.Stats, Notes: out.Notes,
 		Logs: out.Logs, History: out.History}
 	for _, a := range out.Applied {
