@@ -62,6 +62,8 @@ func dispatch(args []string, stdout io.Writer) (int, error) {
 		return cmdHunt(args[1:], stdout)
 	case "check":
 		return cmdCheck(args[1:], stdout)
+	case "node":
+		return cmdNode(args[1:], stdout)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usageText)
 		return exitOK, nil
