@@ -34,6 +34,12 @@ func ReadEDN(r io.Reader, name string) (History, error) {
 }
 
 func parseEDNHistory(src []byte, name string) (History, error) {
+	return parseEDNRecords(src, name, nil)
+}
+
+// parseEDNRecords is parseEDNHistory with defaults for the fields a record
+// may omit (ReadTxnFile's; nil: none).
+func parseEDNRecords(src []byte, name string, defaults map[string]any) (History, error) {
 	p := newEDNParser(src)
 	wrap := func(e *ednError) error {
 		return &ParseError{File: name, Line: e.line, Msg: e.msg}
@@ -53,7 +59,7 @@ func parseEDNHistory(src []byte, name string) (History, error) {
 	switch x := first.(type) {
 	case *ednList:
 		for i, item := range x.items {
-			op, err := recordFromEDN(item, x.lines[i], name)
+			op, err := recordWith(item, x.lines[i], name, defaults)
 			if err != nil {
 				return nil, err
 			}
@@ -67,7 +73,7 @@ func parseEDNHistory(src []byte, name string) (History, error) {
 			return nil, &ParseError{File: name, Line: p.line, Msg: "unexpected content after the history's closing bracket"}
 		}
 	case *ednMap:
-		op, err := recordFromEDN(x, x.line, name)
+		op, err := recordWith(x, x.line, name, defaults)
 		if err != nil {
 			return nil, err
 		}
@@ -85,7 +91,7 @@ func parseEDNHistory(src []byte, name string) (History, error) {
 			if perr != nil {
 				return nil, wrap(perr)
 			}
-			op, err := recordFromEDN(v, line, name)
+			op, err := recordWith(v, line, name, defaults)
 			if err != nil {
 				return nil, err
 			}
@@ -105,6 +111,10 @@ func parseEDNHistory(src []byte, name string) (History, error) {
 // recordFromEDN converts one op map. An op without :index gets Index -1,
 // replaced by its position once the whole history is read.
 func recordFromEDN(v any, line int, name string) (Op, error) {
+	return recordWith(v, line, name, nil)
+}
+
+func recordWith(v any, line int, name string, defaults map[string]any) (Op, error) {
 	m, ok := v.(*ednMap)
 	if !ok {
 		return Op{}, &ParseError{File: name, Line: line, Msg: fmt.Sprintf("want an op map {:type ... :f ...}; got %s", clip(ednString(v)))}
@@ -125,7 +135,9 @@ func recordFromEDN(v any, line int, name string) (Op, error) {
 		}
 	}
 	for _, f := range []string{"type", "process", "f"} {
-		if !seen[f] {
+		if d, ok := defaults[f]; ok && !seen[f] {
+			setField(&op, f, d)
+		} else if !seen[f] {
 			return Op{}, &ParseError{File: name, Line: m.line, Field: f, Msg: "missing"}
 		}
 	}
@@ -264,7 +276,7 @@ func writeEDNOp(b *strings.Builder, o Op) error {
 	if err := checkWritable(v); err != nil {
 		return err
 	}
-	writeEDNValue(b, v)
+	writeOpValue(b, o.F, v)
 	if o.Node != "" {
 		b.WriteString(", :node ")
 		writeEDNValue(b, o.Node)
