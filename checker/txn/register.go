@@ -142,9 +142,9 @@ func (rr *rwRegister) internal(i int) {
 	}
 }
 
-// readAnomalies checks a committed transaction's reads for values a failed
-// transaction wrote (G1a) or that another transaction overwrote before it
-// committed (G1b).
+// readAnomalies checks a committed transaction's reads for values it only
+// writes later itself (a future read), values a failed transaction wrote
+// (G1a) or that another transaction overwrote before it committed (G1b).
 func (rr *rwRegister) readAnomalies(i int) {
 	for j, m := range rr.txns[i].Mops {
 		if m.F != history.MopRead || m.Value == nil {
@@ -152,6 +152,8 @@ func (rr *rwRegister) readAnomalies(i int) {
 		}
 		w, ok := rr.written[canon(m.Key)][m.Value]
 		switch {
+		case ok && w.at.txn == i && rr.firstWrite(i, m) > j:
+			rr.out = append(rr.out, Anomaly{Type: FutureRead, Txns: []int{i}, Mop: j, Key: m.Key, Element: m.Value})
 		case !ok || w.at.txn == i:
 		case rr.txns[w.at.txn].Type == history.Fail:
 			rr.out = append(rr.out, Anomaly{Type: G1a, Txns: []int{i, w.at.txn}, Mop: j, Key: m.Key, Element: m.Value})
@@ -159,6 +161,17 @@ func (rr *rwRegister) readAnomalies(i int) {
 			rr.out = append(rr.out, Anomaly{Type: G1b, Txns: []int{i, w.at.txn}, Mop: j, Key: m.Key, Element: m.Value})
 		}
 	}
+}
+
+// firstWrite returns the position of transaction i's first write of m's
+// key and value.
+func (rr *rwRegister) firstWrite(i int, m history.MicroOp) int {
+	for j, w := range rr.txns[i].Mops {
+		if w.F == history.MopWrite && canon(w.Key) == canon(m.Key) && w.Value == m.Value {
+			return j
+		}
+	}
+	return -1
 }
 
 // arcs derives the dependencies the history proves: each committed
