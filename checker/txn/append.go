@@ -241,9 +241,7 @@ func (la *listAppend) readAnomalies() {
 			}
 			elems, _ := readList(m.Value)
 			k := la.keys[canon(m.Key)]
-			counts := map[string]int{}
 			for n, e := range elems {
-				counts[history.Format(e)]++
 				w, ok := k.writer[e]
 				switch {
 				case !ok:
@@ -254,17 +252,32 @@ func (la *listAppend) readAnomalies() {
 					la.out = append(la.out, Anomaly{Type: G1b, Txns: []int{i, w.txn}, Mop: j, Key: m.Key, Element: e})
 				}
 			}
-			dups := map[string]int{}
-			for e, c := range counts {
-				if c > 1 {
-					dups[e] = c
-				}
-			}
-			if len(dups) > 0 {
+			if dups := k.duplicates(elems); dups != nil {
 				la.out = append(la.out, Anomaly{Type: DuplicateElems, Txns: []int{i}, Mop: j, Key: m.Key, Duplicates: dups})
 			}
 		}
 	}
+}
+
+// duplicates counts the elements a read of k holds more than once (nil:
+// none). A read that is a prefix of the version order, as most are, has
+// none.
+func (k *appendKey) duplicates(elems []any) map[string]int {
+	if len(elems) <= len(k.order) && isPrefix(elems, k.order) {
+		return nil
+	}
+	seen := make(map[any]int, len(elems))
+	var dups map[string]int
+	for _, e := range elems {
+		seen[e]++
+		if seen[e] > 1 {
+			if dups == nil {
+				dups = map[string]int{}
+			}
+			dups[history.Format(e)] = seen[e]
+		}
+	}
+	return dups
 }
 
 // internal checks that a committed transaction's reads agree with its own
@@ -303,24 +316,19 @@ func (la *listAppend) internal(i int) {
 // futureRead finds a committed transaction that read an element it only
 // appended later.
 func (la *listAppend) futureRead(i int) {
-	read := map[any]map[any]int{} // key → element → the read's position
-	for j, m := range la.txns[i].Mops {
-		c := canon(m.Key)
-		if m.F == history.MopRead {
-			v, _ := readList(m.Value)
-			if read[c] == nil {
-				read[c] = map[any]int{}
-			}
-			for _, e := range v {
-				if _, ok := read[c][e]; !ok {
-					read[c][e] = j
-				}
-			}
+	mops := la.txns[i].Mops
+	for j, m := range mops {
+		if m.F != history.MopAppend {
 			continue
 		}
-		if r, ok := read[c][m.Value]; ok {
-			la.out = append(la.out, Anomaly{Type: FutureRead, Txns: []int{i}, Mop: r, Key: m.Key, Element: m.Value})
-			return
+		for r, read := range mops[:j] {
+			if read.F != history.MopRead || canon(read.Key) != canon(m.Key) {
+				continue
+			}
+			if elems, _ := readList(read.Value); slices.Contains(elems, m.Value) {
+				la.out = append(la.out, Anomaly{Type: FutureRead, Txns: []int{i}, Mop: r, Key: m.Key, Element: m.Value})
+				return
+			}
 		}
 	}
 }

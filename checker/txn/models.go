@@ -209,6 +209,25 @@ func forbiddenBy(name string) map[string]bool {
 // Forbids reports whether the model forbids anomaly type a: whether a, or
 // an anomaly a implies, is one the model rules out.
 func Forbids(modelName, a string) bool {
+	if f, ok := forbidTable[modelName][a]; ok {
+		return f
+	}
+	return forbids(modelName, a)
+}
+
+// forbidTable holds Forbids for every model and reportable anomaly type.
+var forbidTable = func() map[string]map[string]bool {
+	t := map[string]map[string]bool{}
+	for _, m := range models {
+		t[m.name] = map[string]bool{}
+		for _, a := range severity {
+			t[m.name][a] = forbids(m.name, a)
+		}
+	}
+	return t
+}()
+
+func forbids(modelName, a string) bool {
 	f := forbiddenBy(modelName)
 	for x := range impliedBy(a) {
 		if f[x] {
