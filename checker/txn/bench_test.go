@@ -2,6 +2,7 @@ package txn
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -163,4 +164,19 @@ func benchCheck(b *testing.B, snapshot bool) {
 		}
 	}
 	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e6, "cpu-ms/op")
+}
+
+// The same history always gets the same answer, to the word.
+func TestDeterministic(t *testing.T) {
+	h := simulate(rand.New(rand.NewPCG(14, 5)), 1500, 8, true)
+	var first string
+	for i := range 3 {
+		res := check(t, h, Options{Workload: ListAppend})
+		got := fmt.Sprintf("%+v", res.Anomalies) + res.Explanation
+		if i == 0 {
+			first = got
+		} else if got != first {
+			t.Fatal("two checks of one history differ")
+		}
+	}
 }
