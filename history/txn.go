@@ -164,14 +164,14 @@ func parseMicroOp(e any) (MicroOp, error) {
 		return m, fmt.Errorf("%s needs a value: %s", f, clip(Format(e)))
 	case !keyLike(m.Key):
 		return m, fmt.Errorf("key %s is not a number, string or list of them", clip(Format(m.Key)))
-	case f != MopRead && (m.Value == nil || !scalar(m.Value)):
+	case f != MopRead && (m.Value == nil || !Scalar(m.Value)):
 		return m, fmt.Errorf("%s of %s: want a number or string", f, clip(Format(m.Value)))
 	}
 	return m, nil
 }
 
-// scalar reports whether v is a single value: a number, string or boolean.
-func scalar(v any) bool {
+// Scalar reports whether v is a single value: a number, string or boolean.
+func Scalar(v any) bool {
 	switch v.(type) {
 	case int64, string, bool, float64:
 		return true
@@ -190,7 +190,7 @@ func keyLike(v any) bool {
 		}
 		return true
 	}
-	return scalar(v)
+	return Scalar(v)
 }
 
 // TxnValue renders micro-operations back as a history value.

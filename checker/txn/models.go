@@ -255,34 +255,20 @@ func violated(types []string) []string {
 // weakest keeps the models of set that no other model of set is weaker
 // than: the boundary Elle calls :not.
 func weakest(set []string) []string {
-	var out []string
-	for _, m := range set {
-		lone := true
-		for _, o := range set {
-			if o != m && weakerModels(m)[o] {
-				lone = false
-				break
-			}
-		}
-		if lone {
-			out = append(out, m)
-		}
-	}
-	return out
+	return extremes(set, func(m, o string) bool { return weakerModels(m)[o] })
 }
 
 // strongest keeps the models of set that no other model of set implies.
 func strongest(set []string) []string {
+	return extremes(set, func(m, o string) bool { return weakerModels(o)[m] })
+}
+
+// extremes keeps the models m of set for which beyond(m, o) holds of no
+// other model o of set.
+func extremes(set []string, beyond func(m, o string) bool) []string {
 	var out []string
 	for _, m := range set {
-		top := true
-		for _, o := range set {
-			if o != m && weakerModels(o)[m] {
-				top = false
-				break
-			}
-		}
-		if top {
+		if !slices.ContainsFunc(set, func(o string) bool { return o != m && beyond(m, o) }) {
 			out = append(out, m)
 		}
 	}

@@ -86,7 +86,7 @@ func (rr *rwRegister) index() error {
 				if t.Type != history.OK {
 					continue // the read's result is unknown
 				}
-				if !isScalar(m.Value) && m.Value != nil {
+				if !history.Scalar(m.Value) && m.Value != nil {
 					return fmt.Errorf("the transaction at %s, micro-operation %d: an rw-register read returns a value; got %s (is this a list-append history?)", where(t), j, history.Format(m.Value))
 				}
 				if _, wrote := e.writes[c]; !wrote {
@@ -240,13 +240,4 @@ func (rr *rwRegister) justify(from, to int, r Rel) (Step, bool) {
 		}
 	}
 	return st, false
-}
-
-// isScalar reports whether v is one value: a number, string or boolean.
-func isScalar(v any) bool {
-	switch v.(type) {
-	case int64, string, bool, float64:
-		return true
-	}
-	return false
 }
