@@ -180,3 +180,24 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// A search that runs out of budget says so, and a verdict that rests on it
+// is unknown, never valid.
+func TestBudgetAndCancel(t *testing.T) {
+	h := simulate(rand.New(rand.NewPCG(14, 6)), 1000, 8, true)
+	res := check(t, h, Options{Workload: ListAppend, Consistency: SnapshotIsolation, Budget: 1})
+	if res.Verdict != Unknown || !slices.Contains(res.Types, CycleSearchLimit) || !strings.Contains(res.Explanation, "ran out of budget") {
+		t.Fatalf("%s %v: %s", res.Verdict, res.Types, res.Explanation)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Check(ctx, h, Options{Workload: ListAppend, Consistency: SnapshotIsolation})
+	if err != nil || res.Verdict != Unknown {
+		t.Fatalf("cancelled: %v %s", err, res.Verdict)
+	}
+	// Without a workload, appends say list-append.
+	res = check(t, h, Options{})
+	if res.Workload != ListAppend || res.Verdict != Invalid {
+		t.Fatalf("guessed %s: %s", res.Workload, res.Verdict)
+	}
+}

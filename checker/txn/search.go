@@ -27,29 +27,32 @@ type class struct {
 	name string
 	base rel
 	mode rwMode
+	// needs is the kind that sets a variant apart (process, real time):
+	// without such arcs the search would repeat the plain class's.
+	needs rel
 }
 
 // classes lists the classes to search, most severe first: the data-only
 // classes, then with process order, then with real time.
 func classes(process, realtime bool) []class {
 	data := []class{
-		{G0, relWW, rwNone},
-		{G1c, relWW | relWR, rwNone},
-		{GSingle, relWW | relWR, rwSingle},
-		{GNonadjacent, relWW | relWR, rwNonadjacent},
-		{G2Item, relWW | relWR, rwAny},
+		{G0, relWW, rwNone, 0},
+		{G1c, relWW | relWR, rwNone, 0},
+		{GSingle, relWW | relWR, rwSingle, 0},
+		{GNonadjacent, relWW | relWR, rwNonadjacent, 0},
+		{G2Item, relWW | relWR, rwAny, 0},
 	}
 	out := slices.Clone(data)
-	variant := func(suffix string, extra rel) {
+	variant := func(suffix string, extra, needs rel) {
 		for _, c := range data {
-			out = append(out, class{c.name + suffix, c.base | extra, c.mode})
+			out = append(out, class{c.name + suffix, c.base | extra, c.mode, needs})
 		}
 	}
 	if process {
-		variant("-process", relProcess)
+		variant("-process", relProcess, relProcess)
 	}
 	if realtime {
-		variant("-realtime", relProcess|relRealtime)
+		variant("-realtime", relProcess|relRealtime, relRealtime)
 	}
 	return out
 }
@@ -134,8 +137,8 @@ func (s *componentSearch) run(ctx context.Context, cls []class) []found {
 		if skip[c.name] || ctx.Err() != nil {
 			continue
 		}
-		if extra := c.base &^ (relWW | relWR); extra != 0 && kinds&extra == 0 {
-			continue // no such arcs here: the same search as the data-only class
+		if kinds&c.needs != c.needs {
+			continue // no such arcs here: the same search as a class before
 		}
 		b := &budget{left: s.budget}
 		cyc := s.search(c, b)
