@@ -34,16 +34,17 @@ func isTxnCheck(args []string) bool {
 	return false
 }
 
+// cmdCheckTxn parses check's flags for a transactional history. The
+// checking itself is checkTxnFile, which needs no flag parsing of its own.
 func cmdCheckTxn(args []string, stdout io.Writer) (int, error) {
 	fs := newFlags("check")
 	model := fs.String("model", "", "the workload: list-append or rw-register")
 	consistency := fs.String("consistency", txn.StrictSerializable, "the consistency model to check: "+strings.Join(txn.Models(), ", "))
 	format := fs.String("format", "auto", "auto, jsonl or edn")
 	timeout := fs.Duration("timeout", time.Minute, "time limit")
-	out := fs.String("out", "", "also write the history as Jepsen EDN or JSON lines (.edn or .jsonl), which Elle can check")
 	asJSON := fs.Bool("json", false, "print JSON")
 	if slices.ContainsFunc(args, func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }) {
-		fmt.Fprintln(stdout, "Usage: faultline check FILE --model list-append|rw-register [--consistency MODEL] [--format F] [--timeout D] [--out FILE] [--json]")
+		fmt.Fprintln(stdout, "Usage: faultline check FILE --model list-append|rw-register [--consistency MODEL] [--format F] [--timeout D] [--json]")
 		fmt.Fprintln(stdout, "\nChecks a transactional history for isolation anomalies, as Elle does. Exit status:\n0 the history satisfies the model, 1 it does not, 2 bad input, 3 unknown.\n\nFlags:")
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
@@ -59,37 +60,41 @@ func cmdCheckTxn(args []string, stdout io.Writer) (int, error) {
 	if *timeout <= 0 {
 		return exitUsage, usagef("check: --timeout must be positive")
 	}
-	cons, err := txn.CanonicalModel(*consistency)
+	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	defer cancel()
+	return checkTxnFile(ctx, txnRequest{path: pos[0], format: *format, workload: *model, consistency: *consistency, json: *asJSON}, stdout)
+}
+
+// txnRequest is a check of a transactional history.
+type txnRequest struct {
+	path, format          string
+	workload, consistency string // consistency "" means strict-serializable
+	json                  bool
+}
+
+// checkTxnFile reads a transactional history (EDN records may leave out
+// :process and :f, as Elle's examples do), checks it and prints the
+// outcome. Exit status: 0 it satisfies the model, 1 it does not, 2 bad
+// input, 3 unknown (the search gave up, the time ran out, or the history
+// proves nothing).
+func checkTxnFile(ctx context.Context, req txnRequest, stdout io.Writer) (int, error) {
+	cons, err := txn.CanonicalModel(req.consistency)
 	if err != nil {
 		return exitUsage, usagef("check: --consistency: %v", err)
 	}
-	if err := checkWritable(*out); err != nil {
-		return exitUsage, err
-	}
-	h, detected, err := history.ReadTxnFile(pos[0], *format)
+	h, detected, err := history.ReadTxnFile(req.path, req.format)
 	if err != nil {
 		return exitUsage, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-	res, err := txn.Check(ctx, h, txn.Options{Workload: *model, Consistency: cons})
+	res, err := txn.Check(ctx, h, txn.Options{Workload: req.workload, Consistency: cons})
 	if err != nil {
-		return exitUsage, fmt.Errorf("check %s: %w", pos[0], err)
-	}
-	if *out != "" {
-		write, err := historyWriter(*out)
-		if err != nil {
-			return exitUsage, err
-		}
-		if err := writeAtomic(*out, func(w io.Writer) error { return write(w, h) }); err != nil {
-			return exitUsage, err
-		}
+		return exitUsage, fmt.Errorf("check %s: %w", req.path, err)
 	}
 	code := txnExit(res.Verdict)
-	if *asJSON {
+	if req.json {
 		return code, printJSON(stdout, txnResultJSON(res))
 	}
-	fmt.Fprintf(stdout, "%s (%s)\n\n", pos[0], detected)
+	fmt.Fprintf(stdout, "%s (%s)\n\n", req.path, detected)
 	fmt.Fprint(stdout, txn.FormatText(res))
 	return code, nil
 }

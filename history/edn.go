@@ -34,12 +34,6 @@ func ReadEDN(r io.Reader, name string) (History, error) {
 }
 
 func parseEDNHistory(src []byte, name string) (History, error) {
-	return parseEDNRecords(src, name, nil)
-}
-
-// parseEDNRecords is parseEDNHistory with defaults for the fields a record
-// may omit (ReadTxnFile's; nil: none).
-func parseEDNRecords(src []byte, name string, defaults map[string]any) (History, error) {
 	p := newEDNParser(src)
 	wrap := func(e *ednError) error {
 		return &ParseError{File: name, Line: e.line, Msg: e.msg}
@@ -59,7 +53,7 @@ func parseEDNRecords(src []byte, name string, defaults map[string]any) (History,
 	switch x := first.(type) {
 	case *ednList:
 		for i, item := range x.items {
-			op, err := recordWith(item, x.lines[i], name, defaults)
+			op, err := recordFromEDN(item, x.lines[i], name)
 			if err != nil {
 				return nil, err
 			}
@@ -73,7 +67,7 @@ func parseEDNRecords(src []byte, name string, defaults map[string]any) (History,
 			return nil, &ParseError{File: name, Line: p.line, Msg: "unexpected content after the history's closing bracket"}
 		}
 	case *ednMap:
-		op, err := recordWith(x, x.line, name, defaults)
+		op, err := recordFromEDN(x, x.line, name)
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +85,7 @@ func parseEDNRecords(src []byte, name string, defaults map[string]any) (History,
 			if perr != nil {
 				return nil, wrap(perr)
 			}
-			op, err := recordWith(v, line, name, defaults)
+			op, err := recordFromEDN(v, line, name)
 			if err != nil {
 				return nil, err
 			}
@@ -111,10 +105,6 @@ func parseEDNRecords(src []byte, name string, defaults map[string]any) (History,
 // recordFromEDN converts one op map. An op without :index gets Index -1,
 // replaced by its position once the whole history is read.
 func recordFromEDN(v any, line int, name string) (Op, error) {
-	return recordWith(v, line, name, nil)
-}
-
-func recordWith(v any, line int, name string, defaults map[string]any) (Op, error) {
 	m, ok := v.(*ednMap)
 	if !ok {
 		return Op{}, &ParseError{File: name, Line: line, Msg: fmt.Sprintf("want an op map {:type ... :f ...}; got %s", clip(ednString(v)))}
@@ -135,9 +125,7 @@ func recordWith(v any, line int, name string, defaults map[string]any) (Op, erro
 		}
 	}
 	for _, f := range []string{"type", "process", "f"} {
-		if d, ok := defaults[f]; ok && !seen[f] {
-			setField(&op, f, d)
-		} else if !seen[f] {
+		if !seen[f] {
 			return Op{}, &ParseError{File: name, Line: m.line, Field: f, Msg: "missing"}
 		}
 	}

@@ -84,7 +84,7 @@ func simulate(r *rand.Rand, n, procs int, snapshot bool) history.History {
 				cur = view[k]
 			}
 			if m.F == history.MopRead {
-				done[i].Value = slices.Clone(cur)
+				done[i].Value = append([]any{}, cur...) // [] rather than a nil list, as JSON reads it back
 				continue
 			}
 			own[k] = append(slices.Clone(cur), m.Value)
