@@ -329,3 +329,42 @@ func TestElleDuplicateAppends(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// Explanations say what the history shows: the transactions by index and
+// process, each step with its key and values, the class and the models.
+func TestExplanations(t *testing.T) {
+	for _, c := range []struct {
+		h     history.History
+		wl    string
+		wants []string
+	}{
+		{hist(true, ok("ax1ry"), done(1, history.OK, "ay1rx")), ListAppend, []string{
+			"Let T1 (index 0, process 0: append x 1, r y nil) and T2 (index 1, process 1: append y 1, r x nil).",
+			"T1 precedes T2: T1 read y empty, before T2's append of 1.",
+			"T2 precedes T1: T2 read x empty, before T1's append of 1.",
+			"write skew (G2-item), which repeatable read forbids, as does every stronger model; snapshot isolation allows it."}},
+		{hist(true, done(0, history.Fail, "ax1"), done(1, history.OK, "rx1")), ListAppend, []string{
+			"T2 (index 0, failed, process 0: append x 1)", "T1 read x and saw 1, which T2 wrote but T2 failed: an aborted read (G1a)"}},
+		{hist(true, pair(0, "ax0"), pair(1, "rx0ax1"), pair(2, "rx0ax2")), ListAppend, []string{
+			"T1 and T2 both read x = [0] and then wrote x"}},
+		{hist(true, pair(0, "ax1"), pair(1, "ax2"), pair(2, "rx1")), ListAppend, []string{
+			"T1 precedes T2: T1 completed before T2 began.", "T2 precedes T1: T2 read x up to 1, without T1's append of 2 that came next.",
+			"(G-single-item-realtime), which strong snapshot isolation forbids", "serializability alone allows it"}},
+		{hist(false, inv(0, "rx_ry1"), inv(1, "wy1wx2"), fin(1, "wy1wx2"), fin(0, "rx_ry1")), RWRegister, []string{
+			"T1 read x = nil (never written), before T2 wrote 2.", "T2 precedes T1: T1 read y = 1, which T2 wrote."}},
+	} {
+		res := check(t, c.h, Options{Workload: c.wl})
+		for _, want := range c.wants {
+			if !strings.Contains(res.Explanation, want) {
+				t.Errorf("missing %q in\n%s", want, res.Explanation)
+			}
+		}
+		for _, a := range res.Anomalies {
+			for _, st := range a.Steps {
+				if st.Text == "" || !strings.Contains(a.Explanation, st.Text) {
+					t.Errorf("step %+v not in its explanation", st)
+				}
+			}
+		}
+	}
+}

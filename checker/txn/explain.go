@@ -77,7 +77,7 @@ func explain(a *Anomaly, txns []history.Txn, workload string) string {
 			st.Text = stepText(*st, workload == ListAppend, name(i), name((i+1)%len(a.Steps)))
 			fmt.Fprintf(&b, "%s precedes %s: %s. ", name(i), name((i+1)%len(a.Steps)), st.Text)
 		}
-		b.WriteString("So each must come before itself: no order of these transactions explains what they read. ")
+		b.WriteString("So each must come before itself: no serial order of these transactions explains the history. ")
 		b.WriteString(cycleMeaning(*a))
 	} else {
 		b.WriteString(directMeaning(*a, txns))
@@ -96,8 +96,11 @@ func letClause(ids []int, txns []history.Txn) string {
 	for i, id := range ids {
 		t := txns[id]
 		kind := ""
-		if t.Type != history.OK {
-			kind = " " + string(t.Type) + ","
+		switch t.Type {
+		case history.Fail:
+			kind = " failed,"
+		case history.Info:
+			kind = " indeterminate,"
 		}
 		parts = append(parts, fmt.Sprintf("T%d (index %d,%s process %v: %s)", i+1, t.Record().Index, kind, t.Process, mopsText(t)))
 	}
@@ -220,7 +223,11 @@ func directMeaning(a Anomaly, txns []history.Txn) string {
 		for i := range a.Txns {
 			ts = append(ts, fmt.Sprintf("T%d", i+1))
 		}
-		return fmt.Sprintf("%s all read %s = %s and then wrote %s, so all but one of their updates is lost: a lost update", joinWords(ts), k, history.Format(a.Value), k)
+		all := "all"
+		if len(ts) == 2 {
+			all = "both"
+		}
+		return fmt.Sprintf("%s %s read %s = %s and then wrote %s, so all but one of their updates is lost: a lost update", joinWords(ts), all, k, history.Format(a.Value), k)
 	case GarbageRead:
 		return fmt.Sprintf("T1 read %s in %s, which no transaction appended: a garbage read", e, k)
 	case EmptyGraph:
