@@ -60,7 +60,8 @@ type Options struct {
 	// models). By default both are inferred, so that every model's verdict
 	// can be reported; a cycle closed by a process's own order is then
 	// named -process even where Elle, checking strict serializability,
-	// would name it -realtime.
+	// would name it -realtime. Models needing an order not inferred may then
+	// be reported satisfied unchecked.
 	ElleOrders bool
 	// Budget bounds each cycle search; 0 means DefaultBudget. A search that
 	// runs out reports a cycle-search-timeout anomaly.
@@ -94,7 +95,8 @@ type Result struct {
 	// Not are the weakest models the history violates (Elle's :not), and
 	// Violates every model it violates, weakest first.
 	Not, Violates []string
-	// Satisfies are the strongest models it satisfies (of Models()).
+	// Satisfies are the strongest models it satisfies (of Models()); a
+	// model that forbids a class whose search gave up is not among them.
 	Satisfies []string
 	// Explanation is a paragraph: the first forbidden anomaly, or why the
 	// history passes.
@@ -216,18 +218,22 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 	res.settle(anomalies)
 	if ctx.Err() != nil && res.Verdict == Valid {
 		res.Verdict = Unknown
-		res.Explanation = "The check was cancelled before the search for cycles finished."
+		res.Explanation = "The check stopped (time limit or cancelled) before the search for cycles finished; a longer --timeout may decide it."
 	}
 	return res, nil
 }
 
+// guessWorkload tells the workload from the micro-operations: appends or
+// lists read are list-append's, writes or single values read
+// rw-register's.
 func guessWorkload(txns []history.Txn) string {
 	for _, t := range txns {
 		for _, m := range t.Mops {
-			switch m.F {
-			case history.MopAppend:
+			_, list := m.Value.([]any)
+			switch {
+			case m.F == history.MopAppend, m.F == history.MopRead && list:
 				return ListAppend
-			case history.MopWrite:
+			case m.F == history.MopWrite, m.F == history.MopRead && m.Value != nil:
 				return RWRegister
 			}
 		}
@@ -317,7 +323,7 @@ func (inf *inference) step(from, to int, r Rel) (Step, bool) {
 // settle sorts the anomalies, explains them and reaches the verdict.
 func (res *Result) settle(anomalies []Anomaly) {
 	slices.SortStableFunc(anomalies, func(a, b Anomaly) int { return severityOf(a.Type) - severityOf(b.Type) })
-	var known []string
+	var known, gaveUp []string
 	unknown := false
 	for i := range anomalies {
 		a := &anomalies[i]
@@ -335,8 +341,9 @@ func (res *Result) settle(anomalies []Anomaly) {
 				}
 			}
 		}
-		if a.Type == CycleSearchLimit && Forbids(res.Consistency, a.Class) {
-			unknown = true
+		if a.Type == CycleSearchLimit {
+			gaveUp = append(gaveUp, a.Class)
+			unknown = unknown || Forbids(res.Consistency, a.Class)
 		}
 	}
 	res.Anomalies = anomalies
@@ -344,7 +351,7 @@ func (res *Result) settle(anomalies []Anomaly) {
 	res.Not = weakest(res.Violates)
 	var ok []string
 	for _, m := range Models() {
-		if !slices.Contains(res.Violates, m) {
+		if !slices.Contains(res.Violates, m) && !slices.ContainsFunc(gaveUp, func(c string) bool { return Forbids(m, c) }) {
 			ok = append(ok, m)
 		}
 	}
