@@ -68,7 +68,8 @@ func cmdCheckTxn(args []string, stdout io.Writer) (int, error) {
 // txnRequest is a check of a transactional history.
 type txnRequest struct {
 	path, format          string
-	workload, consistency string // consistency "" means strict-serializable
+	src                   io.Reader // the history, when not read from path (standard input)
+	workload, consistency string    // consistency "" means strict-serializable
 	json                  bool
 }
 
@@ -82,7 +83,17 @@ func checkTxnFile(ctx context.Context, req txnRequest, stdout io.Writer) (int, e
 	if err != nil {
 		return exitUsage, usagef("check: --consistency: %v", err)
 	}
-	h, detected, err := history.ReadTxnFile(req.path, req.format)
+	var h history.History
+	var detected string
+	if req.src != nil {
+		data, rerr := io.ReadAll(req.src)
+		if rerr != nil {
+			return exitUsage, fmt.Errorf("%s: %w", req.path, rerr)
+		}
+		h, detected, err = history.ReadTxnBytes(data, req.path, req.format)
+	} else {
+		h, detected, err = history.ReadTxnFile(req.path, req.format)
+	}
 	if err != nil {
 		return exitUsage, err
 	}
