@@ -14,6 +14,9 @@ import (
 )
 
 func cmdCheck(args []string, stdout io.Writer) (int, error) {
+	if isTxnCheck(args) { // list-append, rw-register: cli_check_txn.go
+		return cmdCheckTxn(args, stdout)
+	}
 	fs := newFlags("check")
 	model := fs.String("model", "", "consistency model (default: guessed from the operations)")
 	initText := fs.String("init", "", "initial value, as JSON (default: nil, nothing written yet)")
