@@ -48,12 +48,18 @@ type events struct {
 
 func (e *events) on() bool { return e.ch != nil }
 
-func (e *events) emit(ev Event) {
+func (e *events) emit(ev Event) { e.emitAt(ev, -1) }
+
+// emitAt emits an event that happened at time at (-1: now).
+func (e *events) emitAt(ev Event, at int64) {
 	if e.ch == nil {
 		return
 	}
 	ev.Step = e.step.Add(1) - 1
-	ev.Time = e.now()
+	ev.Time = at
+	if at < 0 {
+		ev.Time = e.now()
+	}
 	select {
 	case e.ch <- ev:
 	default:
@@ -61,10 +67,12 @@ func (e *events) emit(ev Event) {
 	}
 }
 
-func (e *events) message(kind sim.TraceKind, m *Message, detail string) {
+func (e *events) message(kind sim.TraceKind, m *Message, detail string) { e.messageAt(kind, m, detail, -1) }
+
+func (e *events) messageAt(kind sim.TraceKind, m *Message, detail string, at int64) {
 	if e.ch == nil {
 		return
 	}
-	e.emit(Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: m.Src, Dest: m.Dest, MsgID: m.Head.MsgID,
-		Body: Body{Kind: m.Head.Type, JSON: m.BodyJSON(), InReplyTo: m.Head.InReplyTo}, Detail: detail}})
+	e.emitAt(Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: m.Src, Dest: m.Dest, MsgID: m.Head.MsgID,
+		Body: Body{Kind: m.Head.Type, JSON: m.BodyJSON(), InReplyTo: m.Head.InReplyTo}, Detail: detail}}, at)
 }

@@ -132,7 +132,7 @@ func (m *lessonModel) leave() {
 // explorerInput is what the explorer is handed: nothing of the lesson
 // screen but the run, the verdict and the lines that frame a view.
 func (m *lessonModel) explorerInput() explorerInput {
-	return explorerInput{c: m.c, lesson: m.l, run: m.run, check: &m.check, header: m.header(), status: m.statusLine()}
+	return explorerInput{c: m.c, src: m.run, model: m.l.Model, init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
 }
 
 func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {

@@ -99,19 +99,25 @@ func (m *lessonModel) View() string {
 // — what to press next — always shows.
 func (m *lessonModel) bottomBox(lay lessonLayout) string {
 	lines, pinned := m.bottomLines(m.c.width - 3)
-	room := lay.bottomH - 2
-	title := m.bottomTitle()
+	return scrollBox(m.c, m.bottomTitle(), lines, pinned, lay.bottomH, &m.bottomTop, m.focus == paneBottom)
+}
+
+// scrollBox is a box under the panes, height lines tall overall: when its
+// lines do not fit, they scroll from *top, and the last pinned lines —
+// what to press next — always show.
+func scrollBox(c *common, title string, lines []string, pinned, height int, top *int, focused bool) string {
+	room := height - 2
 	pinned = min(pinned, room-1)
 	if len(lines) > room && room >= 2 {
 		last := lines[len(lines)-pinned:]
 		body := lines[:len(lines)-pinned]
 		show := room - pinned
-		m.bottomTop = max(0, min(m.bottomTop, len(body)-show))
-		shown := body[m.bottomTop : m.bottomTop+show]
-		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", m.bottomTop+1, m.bottomTop+show, len(body))
+		*top = max(0, min(*top, len(body)-show))
+		shown := body[*top : *top+show]
+		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", *top+1, *top+show, len(body))
 		lines = append(append([]string(nil), shown...), last...)
 	}
-	return m.c.box(title, strings.Join(lines, "\n"), m.c.width, lay.bottomH, m.focus == paneBottom)
+	return c.box(title, strings.Join(lines, "\n"), c.width, height, focused)
 }
 
 func (m *lessonModel) textScroll() string {
@@ -180,14 +186,17 @@ func (m *lessonModel) statusLine() string {
 
 func fmtSeconds(ns int64) string { return fmt.Sprintf("%.3fs", float64(ns)/1e9) }
 
-func verdictWord(st *Styles, v checker.Verdict) string {
+func verdictWord(st *Styles, v checker.Verdict) string { return verdictIn(st, v, linearizabilityWords) }
+
+// verdictIn is a verdict in the words of its check.
+func verdictIn(st *Styles, v checker.Verdict, w verdictWords) string {
 	switch v {
 	case checker.Linearizable:
-		return st.Good.Render("LINEARIZABLE")
+		return st.Good.Render(w.pass)
 	case checker.NotLinearizable:
-		return st.Error.Render("NOT LINEARIZABLE")
+		return st.Error.Render(w.fail)
 	}
-	return st.Warn.Render("UNKNOWN")
+	return st.Warn.Render(w.unknown)
 }
 
 func (m *lessonModel) bottomTitle() string {
