@@ -67,7 +67,9 @@ func (e *events) emitAt(ev Event, at int64) {
 	}
 }
 
-func (e *events) message(kind sim.TraceKind, m *Message, detail string) { e.messageAt(kind, m, detail, -1) }
+func (e *events) message(kind sim.TraceKind, m *Message, detail string) {
+	e.messageAt(kind, m, detail, -1)
+}
 
 func (e *events) messageAt(kind sim.TraceKind, m *Message, detail string, at int64) {
 	if e.ch == nil {

@@ -323,7 +323,7 @@ func (m *nodeModel) again(nextSeed bool) tea.Cmd {
 	}
 	cfg := m.cfg
 	cfg.LogDir, cfg.Clients = "", 0 // a fresh log folder; clients follow the nodes
-	cfg.Faults = sim.Schedule{}      // rebuilt from the nemesis names
+	cfg.Faults = sim.Schedule{}     // rebuilt from the nemesis names
 	if nextSeed {
 		cfg.Seed++
 		s := m.form.settings()
