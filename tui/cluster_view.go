@@ -79,7 +79,9 @@ func (p clusterPane) lines(st *Styles, width, height int) []string {
 		under = []string{st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(p.snap.at), width))}
 	}
 	for _, n := range p.notes {
-		under = append(under, st.Dim.Render(cut(n, width)))
+		for _, l := range wrapLines(n, width) {
+			under = append(under, st.Dim.Render(l))
+		}
 	}
 	if height >= 14 {
 		under = append(under, st.Dim.Render(cut(pictureLegend(width), width)))
@@ -104,7 +106,11 @@ func (p clusterPane) need(st *Styles, width int) int {
 	if p.snap.nodes == nil {
 		return minBody
 	}
-	return len(listForm(st, pictureInput{snap: p.snap, selected: p.cursor, width: width})) + len(wrapLines(p.network(traffic{}), width)) + len(p.notes)
+	need := len(listForm(st, pictureInput{snap: p.snap, selected: p.cursor, width: width})) + len(wrapLines(p.network(traffic{}), width))
+	for _, n := range p.notes {
+		need += len(wrapLines(n, width))
+	}
+	return need
 }
 
 // nextFault names the next fault the lesson's schedule starts, so that
