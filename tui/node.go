@@ -353,10 +353,6 @@ func (m *nodeModel) nextPane() {
 		switch m.focus {
 		case paneCluster, paneHistory:
 			return
-		case paneText:
-			if m.layout().infoW > 0 {
-				return
-			}
 		case paneBottom:
 			if m.layout().bottomOverflow {
 				return
@@ -369,7 +365,7 @@ func (m *nodeModel) nextPane() {
 // history, or the box under the panes.
 func (m *nodeModel) scroll(n int) {
 	switch m.focus {
-	case paneCluster, paneText:
+	case paneCluster:
 		m.nodeCursor = max(0, min(m.cfg.Nodes-1, m.nodeCursor+n))
 	case paneHistory:
 		total, rows := m.historyLen(), m.historyRows()

@@ -46,12 +46,12 @@ type nodeForm struct {
 	bad      formField // the field it is about
 }
 
-// defaultNodeSettings are a first run's: the correct example's workload,
-// three nodes, partitions, ten seconds.
+// defaultNodeSettings are a first run's: the examples' workload on five
+// nodes (Jepsen's usual cluster), partitions, ten seconds at a pace that
+// can be watched and still gives a bug a chance to show.
 func defaultNodeSettings() nodeSettings {
 	d := maelstrom.DefaultConfig("lin-kv")
-	return nodeSettings{Workload: d.Workload, Nodes: d.Nodes, Nemesis: "partition", TimeLimit: d.TimeLimit.String(),
-		Rate: d.Rate, Seed: d.Seed}
+	return nodeSettings{Workload: d.Workload, Nodes: 5, Nemesis: "partition", TimeLimit: d.TimeLimit.String(), Rate: 20, Seed: d.Seed}
 }
 
 func newNodeForm(s nodeSettings) nodeForm {

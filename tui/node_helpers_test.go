@@ -135,7 +135,9 @@ func (d *driver) keys(ks ...string) {
 }
 
 // typeText types text into the field that has the cursor.
-func (d *driver) typeText(s string) { d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true}) }
+func (d *driver) typeText(s string) {
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true})
+}
 
 // until delivers messages until cond holds, failing after timeout with the
 // screen as it was.

@@ -32,6 +32,7 @@ type liveRun struct {
 	services []string         // the services the nodes talked to, in order of first use
 
 	h       history.History
+	invokes int // client operations invoked, in h
 	applied []sim.AppliedFault
 	states  []liveState     // the cluster after each fault, in time order
 	opAt    map[int64]int32 // history index → trace position of its invocation or completion
@@ -67,7 +68,7 @@ const (
 
 // maxLiveTrace bounds the trace a live run keeps: past it, messages and
 // log lines are counted but not kept (operations and faults always are).
-const maxLiveTrace = 600_000
+const maxLiveTrace = 300_000
 
 func newLiveRun(r *maelstrom.Run) *liveRun {
 	cfg := r.Config()
@@ -94,7 +95,7 @@ func (l *liveRun) absorb(batch []maelstrom.Event) {
 	}
 	sort.SliceStable(l.pending, func(i, j int) bool { return l.pending[i].Time < l.pending[j].Time })
 	l.commit(max(l.newest-holdbackNs, int64(l.r.Elapsed())-quietNs))
-	l.h = append(l.h, l.r.HistoryFrom(len(l.h))...)
+	l.addRecords(l.r.HistoryFrom(len(l.h)))
 	if faults {
 		l.applied = l.r.Applied()
 	}
@@ -108,8 +109,19 @@ func (l *liveRun) finish(out maelstrom.Outcome, rest []maelstrom.Event) {
 	}
 	sort.SliceStable(l.pending, func(i, j int) bool { return l.pending[i].Time < l.pending[j].Time })
 	l.commit(1 << 62)
-	l.h, l.applied = out.History, out.Applied
+	l.addRecords(out.History[min(len(l.h), len(out.History)):])
+	l.applied = out.Applied
 	l.finished, l.end = true, max(out.ElapsedNs, l.newest)
+}
+
+// addRecords appends history records, counting the invocations.
+func (l *liveRun) addRecords(h history.History) {
+	for _, o := range h {
+		if o.Type == history.Invoke && !o.IsNemesis() {
+			l.invokes++
+		}
+	}
+	l.h = append(l.h, h...)
 }
 
 // take turns one event into trace events, held back for ordering. It

@@ -30,7 +30,7 @@ func TestNodeEntryOpensTheSettings(t *testing.T) {
 			t.Fatalf("%v: enter on the last entry did not open the node's settings", size)
 		}
 		v := plain(m.View())
-		for _, want := range []string{"your own node", "command", "◂ lin-kv ▸", "nodes       3", "nemesis     partition",
+		for _, want := range []string{"your own node", "command", "◂ lin-kv ▸", "nodes       5", "nemesis     partition",
 			"time limit  10s", "go build -o /tmp/kv ./examples/nodes/kv", "examples/nodes/README.md"} {
 			if !strings.Contains(v, want) {
 				t.Errorf("%v: the settings lack %q:\n%s", size, want, v)
@@ -174,6 +174,15 @@ func TestNodeKVRunsLiveToItsVerdict(t *testing.T) {
 	if !strings.Contains(n.flash, "clock skew cannot be imposed on your node") {
 		t.Errorf("s said %q", n.flash)
 	}
+	// k and z act on the node the cursor is on: n3 (n1 leads and keeps
+	// the data; this node does not survive losing it).
+	d.keys("down", "down")
+	for _, step := range []struct{ key, want string }{{"z", "paused n3"}, {"z", "resumed n3"}, {"k", "crashed n3"}, {"k", "restarted n3"}} {
+		d.keys(step.key)
+		if !strings.Contains(n.flash, step.want) {
+			t.Errorf("%s said %q, want %q", step.key, n.flash, step.want)
+		}
+	}
 	d.until("the run's end", 20*time.Second, func(Model) bool { return n.stage == stageOver && n.check.result != nil })
 	v := plain(d.m.View())
 	if res := n.check.result; res.Verdict != checker.Linearizable {
@@ -184,8 +193,8 @@ func TestNodeKVRunsLiveToItsVerdict(t *testing.T) {
 			t.Errorf("the screen lacks %q:\n%s", want, v)
 		}
 	}
-	if a := n.out.Applied; len(a) == 0 || a[0].Fault.Kind != sim.FaultPartition || !a[0].Fault.Live {
-		t.Errorf("the partition p pressed is not among the faults applied: %+v", a)
+	if a := n.out.Applied; len(a) < 5 || a[0].Fault.Kind != sim.FaultPartition || !a[0].Fault.Live || a[3].Fault.Kind != sim.FaultCrash {
+		t.Errorf("the faults pressed are not the faults applied: %+v", a)
 	}
 	assertFits(t, d.m.View(), 80, 24)
 	if lost := n.out.Stats.EventsLost; lost != 0 {
@@ -347,4 +356,29 @@ func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// At 160×45 a pane on the left says what runs and what happened to it,
+// the picture has room for the ring, and ? lists the screen's keys.
+func TestNodeScreenUsesTheRoomOfABigTerminal(t *testing.T) {
+	d := newDriver(t, 160, 45)
+	cfg := quickConfig("echo", exampleNode(t, "hello"))
+	cfg.Faults = sim.Schedule{Faults: []sim.Fault{{At: 200e6, Kind: sim.FaultPause, Nodes: []string{"n2"}}, {At: 600e6, Kind: sim.FaultResume, Nodes: []string{"n2"}}}}
+	n := d.startNode(cfg)
+	d.until("the pause", 15*time.Second, func(Model) bool { return n.live != nil && len(n.live.applied) > 0 })
+	v := plain(d.m.View())
+	for _, want := range []string{"your node", "command " + filepath.Dir(exampleNode(t, "hello"))[:8], "Faults so far", "paused n2", "n2 PAUSED", "═ leads"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the running screen lacks %q:\n%s", want, v)
+		}
+	}
+	assertFits(t, d.m.View(), 160, 45)
+	d.keys("?")
+	if v := plain(d.m.View()); !strings.Contains(v, "keys of your own node's screen") || !strings.Contains(v, "clock skew: refused") {
+		t.Errorf("? does not list the node screen's keys:\n%s", v)
+	}
+	d.keys("?")
+	d.until("the verdict", 15*time.Second, func(Model) bool { return n.check.result != nil })
+	assertFits(t, d.m.View(), 160, 45)
+	d.keys("q")
 }

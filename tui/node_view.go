@@ -87,7 +87,7 @@ func (m *nodeModel) View() string {
 		lay.historyW, lay.historyH, m.focus == paneHistory)
 	var body string
 	if lay.stacked {
-		info := c.box("your node", strings.Join(m.infoLines(lay.infoW-3), "\n"), lay.infoW, lay.bodyH, m.focus == paneText)
+		info := c.box("your node", strings.Join(m.infoLines(lay.infoW-3), "\n"), lay.infoW, lay.bodyH, false)
 		body = lipgloss.JoinHorizontal(lipgloss.Top, info, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
 	} else {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, cluster, hist)
@@ -139,11 +139,18 @@ func (m *nodeModel) clusterPane() clusterPane {
 	return p
 }
 
+// clusterTitle names the pane with the traffic between the nodes: real
+// messages arrive in a fraction of a millisecond, so a rate says more
+// than the few in flight.
 func (m *nodeModel) clusterTitle(p clusterPane) string {
 	if p.snap.nodes == nil {
 		return "cluster"
 	}
-	return p.title()
+	sent := 0
+	for _, l := range p.traffic().links {
+		sent += l.sent
+	}
+	return fmt.Sprintf("cluster · %.0f msgs/s between nodes", float64(sent)*1e9/float64(p.windowNs))
 }
 
 // startingLines stand in for the picture while the processes start.
@@ -229,15 +236,7 @@ func (m *nodeModel) statusLine() string {
 }
 
 // opsLabel is the operations invoked so far.
-func (m *nodeModel) opsLabel() string {
-	n := 0
-	for _, o := range m.history() {
-		if o.Type == history.Invoke && !o.IsNemesis() {
-			n++
-		}
-	}
-	return "ops " + fmt.Sprint(n)
-}
+func (m *nodeModel) opsLabel() string { return fmt.Sprintf("ops %d", m.live.invokes) }
 
 func (m *nodeModel) stats() maelstrom.Stats {
 	if m.out != nil {
@@ -314,7 +313,7 @@ func (m *nodeModel) bottomLines(width int) ([]string, int) {
 	case m.check.result != nil:
 		return m.verdictLines(width)
 	}
-	add("Real time: the seed fixes the operations and the faults, not how messages interleave — this run can be re-checked (e exports it when over), not replayed. s: clock skew cannot be imposed on a real process.")
+	add("Real time: the seed fixes the operations and the faults, not how messages interleave, so this run cannot be replayed — e exports it when it is over, as a scenario that go run . node --scenario F checks again. s: clock skew cannot be imposed on a real process.")
 	return pinned(fmt.Sprintf("p k z h add faults now (↑ ↓ choose the node) · the run ends after %s and a recovery; esc twice ends it now.", m.cfg.TimeLimit))
 }
 
