@@ -25,6 +25,19 @@ func (m *lessonModel) historyLines(width, rows int) []string {
 	return recordLines(m.c.styles, m.run.s.History()[:m.historyLen()], m.histTop, rows, width, m.check.witness)
 }
 
+// scrollHistory moves the history pane's first record shown by n (top
+// -1: following the run); back at the end, it follows the run again.
+func scrollHistory(top, n, total, rows int) int {
+	if top < 0 {
+		top = max(0, total-rows)
+	}
+	top = max(0, min(top+n, total-rows))
+	if top >= total-rows {
+		return -1
+	}
+	return top
+}
+
 // recordLines are rows records of h from top (-1: the latest), marked
 // where a verdict's witness is.
 func recordLines(st *Styles, h history.History, top, rows, width int, marks map[int64]mark) []string {

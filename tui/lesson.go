@@ -339,16 +339,7 @@ func (m *lessonModel) scroll(n int) {
 	case paneCluster:
 		m.nodeCursor = max(0, min(m.run.s.Config().Nodes-1, m.nodeCursor+n))
 	case paneHistory:
-		total, rows := m.historyLen(), m.historyRows()
-		top := m.histTop
-		if top < 0 {
-			top = max(0, total-rows)
-		}
-		top = max(0, min(top+n, total-rows))
-		m.histTop = top
-		if top >= total-rows {
-			m.histTop = -1 // at the end again: follow the run
-		}
+		m.histTop = scrollHistory(m.histTop, n, m.historyLen(), m.historyRows())
 	case paneBottom:
 		m.bottomTop = max(0, m.bottomTop+n)
 	}

@@ -35,23 +35,30 @@ const wideLayout = 120
 const minBody = 11
 
 func (m *lessonModel) layout() lessonLayout {
-	W, H := m.c.width, m.c.height
+	W := m.c.width
+	lines, _ := m.bottomLines(W - 3)
+	return screenLayout(W, m.c.height, m.clusterPane().need(m.c.styles, W*3/5-3), len(lines), max(36, min(90, W*36/100)))
+}
+
+// screenLayout lays out a screen of panes W×H: the cluster (needing
+// clusterNeed lines at three fifths of the width) and the history, a box
+// of bottomLines under them, and, wide, a pane of sideW on the left.
+func screenLayout(W, H, clusterNeed, bottomLines, sideW int) lessonLayout {
 	var lay lessonLayout
 	body := minBody
 	if W < wideLayout {
 		// The cluster's key state is never cut: the panes keep the height
 		// the cluster needs, and the box under them scrolls instead.
-		body = clampInt(m.clusterPane().need(m.c.styles, W*3/5-3)+2, minBody, H-chromeLines-6)
+		body = clampInt(clusterNeed+2, minBody, H-chromeLines-6)
 	}
 	maxBottom := max(4, H-chromeLines-body)
-	if lines, _ := m.bottomLines(W - 3); len(lines) > 0 {
-		n := len(lines)
+	if n := bottomLines; n > 0 {
 		lay.bottomH = min(n+2, maxBottom)
 		lay.bottomOverflow = n > lay.bottomH-2
 	}
 	lay.bodyH = max(0, H-chromeLines-lay.bottomH)
 	if W >= wideLayout {
-		lay.textW = max(36, min(90, W*36/100))
+		lay.textW = sideW
 		lay.stacked = true
 		lay.clusterW, lay.historyW = W-lay.textW, W-lay.textW
 		lay.clusterH = max(0, min(lay.bodyH-4, lay.bodyH*3/5))

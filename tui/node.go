@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -64,7 +65,8 @@ type nodeModel struct {
 // while they are still starting.
 type nodeProcs struct {
 	cancel  context.CancelFunc
-	started chan struct{} // closed when Start has returned
+	begun   atomic.Bool   // the command that starts the processes has begun
+	started chan struct{} // closed when it has returned
 	mu      sync.Mutex
 	run     *maelstrom.Run
 	events  chan maelstrom.Event
@@ -89,6 +91,9 @@ func (p *nodeProcs) stop() {
 		return
 	}
 	p.cancel()
+	if !p.begun.Load() {
+		return // it never will start anything: it finds the run cancelled
+	}
 	select {
 	case <-p.started:
 	case <-time.After(15 * time.Second):
@@ -153,17 +158,7 @@ func (m *nodeModel) routeKey(k tea.KeyMsg) tea.Cmd {
 	case m.stage == stageForm:
 		return m.formKey(k)
 	case m.exportTo.open:
-		var cmd tea.Cmd
-		m.exportTo, cmd = m.exportTo.Update(k, m.c)
-		switch {
-		case m.exportTo.failed != "":
-			m.flash = m.exportTo.failed
-		case m.exportTo.cancelled:
-			m.flash = "export cancelled"
-		case m.exportTo.dir != "":
-			return m.exportCmd(m.exportTo.dir)
-		}
-		return cmd
+		return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
 	case m.explore.open && m.explore.owns(k):
 		var cmd tea.Cmd
 		m.explore, cmd = m.explore.Update(k, m.explorerInput())
@@ -368,16 +363,7 @@ func (m *nodeModel) scroll(n int) {
 	case paneCluster:
 		m.nodeCursor = max(0, min(m.cfg.Nodes-1, m.nodeCursor+n))
 	case paneHistory:
-		total, rows := m.historyLen(), m.historyRows()
-		top := m.histTop
-		if top < 0 {
-			top = max(0, total-rows)
-		}
-		top = max(0, min(top+n, total-rows))
-		m.histTop = top
-		if top >= total-rows {
-			m.histTop = -1
-		}
+		m.histTop = scrollHistory(m.histTop, n, m.historyLen(), m.historyRows())
 	case paneBottom:
 		m.bottomTop = max(0, m.bottomTop+n)
 	}

@@ -75,6 +75,10 @@ var workloadWords = verdictWords{pass: "VALID", fail: "INVALID", unknown: "UNKNO
 func startNodeCmd(gen int, ctx context.Context, cfg maelstrom.Config, p *nodeProcs) tea.Cmd {
 	return func() tea.Msg {
 		defer close(p.started)
+		p.begun.Store(true)
+		if ctx.Err() != nil {
+			return nodeStartedMsg{gen: gen, err: ctx.Err()} // left before it began
+		}
 		if cfg.LogDir == "" {
 			dir, err := os.MkdirTemp("", "faultline-node-")
 			if err != nil {

@@ -121,7 +121,6 @@ func TestNodeFormRunsHelloAndRemembersIt(t *testing.T) {
 	pids := filepath.Join(t.TempDir(), "pids")
 	command := maelstrom.QuoteCommand(withPIDs(pids, exampleNode(t, "hello")))
 	n := d.openNode()
-	d.keys("ctrl+u") // nothing to clear on a first run; harmless
 	n.form.inputs[fieldCommand].SetValue(command)
 	n.form.inputs[fieldTimeLimit].SetValue("1s")
 	n.form.inputs[fieldRate].SetValue("40")

@@ -15,43 +15,13 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// nodeLayout is where each part of the node screen goes (outer sizes).
-// Wide, a pane on the left says what runs and what happened to it;
-// narrow, the cluster and the history share the screen.
-type nodeLayout struct {
-	infoW              int // 0: no info pane
-	clusterW, historyW int
-	clusterH, historyH int
-	stacked            bool
-	bodyH, bottomH     int
-	bottomOverflow     bool
-}
-
-func (m *nodeModel) layout() nodeLayout {
-	W, H := m.c.width, m.c.height
-	var lay nodeLayout
-	body := minBody
-	if W < wideLayout {
-		body = clampInt(m.clusterPane().need(m.c.styles, W*3/5-3)+2, minBody, H-chromeLines-6)
-	}
-	if lines, _ := m.bottomLines(W - 3); len(lines) > 0 {
-		n := len(lines)
-		lay.bottomH = min(n+2, max(4, H-chromeLines-body))
-		lay.bottomOverflow = n > lay.bottomH-2
-	}
-	lay.bodyH = max(0, H-chromeLines-lay.bottomH)
-	if W >= wideLayout {
-		lay.infoW = max(36, min(70, W*30/100))
-		lay.stacked = true
-		lay.clusterW, lay.historyW = W-lay.infoW, W-lay.infoW
-		lay.clusterH = max(0, min(lay.bodyH-4, lay.bodyH*3/5))
-		lay.historyH = lay.bodyH - lay.clusterH
-		return lay
-	}
-	lay.clusterW = W * 3 / 5
-	lay.historyW = W - lay.clusterW
-	lay.clusterH, lay.historyH = lay.bodyH, lay.bodyH
-	return lay
+// layout is where each part of the node screen goes: a lesson's, with
+// the pane of what runs (and what happened to it) where a lesson has its
+// text.
+func (m *nodeModel) layout() lessonLayout {
+	W := m.c.width
+	lines, _ := m.bottomLines(W - 3)
+	return screenLayout(W, m.c.height, m.clusterPane().need(m.c.styles, W*3/5-3), len(lines), max(36, min(70, W*30/100)))
 }
 
 func (m *nodeModel) historyRows() int { return max(1, m.layout().historyH-2) }
@@ -87,7 +57,7 @@ func (m *nodeModel) View() string {
 		lay.historyW, lay.historyH, m.focus == paneHistory)
 	var body string
 	if lay.stacked {
-		info := c.box("your node", strings.Join(m.infoLines(lay.infoW-3), "\n"), lay.infoW, lay.bodyH, false)
+		info := c.box("your node", strings.Join(m.infoLines(lay.textW-3), "\n"), lay.textW, lay.bodyH, false)
 		body = lipgloss.JoinHorizontal(lipgloss.Top, info, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
 	} else {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, cluster, hist)
