@@ -90,13 +90,13 @@ func allGone(t testing.TB, pids []int) {
 // driver runs a Model as bubbletea does: commands in goroutines, their
 // messages back to Update one at a time, on the test's goroutine.
 type driver struct {
-	t    *testing.T
+	t    testing.TB
 	m    Model
 	msgs chan tea.Msg
 	quit bool
 }
 
-func newDriver(t *testing.T, w, h int) *driver {
+func newDriver(t testing.TB, w, h int) *driver {
 	return &driver{t: t, m: newTestModel(t, Options{}, w, h), msgs: make(chan tea.Msg, 1<<14)}
 }
 
