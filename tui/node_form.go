@@ -66,7 +66,7 @@ func newNodeForm(s nodeSettings) nodeForm {
 		in.SetValue(values[i])
 		f.inputs[i] = in
 	}
-	f.inputs[fieldCommand].Placeholder = "/tmp/kv   (the example below)"
+	f.inputs[fieldCommand].Placeholder = "(type it: e.g. /tmp/kv, built as below)"
 	f.inputs[fieldNemesis].Placeholder = "none"
 	f.workload = max(0, slices.Index(maelstrom.Workloads, s.Workload))
 	f.focusOn(fieldCommand)

@@ -159,7 +159,10 @@ func (r roles) status(i int) sim.Status {
 	if r.answered[i] > 0 {
 		fields = append(fields, fmt.Sprintf("answered %d", r.answered[i]))
 	}
-	if r.forwarded[i] > 0 && r.to[i] >= 0 {
+	switch {
+	case r.follows(i): // to the leader, as the summary says
+		fields = append(fields, fmt.Sprintf("forwarded %d", r.forwarded[i]))
+	case r.forwarded[i] > 0 && r.to[i] >= 0:
 		fields = append(fields, fmt.Sprintf("forwarded %d to %s", r.forwarded[i], r.ids[r.to[i]]))
 	}
 	st.Detail = strings.Join(fields, ", ")

@@ -55,7 +55,7 @@ func TestRolesAreInferredFromWhoAnswersAndWhoForwards(t *testing.T) {
 	if s := g.status(0); s.Role != sim.RoleLeader || s.Detail != "answered 4" {
 		t.Errorf("n1's status %+v", s)
 	}
-	if s := g.status(2); s.Role != sim.RoleFollower || s.Detail != "forwarded 4 to n1" {
+	if s := g.status(2); s.Role != sim.RoleFollower || s.Detail != "forwarded 4" {
 		t.Errorf("n3's status %+v", s)
 	}
 	if s := g.summary(); s != "roles inferred from the messages: n1 answers the clients, n2 n3 forward to it" {

@@ -283,8 +283,8 @@ func (m *nodeModel) bottomLines(width int) ([]string, int) {
 	case m.check.result != nil:
 		return m.verdictLines(width)
 	}
-	add("Real time: the seed fixes the operations and the faults, not how messages interleave, so this run cannot be replayed — e exports it when it is over, as a scenario that go run . node --scenario F checks again. s: clock skew cannot be imposed on a real process.")
-	return pinned(fmt.Sprintf("p k z h add faults now (↑ ↓ choose the node) · the run ends after %s and a recovery; esc twice ends it now.", m.cfg.TimeLimit))
+	add("Real time: interleavings are not reproducible; e exports the run when over, for go run . node --scenario F to check again.")
+	return pinned(fmt.Sprintf("p k z h faults (↑ ↓ node) · ends after %s, then recovery · esc esc ends now", m.cfg.TimeLimit))
 }
 
 // checkedWhat is what the workload's check holds the history to.
