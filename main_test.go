@@ -131,7 +131,7 @@ func TestBadInput(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"run", "--lesson", "nope"}, `unknown lesson "nope"`},
+		{[]string{"run", "--lesson", "nope"}, `--lesson "nope": unknown lesson`},
 		{[]string{"run", "--lesson", "stale-replica-reads", "--variant", "nope", "--out", out}, `unknown variant "nope"`},
 		{[]string{"run", "--lesson", "stale-replica-reads", "--frobnicate"}, "frobnicate"},
 		{[]string{"run", "--lesson", "stale-replica-reads", "--nemesis", "meteor"}, `unknown nemesis "meteor"`},
@@ -144,7 +144,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"check", filepath.Join(dir, "missing.jsonl")}, "missing.jsonl"},
 		{[]string{"check", badHistory, "--model", "nope"}, "nope"},
 		{[]string{"hunt", "--lesson", "stale-replica-reads", "--seeds", "9-1"}, "--seeds"},
-		{[]string{"frob"}, `unknown command "frob"`},
+		{[]string{"frob"}, `unknown command frob`},
 	}
 	for _, c := range cases {
 		code, stdout, stderr := cli(t, c.args...)
