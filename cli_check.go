@@ -38,6 +38,9 @@ A file from which no operation can be read is an input error, never a pass.`,
 			if err := fs.checkOutputs(req.path); err != nil {
 				return exitUsage, err
 			}
+			if req.path == "-" {
+				req.path, req.src = "standard input", os.Stdin
+			}
 			return checkFile(ctx, req, stdout)
 		}
 	},
@@ -49,6 +52,7 @@ type checkRequest struct {
 	init                      any
 	initSet, json             bool
 	timeout                   time.Duration
+	src                       io.Reader // the history, when not read from path (tests)
 	h                         history.History
 	info                      history.ReadInfo
 }
@@ -60,7 +64,7 @@ func checkModels() []string { return checker.Models() }
 
 func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, error) {
 	var err error
-	req.h, req.info, err = readHistory(ctx, req.path, req.format)
+	req.h, req.info, err = readHistory(ctx, req)
 	switch {
 	case ctx.Err() != nil:
 		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("while reading %s", req.path)))
@@ -96,12 +100,12 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	return code, err
 }
 
-// readHistory reads a history file, or standard input for "-".
-func readHistory(ctx context.Context, path, format string) (history.History, history.ReadInfo, error) {
-	if path == "-" {
-		return history.ReadContext(ctx, os.Stdin, "standard input", format)
+// readHistory reads the history file, or req.src (standard input).
+func readHistory(ctx context.Context, req checkRequest) (history.History, history.ReadInfo, error) {
+	if req.src != nil {
+		return history.ReadContext(ctx, req.src, req.path, req.format)
 	}
-	return history.ReadFileContext(ctx, path, format)
+	return history.ReadFileContext(ctx, req.path, req.format)
 }
 
 // validateHistory rejects a history with nothing to check (a pass would
