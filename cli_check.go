@@ -74,16 +74,7 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	if err := validateHistory(req); err != nil {
 		return exitUsage, err
 	}
-	defModel, defInit := checker.FormatDefaults(req.info.Format)
-	if req.model == "" {
-		req.model = defModel
-	}
-	if req.model == "" {
-		req.model = checker.GuessModel(req.h)
-	}
-	if !req.initSet {
-		req.init = defInit // a format's own convention (kv logs start at "")
-	}
+	resolveModel(&req)
 	out, err := checkHistory(ctx, req)
 	if err != nil {
 		return exitUsage, describeRecordError(err, req.path, req.info)
@@ -98,6 +89,22 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 		return exitUsage, werr
 	}
 	return code, err
+}
+
+// resolveModel fills in the model and initial value the flags left open:
+// the format's own (an etcd log is a CAS register), else guessed from the
+// operations.
+func resolveModel(req *checkRequest) {
+	defModel, defInit := checker.FormatDefaults(req.info.Format)
+	if req.model == "" {
+		req.model = defModel
+	}
+	if req.model == "" {
+		req.model = checker.GuessModel(req.h)
+	}
+	if !req.initSet {
+		req.init = defInit // a format's own convention (kv logs start at "")
+	}
 }
 
 // readHistory reads the history file, or req.src (standard input).

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -169,13 +170,17 @@ func (o *outputs) commit() error {
 	return nil
 }
 
-// historyWriter picks the codec by the file's extension.
+// historyWriter picks the codec by the file's extension; a device or pipe
+// (/dev/stdout) gets JSON lines.
 func historyWriter(path string) (func(io.Writer, history.History) error, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jsonl", ".json", ".ndjson":
 		return history.WriteJSONL, nil
 	case ".edn":
 		return history.WriteEDN, nil
+	}
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return history.WriteJSONL, nil
 	}
 	return nil, fmt.Errorf("the file must end in .jsonl or .edn")
 }

@@ -343,7 +343,7 @@ func (p *ednParser) str() (any, *ednError) {
 				b.WriteRune(rune(n))
 				p.pos += 4
 			default:
-				return nil, p.fail("unknown escape \\%c in string", e)
+				return nil, p.fail("unknown escape %s in string", Excerpt("\\"+string([]byte{e})))
 			}
 			p.pos++
 			continue

@@ -94,6 +94,9 @@ func (s *Set) Commit() error {
 	}()
 	targets := make([]string, len(s.files))
 	for i, f := range s.files {
+		if special(f.path) {
+			continue // written last, directly
+		}
 		target, err := resolve(f.path)
 		if err != nil {
 			return err
@@ -103,18 +106,57 @@ func (s *Set) Commit() error {
 			return fmt.Errorf("cannot write %s: %w", f.path, err)
 		}
 	}
+	if err := s.rename(temps, targets); err != nil {
+		return err
+	}
+	for i, f := range s.files {
+		if temps[i] == "" {
+			if err := writeSpecial(f.path, f.write); err != nil {
+				return fmt.Errorf("cannot write %s: %w", f.path, unwrap(err))
+			}
+		}
+	}
+	return nil
+}
+
+// rename moves every written temporary file into place, unless Abort came
+// first.
+func (s *Set) rename(temps, targets []string) error {
 	pending.Lock()
 	defer pending.Unlock()
 	if pending.aborted {
 		return ErrAborted
 	}
 	for i, t := range temps {
+		if t == "" {
+			continue
+		}
 		if err := os.Rename(t, targets[i]); err != nil {
 			return fmt.Errorf("cannot write %s: %w", s.files[i].path, unwrap(err))
 		}
 		delete(pending.temps, t)
 	}
 	return nil
+}
+
+// special reports whether path is an existing device or pipe
+// (/dev/stdout, a FIFO): written in place, since it cannot be renamed over
+// and holds nothing to leave half-written.
+func special(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.Mode().IsRegular() && !st.IsDir()
+}
+
+func writeSpecial(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // resolve follows a symbolic link, so that writing replaces the file it
@@ -169,6 +211,9 @@ func writeTemp(path string, write func(io.Writer) error) (string, error) {
 // CheckWritable reports, before any work, whether path could be written:
 // its directory exists and takes new files, and path is not a directory.
 func CheckWritable(path string) error {
+	if special(path) {
+		return nil
+	}
 	target, err := resolve(path)
 	if err != nil {
 		return err

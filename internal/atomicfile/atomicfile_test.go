@@ -146,3 +146,21 @@ func TestAbortRemovesTemporaryFiles(t *testing.T) {
 		t.Errorf("a write after Abort: %v", err)
 	}
 }
+
+// A device such as /dev/stdout is written in place.
+func TestSpecialFiles(t *testing.T) {
+	if _, err := os.Stat(os.DevNull); err != nil {
+		t.Skip(err)
+	}
+	if err := CheckWritable(os.DevNull); err != nil {
+		t.Fatal(err)
+	}
+	var s Set
+	s.Add(os.DevNull, write("discarded"))
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
+		t.Fatalf("%s was replaced: %v %v", os.DevNull, st, err)
+	}
+}
