@@ -149,8 +149,21 @@ type outputs struct {
 
 func (o *outputs) add(path string, write func(io.Writer) error) {
 	if path != "" {
-		o.set.Add(path, write)
+		o.set.Add(path, noPanic(write))
 		o.n++
+	}
+}
+
+// noPanic turns a panic while making an output (a bug) into an error, so
+// that it leaves no temporary file and no crash behind.
+func noPanic(write func(io.Writer) error) func(io.Writer) error {
+	return func(w io.Writer) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("a bug in faultline (%s); please report it", oneLine(fmt.Sprint(p)))
+			}
+		}()
+		return write(w)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -253,8 +254,9 @@ func TestOutputsAllOrNone(t *testing.T) {
 	}
 }
 
-// Issue 15 item 13: a scenario whose variant is empty runs, and says
-// which variant it ran.
+// Issue 15 item 13: a scenario whose variant is empty never prints
+// "variant , seed 7": it runs the lesson's default and names it, or it is
+// an input error naming the field.
 func TestScenarioWithEmptyVariant(t *testing.T) {
 	dir := t.TempDir()
 	r := faultline(t, dir, "run", "--lesson", "stale-replica-reads", "--seed", "7", "--out-scenario", "s.json")
@@ -270,7 +272,26 @@ func TestScenarioWithEmptyVariant(t *testing.T) {
 	b, _ = json.Marshal(sc)
 	writeFile(t, filepath.Join(dir, "s.json"), string(b))
 	r2 := faultline(t, dir, "run", "--scenario", "s.json")
-	if r2.code != r.code || !strings.Contains(r2.stdout, "variant read-any, seed 7") || strings.Contains(r2.stdout, "variant ,") {
+	switch {
+	case r2.code == exitUsage:
+		oneLineError(t, []string{"run", "--scenario", "s.json"}, r2.stderr, `"variant"`)
+	case r2.code != r.code || !strings.Contains(r2.stdout, "variant read-any, seed 7") || strings.Contains(r2.stdout, "variant ,"):
 		t.Fatalf("exit %d: %s", r2.code, clip(r2.stdout))
+	}
+}
+
+// A panic while making an output is an error, not a crash, and leaves
+// nothing behind.
+func TestOutputPanicIsAnError(t *testing.T) {
+	dir := t.TempDir()
+	var files outputs
+	files.add(filepath.Join(dir, "a.jsonl"), func(w io.Writer) error { _, err := w.Write([]byte("a")); return err })
+	files.add(filepath.Join(dir, "p.html"), func(io.Writer) error { panic("valid partial linearization returned non-ok result") })
+	err := files.commit()
+	if err == nil || !strings.Contains(err.Error(), "a bug in faultline (valid partial linearization") || !strings.Contains(err.Error(), "no output file was written") {
+		t.Fatalf("got %v", err)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 {
+		t.Errorf("left behind: %v", left)
 	}
 }
