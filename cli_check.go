@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -57,12 +58,27 @@ type checkRequest struct {
 	info                      history.ReadInfo
 }
 
-// checkModels are the names --model takes. Models checked by something
-// other than the linearizability checker are added here and dispatched in
-// checkHistory.
-func checkModels() []string { return checker.Models() }
+// fileCheckers check the models that need a reading and a checker of
+// their own (the transactional ones register here, from their own file);
+// every other model is read by checkFile and checked by linearizability.
+var fileCheckers = map[string]func(context.Context, checkRequest, io.Writer) (int, error){}
 
+// checkModels are the names --model takes.
+func checkModels() []string {
+	models := checker.Models()
+	for m := range fileCheckers {
+		models = append(models, m)
+	}
+	slices.Sort(models)
+	return models
+}
+
+// checkFile reads the history and checks it: the one place that dispatches
+// on the model.
 func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, error) {
+	if check, ok := fileCheckers[req.model]; ok {
+		return check(ctx, req, stdout)
+	}
 	var err error
 	req.h, req.info, err = readHistory(ctx, req)
 	switch {
@@ -75,7 +91,7 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 		return exitUsage, err
 	}
 	resolveModel(&req)
-	out, err := checkHistory(ctx, req)
+	out, err := linearizability(ctx, req)
 	if err != nil {
 		return exitUsage, describeRecordError(err, req.path, req.info)
 	}
@@ -159,15 +175,6 @@ func describeRecordError(err error, path string, info history.ReadInfo) error {
 		}
 	}
 	return usagef("%s: %s", path, msg)
-}
-
-// checkHistory dispatches on the model: the one place that knows which
-// checker a model belongs to.
-func checkHistory(ctx context.Context, req checkRequest) (outcome, error) {
-	switch req.model {
-	default:
-		return linearizability(ctx, req)
-	}
 }
 
 // linearizability checks req with the linearizability checker.

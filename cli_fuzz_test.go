@@ -113,7 +113,7 @@ func TestFuzzSeedsWriteHTML(t *testing.T) {
 			continue
 		}
 		resolveModel(&req)
-		out, err := checkHistory(ctx, req)
+		out, err := linearizability(ctx, req)
 		if err == nil && out.html != nil {
 			if err := out.html(io.Discard); err != nil {
 				t.Errorf("%q: the HTML page: %v", clip(s), err)

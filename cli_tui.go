@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/faultline-lab/faultline/lessons"
 	"github.com/faultline-lab/faultline/tui"
@@ -21,7 +22,7 @@ var tuiCmd = &command{
 		fs.seedFlag(&seed, "the lesson's")
 		return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
 			if len(pos) > 0 {
-				return exitUsage, usagef("unexpected argument %s (commands: lessons, run, hunt, check; see faultline help)", clipArg(pos[0]))
+				return exitUsage, usagef("unexpected argument %s (commands: %s; see faultline help)", clipArg(pos[0]), strings.Join(commandNames(), ", "))
 			}
 			o := tui.Options{Variant: variant, Seed: seed, SeedSet: fs.isSet("seed")}
 			if l == nil {
