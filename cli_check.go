@@ -82,10 +82,12 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	var err error
 	req.h, req.info, err = readHistory(ctx, req)
 	switch {
-	case ctx.Err() != nil:
+	case errors.Is(err, context.DeadlineExceeded):
 		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("while reading %s", req.path)))
 	case err != nil:
 		return exitUsage, err
+	case ctx.Err() != nil:
+		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("just after reading %s", req.path)))
 	}
 	if err := validateHistory(req); err != nil {
 		return exitUsage, err

@@ -170,7 +170,7 @@ func TestCheckBoundsInput(t *testing.T) {
 			struct {
 				args []string
 				want string
-			}{[]string{"check", "/dev/zero", "--format", "edn"}, "/dev/zero: larger than the 256 MiB a history may take"},
+			}{[]string{"check", "/dev/zero", "--format", "edn", "--timeout", "10m"}, "/dev/zero: larger than the 256 MiB a history may take"},
 			struct {
 				args []string
 				want string

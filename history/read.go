@@ -116,7 +116,7 @@ func ReadBytes(data []byte, name, format string) (History, string, error) {
 
 // ReadContext reads a history from r; see ReadFileContext.
 func ReadContext(ctx context.Context, r io.Reader, name, format string) (History, ReadInfo, error) {
-	limited := &capReader{r: r, left: inputLimit}
+	limited := &capReader{r: r, left: inputLimit, ctx: ctx}
 	br := bufio.NewReaderSize(limited, 64<<10)
 	var src io.Reader = br
 	if format == "" || format == FormatAuto {
@@ -240,6 +240,8 @@ var bom = []byte("\xef\xbb\xbf")
 // readError describes a failure of the input itself at line (0: unknown).
 func readError(name string, line int, err error) error {
 	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return fmt.Errorf("reading %s: %w", name, err)
 	case errors.Is(err, bufio.ErrTooLong):
 		return &ParseError{File: name, Line: line, Msg: fmt.Sprintf("line longer than %s, the longest a record may be", sizeText(MaxLineBytes))}
 	case errors.Is(err, errTooLarge):
@@ -257,9 +259,13 @@ type capReader struct {
 	r    io.Reader
 	left int64
 	over bool // the input went on past the limit
+	ctx  context.Context
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err // a slow stream stops with the command's time
+	}
 	if c.left <= 0 {
 		var one [1]byte
 		if n, err := c.r.Read(one[:]); n > 0 {
