@@ -151,6 +151,8 @@ func TestCheckBoundsInput(t *testing.T) {
 	writeFile(t, filepath.Join(dir, "nul.edn"), "["+strings.Repeat("\x00", 4<<20)+"]")
 	writeFile(t, filepath.Join(dir, "type.jsonl"), `{"process":0,"type":"`+strings.Repeat("\xff", 10<<20)+`","f":"read"}`)
 	writeFile(t, filepath.Join(dir, "set.edn"), "[{:process 0 :type :invoke :f #{"+strings.Repeat("1 ", 1<<19)+"}}]")
+	writeFile(t, filepath.Join(dir, "field.json"), `{"lesson":"first-history","`+strings.Repeat("x", 1<<20)+`":1}`)
+	writeFile(t, filepath.Join(dir, "seed.json"), `{"lesson":"first-history","seed":1`+strings.Repeat("9", 1<<20)+`}`)
 	cases := []struct {
 		args []string
 		want string
@@ -160,6 +162,8 @@ func TestCheckBoundsInput(t *testing.T) {
 		{[]string{"check", "type.jsonl"}, `type.jsonl:1: field "type"`},
 		{[]string{"check", "set.edn"}, `set.edn:1: field "f"`},
 		{[]string{"run", "--scenario", "sparse.bin"}, "scenario sparse.bin: larger than 16 MiB"},
+		{[]string{"run", "--scenario", "field.json"}, `scenario field.json: unknown field "xxxx`},
+		{[]string{"run", "--scenario", "seed.json"}, `scenario seed.json: line 1: field "seed": want uint64, got "number 1999`},
 	}
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		cases = append(cases,
