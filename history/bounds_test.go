@@ -157,6 +157,21 @@ func TestReadStopsWhenCancelled(t *testing.T) {
 			t.Errorf("--format %s: %v, want context.Canceled", format, err)
 		}
 	}
+	// Time running out in the middle of a line is running out of time, not
+	// a malformed last line.
+	inputs := map[string]string{
+		FormatJSONL:   many,
+		FormatAuto:    many,
+		FormatEtcdLog: strings.Repeat("INFO  jepsen.util - 0\t:invoke\t:read\tnil\n", 1000),
+		FormatKVLog:   strings.Repeat(`{:process 0, :type :invoke, :f :get, :key "0", :value nil}`+"\n", 1000),
+	}
+	for format, text := range inputs {
+		ctx, cancel := context.WithCancel(context.Background())
+		half := &cancelAfter{r: strings.NewReader(text), n: 1000, cancel: cancel}
+		if _, _, err := ReadContext(ctx, half, "x", format); !errors.Is(err, context.Canceled) {
+			t.Errorf("--format %s cancelled mid-line: %v, want context.Canceled", format, err)
+		}
+	}
 	edn := "[" + strings.Repeat("{:process 0 :type :invoke :f :read}\n", 10_000) + "]"
 	if _, _, err := ReadContext(ctx, strings.NewReader(edn), "x", FormatEDN); !errors.Is(err, context.Canceled) {
 		t.Errorf("edn: %v, want context.Canceled", err)
@@ -265,4 +280,23 @@ func TestEmptyInputs(t *testing.T) {
 	if h, err := ReadEDN(&buf, "empty.edn"); err != nil || len(h) != 0 {
 		t.Errorf("an empty EDN history does not read back: %v", err)
 	}
+}
+
+// cancelAfter cancels its context once n bytes were read.
+type cancelAfter struct {
+	r      io.Reader
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		c.cancel()
+	}
+	if len(p) > c.n && c.n > 0 {
+		p = p[:c.n]
+	}
+	n, err := c.r.Read(p)
+	c.n -= n
+	return n, err
 }

@@ -222,9 +222,10 @@ func (r *reader) lines(src io.Reader, each func(line int, text []byte) error) er
 			return fmt.Errorf("reading %s: %w", r.name, r.ctx.Err())
 		}
 		if err := each(line, text); err != nil {
-			if r.input.over {
-				// The last line was cut by the limit: say so, not how it broke.
-				return readError(r.name, line, errTooLarge)
+			if r.input.err != nil {
+				// The last line was cut short (the limit, the time): say
+				// so, not how the cut line broke.
+				return readError(r.name, line, r.input.err)
 			}
 			return err
 		}
@@ -258,18 +259,19 @@ var errTooLarge = errors.New("input too large")
 type capReader struct {
 	r    io.Reader
 	left int64
-	over bool // the input went on past the limit
 	ctx  context.Context
+	err  error // why reading stopped early: errTooLarge or ctx's error
 }
 
 func (c *capReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
-		return 0, err // a slow stream stops with the command's time
+		c.err = err // a slow stream stops with the command's time
+		return 0, err
 	}
 	if c.left <= 0 {
 		var one [1]byte
 		if n, err := c.r.Read(one[:]); n > 0 {
-			c.over = true
+			c.err = errTooLarge
 			return 0, errTooLarge
 		} else {
 			return 0, err
