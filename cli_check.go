@@ -26,6 +26,7 @@ A file from which no operation can be read is an input error, never a pass.`,
 	define: func(fs *flagSet) action {
 		var req checkRequest
 		fs.modelFlag(&req.model)
+		fs.consistencyFlag(&req.consistency)
 		fs.initFlag(&req.init)
 		fs.formatFlag(&req.format)
 		fs.timeoutFlag(10 * time.Second)
@@ -36,6 +37,9 @@ A file from which no operation can be read is an input error, never a pass.`,
 				return exitUsage, usagef("check: want one history file, got %d arguments%s", len(pos), fs.cmd.seeHelp())
 			}
 			req.path, req.initSet, req.timeout = pos[0], fs.isSet("init"), *fs.timeout
+			if _, own := fileCheckers[req.model]; fs.isSet("consistency") && !own {
+				return exitUsage, usagef("check: --consistency is for the transactional models (--model list-append or rw-register)")
+			}
 			if err := fs.checkOutputs(req.path); err != nil {
 				return exitUsage, err
 			}
@@ -50,6 +54,7 @@ A file from which no operation can be read is an input error, never a pass.`,
 // checkRequest is what check was asked to do.
 type checkRequest struct {
 	path, format, model, html string
+	consistency               string // the transactional models' --consistency
 	init                      any
 	initSet, json             bool
 	timeout                   time.Duration

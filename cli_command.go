@@ -26,6 +26,11 @@ type command struct {
 	// define registers the flags on fs and returns what the command does
 	// with the positional arguments once they are parsed.
 	define func(fs *flagSet) action
+	// own, instead of define, is a command that parses its own flags
+	// (node, with its own help and signal handling): it gets the raw
+	// arguments, and its flags for the synopsis come from ownFlags.
+	own      func(args []string, stdout io.Writer) (int, error)
+	ownFlags func() *flag.FlagSet
 }
 
 // An action runs a parsed command. ctx carries --timeout's deadline when
@@ -195,6 +200,9 @@ func (c *command) seeHelp() string {
 // succeeds; --timeout becomes the context's deadline, set before any work
 // so that it bounds reading, simulating, checking and writing alike.
 func (c *command) execute(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	if c.own != nil {
+		return c.own(args, stdout)
+	}
 	fs := newFlagSet(c)
 	act := c.define(fs)
 	pos, err := fs.parse(args)
@@ -215,8 +223,7 @@ func (c *command) execute(ctx context.Context, args []string, stdout io.Writer) 
 
 // synopsis is the command's usage line, every flag included.
 func (c *command) synopsis() string {
-	fs := newFlagSet(c)
-	c.define(fs)
+	fs := c.flags()
 	parts := []string{"faultline"}
 	if c.name != "" {
 		parts = append(parts, c.name)
@@ -234,11 +241,28 @@ func (c *command) synopsis() string {
 	return wrapWords(parts, helpWidth-2, "    ", 0)
 }
 
+// flags is the command's flag set, defined but not parsed.
+func (c *command) flags() *flagSet {
+	fs := newFlagSet(c)
+	if c.own == nil {
+		c.define(fs)
+		return fs
+	}
+	c.ownFlags().VisitAll(func(fl *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(fl)
+		fs.specs = append(fs.specs, &flagSpec{name: fl.Name, arg: strings.ToUpper(arg), usage: usage, def: fl.DefValue})
+	})
+	return fs
+}
+
 // help prints the command's usage, what it does, and every flag with its
 // default.
 func (c *command) help(w io.Writer) {
-	fs := newFlagSet(c)
-	c.define(fs)
+	if c.own != nil {
+		c.own([]string{"--help"}, w)
+		return
+	}
+	fs := c.flags()
 	fmt.Fprintf(w, "Usage:\n  %s\n\n", strings.ReplaceAll(c.synopsis(), "\n", "\n  "))
 	about := c.about
 	if about == "" {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/internal/atomicfile"
 	"github.com/faultline-lab/faultline/lessons"
 	"github.com/faultline-lab/faultline/sim"
 )
@@ -186,10 +185,14 @@ func (f *flagSet) opsFlag(dst *int) {
 
 // nemesisFlag defines --nemesis. Unset, it leaves *dst nil: the lesson's
 // own faults. "none" is no faults; an empty list is a mistake, not "none".
-func (f *flagSet) nemesisFlag(dst *[]string) {
-	f.value("nemesis", "LIST", "the lesson's", "faults, comma-separated ("+strings.Join(sim.NemesisNames(), ", ")+"), or none", func(s string) error {
+func (f *flagSet) nemesisFlag(dst *[]sim.Nemesis) {
+	var names []string
+	for _, k := range sim.AllNemeses() {
+		names = append(names, string(k))
+	}
+	f.value("nemesis", "LIST", "the lesson's", "faults, comma-separated ("+strings.Join(names, ", ")+"), all, or none", func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return errors.New("empty: name the faults, or none for no faults")
+			return errors.New("empty: name the faults, all for every one, or none for no faults")
 		}
 		kinds, err := lessons.ParseNemesis(s)
 		if err != nil {
@@ -198,6 +201,35 @@ func (f *flagSet) nemesisFlag(dst *[]string) {
 		*dst = kinds
 		return nil
 	})
+}
+
+// mixFlags defines --mix and --density, which shape a --nemesis list.
+func (f *flagSet) mixFlags(mix *lessons.MixMode, density *float64) {
+	f.value("mix", "MODE", string(lessons.MixOverlap), "how the --nemesis faults combine: overlap (each starts and stops on its own) or cycle (one at a time)", func(s string) error {
+		m, err := lessons.ParseMix(s)
+		*mix = m
+		return err
+	})
+	f.value("density", "F", strconv.FormatFloat(sim.DefaultDensity, 'g', -1, 64), "with --mix overlap: the fraction of time each fault is in force, above 0 and at most 1", func(s string) error {
+		d, err := strconv.ParseFloat(s, 64)
+		switch {
+		case err != nil:
+			return errors.New("want a number like 0.5")
+		case !(d > 0 && d <= 1):
+			return errors.New("must be above 0 and at most 1")
+		}
+		*density = d
+		return nil
+	})
+}
+
+// checkNemesis says when --mix or --density come without the --nemesis
+// list they shape.
+func checkNemesis(fs *flagSet) error {
+	if !fs.isSet("nemesis") && (fs.isSet("mix") || fs.isSet("density")) {
+		return usagef("%s--mix and --density shape a --nemesis list; give one%s", fs.cmd.prefix(), fs.cmd.seeHelp())
+	}
+	return nil
 }
 
 // workersFlag defines hunt's --workers.
@@ -305,7 +337,7 @@ func (f *flagSet) checkOutputs(inputs ...string) error {
 				return usagef("%s--%s %s would overwrite the input it reads", f.cmd.prefix(), o.name, *o.path)
 			}
 		}
-		if err := atomicfile.CheckWritable(*o.path); err != nil {
+		if err := writableOutput(*o.path); err != nil {
 			return usagef("%s--%s: %v", f.cmd.prefix(), o.name, err)
 		}
 	}

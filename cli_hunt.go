@@ -41,6 +41,7 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 		fs.variantFlag(&o.Variant, "the variant to run: the buggy design, fixed, ... (see faultline lessons)")
 		fs.seedsFlag(&seeds, "1-100")
 		fs.nemesisFlag(&o.Nemesis)
+		fs.mixFlags(&o.Mix, &o.Density)
 		fs.nodesFlag(&o.Nodes)
 		fs.clientsFlag(&o.Clients)
 		fs.opsFlag(&o.Ops)
@@ -53,6 +54,9 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 			}
 			if l == nil {
 				return exitUsage, usagef("hunt: --lesson is required (see faultline lessons)")
+			}
+			if err := checkNemesis(fs); err != nil {
+				return exitUsage, err
 			}
 			if err := checkVariant(fs.cmd, l, o.Variant); err != nil {
 				return exitUsage, err

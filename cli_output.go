@@ -139,6 +139,18 @@ func htmlTimeout(ctx context.Context) time.Duration {
 	return max(remaining(ctx), minHTMLTime)
 }
 
+// writableOutput fails on an output path ("" is none) that could not be
+// written.
+func writableOutput(path string) error {
+	if path == "" {
+		return nil
+	}
+	if err := atomicfile.CheckWritable(path); err != nil {
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
 // outputs are the files a command writes once its work is done: all of
 // them or none (see atomicfile.Set). Their paths were checked writable
 // before the work began (flagSet.checkOutputs).

@@ -27,11 +27,14 @@ type runFlags struct {
 	out, outScenario, html string
 	seed                   uint64
 	nodes, clients, ops    int
-	nemesis                []string
+	nemesis                []sim.Nemesis
+	mix                    lessons.MixMode
+	density                float64
 	json                   bool
 	timeout                time.Duration
 	writeHistory           func(io.Writer, history.History) error
 	set                    func(string) bool // was the flag given?
+	replayed               string            // a scenario's own variant, replayed against --variant
 }
 
 var runCmd = &command{
@@ -54,6 +57,7 @@ replay the same run, byte for byte; --out-scenario saves everything needed to re
 			return nil
 		})
 		fs.nemesisFlag(&f.nemesis)
+		fs.mixFlags(&f.mix, &f.density)
 		fs.nodesFlag(&f.nodes)
 		fs.clientsFlag(&f.clients)
 		fs.opsFlag(&f.ops)
@@ -71,13 +75,17 @@ replay the same run, byte for byte; --out-scenario saves everything needed to re
 				return exitUsage, err
 			}
 			f.timeout = *fs.timeout
+			if err := checkNemesis(fs); err != nil {
+				return exitUsage, err
+			}
 			if err := fs.checkOutputs(f.scenario); err != nil {
 				return exitUsage, err
 			}
-			sc, err := scenarioFor(f)
+			sc, replayed, err := scenarioFor(f)
 			if err != nil {
 				return exitUsage, err
 			}
+			f.replayed = replayed
 			return runScenario(ctx, f, sc, stdout)
 		}
 	},
@@ -155,33 +163,62 @@ func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out out
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
 		return code, printJSON(stdout, j)
 	}
+	if f.replayed != "" {
+		fmt.Fprint(stdout, replayNote(sc, f.replayed))
+	}
 	fmt.Fprintf(stdout, "lesson %s, variant %s, seed %d: %d operations, %d faults, %s of simulated time\n\n%s",
 		sc.Lesson, sc.Variant, sc.Seed, ops, len(s.Applied()), sim.FormatDuration(vns), out.text)
 	return code, nil
 }
 
-// scenarioFor builds the run's scenario from a file or from the flags.
-func scenarioFor(f runFlags) (sim.Scenario, error) {
+// scenarioFor builds the run's scenario from a file (replayed against
+// --variant when given: replayed names the file's own variant) or from the
+// flags.
+func scenarioFor(f runFlags) (sc sim.Scenario, replayed string, err error) {
 	if f.scenario != "" {
-		for _, name := range []string{"lesson", "variant", "seed", "nemesis", "nodes", "clients", "ops"} {
+		for _, name := range []string{"lesson", "seed", "nemesis", "mix", "density", "nodes", "clients", "ops"} {
 			if f.set(name) {
-				return sim.Scenario{}, usagef("run: --%s cannot be combined with --scenario (the scenario file fixes it)", name)
+				return sim.Scenario{}, "", usagef("run: --%s cannot be combined with --scenario (the scenario file fixes it)", name)
 			}
 		}
-		return readScenario(f.scenario)
+		sc, err := readScenario(f.scenario)
+		if err != nil || !f.set("variant") || f.variant == sc.Variant {
+			return sc, "", err
+		}
+		out, err := lessons.Replay(sc, f.variant)
+		if err != nil {
+			return sim.Scenario{}, "", usagef("run: --variant: %v", err)
+		}
+		return out, sc.Variant, nil
 	}
 	if f.lesson == nil {
-		return sim.Scenario{}, usagef("run: --lesson ID or --scenario FILE is required (see faultline lessons)")
+		return sim.Scenario{}, "", usagef("run: --lesson ID or --scenario FILE is required (see faultline lessons)")
 	}
 	if err := checkVariant(f.cmd, f.lesson, f.variant); err != nil {
-		return sim.Scenario{}, err
+		return sim.Scenario{}, "", err
 	}
 	o := lessons.Options{Variant: f.variant, Seed: f.seed, Nodes: f.nodes, Clients: f.clients, Ops: f.ops, Nemesis: f.nemesis}
-	sc, err := f.lesson.Scenario(o)
-	if err != nil {
-		return sim.Scenario{}, usagef("run: %v", err)
+	if f.nemesis != nil {
+		o.Mix, o.Density = f.mix, f.density
 	}
-	return sc, nil
+	sc, err = f.lesson.Scenario(o)
+	if err != nil {
+		return sim.Scenario{}, "", usagef("run: %v", err)
+	}
+	return sc, "", nil
+}
+
+// replayNote says what a replay against another variant carries over.
+func replayNote(sc sim.Scenario, from string) string {
+	s := fmt.Sprintf("Replaying the scenario of variant %s against %s: the same seed, workload and fault schedule", from, sc.Variant)
+	if live := len(sc.Faults.Live()); live > 0 {
+		s += fmt.Sprintf(", and the %d live faults at their virtual times", live)
+	}
+	s += ".\n"
+	if sc.Faults.RoleTargeted() {
+		s += "Faults aimed at a role (the leader, ...) hit whichever node holds it in this run.\n"
+	}
+	return s + "\n"
 }
 
 // readScenario reads and validates a scenario file, at most
@@ -213,25 +250,17 @@ func parseScenario(b []byte, path string) (sim.Scenario, error) {
 	if dec.More() {
 		return sim.Scenario{}, usagef("scenario %s: more than one JSON object", path)
 	}
+	// The lesson and variant named with a short excerpt (they may be
+	// anything); every other field is the simulator's to validate.
 	l, err := lessons.Get(sc.Lesson)
 	if err != nil {
 		return sim.Scenario{}, usagef("scenario %s: field \"lesson\": unknown lesson %s", path, history.Excerpt(sc.Lesson))
 	}
-	if sc.Variant == "" {
-		sc.Variant = l.DefaultVariant() // what replaying it runs, and what the header names
-	}
-	if _, err := l.Design.Factory(sc.Variant); err != nil {
+	if _, err := l.Design.Factory(sc.Variant); sc.Variant != "" && err != nil {
 		return sim.Scenario{}, usagef("scenario %s: field \"variant\": unknown variant %s of %s", path, history.Excerpt(sc.Variant), l.ID)
 	}
-	if err := sc.Config.Validate(); err != nil {
-		return sim.Scenario{}, usagef("scenario %s: field \"config\": %v", path, err)
-	}
-	ids := make([]string, sc.Config.Nodes)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("n%d", i+1)
-	}
-	if err := sc.Faults.Validate(ids); err != nil {
-		return sim.Scenario{}, usagef("scenario %s: field %v", path, err)
+	if err := lessons.CheckScenario(sc); err != nil {
+		return sim.Scenario{}, usagef("scenario %s: %v", path, err)
 	}
 	return sc, nil
 }

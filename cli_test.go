@@ -23,8 +23,7 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		t.Fatalf("faultline help: exit %d, stderr %q", code, errs)
 	}
 	for _, c := range append([]*command{tuiCmd}, commands...) {
-		fs := newFlagSet(c)
-		c.define(fs)
+		fs := c.flags()
 		if len(fs.specs) == 0 {
 			t.Errorf("%q defines no flags", c.name)
 		}
@@ -37,6 +36,14 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		}
 		for _, a := range args {
 			code, out, errs := cli(t, a...)
+			if c.own != nil { // its own help, in the flag package's form
+				for _, s := range fs.specs {
+					if code != 0 || !strings.Contains(out, "-"+s.name) {
+						t.Errorf("%v: exit %d, no -%s", a, code, s.name)
+					}
+				}
+				continue
+			}
 			if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage:\n") && c.name != "" {
 				t.Errorf("%v: exit %d, stderr %q, stdout %q", a, code, errs, clip(out))
 				continue
@@ -96,6 +103,8 @@ func TestBadFlagValues(t *testing.T) {
 	hist := filepath.Join(dir, "h.jsonl")
 	writeFile(t, hist, `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
 	writeFile(t, filepath.Join(dir, "plain"), "")
+	writeFile(t, filepath.Join(dir, "bad.json"), "{\"lesson\": \"stale-replica-reads\",\n \"seed\": \"x\"}")
+	writeFile(t, filepath.Join(dir, "nolesson.json"), `{"lesson": "nope", "seed": 1}`)
 	os.Mkdir(filepath.Join(dir, "adir"), 0o755)
 	const lesson = "stale-replica-reads"
 	cases := []struct {
@@ -122,7 +131,7 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"run", "--lesson", lesson, "--ops", "99999999999999999999999"}, "too large"},
 		{[]string{"run", "--lesson", lesson, "--ops", "2000000000"}, `run: --ops "2000000000": `},
 		{[]string{"run", "--lesson", lesson, "--nodes", "0"}, `--nodes "0": must be positive`},
-		{[]string{"run", "--lesson", lesson, "--nodes", "1000"}, `--nodes "1000": nodes must be`},
+		{[]string{"run", "--lesson", lesson, "--nodes", "1000"}, `--nodes "1000": nodes: must be 1–64`},
 		{[]string{"hunt", "--lesson", lesson, "--clients", "0"}, `hunt: --clients "0": must be positive`},
 		{[]string{"hunt", "--lesson", lesson, "--seeds", "1-5abc"}, `--seeds "1-5abc": want A-B`},
 		{[]string{"hunt", "--lesson", lesson, "--seeds", "9-1"}, "ends before it starts"},
@@ -144,6 +153,14 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"run", "--lesson", lesson, "--variant", ""}, `--variant "": empty`},
 		{[]string{"run", "--scenario", hist, "--seed", "3"}, "--seed cannot be combined with --scenario"},
 		{[]string{"run", "--scenario", ""}, `--scenario "": empty`},
+		{[]string{"run", "--scenario", "bad.json"}, `scenario bad.json: line 2: field "seed": want uint64, got string`},
+		{[]string{"run", "--scenario", "nolesson.json"}, `scenario nolesson.json: field "lesson": unknown lesson "nope"`},
+		{[]string{"run", "--scenario", "missing.json"}, "cannot read scenario missing.json: no such file or directory"},
+		{[]string{"run", "--lesson", lesson, "--mix", "cycle"}, "run: --mix and --density shape a --nemesis list"},
+		{[]string{"hunt", "--lesson", lesson, "--nemesis", "all", "--mix", "sometimes"}, `hunt: --mix "sometimes": unknown mix`},
+		{[]string{"run", "--lesson", lesson, "--nemesis", "all", "--density", "0"}, `run: --density "0": must be above 0 and at most 1`},
+		{[]string{"hunt", "--lesson", lesson, "--nemesis", "all", "--density", "x"}, `--density "x": want a number`},
+		{[]string{"run", "--scenario", "bad.json", "--mix", "cycle"}, "--mix and --density shape a --nemesis list"},
 		{[]string{"run", "--lesson", lesson, "--out", "same.jsonl", "--out-scenario", "same.jsonl"}, "--out and --out-scenario name the same file same.jsonl"},
 		{[]string{"run", "--lesson", lesson, "--html", "./same.html", "--out-scenario", "same.html"}, "name the same file"},
 		{[]string{"run", "--lesson", lesson, "--out", "x.txt"}, `--out "x.txt": the file must end in .jsonl or .edn`},
@@ -167,7 +184,7 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"check", "missing.jsonl"}, "missing.jsonl: no such file or directory"},
 		{[]string{"check", "adir"}, "adir: is a directory"},
 		{[]string{"help", "nope"}, "help: unknown command nope"},
-		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check; see faultline help)"},
+		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check, node; see faultline help)"},
 		{[]string{strings.Repeat("\x01\xff", 5000)}, `unknown command "\x01\xff`},
 	}
 	for _, c := range cases {
@@ -178,7 +195,7 @@ func TestBadFlagValues(t *testing.T) {
 		oneLineError(t, c.args, r.stderr, c.want)
 	}
 	left, _ := os.ReadDir(dir)
-	if len(left) != 3 {
+	if len(left) != 5 {
 		var names []string
 		for _, e := range left {
 			names = append(names, e.Name())

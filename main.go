@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -32,7 +33,15 @@ const (
 
 // commands are the subcommands, in the order help lists them. Adding one
 // is one line here: its flags, help and --timeout come from its definition.
-var commands = []*command{lessonsCmd, runCmd, huntCmd, checkCmd}
+var commands = []*command{lessonsCmd, runCmd, huntCmd, checkCmd, nodeCmd}
+
+// nodeCmd runs a learner's own node (cli_node.go); it parses its own flags.
+var nodeCmd = &command{
+	name:     "node",
+	summary:  "run your own node, speaking Maelstrom's protocol, under faultline's faults and checker",
+	own:      cmdNode,
+	ownFlags: func() *flag.FlagSet { return nodeFlagSet(&nodeFlags{}) },
+}
 
 // usageError is bad input from the user: exit 2 with one clear line.
 type usageError struct{ msg string }
@@ -42,8 +51,8 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func main() {
-	if len(os.Args) > 1 && findCommand(os.Args[1]) != nil {
-		stopOnSignal()
+	if c := findCommand(safeArg(os.Args, 1)); c != nil && c.own == nil {
+		stopOnSignal() // a command with its own parsing handles its own signals
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -93,6 +102,13 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) (int, error)
 		return c.execute(ctx, args[1:], stdout)
 	}
 	return exitUsage, usagef("unknown command %s (commands: %s; see faultline help)", clipArg(args[0]), strings.Join(commandNames(), ", "))
+}
+
+func safeArg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
 }
 
 func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" }

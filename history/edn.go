@@ -256,7 +256,7 @@ func writeEDNOp(b *strings.Builder, o Op) error {
 	if err := checkWritable(v); err != nil {
 		return err
 	}
-	writeEDNValue(b, v)
+	writeOpValue(b, o.F, v)
 	if o.Node != "" {
 		b.WriteString(", :node ")
 		writeEDNValue(b, o.Node)
