@@ -22,7 +22,9 @@ var checkCmd = &command{
 	about: `Check a history for linearizability and, when it is not, name the anomaly and show the
 smallest part of the history that proves it. FILE is faultline's JSON lines, Jepsen's EDN,
 a Jepsen etcd log or a key-value log as in porcupine's test data; - reads standard input.
-A file from which no operation can be read is an input error, never a pass.`,
+A file from which no operation can be read is an input error, never a pass. With --model
+list-append or rw-register, a transactional history is checked for the isolation anomalies of
+--consistency instead, as Elle does.`,
 	define: func(fs *flagSet) action {
 		var req checkRequest
 		fs.modelFlag(&req.model)
