@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/faultline-lab/faultline/checker/txn"
 	"github.com/faultline-lab/faultline/history"
@@ -15,89 +15,50 @@ import (
 // `faultline check FILE --model list-append|rw-register [--consistency M]`
 // checks a transactional history for isolation anomalies (checker/txn).
 
-// isTxnCheck reports whether check's arguments name a transactional
-// workload as the model; cmdCheckTxn handles those.
-func isTxnCheck(args []string) bool {
-	for i, a := range args {
-		if a == "--" {
-			return false
-		}
-		name, value, inline := strings.Cut(strings.TrimLeft(a, "-"), "=")
-		if !strings.HasPrefix(a, "-") || name != "model" {
-			continue
-		}
-		if !inline && i+1 < len(args) {
-			value = args[i+1]
-		}
-		return slices.Contains(txn.Workloads(), value)
+func init() {
+	for _, w := range txn.Workloads() {
+		fileCheckers[w] = checkTxn
 	}
-	return false
 }
 
-// cmdCheckTxn parses check's flags for a transactional history. The
-// checking itself is checkTxnFile, which needs no flag parsing of its own.
-func cmdCheckTxn(args []string, stdout io.Writer) (int, error) {
-	fs := newFlags("check")
-	model := fs.String("model", "", "the workload: list-append or rw-register")
-	consistency := fs.String("consistency", txn.StrictSerializable, "the consistency model to check: "+strings.Join(txn.Models(), ", "))
-	format := fs.String("format", "auto", "auto, jsonl or edn")
-	timeout := fs.Duration("timeout", time.Minute, "time limit")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if slices.ContainsFunc(args, func(a string) bool { return a == "-h" || a == "-help" || a == "--help" }) {
-		fmt.Fprintln(stdout, "Usage: faultline check FILE --model list-append|rw-register [--consistency MODEL] [--format F] [--timeout D] [--json]")
-		fmt.Fprintln(stdout, "\nChecks a transactional history for isolation anomalies, as Elle does. Exit status:\n0 the history satisfies the model, 1 it does not, 2 bad input, 3 unknown.\n\nFlags:")
-		fs.SetOutput(stdout)
-		fs.PrintDefaults()
-		return exitOK, nil
-	}
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return exitUsage, err
-	}
-	if len(pos) != 1 {
-		return exitUsage, usagef("check: want one history file, got %d arguments", len(pos))
-	}
-	if *timeout <= 0 {
-		return exitUsage, usagef("check: --timeout must be positive")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-	defer cancel()
-	return checkTxnFile(ctx, txnRequest{path: pos[0], format: *format, workload: *model, consistency: *consistency, json: *asJSON}, stdout)
+// consistencyFlag defines check's --consistency, for the transactional
+// models.
+func (f *flagSet) consistencyFlag(dst *string) {
+	f.value("consistency", "MODEL", txn.StrictSerializable, "for "+strings.Join(txn.Workloads(), " and ")+
+		": the consistency model to check ("+strings.Join(txn.Models(), ", ")+")", func(s string) error {
+		if _, err := txn.CanonicalModel(s); err != nil {
+			return err
+		}
+		*dst = s
+		return nil
+	})
 }
 
-// txnRequest is a check of a transactional history.
-type txnRequest struct {
-	path, format          string
-	src                   io.Reader // the history, when not read from path (standard input)
-	workload, consistency string    // consistency "" means strict-serializable
-	json                  bool
-}
-
-// checkTxnFile reads a transactional history (EDN records may leave out
+// checkTxn reads a transactional history (EDN records may leave out
 // :process and :f, as Elle's examples do), checks it and prints the
 // outcome. Exit status: 0 it satisfies the model, 1 it does not, 2 bad
 // input, 3 unknown (the search gave up, the time ran out, or the history
 // proves nothing).
-func checkTxnFile(ctx context.Context, req txnRequest, stdout io.Writer) (int, error) {
+func checkTxn(ctx context.Context, req checkRequest, stdout io.Writer) (int, error) {
+	switch {
+	case req.initSet:
+		return exitUsage, usagef("check: --init is for the linearizability models, not %s", req.model)
+	case req.html != "":
+		return exitUsage, usagef("check: --html is for the linearizability models, not %s", req.model)
+	}
 	cons, err := txn.CanonicalModel(req.consistency)
 	if err != nil {
 		return exitUsage, usagef("check: --consistency: %v", err)
 	}
-	var h history.History
-	var detected string
-	if req.src != nil {
-		data, rerr := io.ReadAll(req.src)
-		if rerr != nil {
-			return exitUsage, fmt.Errorf("%s: %w", req.path, rerr)
-		}
-		h, detected, err = history.ReadTxnBytes(data, req.path, req.format)
-	} else {
-		h, detected, err = history.ReadTxnFile(req.path, req.format)
-	}
+	data, err := readBounded(ctx, req)
 	if err != nil {
 		return exitUsage, err
 	}
-	res, err := txn.Check(ctx, h, txn.Options{Workload: req.workload, Consistency: cons})
+	h, detected, err := history.ReadTxnBytes(data, req.path, req.format)
+	if err != nil {
+		return exitUsage, err
+	}
+	res, err := txn.Check(ctx, h, txn.Options{Workload: req.model, Consistency: cons})
 	if err != nil {
 		return exitUsage, fmt.Errorf("check %s: %w", req.path, err)
 	}
@@ -108,6 +69,28 @@ func checkTxnFile(ctx context.Context, req txnRequest, stdout io.Writer) (int, e
 	fmt.Fprintf(stdout, "%s (%s)\n\n", req.path, detected)
 	fmt.Fprint(stdout, txn.FormatText(res))
 	return code, nil
+}
+
+// readBounded reads the whole history (the transactional reader works on
+// bytes), at most history.MaxInputBytes of it.
+func readBounded(ctx context.Context, req checkRequest) ([]byte, error) {
+	src := req.src
+	if src == nil {
+		f, err := os.Open(req.path)
+		if err != nil {
+			return nil, usagef("%s: %v", req.path, unwrapPathError(err))
+		}
+		defer f.Close()
+		src = f
+	}
+	data, err := io.ReadAll(io.LimitReader(src, history.MaxInputBytes+1))
+	switch {
+	case err != nil:
+		return nil, usagef("%s: %v", req.path, unwrapPathError(err))
+	case len(data) > history.MaxInputBytes:
+		return nil, usagef("%s: larger than the %d MiB a history may take", req.path, history.MaxInputBytes>>20)
+	}
+	return data, ctx.Err()
 }
 
 func txnExit(v txn.Verdict) int {

@@ -103,20 +103,3 @@ func TestCheckTxnBadInput(t *testing.T) {
 		t.Fatalf("help: exit %d\n%s", code, out)
 	}
 }
-
-func TestIsTxnCheck(t *testing.T) {
-	for _, c := range []struct {
-		args []string
-		want bool
-	}{
-		{[]string{"f", "--model", "list-append"}, true},
-		{[]string{"-model=rw-register", "f"}, true},
-		{[]string{"f", "--model", "register"}, false},
-		{[]string{"f"}, false},
-		{[]string{"--", "--model", "list-append"}, false},
-	} {
-		if got := isTxnCheck(c.args); got != c.want {
-			t.Errorf("%v: %v", c.args, got)
-		}
-	}
-}

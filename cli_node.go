@@ -15,6 +15,7 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/atomicfile"
 	"github.com/faultline-lab/faultline/maelstrom"
 	"github.com/faultline-lab/faultline/sim"
 )
@@ -203,8 +204,8 @@ func replaySchedule(s sim.Schedule) sim.Schedule {
 // The CLI's output plumbing, in one place: a file is written whole or not
 // at all, and an unwritable path is refused before any work.
 var (
-	writeNodeFile = writeAtomic
-	nodeWritable  = checkWritable
+	writeNodeFile = atomicfile.Write
+	nodeWritable  = writableOutput
 )
 
 func nodeOutputsOK(f nodeFlags, workload string) error {
