@@ -282,6 +282,8 @@ func (m *nodeModel) key(k tea.KeyMsg) tea.Cmd {
 		if !m.running() && m.stage == stageFailed {
 			m.toForm()
 		}
+	case key.Matches(k, keys.Play, keys.Step, keys.Slower, keys.Faster, keys.Left, keys.Right):
+		m.flash = "your nodes run in real time: nothing here pauses, steps or changes speed (z pauses a node; t w m look back)"
 	}
 	return nil
 }

@@ -238,9 +238,8 @@ func fieldHelp(f formField) string {
 }
 
 // nodeExample is the one line that points at the shipped examples.
-const nodeExample = "Example, from the repository's root: go build -o /tmp/kv ./examples/nodes/kv, then the command /tmp/kv " +
-	"(or \"/tmp/kv -local-reads\": the bug faultline catches), or go run ./examples/nodes/kv (slower to start). " +
-	"More in examples/nodes/README.md."
+const nodeExample = "Example, from the repository's root: go build -o /tmp/kv ./examples/nodes/kv, then the command " +
+	"/tmp/kv (/tmp/kv -local-reads has the bug). More: examples/nodes/README.md."
 
 // View draws the form in width×height.
 func (f nodeForm) View(c *common, width, height int) string {

@@ -360,12 +360,42 @@ func (l *liveRun) now() clusterSnap {
 func (l *liveRun) snap(at int64, st maelstrom.State) clusterSnap {
 	nodes := append([]sim.NodeView(nil), st.Nodes...)
 	guess := l.roles.at(at)
+	reads := l.lastReads(at)
 	for i := range nodes {
 		nodes[i].Status = guess.status(i)
+		nodes[i].Status.Value = reads[nodes[i].ID]
 	}
 	net := st.Net
 	return clusterSnap{at: at, nodes: nodes, shape: sim.Shape(net.Shape), groups: net.Groups, desc: net.Desc,
 		hears: net.Hears, loss: net.Loss, dup: net.Dup, delayNs: net.DelayNs}
+}
+
+// readScan bounds how far back lastReads looks.
+const readScan = 20_000
+
+// lastReads is what each node last answered a read with, by moment at:
+// the state its messages show ("read 1=19", "read 34 values").
+func (l *liveRun) lastReads(at int64) map[string]string {
+	out := map[string]string{}
+	h := l.h
+	i := sort.Search(len(h), func(i int) bool { return h[i].Time > at })
+	for j := i - 1; j >= max(0, i-readScan) && len(out) < len(l.ids); j-- {
+		o := h[j]
+		if o.Type != history.OK || o.F != "read" || out[o.Node] != "" {
+			continue
+		}
+		switch v := o.Value.(type) {
+		case []any:
+			out[o.Node] = "read " + plural(len(v), "value")
+		default:
+			if o.Key != "" {
+				out[o.Node] = "read " + o.Key + "=" + history.Format(v)
+			} else {
+				out[o.Node] = "read " + history.Format(v)
+			}
+		}
+	}
+	return out
 }
 
 // wireBody is a real node's message body, as the views show it: its

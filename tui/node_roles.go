@@ -22,10 +22,16 @@ import (
 type roleGuess struct {
 	ids   []string
 	index map[string]int
-	// open is, per node, the clients whose requests are at it now, and
-	// the nodes it has contacted since each arrived (a bit per node).
-	open []map[string]uint64
+	// open is, per node, the clients whose requests are at it now.
+	open []map[string]openRequest
 	done []answer // in time order
+}
+
+// openRequest is a client's request at a node: its msg_id, and the nodes
+// the node has contacted since it arrived (a bit per node).
+type openRequest struct {
+	msgID int64
+	mask  uint64
 }
 
 // answer is one client request a node replied to.
@@ -45,10 +51,10 @@ const roleWindowNs = 5_000_000_000
 const roleMinAnswers = 5
 
 func newRoleGuess(ids []string) roleGuess {
-	g := roleGuess{ids: ids, index: map[string]int{}, open: make([]map[string]uint64, len(ids))}
+	g := roleGuess{ids: ids, index: map[string]int{}, open: make([]map[string]openRequest, len(ids))}
 	for i, id := range ids {
 		g.index[id] = i
-		g.open[i] = map[string]uint64{}
+		g.open[i] = map[string]openRequest{}
 	}
 	return g
 }
@@ -59,20 +65,21 @@ func (g *roleGuess) observe(te sim.TraceEvent) {
 	dest, destNode := g.index[te.Dest]
 	switch {
 	case te.Kind == sim.TraceDeliver && destNode && isClient(te.Src):
-		g.open[dest][te.Src] = 0
+		g.open[dest][te.Src] = openRequest{msgID: wireIDs(te).msgID}
 	case te.Kind == sim.TraceSend && srcNode && destNode && src != dest && !isReply(te):
-		for c, mask := range g.open[src] {
-			g.open[src][c] = mask | 1<<uint(dest)
+		for c, req := range g.open[src] {
+			req.mask |= 1 << uint(dest)
+			g.open[src][c] = req
 		}
 	case te.Kind == sim.TraceSend && srcNode && isClient(te.Dest):
-		mask, ok := g.open[src][te.Dest]
-		if !ok {
-			return
+		req, ok := g.open[src][te.Dest]
+		if !ok || (req.msgID != 0 && wireIDs(te).inReplyTo != req.msgID) {
+			return // a late answer to a request the client gave up on
 		}
 		delete(g.open[src], te.Dest)
 		via := -1
-		if bits.OnesCount64(mask) == 1 {
-			via = bits.TrailingZeros64(mask)
+		if bits.OnesCount64(req.mask) == 1 {
+			via = bits.TrailingZeros64(req.mask)
 		}
 		okReply := te.Body == nil || te.Body.Type() != "error"
 		g.done = append(g.done, answer{at: te.Time, node: src, via: via, ok: okReply})
@@ -81,9 +88,12 @@ func (g *roleGuess) observe(te sim.TraceEvent) {
 
 // isReply reports whether a message answers another: a node answering
 // a peer contacts no one.
-func isReply(te sim.TraceEvent) bool {
-	b, ok := te.Body.(wireBody)
-	return ok && b.inReplyTo != 0
+func isReply(te sim.TraceEvent) bool { return wireIDs(te).inReplyTo != 0 }
+
+// wireIDs is a message's protocol ids (zero for a body of another kind).
+func wireIDs(te sim.TraceEvent) wireBody {
+	b, _ := te.Body.(wireBody)
+	return b
 }
 
 // roles is what the messages of one window say.

@@ -19,7 +19,7 @@ type roleEvents struct {
 func (r *roleEvents) add(kind sim.TraceKind, src, dest, typ string, inReplyTo int64) {
 	r.t += 1000
 	r.out = append(r.out, sim.TraceEvent{Time: r.t, Kind: kind, Src: src, Dest: dest,
-		Body: wireBody{kind: typ, json: json.RawMessage(`{"type":"` + typ + `"}`), inReplyTo: inReplyTo}})
+		Body: wireBody{kind: typ, json: json.RawMessage(`{"type":"` + typ + `"}`), msgID: 1, inReplyTo: inReplyTo}})
 }
 
 func (r *roleEvents) request(client, node string, contact ...string) {
@@ -99,6 +99,17 @@ func TestRolesAreInferredFromWhoAnswersAndWhoForwards(t *testing.T) {
 	}
 	if g := guessFrom(ids, change.out); g.leader != 2 {
 		t.Errorf("after a change of leader: leader %d, want n3", g.leader)
+	}
+	// A late answer, to a request the client gave up on, answers nothing
+	// the node has now.
+	var late roleEvents
+	for i := 0; i < 6; i++ {
+		late.request("c1", "n1")
+	}
+	late.add(sim.TraceDeliver, "c2", "n2", "write", 0)
+	late.add(sim.TraceSend, "n2", "c2", "write_ok", 9)
+	if g := guessFrom(ids, late.out); g.answered[1] != 0 {
+		t.Errorf("a late answer counted: n2 answered %d", g.answered[1])
 	}
 	// Too little to go on: no role is claimed.
 	var few roleEvents

@@ -192,6 +192,16 @@ func TestNodeKVRunsLiveToItsVerdict(t *testing.T) {
 			t.Errorf("the screen lacks %q:\n%s", want, v)
 		}
 	}
+	// A node's state, from its messages: what it last answered a read with.
+	reads := 0
+	for _, v := range n.live.now().nodes {
+		if strings.HasPrefix(v.Status.Value, "read ") && strings.Contains(v.Status.Value, "=") {
+			reads++
+		}
+	}
+	if reads == 0 || !strings.Contains(v, "read ") {
+		t.Errorf("no node shows what it last read (%d):\n%s", reads, v)
+	}
 	if a := n.out.Applied; len(a) < 5 || a[0].Fault.Kind != sim.FaultPartition || !a[0].Fault.Live || a[3].Fault.Kind != sim.FaultCrash {
 		t.Errorf("the faults pressed are not the faults applied: %+v", a)
 	}
@@ -326,6 +336,7 @@ func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
 		script string
 		want   []string
 	}{
+		{"fails to start", "", []string{"could not be started", "exec format error", "Its log: "}},
 		{"exits", `echo $$ >> "$0"; echo "cannot bind" >&2; exit 3`, []string{"exited before answering init: exit status 3", "cannot bind", "Its log: "}},
 		{"writes non-JSON", `echo $$ >> "$0"; echo hello; exec sleep 30`, []string{"not a Maelstrom message", `"hello"`, "Its log: "}},
 		{"never answers init", `echo $$ >> "$0"; exec sleep 30`, []string{"did not answer init", "it wrote nothing to stdout", "Its log: "}},
@@ -333,8 +344,15 @@ func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			d := newDriver(t, 80, 24)
-			pids := filepath.Join(t.TempDir(), "pids")
+			dir := t.TempDir()
+			pids := filepath.Join(dir, "pids")
 			cfg := quickConfig("lin-kv", "sh", "-c", c.script, pids)
+			if c.script == "" { // executable, but not a program: the system cannot run it
+				cfg.Bin = []string{filepath.Join(dir, "not-a-program")}
+				if err := os.WriteFile(cfg.Bin[0], []byte("hello\n"), 0o755); err != nil {
+					t.Fatal(err)
+				}
+			}
 			cfg.InitTimeout = 700 * time.Millisecond
 			n := d.startNode(cfg)
 			d.until("the failure", 15*time.Second, func(Model) bool { return n.stage == stageFailed })
@@ -348,7 +366,9 @@ func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
 				t.Errorf("a stack on the screen:\n%s", v)
 			}
 			assertFits(t, d.m.View(), 80, 24)
-			allGone(t, readPIDs(t, pids))
+			if c.script != "" {
+				allGone(t, readPIDs(t, pids))
+			}
 			d.keys("enter")
 			if n.stage != stageForm {
 				t.Error("enter after the failure did not go back to the settings")
