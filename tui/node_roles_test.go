@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faultline-lab/faultline/sim"
 )
@@ -127,4 +128,22 @@ func TestWireBodyReadsAsItsFields(t *testing.T) {
 	if got := (wireBody{kind: "x", json: json.RawMessage(`not json`)}).String(); got != "x" {
 		t.Errorf("a body that is not an object: %q", got)
 	}
+}
+
+// A node's body, whatever it holds, reads as its type and fields without
+// a panic; and a time limit is read or refused, never more.
+func FuzzNodeInputs(f *testing.F) {
+	f.Add(`{"type":"read","key":1}`, "10s")
+	f.Add(`{"type":"x","a":{"b":[1,2,{"c":null}]},"msg_id":1}`, "1m30s")
+	f.Add(`{"type":`, "-5")
+	f.Add(`[]`, "1e309")
+	f.Fuzz(func(t *testing.T, body, limit string) {
+		s := wireBody{kind: "x", json: json.RawMessage(body)}.String()
+		if !strings.HasPrefix(s, "x") {
+			t.Fatalf("String() = %q: it lost the type", s)
+		}
+		if d, err := parseLimit(limit); err == nil && (d < time.Second || d > time.Hour) {
+			t.Fatalf("parseLimit(%q) = %v, outside 1s–1h", limit, d)
+		}
+	})
 }

@@ -413,7 +413,8 @@ func (m *nodeModel) infoLines(width int) []string {
 		}
 		out = append(out, "")
 	}
-	add(st.Dim.Render(maelstrom.RealTimeNote))
+	add(st.Dim.Render("Your nodes run in real time: the seed fixes the operations the clients issue and the fault schedule, " +
+		"not how the messages interleave, so the same seed can give another history and another verdict."))
 	return out
 }
 
