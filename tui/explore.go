@@ -239,6 +239,17 @@ func (e *explorerModel) key(k tea.KeyMsg) {
 	}
 }
 
+// take handles one of the explorer's keys for the screen that opened it;
+// what the key did goes to that screen's flash.
+func (e *explorerModel) take(k tea.KeyMsg, in explorerInput, flash *string) tea.Cmd {
+	var cmd tea.Cmd
+	*e, cmd = e.Update(k, in)
+	if f := e.takeFlash(); f != "" {
+		*flash = f
+	}
+	return cmd
+}
+
 // takeFlash hands the lesson screen what the last key did, once.
 func (e *explorerModel) takeFlash() string {
 	f := e.flash

@@ -176,12 +176,7 @@ func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	case m.explore.open && m.explore.owns(k):
-		var cmd tea.Cmd
-		m.explore, cmd = m.explore.Update(k, m.explorerInput())
-		if f := m.explore.takeFlash(); f != "" {
-			m.flash = f
-		}
-		return cmd
+		return m.explore.take(k, m.explorerInput(), &m.flash)
 	}
 	return m.key(k)
 }

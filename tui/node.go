@@ -160,12 +160,7 @@ func (m *nodeModel) routeKey(k tea.KeyMsg) tea.Cmd {
 	case m.exportTo.open:
 		return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
 	case m.explore.open && m.explore.owns(k):
-		var cmd tea.Cmd
-		m.explore, cmd = m.explore.Update(k, m.explorerInput())
-		if f := m.explore.takeFlash(); f != "" {
-			m.flash = f
-		}
-		return cmd
+		return m.explore.take(k, m.explorerInput(), &m.flash)
 	}
 	return m.key(k)
 }
