@@ -62,7 +62,6 @@ func init() {
 		noop: func(st any, c *call) bool {
 			return c.op == opDequeue && len(st.(*queueState).elems) == 0
 		},
-		witness: lostMessage,
 		explain: (*analysis).queue,
 		group:   (*analysis).listGroups,
 		promise: "elements must leave the queue once each, in the order they entered",
@@ -119,37 +118,6 @@ func queueStep(st any, c *call) (bool, any) {
 		return true, newQueueState(nil)
 	}
 	return false, st
-}
-
-// lostMessage finds, in the whole part, the gravest thing a queue can do
-// with an acknowledged message: lose it. An enqueue of x acknowledged
-// before a drain began, a drain that did not return x, and no completed
-// operation of the part that delivered x: at the drain's moment x was in
-// the queue, so the drain had to return it — unless an operation whose
-// outcome is unknown took it unseen. A drain of unknown outcome could
-// take them all, so none may be in flight; a dequeue takes one, so there
-// must be more such messages than dequeues of unknown outcome, and then
-// one of them is surely lost. The witness is the earliest such enqueue
-// and the first drain after it, projected onto x.
-func lostMessage(sh *shrinker, part, _ []*call, _ *call) *found {
-	delivered := deliveredIn(part)
-	var best *found
-	for _, d := range part {
-		if d.op != opDrain || d.status != statusOK || d.comp == nil {
-			continue
-		}
-		missing := missingBefore(part, d, delivered)
-		dequeues, drains := unknownTakers(part, d)
-		if len(missing) == 0 || drains > 0 || dequeues >= len(missing) {
-			continue
-		}
-		e := missing[0]
-		if best == nil || e.compPos < best.calls[0].compPos {
-			x := map[string]bool{token(e.arg): true}
-			best = &found{calls: []*call{sh.m.project(e, x), sh.m.project(d, x)}, failing: d, whole: true}
-		}
-	}
-	return best
 }
 
 // deliveredIn lists the elements a completed dequeue or drain of calls
@@ -235,16 +203,16 @@ func (a *analysis) queue() (string, string) {
 		}
 		for _, d := range a.wit {
 			if d.op == opDrain && d.status == statusOK && before(w, d) && a.neverDelivered(w.arg) {
-				why := fmt.Sprintf("%s's enqueue of %s [%s] was acknowledged before %s's drain began, yet the drain [%s] did not return %s.",
-					who(w), f(w.arg), records(w), who(d), records(d), f(w.arg))
+				why := fmt.Sprintf("%s's enqueue of %s was acknowledged before %s's drain began, yet the drain did not return %s.",
+					who(w), f(w.arg), who(d), f(w.arg))
 				missing := missingBefore(a.part, d, deliveredIn(a.part))
 				switch dequeues, drains := unknownTakers(a.part, d); {
 				case drains > 0:
-					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s, though a drain whose outcome is unknown may have taken it unseen.", f(w.arg))
+					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, nothing ever delivered %s, though a drain with no answer may have taken it unseen.", f(w.arg))
 				case dequeues > 0:
 					lost := len(missing) - dequeues
-					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s; %s never came out, and the %s whose outcome is unknown could have taken %d of them at most: at least %d of them %s lost.",
-						f(w.arg), plural(len(missing), "acknowledged message"), plural(dequeues, "dequeue"), dequeues, lost, isAre(lost))
+					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, nothing ever delivered %s; of %d acknowledged messages that never came out, %s with no answer could have taken %d: at least %d %s lost.",
+						f(w.arg), len(missing), plural(dequeues, "dequeue"), dequeues, lost, isAre(lost))
 				}
 				return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s: the acknowledged message was lost.", f(w.arg))
 			}

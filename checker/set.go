@@ -372,11 +372,11 @@ func (a *analysis) set() (string, string) {
 			default:
 				continue
 			}
-			what += fmt.Sprintf(", yet that read's result [%s] did not hold %s", records(r), f(w.arg))
+			what += fmt.Sprintf(", yet the read did not return %s", f(w.arg))
 			if later := a.readLater(w.arg, r); later != nil {
-				return AnomalyStaleRead, fmt.Sprintf("%s. In the history, %s's read [%s], which began after it ended, did hold %s: this read was served from stale state.", what, who(later), records(later), f(w.arg))
+				return AnomalyStaleRead, fmt.Sprintf("%s. In the history, a later read by %s [%s] did: this read was served from stale state.", what, who(later), records(later))
 			}
-			return AnomalyLostWrite, fmt.Sprintf("%s. In the history, no read that began after it ended ever returned %s: the acknowledged add was lost.", what, f(w.arg))
+			return AnomalyLostWrite, fmt.Sprintf("%s. In the history, no later read returned %s: the acknowledged add was lost.", what, f(w.arg))
 		}
 	}
 	return "", ""

@@ -10,14 +10,18 @@ import (
 )
 
 // BenchmarkCheckLessons checks every lesson's default-length history, for
-// its default (buggy) variant and its fix, under its own faults and under
-// each nemesis alone: the goal is a second or less each. It reports the
+// its default (buggy) variant and its fix, under its own faults, under
+// each nemesis alone and under all of them overlapping: the goal is a
+// second or less each. It reports the
 // check's time (the run is not timed) and the live heap it left at its
 // peak sample, and fails on an unknown verdict.
 //
 //	go test ./lessons -run XXX -bench CheckLessons -benchtime 1x
 func BenchmarkCheckLessons(b *testing.B) {
-	kinds := append([]string{""}, sim.NemesisNames()...)
+	kinds := []string{"default", "all"}
+	for _, k := range sim.AllNemeses() {
+		kinds = append(kinds, string(k))
+	}
 	for _, l := range All() {
 		variants := []string{l.DefaultVariant()}
 		if l.HasFix() {
@@ -25,14 +29,14 @@ func BenchmarkCheckLessons(b *testing.B) {
 		}
 		for _, v := range variants {
 			for _, kind := range kinds {
-				name := l.ID + "/" + v + "/" + kind
-				if kind == "" {
-					name = l.ID + "/" + v + "/default"
-				}
-				b.Run(name, func(b *testing.B) {
+				b.Run(l.ID+"/"+v+"/"+kind, func(b *testing.B) {
 					o := Options{Variant: v, Seed: 1}
-					if kind != "" {
-						o.Nemesis = []string{kind}
+					switch kind {
+					case "default":
+					case "all":
+						o.Nemesis = sim.AllNemeses()
+					default:
+						o.Nemesis = []sim.Nemesis{sim.Nemesis(kind)}
 					}
 					sc, err := l.Scenario(o)
 					if err != nil {

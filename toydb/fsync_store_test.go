@@ -42,7 +42,7 @@ func fsAfterCrash(t *testing.T, variant string) (acked, read int64) {
 	for _, o := range s.History() {
 		switch {
 		case o.IsNemesis():
-			crashed = crashed || o.F == sim.FaultCrash
+			crashed = crashed || o.F == string(sim.FaultCrash)
 		case o.Type != history.OK:
 		case !crashed && o.F == "write":
 			acked, _ = history.Int(o.Value)

@@ -118,7 +118,7 @@ type klNode struct {
 	log      []klEntry
 
 	// volatile
-	role     string
+	role     sim.Role
 	leader   string
 	hw       int
 	applied  int

@@ -125,7 +125,7 @@ type lrNode struct {
 	log      []lrEntry
 
 	// volatile
-	role      string // follower, candidate, leader
+	role      sim.Role // follower, candidate, leader
 	leader    string
 	commit    int
 	applied   int

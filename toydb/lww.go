@@ -207,7 +207,7 @@ func (n *lwwNode) finish(env *sim.Env, id int64) {
 func (n *lwwNode) Timer(*sim.Env, any) {}
 
 func (n *lwwNode) Status() sim.Status {
-	role := "leader" // multi-leader: every node takes writes
+	role := sim.RoleLeader // multi-leader: every node takes writes
 	if n.fixed && n.id != lwwLeader {
 		role = "follower"
 	}

@@ -43,10 +43,10 @@ const (
 
 // pbOptions are the switches of one variant.
 type pbOptions struct {
-	leaderRole    string // what Status calls the leader: "primary" or "leader"
-	electMajority bool   // false: the lowest visible id leads, no votes
-	ackMajority   bool   // false: acknowledge at once, replicate on the next tick
-	checkQuorum   bool   // a leader that hears no majority steps down
+	leaderRole    sim.Role // what Status calls the leader: primary or leader
+	electMajority bool     // false: the lowest visible id leads, no votes
+	ackMajority   bool     // false: acknowledge at once, replicate on the next tick
+	checkQuorum   bool     // a leader that hears no majority steps down
 	newMachine    func() pbMachine
 }
 
@@ -138,7 +138,7 @@ type pbNode struct {
 
 	term     int64
 	votedFor string
-	role     string // opt.leaderRole, "follower" or "candidate"
+	role     sim.Role // opt.leaderRole, follower or candidate
 	leader   string
 	lastTerm int64 // the snapshot held: (lastTerm, lastSeq)
 	lastSeq  int64

@@ -11,9 +11,9 @@ import (
 
 // Raft roles, as the cluster view and the nemesis's leader targeting read them.
 const (
-	roleFollower  = "follower"
-	roleCandidate = "candidate"
-	roleLeader    = "leader"
+	roleFollower  = sim.RoleFollower
+	roleCandidate = sim.RoleCandidate
+	roleLeader    = sim.RoleLeader
 )
 
 // raftEntry is one log entry: the term of the leader that created it and
@@ -55,7 +55,7 @@ type raftNode struct {
 	log      []raftEntry // log[0] is a sentinel of term 0; indexes start at 1
 
 	// Volatile.
-	role        string
+	role        sim.Role
 	leader      string
 	commitIndex int64
 	lastApplied int64

@@ -126,7 +126,7 @@ func TestRaftCommittedWriteSurvivesLeaderCrash(t *testing.T) {
 		crashed := false
 		for _, o := range s.History() {
 			switch {
-			case o.IsNemesis() && o.F == sim.FaultCrash:
+			case o.IsNemesis() && o.F == string(sim.FaultCrash):
 				crashed = true
 			case o.Type == history.Invoke && o.F == "write":
 				lastInvoked = o.Value.(int64)

@@ -147,9 +147,9 @@ func (n *replicaNode) Timer(env *sim.Env, tag any) {
 }
 
 func (n *replicaNode) Status() sim.Status {
-	role := "follower"
+	role := sim.RoleFollower
 	if n.id == n.primary {
-		role = "primary"
+		role = sim.RolePrimary
 	}
 	return sim.Status{Role: role, Leader: n.primary, Value: history.Format(n.value), Detail: fmt.Sprintf("version %d", n.seq)}
 }
