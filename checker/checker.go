@@ -28,8 +28,7 @@
 // Some histories need no search: counters whose adds all add one amount,
 // and sets, are decided exactly in near-linear time (counter.go, set.go),
 // as Jepsen's counter and set-full checkers read their bounds; a counter
-// read outside its bounds, and a queue's acknowledged message that a drain
-// lacks and nothing delivered, give their witness at once.
+// read outside its bounds gives its witness at once.
 //
 // Limits (limits.go): one deadline, from the context and Options.Timeout,
 // bounds the whole check; the search may grow the live heap by at most
@@ -135,10 +134,9 @@ type Result struct {
 	// before it) makes it linearizable.
 	Witness history.History
 	// Failing is the invocation of the witness's failing operation: the
-	// one whose completion makes it non-linearizable. Unless the model
-	// reports a graver anomaly elsewhere (an acknowledged element that is
-	// never delivered), it is the operation whose completion first made
-	// the history non-linearizable.
+	// one whose completion first made the history non-linearizable (or,
+	// when the witness search stopped before that was known, the
+	// witness's last operation to complete).
 	Failing *history.Op
 	// Prefix is the length, in records, of the longest linearizable
 	// prefix: the whole history when it is linearizable, -1 when it was

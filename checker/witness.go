@@ -52,9 +52,6 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 	if p.m.witness != nil {
 		if f := p.m.witness(sh, calls, universe, failCall); f != nil {
 			wit, failCall = f.calls, f.failing
-			if f.whole {
-				universe = calls
-			}
 		}
 	}
 	if wit == nil {
@@ -145,9 +142,6 @@ const explainMax = 64
 type found struct {
 	calls   []*call
 	failing *call
-	// whole: the witness draws on the whole part, not only on the failing
-	// prefix (a message acknowledged and never delivered shows at the end).
-	whole bool
 }
 
 // shrink is the general witness search: project onto as few elements as
