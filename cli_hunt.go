@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/faultline-lab/faultline/lessons"
-	"github.com/faultline-lab/faultline/sim"
 )
 
 type huntJSON struct {
@@ -27,7 +26,7 @@ func cmdHunt(args []string, stdout io.Writer) (int, error) {
 	seeds := fs.String("seeds", "1-100", "seed range A-B")
 	nemesis := fs.String("nemesis", "", "faults: comma-separated, all, or none")
 	mix := fs.String("mix", "overlap", "how --nemesis faults combine: overlap or cycle")
-	density := fs.Float64("density", sim.DefaultDensity, "overlap: the fraction of time each fault is in force")
+	density := fs.Float64("density", 0, "overlap: the fraction of time each fault is in force (default 0.5, or 1.5/k for k > 3 faults)")
 	ops := fs.Int("ops", 0, "operations per run")
 	timeout := fs.Duration("timeout", 10*time.Second, "checker time limit per seed")
 	workers := fs.Int("workers", 0, "seeds checked at once (default: one per CPU)")

@@ -64,7 +64,7 @@ func cmdRun(args []string, stdout io.Writer) (int, error) {
 	fs.StringVar(&f.scenario, "scenario", "", "replay a scenario file")
 	fs.StringVar(&f.nemesis, "nemesis", "", "faults: comma-separated, all, or none")
 	fs.StringVar(&f.mix, "mix", "overlap", "how --nemesis faults combine: overlap or cycle")
-	fs.Float64Var(&f.density, "density", sim.DefaultDensity, "overlap: the fraction of time each fault is in force")
+	fs.Float64Var(&f.density, "density", 0, "overlap: the fraction of time each fault is in force (default 0.5, or 1.5/k for k > 3 faults)")
 	fs.IntVar(&f.nodes, "nodes", 0, "nodes")
 	fs.IntVar(&f.clients, "clients", 0, "client processes")
 	fs.IntVar(&f.ops, "ops", 0, "operations")
