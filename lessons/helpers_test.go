@@ -107,16 +107,21 @@ func firstFailing(tb testing.TB, id, variant string) uint64 {
 
 // assertFails asserts that a variant ("" for the default) fails on at
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
-// returns the failing seeds (only the first when least is 1).
+// returns the failing seeds (only the first when least is 1). Under -short
+// it tries seeds 1–50 and asks for a quarter as many.
 func assertFails(t *testing.T, id, variant string, least int) []uint64 {
 	t.Helper()
 	if least <= 1 {
 		return []uint64{firstFailing(t, id, variant)}
 	}
-	r := huntSeeds(t, id, Options{Variant: variant}, 200)
-	t.Logf("%s/%s: %d of 200 seeds fail", id, variant, len(r.Failing))
+	to := uint64(200)
+	if testing.Short() {
+		to, least = 50, (least+3)/4
+	}
+	r := huntSeeds(t, id, Options{Variant: variant}, to)
+	t.Logf("%s/%s: %d of %d seeds fail", id, variant, len(r.Failing), to)
 	if len(r.Failing) < least {
-		t.Fatalf("%s/%s: only %d of seeds 1–200 fail, want %d or more", id, variant, len(r.Failing), least)
+		t.Fatalf("%s/%s: only %d of seeds 1–%d fail, want %d or more", id, variant, len(r.Failing), to, least)
 	}
 	return r.Failing
 }

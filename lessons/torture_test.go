@@ -91,11 +91,23 @@ func tortureNemesis(tolerates []sim.Nemesis, seed uint64) (string, []sim.Nemesis
 	return p.name, kinds
 }
 
+// tortureSizes are the cluster sizes of designs that are not made for 3
+// and 5 nodes: lesson 1's register is one node (more would be registers
+// that know nothing of each other).
+var tortureSizes = map[string][]int{"first-history": {1}}
+
 // tortureKnownFailing names the correct variants that do not yet survive
 // the torture, and why (issue 10, "Fixes that hold under every fault"):
 // they are skipped so the suite stays green, and the toydb work removes
 // each entry as its fix lands. FAULTLINE_TORTURE_ALL=1 runs them anyway.
-var tortureKnownFailing = map[string]string{}
+var tortureKnownFailing = map[string]string{
+	"stale-replica-reads/fixed":  "stale reads under overlapping loss, duplication and delay (seeds 14 and 20 at 5 nodes, seed 12 at 3): a copy of a request applied again",
+	"async-failover/fixed":       "seed 2 at 5 nodes (loss, duplication, delay) is unknown: its set history is not decided in 60 s (issue 15 item 12)",
+	"timeouts-are-unknown/fixed": "half the counter histories are unknown: the checker times out under partitions (issue 15 item 12)",
+	"lease-locks/fixed":          "every 600-operation counter history is unknown (issue 15 item 12), and duplication fails it (2 of 40 seeds at 3 nodes)",
+	"racy-cas/fixed":             "unknown on some seeds (seed 17 at 3 nodes, processes and partitions)",
+	"unclean-election/fixed":     "fails under overlapping loss, duplication and delay (seed 14 at 3 and 5 nodes); some queue histories are unknown",
+}
 
 // tortureRun is one seed of a torture sweep.
 type tortureRun struct {
@@ -184,8 +196,8 @@ func TestTortureCorrectVariantsSurviveEveryFaultTheyTolerate(t *testing.T) {
 				continue
 			}
 			sizes := []int{3, 5}
-			if l.Config.Nodes == 1 {
-				sizes = []int{1} // a single-node design is not replicated
+			if n, ok := tortureSizes[l.ID]; ok {
+				sizes = n
 			}
 			for _, nodes := range sizes {
 				t.Run(fmt.Sprintf("%s/%s/%d-nodes", l.ID, v.Name, nodes), func(t *testing.T) {

@@ -416,11 +416,11 @@ func (s *Sim) send(src, dest string, body Body) {
 				s.trace(TraceEvent{Kind: TraceDuplicate, Src: src, Dest: dest, MsgID: m.ID, Body: body})
 			}
 			s.flight.add(si, di, 1)
-			s.push(s.now+extra, event{kind: evDeliver, msg: m})
+			s.push(s.now+extra, event{kind: evDeliver, msg: m, who: di, n: int64(si)})
 		}
 	}
 	s.flight.add(si, di, 1)
-	s.push(s.now+latency, event{kind: evDeliver, msg: m})
+	s.push(s.now+latency, event{kind: evDeliver, msg: m, who: di, n: int64(si)})
 }
 
 func (s *Sim) dropTrace(m Message, why string) {
@@ -433,7 +433,7 @@ func (s *Sim) dropTrace(m Message, why string) {
 // arrive leaves the in-flight counts.
 func (s *Sim) forget(id int32) {
 	if e := s.queue.data[id]; e.kind == evDeliver {
-		s.flight.add(s.index[e.msg.Src], s.index[e.msg.Dest], -1)
+		s.flight.add(int(e.n), e.who, -1)
 	}
 	s.queue.release(id)
 }
@@ -442,7 +442,7 @@ func (s *Sim) forget(id int32) {
 // node holds it.
 func (s *Sim) deliver(e event, id int32) bool {
 	m := e.msg
-	si, di := s.index[m.Src], s.index[m.Dest]
+	si, di := int(e.n), e.who
 	if di >= s.cfg.Nodes {
 		s.flight.add(si, di, -1)
 		s.clientReceive(di-s.cfg.Nodes, m)
