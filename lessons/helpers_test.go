@@ -58,9 +58,8 @@ func hunt(tb testing.TB, id string, o Options, to uint64, first bool) HuntResult
 	key := huntKey{id: id, options: fmt.Sprintf("%+v", o), to: to}
 	if first {
 		// A whole hunt of the same seeds, if one was started, answers too.
-		if e, ok := hunts.Load(key); ok {
-			<-e.(*huntEntry).done
-			return e.(*huntEntry).r
+		if r, ok := huntRun(id, o, to); ok {
+			return r
 		}
 		key.first = true
 	}
@@ -103,6 +102,44 @@ func firstFailing(tb testing.TB, id, variant string) uint64 {
 		tb.Fatalf("%s/%s: no failing seed in 1–200", id, variant)
 	}
 	return r.Failing[0]
+}
+
+// failingSeeds is the first n failing seeds of 1–200 (fewer when fewer
+// fail): from a whole hunt of them if a test ran one, else hunted ten
+// seeds at a time.
+func failingSeeds(tb testing.TB, id, variant string, n int) []uint64 {
+	tb.Helper()
+	o := Options{Variant: variant}
+	if r, ok := huntRun(id, o, 200); ok {
+		return decided(tb, id, o, r).Failing[:min(n, len(r.Failing))]
+	}
+	l, err := Get(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []uint64
+	for from := uint64(1); from <= 200 && len(out) < n; from += 10 {
+		r := decided(tb, id, o, HuntWith(context.Background(), l, o, from, from+9, HuntOptions{}))
+		out = append(out, r.Failing...)
+	}
+	return out[:min(n, len(out))]
+}
+
+// huntRun is the whole hunt of seeds 1..to another test started, if any.
+func huntRun(id string, o Options, to uint64) (HuntResult, bool) {
+	l, err := Get(id)
+	if err != nil {
+		return HuntResult{}, false
+	}
+	if o.Variant == "" {
+		o.Variant = l.DefaultVariant()
+	}
+	e, ok := hunts.Load(huntKey{id: id, options: fmt.Sprintf("%+v", o), to: to})
+	if !ok {
+		return HuntResult{}, false
+	}
+	<-e.(*huntEntry).done
+	return e.(*huntEntry).r, true
 }
 
 // assertFails asserts that a variant ("" for the default) fails on at

@@ -23,16 +23,19 @@ type Model struct {
 	picker   pickerModel
 	lesson   *lessonModel // nil on the picker
 	showHelp bool
-	seed     uint64 // the seed lessons open with
+	seed     uint64 // the seed lessons open with; 0: the one the text narrates, else defaultSeed
 }
 
 // newModel builds the root. A lesson in opts opens straight away; an error
 // opening it (an unknown lesson or variant) is returned.
 func newModel(opts Options, r *lipgloss.Renderer, progress *progressStore) (Model, error) {
 	c := newCommon(r, progress)
-	m := Model{c: c, picker: newPicker(c), seed: defaultSeed}
+	m := Model{c: c, picker: newPicker(c)}
 	if opts.SeedSet {
 		m.seed = opts.Seed
+	}
+	if last := progress.last(); last != "" {
+		m.picker.selectLesson(last) // the picker starts where the learner left off
 	}
 	if opts.Lesson == "" {
 		return m, nil
@@ -175,7 +178,7 @@ func (m Model) View() string {
 	case m.showHelp && m.lesson != nil:
 		// The lesson's header stays, so the seed is always in sight.
 		title, groups := "keys of the lesson screen", c.keys.lessonFull()
-		if m.lesson.explorer != nil {
+		if m.lesson.explore.open {
 			title, groups = "keys of this view", c.keys.explorerFull()
 		}
 		return m.lesson.header() + "\n" + fitBlock(c.fullHelp(title, groups), c.width, c.height-1)

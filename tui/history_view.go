@@ -8,9 +8,11 @@ import (
 )
 
 func (m *lessonModel) historyTitle() string {
-	h := m.run.s.History()
-	t := fmt.Sprintf("history · %d records", len(h))
-	if m.histTop >= 0 {
+	t := fmt.Sprintf("history · %d records", m.historyLen())
+	switch {
+	case m.back.on:
+		t += " · up to " + fmtSeconds(m.back.at)
+	case m.histTop >= 0:
 		t += " · scrolled"
 	}
 	return t
@@ -20,7 +22,7 @@ func (m *lessonModel) historyTitle() string {
 // plays, or from histTop when scrolled. Only the visible records are
 // formatted, so a long history costs no more than a short one.
 func (m *lessonModel) historyLines(width, rows int) []string {
-	h := m.run.s.History()
+	h := m.run.s.History()[:m.historyLen()]
 	if rows <= 0 {
 		return nil
 	}
