@@ -18,12 +18,18 @@ type Event struct {
 	sim.TraceEvent
 	// Op is the history record of an invocation, a completion or a fault.
 	Op *history.Op
+	// State is the cluster just after a fault was applied (fault events
+	// only), so that a view can show any past moment as it was.
+	State *State
 }
 
-// Body is a message body as the trace shows it: its type and its JSON.
+// Body is a message body as the trace shows it: its type, its JSON, and
+// the id of the request it answers (0 when it answers none; its own
+// msg_id is the event's MsgID).
 type Body struct {
-	Kind string
-	JSON json.RawMessage
+	Kind      string
+	JSON      json.RawMessage
+	InReplyTo int64
 }
 
 // Type is the body's "type".
@@ -42,12 +48,18 @@ type events struct {
 
 func (e *events) on() bool { return e.ch != nil }
 
-func (e *events) emit(ev Event) {
+func (e *events) emit(ev Event) { e.emitAt(ev, -1) }
+
+// emitAt emits an event that happened at time at (-1: now).
+func (e *events) emitAt(ev Event, at int64) {
 	if e.ch == nil {
 		return
 	}
 	ev.Step = e.step.Add(1) - 1
-	ev.Time = e.now()
+	ev.Time = at
+	if at < 0 {
+		ev.Time = e.now()
+	}
 	select {
 	case e.ch <- ev:
 	default:
@@ -56,9 +68,13 @@ func (e *events) emit(ev Event) {
 }
 
 func (e *events) message(kind sim.TraceKind, m *Message, detail string) {
+	e.messageAt(kind, m, detail, -1)
+}
+
+func (e *events) messageAt(kind sim.TraceKind, m *Message, detail string, at int64) {
 	if e.ch == nil {
 		return
 	}
-	e.emit(Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: m.Src, Dest: m.Dest, MsgID: m.Head.MsgID,
-		Body: Body{Kind: m.Head.Type, JSON: m.BodyJSON()}, Detail: detail}})
+	e.emitAt(Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: m.Src, Dest: m.Dest, MsgID: m.Head.MsgID,
+		Body: Body{Kind: m.Head.Type, JSON: m.BodyJSON(), InReplyTo: m.Head.InReplyTo}, Detail: detail}}, at)
 }

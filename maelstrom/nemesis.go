@@ -179,7 +179,7 @@ func (r *Run) apply(f sim.Fault) sim.AppliedFault {
 	}
 	a := sim.AppliedFault{Step: r.ev.step.Load(), Time: r.now(), Fault: f, Desc: desc}
 	r.applied = append(r.applied, a)
-	r.record(history.Op{Process: history.Nemesis, Type: history.Info, F: nemesisF(f), Value: faultValue(f, desc)})
+	r.recordWith(history.Op{Process: history.Nemesis, Type: history.Info, F: nemesisF(f), Value: faultValue(f, desc)}, r.state)
 	return a
 }
 

@@ -196,6 +196,9 @@ func (p *proc) write() {
 			p.stdin.Close()
 			return
 		}
+		// A delivery's time is taken before the write: whatever the node
+		// sends in answer is then always later.
+		at := p.node.run.now()
 		for _, line := range buf {
 			bw.Write(line)
 			bw.WriteByte('\n')
@@ -206,7 +209,7 @@ func (p *proc) write() {
 		if p.node.run.ev.on() {
 			for _, line := range buf {
 				if m, err := Decode(line); err == nil {
-					p.node.run.ev.message(sim.TraceDeliver, &m, "")
+					p.node.run.ev.messageAt(sim.TraceDeliver, &m, "", at)
 				}
 			}
 		}

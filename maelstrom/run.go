@@ -187,7 +187,10 @@ func (r *Run) failed() error {
 }
 
 // record appends a record to the history, with its index and time.
-func (r *Run) record(o history.Op) {
+func (r *Run) record(o history.Op) { r.recordWith(o, nil) }
+
+// recordWith records o; its event carries the cluster's state (faults).
+func (r *Run) recordWith(o history.Op, state func() *State) {
 	r.histMu.Lock()
 	o.Index, o.Time = int64(len(r.hist)), r.now()
 	r.hist = append(r.hist, o)
@@ -204,7 +207,11 @@ func (r *Run) record(o history.Op) {
 		if o.Error != "" {
 			detail += " (" + o.Error + ")"
 		}
-		r.ev.emit(Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: o.Process.String(), Dest: o.Node, Detail: string(o.Type) + " " + detail}, Op: &o})
+		ev := Event{TraceEvent: sim.TraceEvent{Kind: kind, Src: o.Process.String(), Dest: o.Node, Detail: string(o.Type) + " " + detail}, Op: &o}
+		if state != nil {
+			ev.State = state()
+		}
+		r.ev.emit(ev)
 	}
 }
 

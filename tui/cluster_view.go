@@ -19,6 +19,7 @@ type clusterPane struct {
 	latency  int64 // the network's slowest ordinary latency
 	next     string
 	cursor   int
+	notes    []string // lines under the network's (a live run's inferred roles)
 }
 
 // clusterPane describes the cluster as the screen shows it: the run now,
@@ -77,6 +78,11 @@ func (p clusterPane) lines(st *Styles, width, height int) []string {
 	if !p.exact {
 		under = []string{st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(p.snap.at), width))}
 	}
+	for _, n := range p.notes {
+		for _, l := range wrapLines(n, width) {
+			under = append(under, st.Dim.Render(l))
+		}
+	}
 	if height >= 14 {
 		under = append(under, st.Dim.Render(cut(pictureLegend(width), width)))
 	}
@@ -100,7 +106,11 @@ func (p clusterPane) need(st *Styles, width int) int {
 	if p.snap.nodes == nil {
 		return minBody
 	}
-	return len(listForm(st, pictureInput{snap: p.snap, selected: p.cursor, width: width})) + len(wrapLines(p.network(traffic{}), width))
+	need := len(listForm(st, pictureInput{snap: p.snap, selected: p.cursor, width: width})) + len(wrapLines(p.network(traffic{}), width))
+	for _, n := range p.notes {
+		need += len(wrapLines(n, width))
+	}
+	return need
 }
 
 // nextFault names the next fault the lesson's schedule starts, so that

@@ -6,7 +6,6 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/lessons"
 )
 
 // explorerView is one of the full-screen views over a run: the history
@@ -21,17 +20,21 @@ const (
 	viewMessages
 )
 
-// explorerInput is all the explorer sees of the lesson screen: the shared
-// size, styles and keys, the lesson, the run and its verdict (read only),
-// and the lines the lesson screen frames every view with. The explorer
-// never reaches into the lesson screen.
+// explorerInput is all the explorer sees of the screen that opened it (a
+// lesson's, or the learner's own node's): the shared size, styles and
+// keys, the run and its verdict (read only), the checker's model, and the
+// lines that screen frames every view with. The explorer never reaches
+// into the screen.
 type explorerInput struct {
-	c      *common
-	lesson *lessons.Lesson
-	run    *playback
+	c   *common
+	src runSource
+	// model and init are the checker's, for the order it finds; model is
+	// "" when the run is not checked for linearizability.
+	model  string
+	init   any
 	check  *checkState
-	header string // the lesson's header: lesson, variant and seed
-	status string // the lesson's status line
+	header string // the screen's header: lesson, variant and seed, or the node's command
+	status string // the screen's status line
 }
 
 // explorerModel is the history explorer: the timeline (t), the witness
@@ -66,7 +69,7 @@ func newExplorer() explorerModel {
 // explorerCache is what the views derive from a run, kept while the run
 // lasts (closing and reopening a view costs nothing), and dropped with it.
 type explorerCache struct {
-	run     *playback
+	src     runSource
 	tl      *timeline
 	msgs    *messageIndex
 	order   orderState
@@ -112,7 +115,7 @@ func (e *explorerModel) home() {
 		return
 	}
 	e.cursor = int32(len(tl.ops) - 1)
-	e.live = !e.in.run.done()
+	e.live = !e.in.src.done()
 	if i := e.in.check.failingIndex(); i >= 0 {
 		if id := tl.byInvocation(i); id >= 0 {
 			e.cursor, e.live = id, false
@@ -125,14 +128,14 @@ func (e *explorerModel) home() {
 // trace events, a new run altogether.
 func (e *explorerModel) syncLook() {
 	lc := e.look
-	if lc.run != e.in.run || lc.tl == nil {
+	if lc.src != e.in.src || lc.tl == nil {
 		lc.order.stop()
-		*lc = explorerCache{run: e.in.run, tl: newTimeline(), msgs: &messageIndex{}}
+		*lc = explorerCache{src: e.in.src, tl: newTimeline(), msgs: &messageIndex{}}
 		e.cursor, e.witCursor, e.placed = -1, -1, false
 	}
-	s := e.in.run.s
-	lc.tl.absorb(s.History(), s.Applied(), s.Now())
-	lc.msgs.absorb(s.Trace())
+	s := e.in.src
+	lc.tl.absorb(s.hist(), s.faults(), s.clock())
+	lc.msgs.absorb(s.events())
 }
 
 // stop ends the explorer's background work (the lesson screen is going).
@@ -158,7 +161,9 @@ func (e explorerModel) Update(msg tea.Msg, in explorerInput) (explorerModel, tea
 	case orderDoneMsg:
 		e.look.order.finish(msg)
 	case scrubDoneMsg:
-		cmd = e.look.scrub.finish(msg, e.in.run)
+		if p, ok := e.in.src.(*playback); ok {
+			cmd = e.look.scrub.finish(msg, p)
+		}
 	case tea.KeyMsg:
 		if e.open {
 			e.key(msg)
@@ -180,16 +185,21 @@ func (e *explorerModel) sync() tea.Cmd {
 		e.cursor = int32(len(tl.ops) - 1)
 		e.moment = tl.ops[e.cursor].start
 		e.msgRow = -1
-		e.live = !e.in.run.done()
+		e.live = !e.in.src.done()
 	}
 	e.follow()
 	var cmds []tea.Cmd
 	lc := e.look
-	if e.in.check.result != nil && !e.in.check.running && lc.order.checkID != e.in.check.id {
-		cmds = append(cmds, lc.order.start(e.in.check.id, e.in.lesson, e.in.run.s.History()))
+	if e.in.check.result != nil && !e.in.check.running && lc.order.checkID != e.in.check.id && e.in.model != "" {
+		cmds = append(cmds, lc.order.start(e.in.check.id, e.in.model, e.in.init, e.in.src.hist()))
 	}
-	if e.in.run.started && e.in.run.s.Now() > 0 {
-		cmds = append(cmds, lc.scrub.request(e.in.run, e.moment))
+	if s := e.in.src; s.begun() && s.clock() > 0 {
+		at := max(0, min(e.moment, s.clock()))
+		if snap, ok := s.pastSnap(at); ok {
+			lc.scrub.set(at, snap)
+		} else if p, ok := s.(*playback); ok {
+			cmds = append(cmds, lc.scrub.request(p, e.moment))
+		}
 	}
 	return tea.Batch(cmds...)
 }
@@ -229,6 +239,17 @@ func (e *explorerModel) key(k tea.KeyMsg) {
 	}
 }
 
+// take handles one of the explorer's keys for the screen that opened it;
+// what the key did goes to that screen's flash.
+func (e *explorerModel) take(k tea.KeyMsg, in explorerInput, flash *string) tea.Cmd {
+	var cmd tea.Cmd
+	*e, cmd = e.Update(k, in)
+	if f := e.takeFlash(); f != "" {
+		*flash = f
+	}
+	return cmd
+}
+
 // takeFlash hands the lesson screen what the last key did, once.
 func (e *explorerModel) takeFlash() string {
 	f := e.flash
@@ -255,7 +276,7 @@ func (e *explorerModel) toFailing() {
 	e.live = false
 	i := e.in.check.failingIndex()
 	if i < 0 {
-		e.flash = "no failing operation: there is no NOT LINEARIZABLE verdict"
+		e.flash = "no failing operation: " + e.in.check.wordsOf().none
 		return
 	}
 	if e.view == viewWitness {

@@ -72,16 +72,16 @@ func (e *explorerModel) scrubLines(width, maxLines int) []string {
 	if maxLines <= 0 {
 		return nil
 	}
-	if !e.in.run.started {
+	if !e.in.src.begun() {
 		return []string{st.Dim.Render(cut("The cluster at the moment appears once the run has started.", width))}
 	}
-	head := "cluster at " + fmtTime(min(e.moment, e.in.run.s.Now()), 3)
+	head := "cluster at " + fmtTime(min(e.moment, e.in.src.clock()), 3)
 	switch {
 	case sc.err != "":
 		return []string{cut(head+": could not re-simulate: "+sc.err, width)}
 	case !sc.has:
 		return []string{st.Dim.Render(cut(head+": re-simulating the run to that moment…", width))}
-	case sc.busy || sc.at != min(e.moment, e.in.run.s.Now()):
+	case sc.busy || sc.at != min(e.moment, e.in.src.clock()):
 		head += st.Dim.Render(" (re-simulating… showing " + fmtTime(sc.at, 3) + ")")
 	}
 	if net := e.netAt(sc.at); net != "" {

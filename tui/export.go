@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,7 +13,6 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/sim"
 )
 
 // exportDoneMsg says where the files went (the status line's flash, and
@@ -26,12 +26,19 @@ type exportDoneMsg struct {
 // exportJob is everything an export needs, copied out of the run so the
 // command can write it while the run plays on.
 type exportJob struct {
-	dir      string
-	base     string
-	h        history.History
-	scenario sim.Scenario
-	result   *checker.Result // for the HTML page; nil: no page
-	opts     checker.Options
+	dir    string
+	base   string
+	h      history.History
+	result *checker.Result // for the HTML page; nil: no page
+	opts   checker.Options
+	// scenario writes the scenario file: a lesson's replays the run
+	// exactly, a live run's records it to be checked again.
+	scenario func(io.Writer) error
+	// use says what the scenario file at path is for, and the command
+	// that uses it.
+	use func(path string) []string
+	// pageNote is said when there is no HTML page.
+	pageNote string
 }
 
 // exportCmd writes the history (jsonl and edn), the scenario that replays
@@ -42,12 +49,24 @@ func (m *lessonModel) exportCmd(dir string) tea.Cmd {
 		m.flash = "nothing to export yet: r runs the lesson"
 		return nil
 	}
+	sc := m.run.scenario()
 	job := exportJob{
-		dir:      dir,
-		base:     fmt.Sprintf("faultline-%s-%s-seed%d", m.l.ID, m.variant, m.seed),
-		h:        append(history.History(nil), m.run.s.History()...),
-		scenario: m.run.scenario(),
-		opts:     checker.Options{Model: m.l.Model, Init: m.l.Init, Timeout: checkTimeout},
+		dir:  dir,
+		base: fmt.Sprintf("faultline-%s-%s-seed%d", m.l.ID, m.variant, m.seed),
+		h:    append(history.History(nil), m.run.s.History()...),
+		opts: checker.Options{Model: m.l.Model, Init: m.l.Init, Timeout: checkTimeout},
+		scenario: func(w io.Writer) error {
+			b, err := json.MarshalIndent(sc, "", "  ")
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(append(b, '\n'))
+			return err
+		},
+		use: func(path string) []string {
+			return []string{"Replay it exactly: go run . run --scenario " + path}
+		},
+		pageNote: "The HTML page comes with a verdict on a finished run.",
 	}
 	if m.check.result != nil && m.check.full && m.run.done() {
 		r := *m.check.result
@@ -95,26 +114,25 @@ func (j exportJob) write() exportDoneMsg {
 		written = append(written, ext)
 		return nil
 	}
-	var jl, edn bytes.Buffer
+	var sc, jl, edn bytes.Buffer
+	if err := j.scenario(&sc); err != nil {
+		return fail(err)
+	}
 	if err := history.WriteJSONL(&jl, j.h); err != nil {
 		return fail(err)
 	}
 	if err := history.WriteEDN(&edn, j.h); err != nil {
 		return fail(err)
 	}
-	sc, err := json.MarshalIndent(j.scenario, "", "  ")
-	if err != nil {
-		return fail(err)
-	}
 	for _, f := range []struct {
 		ext  string
 		data []byte
-	}{{".scenario.json", append(sc, '\n')}, {".jsonl", jl.Bytes()}, {".edn", edn.Bytes()}} {
+	}{{".scenario.json", sc.Bytes()}, {".jsonl", jl.Bytes()}, {".edn", edn.Bytes()}} {
 		if err := put(f.ext, f.data); err != nil {
 			return fail(err)
 		}
 	}
-	note := "The HTML page comes with a verdict on a finished run."
+	note := j.pageNote
 	if j.result != nil {
 		var page bytes.Buffer
 		if err := checker.WriteHTML(&page, j.h, *j.result, j.opts); err != nil {
@@ -126,10 +144,8 @@ func (j exportJob) write() exportDoneMsg {
 		}
 	}
 	scenario := filepath.Join(j.dir, base+".scenario.json")
-	notice := []string{
-		fmt.Sprintf("Exported to %s: %s (%s).", j.dir, base+".scenario.json", strings.Join(written[1:], " ")),
-		"Replay it exactly: go run . run --scenario " + scenario,
-	}
+	notice := []string{fmt.Sprintf("Exported to %s: %s (%s).", j.dir, base+".scenario.json", strings.Join(written[1:], " "))}
+	notice = append(notice, j.use(scenario)...)
 	if note != "" {
 		notice = append(notice, note)
 	}

@@ -42,15 +42,21 @@ func (m *lessonModel) askExport() tea.Cmd {
 
 // exportKey hands a key to the prompt, and exports when it has a folder.
 func (m *lessonModel) exportKey(k tea.KeyMsg) tea.Cmd {
+	return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
+}
+
+// take hands a key to the prompt: with a folder chosen, it returns the
+// command export makes of it; a failure or a cancel is said in flash.
+func (p *exportPrompt) take(k tea.KeyMsg, c *common, flash *string, export func(dir string) tea.Cmd) tea.Cmd {
 	var cmd tea.Cmd
-	m.exportTo, cmd = m.exportTo.Update(k, m.c)
+	*p, cmd = p.Update(k, c)
 	switch {
-	case m.exportTo.failed != "":
-		m.flash = m.exportTo.failed
-	case m.exportTo.cancelled:
-		m.flash = "export cancelled"
-	case m.exportTo.dir != "":
-		return m.exportCmd(m.exportTo.dir)
+	case p.failed != "":
+		*flash = p.failed
+	case p.cancelled:
+		*flash = "export cancelled"
+	case p.dir != "":
+		return export(p.dir)
 	}
 	return cmd
 }

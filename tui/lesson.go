@@ -132,7 +132,7 @@ func (m *lessonModel) leave() {
 // explorerInput is what the explorer is handed: nothing of the lesson
 // screen but the run, the verdict and the lines that frame a view.
 func (m *lessonModel) explorerInput() explorerInput {
-	return explorerInput{c: m.c, lesson: m.l, run: m.run, check: &m.check, header: m.header(), status: m.statusLine()}
+	return explorerInput{c: m.c, src: m.run, model: m.l.Model, init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
 }
 
 func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
@@ -176,12 +176,7 @@ func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	case m.explore.open && m.explore.owns(k):
-		var cmd tea.Cmd
-		m.explore, cmd = m.explore.Update(k, m.explorerInput())
-		if f := m.explore.takeFlash(); f != "" {
-			m.flash = f
-		}
-		return cmd
+		return m.explore.take(k, m.explorerInput(), &m.flash)
 	}
 	return m.key(k)
 }
@@ -339,16 +334,7 @@ func (m *lessonModel) scroll(n int) {
 	case paneCluster:
 		m.nodeCursor = max(0, min(m.run.s.Config().Nodes-1, m.nodeCursor+n))
 	case paneHistory:
-		total, rows := m.historyLen(), m.historyRows()
-		top := m.histTop
-		if top < 0 {
-			top = max(0, total-rows)
-		}
-		top = max(0, min(top+n, total-rows))
-		m.histTop = top
-		if top >= total-rows {
-			m.histTop = -1 // at the end again: follow the run
-		}
+		m.histTop = scrollHistory(m.histTop, n, m.historyLen(), m.historyRows())
 	case paneBottom:
 		m.bottomTop = max(0, m.bottomTop+n)
 	}

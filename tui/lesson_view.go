@@ -35,23 +35,30 @@ const wideLayout = 120
 const minBody = 11
 
 func (m *lessonModel) layout() lessonLayout {
-	W, H := m.c.width, m.c.height
+	W := m.c.width
+	lines, _ := m.bottomLines(W - 3)
+	return screenLayout(W, m.c.height, m.clusterPane().need(m.c.styles, W*3/5-3), len(lines), max(36, min(90, W*36/100)))
+}
+
+// screenLayout lays out a screen of panes W×H: the cluster (needing
+// clusterNeed lines at three fifths of the width) and the history, a box
+// of bottomLines under them, and, wide, a pane of sideW on the left.
+func screenLayout(W, H, clusterNeed, bottomLines, sideW int) lessonLayout {
 	var lay lessonLayout
 	body := minBody
 	if W < wideLayout {
 		// The cluster's key state is never cut: the panes keep the height
 		// the cluster needs, and the box under them scrolls instead.
-		body = clampInt(m.clusterPane().need(m.c.styles, W*3/5-3)+2, minBody, H-chromeLines-6)
+		body = clampInt(clusterNeed+2, minBody, H-chromeLines-6)
 	}
 	maxBottom := max(4, H-chromeLines-body)
-	if lines, _ := m.bottomLines(W - 3); len(lines) > 0 {
-		n := len(lines)
+	if n := bottomLines; n > 0 {
 		lay.bottomH = min(n+2, maxBottom)
 		lay.bottomOverflow = n > lay.bottomH-2
 	}
 	lay.bodyH = max(0, H-chromeLines-lay.bottomH)
 	if W >= wideLayout {
-		lay.textW = max(36, min(90, W*36/100))
+		lay.textW = sideW
 		lay.stacked = true
 		lay.clusterW, lay.historyW = W-lay.textW, W-lay.textW
 		lay.clusterH = max(0, min(lay.bodyH-4, lay.bodyH*3/5))
@@ -99,19 +106,25 @@ func (m *lessonModel) View() string {
 // — what to press next — always shows.
 func (m *lessonModel) bottomBox(lay lessonLayout) string {
 	lines, pinned := m.bottomLines(m.c.width - 3)
-	room := lay.bottomH - 2
-	title := m.bottomTitle()
+	return scrollBox(m.c, m.bottomTitle(), lines, pinned, lay.bottomH, &m.bottomTop, m.focus == paneBottom)
+}
+
+// scrollBox is a box under the panes, height lines tall overall: when its
+// lines do not fit, they scroll from *top, and the last pinned lines —
+// what to press next — always show.
+func scrollBox(c *common, title string, lines []string, pinned, height int, top *int, focused bool) string {
+	room := height - 2
 	pinned = min(pinned, room-1)
 	if len(lines) > room && room >= 2 {
 		last := lines[len(lines)-pinned:]
 		body := lines[:len(lines)-pinned]
 		show := room - pinned
-		m.bottomTop = max(0, min(m.bottomTop, len(body)-show))
-		shown := body[m.bottomTop : m.bottomTop+show]
-		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", m.bottomTop+1, m.bottomTop+show, len(body))
+		*top = max(0, min(*top, len(body)-show))
+		shown := body[*top : *top+show]
+		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", *top+1, *top+show, len(body))
 		lines = append(append([]string(nil), shown...), last...)
 	}
-	return m.c.box(title, strings.Join(lines, "\n"), m.c.width, lay.bottomH, m.focus == paneBottom)
+	return c.box(title, strings.Join(lines, "\n"), c.width, height, focused)
 }
 
 func (m *lessonModel) textScroll() string {
@@ -180,14 +193,17 @@ func (m *lessonModel) statusLine() string {
 
 func fmtSeconds(ns int64) string { return fmt.Sprintf("%.3fs", float64(ns)/1e9) }
 
-func verdictWord(st *Styles, v checker.Verdict) string {
+func verdictWord(st *Styles, v checker.Verdict) string { return verdictIn(st, v, linearizabilityWords) }
+
+// verdictIn is a verdict in the words of its check.
+func verdictIn(st *Styles, v checker.Verdict, w verdictWords) string {
 	switch v {
 	case checker.Linearizable:
-		return st.Good.Render("LINEARIZABLE")
+		return st.Good.Render(w.pass)
 	case checker.NotLinearizable:
-		return st.Error.Render("NOT LINEARIZABLE")
+		return st.Error.Render(w.fail)
 	}
-	return st.Warn.Render("UNKNOWN")
+	return st.Warn.Render(w.unknown)
 }
 
 func (m *lessonModel) bottomTitle() string {

@@ -71,11 +71,11 @@ func (x *messageIndex) duplicated(send int) bool {
 // (a completion): the node's answer to the client's last request.
 func (x *messageIndex) replyOf(i int) int {
 	client := x.tr[i].Src
-	var req int64 = -1
+	req := -1
 	for j := i - 1; j >= max(0, i-traceScan); j-- {
 		e := x.tr[j]
 		if e.Kind == sim.TraceSend && e.Src == client {
-			req = e.MsgID
+			req = j
 			break
 		}
 		if e.Kind == sim.TraceInvoke && e.Src == client {
@@ -85,16 +85,27 @@ func (x *messageIndex) replyOf(i int) int {
 	if req < 0 {
 		return -1
 	}
-	for j := i - 1; j >= max(0, i-traceScan); j-- {
+	for j := i - 1; j > req; j-- {
 		e := x.tr[j]
-		if e.Kind != sim.TraceSend || e.Dest != client {
-			continue
-		}
-		if r, ok := e.Body.(sim.ClientReply); ok && r.InReplyTo == req {
+		if e.Kind == sim.TraceSend && e.Dest == client && answers(e, x.tr[req]) {
 			return j
 		}
 	}
 	return -1
+}
+
+// answers reports whether message event reply answers request req: a
+// simulated node's ClientReply names the request's message, a real
+// node's reply its msg_id.
+func answers(reply, req sim.TraceEvent) bool {
+	switch b := reply.Body.(type) {
+	case sim.ClientReply:
+		return b.InReplyTo == req.MsgID
+	case wireBody:
+		q, ok := req.Body.(wireBody)
+		return ok && b.inReplyTo != 0 && b.inReplyTo == q.msgID
+	}
+	return false
 }
 
 // opEvents finds an operation's invocation and completion in the trace
@@ -179,8 +190,7 @@ func (e *explorerModel) causalNote(id int32) string {
 	if !ok || comp == nil || comp.Type != history.OK {
 		return ""
 	}
-	clients := e.in.run.s.Config().Clients
-	_, done := x.opEvents(inv, comp, clients)
+	_, done := e.in.src.opEvents(x, inv, comp)
 	if done < 0 {
 		return ""
 	}
@@ -192,7 +202,7 @@ func (e *explorerModel) causalNote(id int32) string {
 	var heard, missed []string
 	for _, w := range e.earlierOps(id) {
 		winv, wcomp, _ := tl.invComp(w)
-		start, _ := x.opEvents(winv, wcomp, clients)
+		start, _ := e.in.src.opEvents(x, winv, wcomp)
 		if start < 0 {
 			continue
 		}
@@ -321,14 +331,18 @@ type causalSet struct {
 	rows []int32 // trace positions, as messageIndex.rows
 }
 
+// opFinder finds an operation's invocation and completion in the trace
+// (runSource.opEvents).
+type opFinder func(inv history.Op, comp *history.Op) (int, int)
+
 // causalRows finds the causal set of a verdict's witness.
-func causalRows(x *messageIndex, tl *timeline, res *checker.Result, clients int) *causalSet {
+func causalRows(x *messageIndex, res *checker.Result, find opFinder) *causalSet {
 	keep := map[int]bool{}
 	ops := witnessOps(res.Witness)
 	var servers []string
 	last := 0
 	for _, o := range ops {
-		a, b := x.opEvents(o.inv, o.comp, clients)
+		a, b := find(o.inv, o.comp)
 		if a < 0 {
 			continue
 		}
@@ -347,7 +361,7 @@ func causalRows(x *messageIndex, tl *timeline, res *checker.Result, clients int)
 		if o.comp == nil || resultF[o.inv.F] {
 			continue
 		}
-		a, _ := x.opEvents(o.inv, o.comp, clients)
+		a, _ := find(o.inv, o.comp)
 		for _, i := range x.carriers(a, last, servers) {
 			keep[i] = true
 		}

@@ -29,7 +29,7 @@ func (e *explorerModel) msgInfo(width, maxLines int) []string {
 		add(sel)
 	}
 	nodes := map[string]bool{}
-	for _, id := range e.in.run.s.NodeIDs() {
+	for _, id := range e.in.src.nodeIDs() {
 		nodes[id] = true
 	}
 	fl := x.inFlight(i, nodes)

@@ -49,7 +49,7 @@ func (e *explorerModel) msgCursor() int {
 		r := x.rowAt(rows, e.moment)
 		for i := r; i < len(rows) && x.tr[rows[i]].Time == e.moment; i++ {
 			ev := x.tr[rows[i]]
-			if ev.Kind == sim.TraceInvoke && ev.Src == e.in.run.s.ClientOf(inv.Process) {
+			if ev.Kind == sim.TraceInvoke && ev.Src == e.in.src.clientOf(inv.Process) {
 				return i
 			}
 		}
@@ -104,7 +104,7 @@ func (e *explorerModel) messagesView() string {
 	out := []string{e.in.header}
 	if len(rows) == 0 {
 		out = append(out, st.Title.Render(" messages"), "",
-			" "+st.Dim.Render(cut("Nothing here yet: r runs the lesson, and every message between clients and nodes appears here.", W-2)))
+			" "+st.Dim.Render(cut("Nothing here yet: r runs it, and every message between clients and nodes appears here.", W-2)))
 		return e.finish(out)
 	}
 	lay := e.msgLayout()
@@ -140,24 +140,18 @@ func (e *explorerModel) messagesView() string {
 	return e.finish(out)
 }
 
-// msgColumns are the clients, then the nodes.
-func (e *explorerModel) msgColumns() []string {
-	cfg := e.in.run.s.Config()
-	var out []string
-	for k := 1; k <= cfg.Clients; k++ {
-		out = append(out, fmt.Sprintf("c%d", k))
-	}
-	return append(out, e.in.run.s.NodeIDs()...)
-}
+// msgColumns are the clients, then the nodes (and the services a live
+// run's nodes talk to).
+func (e *explorerModel) msgColumns() []string { return e.in.src.columns() }
 
 // columnLabel names a client's column by the process it runs at a moment
 // (the history's p numbers), a node's by its id.
 func (e *explorerModel) columnLabel(name string, at int64) string {
-	if !strings.HasPrefix(name, "c") {
+	if !isClient(name) {
 		return name
 	}
-	h := e.in.run.s.History()
-	clients := e.in.run.s.Config().Clients
+	h := e.in.src.hist()
+	clients := e.in.src.clientCount()
 	i := sort.Search(len(h), func(i int) bool { return h[i].Time > at })
 	for j := i - 1; j >= 0 && i-j < 10_000; j-- {
 		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && sim.ClientOf(o.Process, clients) == name {
@@ -170,6 +164,20 @@ func (e *explorerModel) columnLabel(name string, at int64) string {
 		}
 	}
 	return name
+}
+
+// isClient reports whether a column is a client's (c1, c2, …): its label
+// is the process it runs.
+func isClient(name string) bool {
+	if len(name) < 2 || name[0] != 'c' {
+		return false
+	}
+	for _, r := range name[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // columnX spreads n columns over the width right of the time gutter.
@@ -190,7 +198,7 @@ func (e *explorerModel) selectedRows() map[int]bool {
 		return nil
 	}
 	x := e.look.msgs
-	a, b := x.opEvents(inv, comp, e.in.run.s.Config().Clients)
+	a, b := e.in.src.opEvents(x, inv, comp)
 	if a < 0 {
 		return nil
 	}
@@ -263,10 +271,10 @@ func (e *explorerModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[st
 
 // procAt is the process of a client's invocation, from the history.
 func (e *explorerModel) procAt(ev sim.TraceEvent) string {
-	h := e.in.run.s.History()
+	h := e.in.src.hist()
 	i := sort.Search(len(h), func(i int) bool { return h[i].Time >= ev.Time })
 	for ; i < len(h) && h[i].Time == ev.Time; i++ {
-		if h[i].Type == history.Invoke && !h[i].IsNemesis() && e.in.run.s.ClientOf(h[i].Process) == ev.Src {
+		if h[i].Type == history.Invoke && !h[i].IsNemesis() && e.in.src.clientOf(h[i].Process) == ev.Src {
 			return h[i].Process.String()
 		}
 	}
@@ -299,7 +307,7 @@ func (e *explorerModel) drawArrow(cv *canvas, y, i int, col map[string]int, k in
 	delayed, note := false, ""
 	if s := x.sendOf(i); s >= 0 {
 		lat := ev.Time - x.tr[s].Time
-		if slow := e.in.run.s.Config().LatencyMaxNs; lat > slow && ev.Kind == sim.TraceDeliver {
+		if slow := e.in.src.latencyNs(); lat > slow && ev.Kind == sim.TraceDeliver {
 			delayed, note = true, "+"+fmtSpan(lat)
 		}
 		if x.duplicated(s) {
@@ -377,7 +385,8 @@ func (e *explorerModel) viewRows() []int32 {
 		return lc.msgs.rows
 	}
 	if lc.causal == nil || lc.causeOf != res {
-		lc.causal = causalRows(lc.msgs, lc.tl, res, e.in.run.s.Config().Clients)
+		src := e.in.src
+		lc.causal = causalRows(lc.msgs, res, func(inv history.Op, comp *history.Op) (int, int) { return src.opEvents(lc.msgs, inv, comp) })
 		lc.causeOf = res
 	}
 	if len(lc.causal.rows) == 0 {

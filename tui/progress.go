@@ -39,6 +39,44 @@ type progressFile struct {
 	Version int                        `json:"version"`
 	Last    string                     `json:"last,omitempty"` // the lesson opened last: the picker starts on it
 	Lessons map[string]*lessonProgress `json:"lessons"`
+	Node    *nodeSettings              `json:"node,omitempty"` // the settings of the learner's own node, last run
+}
+
+// nodeSettings are what the learner's own node last ran with, offered
+// again: the command above all.
+type nodeSettings struct {
+	Command   string  `json:"command"`
+	Workload  string  `json:"workload"`
+	Nodes     int     `json:"nodes"`
+	Nemesis   string  `json:"nemesis"`
+	TimeLimit string  `json:"time_limit"`
+	Rate      float64 `json:"rate"`
+	Seed      uint64  `json:"seed"`
+}
+
+// nodeSettings are the settings last run ("" command: none yet).
+func (s *progressStore) nodeSettings() (nodeSettings, bool) {
+	if s.data.Node == nil {
+		return nodeSettings{}, false
+	}
+	return *s.data.Node, true
+}
+
+// setNodeSettings remembers the settings of a run; it returns a warning
+// when they could not be saved.
+func (s *progressStore) setNodeSettings(n nodeSettings) string {
+	if s.data.Node != nil && *s.data.Node == n {
+		return ""
+	}
+	s.data.Node = &n
+	if s.path == "" {
+		return ""
+	}
+	if err := s.save(); err != nil {
+		s.Warning = "Your settings could not be saved to " + s.path + "."
+		return s.Warning
+	}
+	return ""
 }
 
 // ran reports whether the learner has seen a run of the lesson through

@@ -99,6 +99,12 @@ func (sc *scrubState) request(p *playback, at int64) tea.Cmd {
 	return scrubCmd(sc.owner, sc.id, key, p.scenario(), sc.take(at), at)
 }
 
+// set shows a moment whose cluster the run kept (a live run's past needs
+// no re-simulation).
+func (sc *scrubState) set(at int64, snap clusterSnap) {
+	sc.busy, sc.has, sc.at, sc.asked, sc.snap, sc.err = false, true, at, at, snap, ""
+}
+
 // take removes from the pool the checkpoint closest before at, if any.
 func (sc *scrubState) take(at int64) *sim.Sim {
 	best := -1

@@ -34,7 +34,7 @@ func (e *explorerModel) timelineLayout() timelineLayout {
 		bands = min(3, max(1, (free-lanes)/3))
 	}
 	lay.bandRows = bands
-	clusterMax := max(1, min(e.in.run.s.Config().Nodes+1, free-bands-min(lanes, 3)))
+	clusterMax := max(1, min(len(e.in.src.nodeIDs())+1, free-bands-min(lanes, 3)))
 	lay.cluster = e.scrubLines(W-2, clusterMax)
 	lay.laneRows = max(1, min(lanes, free-bands-len(lay.cluster)))
 	return lay
@@ -183,7 +183,7 @@ func (e *explorerModel) timelineView() string {
 	out := []string{e.in.header}
 	if len(tl.ops) == 0 {
 		out = append(out, st.Title.Render(" history timeline"), "",
-			" "+st.Dim.Render("Nothing here yet: r runs the lesson, and its operations appear here as bars, a lane per process."))
+			" "+st.Dim.Render("Nothing here yet: r runs it, and its operations appear here as bars, a lane per process."))
 		return e.finish(out)
 	}
 	lay := e.timelineLayout()

@@ -28,7 +28,7 @@ func (e *explorerModel) witnessTimeline() *timeline {
 	for _, o := range res.Witness {
 		end = max(end, o.Time)
 	}
-	tl.absorb(res.Witness, e.in.run.s.Applied(), end)
+	tl.absorb(res.Witness, e.in.src.faults(), end)
 	lc.wit, lc.witFor = tl, res
 	return tl
 }
@@ -87,18 +87,18 @@ func (e *explorerModel) witnessView() string {
 	res := e.in.check.result
 	tl := e.witnessTimeline()
 	if tl == nil {
-		msg := "No verdict yet: r runs the lesson, and the checker looks at the history when the run ends (c checks the history so far)."
+		msg := "No verdict yet: r runs it, and the checker looks at the history when the run ends (c checks the history so far)."
 		switch {
 		case e.in.check.running:
 			msg = "The checker is still working; the witness comes with its verdict."
 		case res != nil && res.Verdict != checker.NotLinearizable:
-			msg = verdictWord(st, res.Verdict) + ": there is no witness, because nothing needs explaining."
+			msg = e.in.check.word(st, res.Verdict) + ": there is no witness, because nothing needs explaining."
 		}
 		out = append(out, st.Title.Render(" witness"), "")
 		out = append(out, indentLines(wrapLines(msg, W-2), 1)...)
 		return e.finish(out)
 	}
-	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", verdictWord(st, res.Verdict), st.Bold.Render(res.Anomaly), len(tl.ops), len(res.Witness))
+	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", e.in.check.word(st, res.Verdict), st.Bold.Render(res.Anomaly), len(tl.ops), len(res.Witness))
 	out = append(out, cut(title, W))
 
 	// The explanation goes beside the plot when the screen is wide.
@@ -108,7 +108,7 @@ func (e *explorerModel) witnessView() string {
 		textW = max(40, W*2/5)
 		plotW = W - textW - 3
 	}
-	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("the smallest part of the history that is still not linearizable (%d operations).", len(tl.ops))}
+	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, len(tl.ops))}
 	if res.Explanation != "" {
 		explain = append(explain, "", res.Explanation)
 	}
