@@ -223,7 +223,7 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	cases := [][]string{
 		{"check", "big.jsonl", "--timeout", "100ms"},
 		{"check", "big.jsonl", "--timeout", "100ms", "--json"},
-		{"run", "--lesson", "stale-replica-reads", "--ops", "1000000", "--timeout", "500ms", "--out", "never.jsonl"},
+		{"run", "--lesson", "stale-replica-reads", "--ops", "500000", "--timeout", "500ms", "--out", "never.jsonl"},
 		{"hunt", "--lesson", "raft-capstone", "--seeds", "1-100000", "--variant", "raft", "--timeout", "1s", "--json"},
 	}
 	for _, a := range cases {

@@ -162,6 +162,7 @@ func (f *flagSet) sizeFlag(dst *int, name, usage string, field func(*sim.Config)
 			return errors.New("must be positive")
 		}
 		cfg := sim.DefaultConfig()
+		cfg.Trace = false // the command line runs without the trace
 		*field(&cfg) = n
 		if err := cfg.Validate(); err != nil {
 			return err
@@ -210,7 +211,7 @@ func (f *flagSet) mixFlags(mix *lessons.MixMode, density *float64) {
 		*mix = m
 		return err
 	})
-	f.value("density", "F", strconv.FormatFloat(sim.DefaultDensity, 'g', -1, 64), "with --mix overlap: the fraction of time each fault is in force, above 0 and at most 1", func(s string) error {
+	f.value("density", "F", "0.5, or 1.5/k for k > 3 faults", "with --mix overlap: the fraction of time each fault is in force, above 0 and at most 1", func(s string) error {
 		d, err := strconv.ParseFloat(s, 64)
 		switch {
 		case err != nil:

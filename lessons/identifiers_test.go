@@ -147,7 +147,7 @@ func TestNoCodeIdentifiersInRuns(t *testing.T) {
 				look(l, v.Name, 1)
 				continue
 			}
-			failing := firstFailing(t, l, v.Name, per)
+			failing := failingSeeds(t, l.ID, v.Name, per)
 			if len(failing) == 0 {
 				t.Errorf("%s/%s: no failing seed in 1–200 to read", l.ID, v.Name)
 			}
@@ -157,21 +157,6 @@ func TestNoCodeIdentifiersInRuns(t *testing.T) {
 		}
 	}
 	logKnown(t, known)
-}
-
-// firstFailing hunts seeds 1–200 ten at a time and returns the first n
-// that fail.
-func firstFailing(t *testing.T, l *Lesson, variant string, n int) []uint64 {
-	t.Helper()
-	var out []uint64
-	for from := uint64(1); from <= 200 && len(out) < n; from += 10 {
-		r := Hunt(context.Background(), l, Options{Variant: variant}, from, from+9, 0, 0)
-		for seed, err := range r.Errors {
-			t.Fatalf("%s/%s seed %d: %v", l.ID, variant, seed, err)
-		}
-		out = append(out, r.Failing...)
-	}
-	return out[:min(n, len(out))]
 }
 
 // runStrings runs a seed with the trace on, checks it fully, and returns

@@ -72,3 +72,5 @@ func TestSplitBrainSeed1IsTheTextsStory(t *testing.T) {
 	l36At(t, h, "p2 ok cas [4 2] n1", 4.88)
 	l36At(t, h, "p4 ok cas [4 1] n3", 5.04)
 }
+
+var _ = tellsStory("split-brain", TestSplitBrainSeed1IsTheTextsStory)

@@ -79,3 +79,5 @@ func TestLWWClocksSeed1IsTheTextsStory(t *testing.T) {
 		t.Errorf("the text says the witness is the write of 0, one of n3's writes, and the read of 0: %v", l36Brief(res.Witness))
 	}
 }
+
+var _ = tellsStory("lww-clocks", TestLWWClocksSeed1IsTheTextsStory)

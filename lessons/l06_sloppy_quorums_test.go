@@ -100,3 +100,5 @@ func TestSloppyQuorumsSeed1IsTheTextsStory(t *testing.T) {
 		t.Errorf("quorum: the text says the witness shows a read going back past an unfinished write: %v", l36Brief(res.Witness))
 	}
 }
+
+var _ = tellsStory("sloppy-quorums", TestSloppyQuorumsSeed1IsTheTextsStory)

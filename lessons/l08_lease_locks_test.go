@@ -70,3 +70,5 @@ func TestLeaseLocksSeed2IsTheTextsStory(t *testing.T) {
 	_, lines = tdTrace(t, "lease-locks", "fixed", 2)
 	tdInOrder(t, lines, "resumed n3", "token 15 is older than token 19: refused", "n3→c3 error fenced")
 }
+
+var _ = tellsStory("lease-locks", TestLeaseLocksSeed2IsTheTextsStory)

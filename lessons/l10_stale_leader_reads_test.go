@@ -118,3 +118,5 @@ func TestStaleLeaderReadsSeed1IsTheTextsStory(t *testing.T) {
 		}
 	}
 }
+
+var _ = tellsStory("stale-leader-reads", TestStaleLeaderReadsSeed1IsTheTextsStory)

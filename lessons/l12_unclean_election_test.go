@@ -71,3 +71,5 @@ func TestUncleanElectionSeed1IsTheTextsStory(t *testing.T) {
 		t.Fatal("fixed: a node lost entries it had acknowledged")
 	}
 }
+
+var _ = tellsStory("unclean-election", TestUncleanElectionSeed1IsTheTextsStory)
