@@ -121,7 +121,7 @@ func (r *registry) check(l *Lesson) error {
 		return fmt.Errorf("number must be 1 or more")
 	case l.Workload == nil:
 		return fmt.Errorf("no workload")
-	case !knownModel(l.Model):
+	case !knownModel(string(l.Model)):
 		return fmt.Errorf("unknown model %q (models: %s)", l.Model, strings.Join(modelNames(), ", "))
 	}
 	for _, other := range r.byID {
