@@ -79,7 +79,7 @@ func (s *searcher) order(part []*call, records int) Order {
 	case vUnknown:
 		return Order{Records: records, Unknown: true}
 	case vIllegal:
-		c := s.firstFailure(part, records)
+		c := s.firstFailure(part, records, 0)
 		if c < 0 {
 			return Order{Records: records, Unknown: true}
 		}

@@ -33,8 +33,17 @@ type searcher struct {
 // stepBudget is a deterministic bound on work: model steps (and, for an
 // exact decision, the operations it reads).
 type stepBudget struct {
-	left      int64
-	exhausted bool
+	left, total int64
+	exhausted   bool
+}
+
+// spent is how many steps the searches have taken from the budget (0
+// when there is none).
+func (s *searcher) spent() int64 {
+	if s.budget == nil {
+		return 0
+	}
+	return s.budget.total - s.budget.left
 }
 
 func (b *stepBudget) spend(n int64) bool {

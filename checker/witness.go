@@ -22,7 +22,7 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 		steps = DefaultWitnessSteps
 	}
 	part := witnessPart(s, p, outcomes, steps/partShare)
-	s.budget = &stepBudget{left: steps}
+	s.budget = &stepBudget{left: steps, total: steps}
 	if part < 0 {
 		// No part's failure could be shown within the budget: the witness
 		// is the first part the verdict search found failing, whole.
@@ -31,7 +31,11 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 	}
 	cut := -1
 	if !s.budget.exhausted {
-		cut = s.firstFailure(p.partitions[part], len(p.h))
+		failCost := int64(0)
+		if o := outcomes[part]; o.finished {
+			failCost = o.steps
+		}
+		cut = s.firstFailure(p.partitions[part], len(p.h), failCost)
 	}
 	res.Key = p.keys[part]
 	calls := p.partitions[part]
@@ -152,11 +156,10 @@ func (sh *shrinker) shrink(universe []*call, failCall *call) []*call {
 	if failCall != nil {
 		sh.tip = failCall.id
 	}
+	// The failing prefix is known to fail because of its tip: the prefix
+	// search proved it fails, and fails no more without the tip's
+	// completion. fewestElements keeps only projections that still do.
 	projected := sh.fewestElements(universe, failCall)
-	if sh.tip >= 0 && !sh.nonLinearizable(projected) {
-		sh.tip = -1
-		projected = sh.fewestElements(universe, failCall)
-	}
 	if sh.tip >= 0 {
 		projected = sh.window(projected, failCall)
 	}
