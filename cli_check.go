@@ -106,9 +106,10 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	}
 	var files outputs
 	if req.html != "" && out.html != nil {
-		files.add(req.html, out.html)
+		files.addPage(req.html, out.html)
 	}
 	werr := files.commit()
+	out.notes = files.notes
 	code, err := printOutcome(stdout, req, out)
 	if werr != nil {
 		return exitUsage, werr
@@ -225,6 +226,7 @@ func printOutcome(stdout io.Writer, req checkRequest, out outcome) (int, error) 
 		if j.Model == "" {
 			j.Model = req.model
 		}
+		j.Notes = out.notes
 		return code, printJSON(stdout, j)
 	}
 	head := req.info.Format
@@ -238,6 +240,7 @@ func printOutcome(stdout io.Writer, req checkRequest, out outcome) (int, error) 
 		head = " (" + head + ")"
 	}
 	fmt.Fprintf(stdout, "%s%s\n\n%s", req.path, head, out.text)
+	printNotes(stdout, out.notes)
 	return code, nil
 }
 

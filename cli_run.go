@@ -118,13 +118,14 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 		files.add(f.outScenario, func(w io.Writer) error { return printJSON(w, replay) })
 	}
 	if f.html != "" {
-		files.add(f.html, func(w io.Writer) error {
+		files.addPage(f.html, func(w io.Writer) error {
 			o := opts
 			o.Timeout = htmlTimeout(ctx)
 			return checker.WriteHTML(context.Background(), w, h, res, o)
 		})
 	}
 	werr := files.commit()
+	out.notes = files.notes
 	code, err := printRun(stdout, f, sc, s, out)
 	if werr != nil {
 		return exitUsage, werr
@@ -161,6 +162,7 @@ func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out out
 	if f.json {
 		j, _ := out.json.(verdictJSON)
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
+		j.Notes = out.notes
 		return code, printJSON(stdout, j)
 	}
 	if f.replayed != "" {
@@ -168,6 +170,7 @@ func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out out
 	}
 	fmt.Fprintf(stdout, "lesson %s, variant %s, seed %d: %d operations, %d faults, %s of simulated time\n\n%s",
 		sc.Lesson, sc.Variant, sc.Seed, ops, len(s.Applied()), sim.FormatDuration(vns), out.text)
+	printNotes(stdout, out.notes)
 	return code, nil
 }
 
