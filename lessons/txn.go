@@ -1,8 +1,10 @@
 package lessons
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -59,7 +61,50 @@ func (l *Lesson) CheckTxn(ctx context.Context, h history.History, opts checker.O
 		opts.Progress(0, 1)
 		defer opts.Progress(1, 1)
 	}
-	return txn.Check(ctx, h, txn.Options{Workload: string(l.Model), Consistency: l.Consistency})
+	res, err := txn.Check(ctx, h, txn.Options{Workload: string(l.Model), Consistency: l.Consistency})
+	if err == nil {
+		earliestFirst(&res)
+	}
+	return res, err
+}
+
+// earliestFirst orders the anomalies of each type by when their evidence
+// was complete — the completion of their last transaction — keeping the
+// checker's order of types (most severe first), and words the verdict's
+// paragraph after the first, as the checker does: so that the anomaly a
+// lesson's verdict names is the earliest of its kind, where playback stops.
+func earliestFirst(res *txn.Result) {
+	rank := map[string]int{}
+	for i, t := range res.Types {
+		rank[t] = i
+	}
+	done := func(a txn.Anomaly) int {
+		if at := completionAt(*res, a); at >= 0 {
+			return at
+		}
+		return math.MaxInt
+	}
+	slices.SortStableFunc(res.Anomalies, func(a, b txn.Anomaly) int {
+		if c := cmp.Compare(rank[a.Type], rank[b.Type]); c != 0 {
+			return c
+		}
+		return cmp.Compare(done(a), done(b))
+	})
+	if a, ok := FirstForbidden(*res); ok && res.Verdict == txn.Invalid {
+		res.Explanation = fmt.Sprintf("Not %s: %s (%s). %s", ModelWords(res.Consistency), txn.PlainNameOf(a), a.Type, a.Explanation)
+	}
+}
+
+// completionAt is the history position of the last completion among an
+// anomaly's transactions.
+func completionAt(res txn.Result, a txn.Anomaly) int {
+	at := -1
+	for _, id := range a.Txns {
+		if id >= 0 && id < len(res.Txns) {
+			at = max(at, res.Txns[id].CompleteAt)
+		}
+	}
+	return at
 }
 
 // checkTxn is Check for a transactional lesson.
@@ -151,11 +196,16 @@ func lastToComplete(res txn.Result, a txn.Anomaly) *history.Op {
 }
 
 // TxnExplanation is the checker's explanation of an anomaly, headed by
-// the verdict, with each transaction introduced by its process and its
-// records in the history (the checker names a transaction by its
-// completion's index alone).
+// the verdict (see TxnAnomalyText).
 func TxnExplanation(res txn.Result, a txn.Anomaly) string {
 	head := fmt.Sprintf("Not %s: %s (%s).", ModelWords(res.Consistency), txn.PlainNameOf(a), a.Type)
+	return head + " " + TxnAnomalyText(res, a)
+}
+
+// TxnAnomalyText is the checker's explanation of an anomaly, each of its
+// transactions introduced by its process and its records in the history
+// (the checker names a transaction by its completion's index alone).
+func TxnAnomalyText(res txn.Result, a txn.Anomaly) string {
 	rest := a.Explanation
 	if strings.HasPrefix(rest, "Let ") {
 		if i := strings.Index(rest, "). "); i >= 0 {
@@ -169,7 +219,7 @@ func TxnExplanation(res txn.Result, a txn.Anomaly) string {
 		}
 		intro = append(intro, fmt.Sprintf("T%d is %s.", i+1, TxnIntro(res.Txns[id])))
 	}
-	return strings.Join(append(append([]string{head}, intro...), rest), " ")
+	return strings.Join(append(intro, rest), " ")
 }
 
 // TxnIntro names a transaction by its process and records, with what it

@@ -252,7 +252,10 @@ func (n *txnNode) Status() sim.Status {
 	}
 	st.Value = fmt.Sprintf("%d commits", n.store.seq)
 	if len(n.running) > 0 {
-		st.Detail = fmt.Sprintf("%d transactions open", len(n.running))
+		st.Detail = fmt.Sprintf("%d open txns", len(n.running))
+		if len(n.running) == 1 {
+			st.Detail = "1 open txn"
+		}
 		if locked := n.store.lockedKeys(); len(locked) > 0 {
 			st.Detail += ", locks on " + strings.Join(locked, " ")
 		}
