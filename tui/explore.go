@@ -31,8 +31,8 @@ type explorerInput struct {
 	src runSource
 	// model and init are the checker's, for the order it finds; model is
 	// "" when the run is not checked for linearizability.
-	model  string
-	init   any
+	model string
+	init  any
 	// txn says the run's operations are transactions: w opens the cycle
 	// view, and the verdict's extra is the transactional result.
 	txn    bool
@@ -62,9 +62,9 @@ type explorerModel struct {
 
 	witCursor int32      // the selected operation of the witness
 	cyc       cycleState // the cycle view's anomaly and transaction
-	msgRow    int   // the selected row of the message diagram; -1: at the moment
-	live      bool  // the cursor follows the latest operation of a run still playing
-	chatter   bool  // the message view shows every message, not only the causal ones
+	msgRow    int        // the selected row of the message diagram; -1: at the moment
+	live      bool       // the cursor follows the latest operation of a run still playing
+	chatter   bool       // the message view shows every message, not only the causal ones
 }
 
 func newExplorer() explorerModel {
