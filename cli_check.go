@@ -72,7 +72,7 @@ var fileCheckers = map[string]func(context.Context, checkRequest, io.Writer) (in
 
 // checkModels are the names --model takes.
 func checkModels() []string {
-	models := checker.Models()
+	models := checker.ModelNames()
 	for m := range fileCheckers {
 		models = append(models, m)
 	}
@@ -122,10 +122,10 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 func resolveModel(req *checkRequest) {
 	defModel, defInit := checker.FormatDefaults(req.info.Format)
 	if req.model == "" {
-		req.model = defModel
+		req.model = string(defModel)
 	}
 	if req.model == "" {
-		req.model = checker.GuessModel(req.h)
+		req.model = string(checker.GuessModel(req.h))
 	}
 	if !req.initSet {
 		req.init = defInit // a format's own convention (kv logs start at "")
@@ -188,7 +188,7 @@ func describeRecordError(err error, path string, info history.ReadInfo) error {
 
 // linearizability checks req with the linearizability checker.
 func linearizability(ctx context.Context, req checkRequest) (outcome, error) {
-	opts := checker.Options{Model: req.model, Init: req.init, Timeout: remaining(ctx)}
+	opts := checker.Options{Model: checker.Model(req.model), Init: req.init, Timeout: remaining(ctx)}
 	out, res, err := checkBounded(ctx, req.h, opts, checker.Check)
 	if err != nil {
 		return outcome{}, err
@@ -196,7 +196,7 @@ func linearizability(ctx context.Context, req checkRequest) (outcome, error) {
 	out.html = func(w io.Writer) error {
 		o := opts
 		o.Timeout = htmlTimeout(ctx)
-		return checker.WriteHTML(w, req.h, res, o)
+		return checker.WriteHTML(context.Background(), w, req.h, res, o)
 	}
 	return out, nil
 }

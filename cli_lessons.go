@@ -37,7 +37,7 @@ var lessonsCmd = &command{
 			var out []lessonJSON
 			for _, l := range lessons.All() {
 				out = append(out, lessonJSON{Number: l.Number, ID: l.ID, Title: l.Title, Summary: l.Summary,
-					Toy: l.Design.Name, Model: l.Model, Consistency: l.Consistency, Default: l.DefaultVariant(), Variants: l.Variants()})
+					Toy: l.Design.Name, Model: string(l.Model), Consistency: l.Consistency, Default: l.DefaultVariant(), Variants: l.Variants()})
 			}
 			if asJSON {
 				return exitOK, printJSON(stdout, out)

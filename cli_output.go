@@ -38,7 +38,7 @@ type verdictJSON struct {
 
 func resultJSON(r checker.Result) verdictJSON {
 	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
-		Witness: r.Witness, Failing: r.Failing, Model: r.Model}
+		Witness: r.Witness, Failing: r.Failing, Model: string(r.Model)}
 }
 
 func exitFor(v checker.Verdict) int {

@@ -130,7 +130,7 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 		files.add(f.html, func(w io.Writer) error {
 			o := opts
 			o.Timeout = htmlTimeout(ctx)
-			return checker.WriteHTML(w, h, res, o)
+			return checker.WriteHTML(context.Background(), w, h, res, o)
 		})
 	}
 	werr := files.commit()

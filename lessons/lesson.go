@@ -20,8 +20,8 @@ type Lesson struct {
 	Title   string
 	Summary string // one line on what it teaches
 	Design  toydb.Design
-	Model   string // the checker's model
-	Init    any    // the model's initial value (nil: nothing written yet)
+	Model   checker.Model // the checker's model (a transactional lesson's: its workload, see txn.go)
+	Init    any           // the model's initial value (nil: nothing written yet)
 	// Consistency is, for a transactional lesson (Model list-append or
 	// rw-register), the consistency model its database claims and its
 	// histories are checked against (see txn.go).
@@ -125,7 +125,7 @@ func (r *registry) check(l *Lesson) error {
 		return fmt.Errorf("number must be 1 or more")
 	case l.Workload == nil:
 		return fmt.Errorf("no workload")
-	case !knownModel(l.Model) && !l.Transactional():
+	case !knownModel(string(l.Model)) && !l.Transactional():
 		return fmt.Errorf("unknown model %q (models: %s)", l.Model, strings.Join(modelNames(), ", "))
 	}
 	if err := l.checkConsistency(); err != nil {

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -138,7 +139,7 @@ func (j exportJob) write() exportDoneMsg {
 	note := j.pageNote
 	if j.result != nil {
 		var page bytes.Buffer
-		if err := checker.WriteHTML(&page, j.h, *j.result, j.opts); err != nil {
+		if err := checker.WriteHTML(context.Background(), &page, j.h, *j.result, j.opts); err != nil {
 			note = "No HTML page: " + err.Error()
 		} else if err := put(".html", page.Bytes()); err != nil {
 			note = "No HTML page: " + err.Error()

@@ -135,7 +135,7 @@ func (m *lessonModel) leave() {
 // explorerInput is what the explorer is handed: nothing of the lesson
 // screen but the run, the verdict and the lines that frame a view.
 func (m *lessonModel) explorerInput() explorerInput {
-	in := explorerInput{c: m.c, src: m.run, model: m.l.Model, init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
+	in := explorerInput{c: m.c, src: m.run, model: string(m.l.Model), init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
 	if m.l.Transactional() {
 		in.model, in.txn = "", true // no linearizability order; w opens the cycle view
 	}

@@ -37,7 +37,7 @@ type orderDoneMsg struct {
 // orderCmd computes the order of h in the background.
 func orderCmd(ctx context.Context, checkID int, model string, init any, h history.History) tea.Cmd {
 	return func() tea.Msg {
-		orders, err := checker.LinearizationOrder(ctx, h, checker.Options{Model: model, Init: init, Timeout: checkTimeout})
+		orders, err := checker.LinearizationOrder(ctx, h, checker.Options{Model: checker.Model(model), Init: init, Timeout: checkTimeout})
 		return orderDoneMsg{checkID: checkID, orders: orders, err: err}
 	}
 }
