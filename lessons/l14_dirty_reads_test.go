@@ -35,7 +35,7 @@ func TestDirtyReadsSeed1IsTheTextsStory(t *testing.T) {
 		mop("r", "k1", nil), mop("append", "k3", int64(4)), mop("append", "k1", int64(5))}}
 	reader.check(t, "T1, the reader", res.Txns[a.Txns[0]])
 	writer.check(t, "T2, the writer", res.Txns[a.Txns[1]])
-	traceShows(t, s, "txn #8 appends to k1 4", "txn #9 appends to k3 4", "txn #8 reads k3: [1 2 4]",
+	lrTraced(t, s, "txn #8 appends to k1 4", "txn #9 appends to k3 4", "txn #8 reads k3: [1 2 4]",
 		"txn #9 aborts: txn #8 holds the lock on k1", "txn #8 commits")
 	if d := traceTime(t, s, "txn #8 reads k3: [1 2 4]") - traceTime(t, s, "txn #9 appends to k3 4"); d <= 0 || d > 2_000_000 {
 		t.Errorf("the read came %d ns after the append; the text says a millisecond", d)

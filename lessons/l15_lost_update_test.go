@@ -30,7 +30,7 @@ func TestLostUpdateSeed1IsTheTextsStory(t *testing.T) {
 	p4 := wantTxn{process: 4, inv: 1, comp: 2, typ: history.OK, mops: []any{mop("r", "k1", nil), mop("w", "k1", int64(2))}}
 	p3.check(t, "T1", res.Txns[a.Txns[0]])
 	p4.check(t, "T2", res.Txns[a.Txns[1]])
-	traceShows(t, s, "txn #1 writes k1 2", "txn #2 writes k1 1", "txn #1 commits as commit 1", "txn #2 commits as commit 2")
+	lrTraced(t, s, "txn #1 writes k1 2", "txn #2 writes k1 1", "txn #1 commits as commit 1", "txn #2 commits as commit 2")
 	wantTxn{process: 1, inv: 4, comp: 8, typ: history.OK, mops: []any{mop("r", "k1", int64(1))}}.check(t, "the next read", txnAt(t, res, 4))
 	// The same two transactions form a cycle of two anti-dependencies on k1.
 	cycle := false
@@ -58,7 +58,7 @@ func TestLostUpdateSeed1IsTheTextsStory(t *testing.T) {
 		t.Fatalf("auto-retry: %s on %v", a.Type, a.Key)
 	}
 	p3.check(t, "auto-retry, process 3", txnAt(t, retry, 0))
-	traceShows(t, s, "txn #2 conflicts on k1 (commit 1 came after its snapshot 0) and is retried blindly", "txn #2 commits as commit 2")
+	lrTraced(t, s, "txn #2 conflicts on k1 (commit 1 came after its snapshot 0) and is retried blindly", "txn #2 commits as commit 2")
 }
 
 var _ = tellsStory("lost-update", TestLostUpdateSeed1IsTheTextsStory)

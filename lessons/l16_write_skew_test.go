@@ -37,7 +37,7 @@ func TestWriteSkewSeed3IsTheTextsStory(t *testing.T) {
 			t.Errorf("step %d: %s on %v (read empty: %v), then %v; want rw on %s, read empty, then 1", i+1, st.Rel, st.Key, st.Initial, st.Value2, key)
 		}
 	}
-	traceShows(t, s, "txn #4 begins: 3 micro-operations, reading the snapshot as of commit 2",
+	lrTraced(t, s, "txn #4 begins: 3 micro-operations, reading the snapshot as of commit 2",
 		"txn #5 begins: 3 micro-operations, reading the snapshot as of commit 2",
 		"txn #4 commits as commit 4", "txn #5 commits as commit 5")
 	// The earliest anomaly of the run: no other completes before record 10.

@@ -18,18 +18,8 @@ import (
 // checks it fully against the lesson's consistency model.
 func runTxn(t *testing.T, id, variant string, seed uint64) (*sim.Sim, txn.Result) {
 	t.Helper()
-	l, err := Get(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := l.Scenario(Options{Variant: variant, Seed: seed, Trace: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, _ := runSeed(t, id, variant, seed)
+	l, _ := Get(id)
 	res, err := l.CheckTxn(context.Background(), s.History(), checker.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -98,20 +88,6 @@ func firstForbidden(t *testing.T, res txn.Result) txn.Anomaly {
 		t.Fatalf("verdict %s with anomalies %v: want one that %s forbids", res.Verdict, res.Types, res.Consistency)
 	}
 	return a
-}
-
-// traceShows asserts that the trace shows each line, in this order.
-func traceShows(t *testing.T, s *sim.Sim, want ...string) {
-	t.Helper()
-	i := 0
-	for _, e := range s.Trace() {
-		if i < len(want) && strings.Contains(e.String(), want[i]) {
-			i++
-		}
-	}
-	if i < len(want) {
-		t.Fatalf("the trace never shows %q (after %q)", want[i], want[:i])
-	}
 }
 
 // traceTime is the time of the first trace event that shows line.

@@ -316,12 +316,7 @@ func (e *explorerModel) cycleView() string {
 	title := fmt.Sprintf(" cycle %d of %d · %s (%s) · %s", i+1, len(list), st.Bold.Render(txn.PlainNameOf(a)), a.Type, judged)
 	out = append(out, cut(title, W))
 
-	side := W >= 130
-	diagW, textW := W-2, W-2
-	if side {
-		textW = max(40, W*2/5)
-		diagW = W - textW - 3
-	}
+	side, diagW, textW := besideWhenWide(W, W-2)
 	text := e.cycleText(tr, a, d, textW)
 	rows := c.height - 3 - len(out)
 	room := rows
@@ -344,6 +339,17 @@ func (e *explorerModel) cycleView() string {
 		out = append(out, indentLines(text, 1)...)
 	}
 	return e.finish(out)
+}
+
+// besideWhenWide splits a screen W wide between a drawing and its
+// explanation: side by side from 130 columns, else each the full width
+// (narrow: the drawing's width then).
+func besideWhenWide(W, narrow int) (side bool, drawW, textW int) {
+	if W < 130 {
+		return false, narrow, W - 2
+	}
+	textW = max(40, W*2/5)
+	return true, W - textW - 3, textW
 }
 
 // cycleText is the explanation beside the drawing: what it shows, the

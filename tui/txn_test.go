@@ -282,3 +282,14 @@ func TestGoldenBreakPointOfWriteSkew(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkCycleView draws the cycle view of lesson 16's narrated seed at
+// 160×45 (a frame, as the program draws it on every update).
+func BenchmarkCycleView(b *testing.B) {
+	m := txnBreak(b, "write-skew", 160, 45)
+	m = pressSettle(b, m, "w")
+	b.ResetTimer()
+	for b.Loop() {
+		_ = m.View()
+	}
+}
