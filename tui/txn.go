@@ -107,7 +107,7 @@ func txnStory(tr txn.Result, a txn.Anomaly) string {
 		for i, st := range a.Steps {
 			path += fmt.Sprintf(" →%s %s→ %s", st.Rel, keyWords(st.Key), name((i+1)%len(a.Steps)))
 		}
-		return fmt.Sprintf("%d transactions, each committed, form a cycle no serial order allows: %s (%s, %s)",
+		return fmt.Sprintf("%d transactions form a cycle no serial order allows: %s (%s, %s)",
 			len(a.Txns), path, txn.PlainNameOf(a), a.Type)
 	case a.Type == txn.G1a && len(a.Txns) == 2:
 		return fmt.Sprintf("%s's transaction committed having read %s with %s in it, which %s's transaction wrote — and %s failed: an aborted read (G1a)",
