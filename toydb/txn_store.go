@@ -81,11 +81,11 @@ type txnRun struct {
 	read     map[string]bool
 	// pending are its buffered writes, in order of first write: each key's
 	// appended elements or written value.
-	pending []pendingWrite
+	pending []bufferedWrite
 	locks   []string
 }
 
-type pendingWrite struct {
+type bufferedWrite struct {
 	key      string
 	appended []any
 	value    any
@@ -130,7 +130,7 @@ func (s *txnStore) base(t *txnRun, key string) any {
 	return s.latest(key)
 }
 
-func (t *txnRun) pendingFor(key string) *pendingWrite {
+func (t *txnRun) pendingFor(key string) *bufferedWrite {
 	for i := range t.pending {
 		if t.pending[i].key == key {
 			return &t.pending[i]
@@ -213,13 +213,13 @@ func (s *txnStore) write(t *txnRun, key string, appendOp bool, v any) {
 			s.overlay[key] = v
 		}
 		if t.pendingFor(key) == nil {
-			t.pending = append(t.pending, pendingWrite{key: key})
+			t.pending = append(t.pending, bufferedWrite{key: key})
 		}
 		return
 	}
 	p := t.pendingFor(key)
 	if p == nil {
-		t.pending = append(t.pending, pendingWrite{key: key})
+		t.pending = append(t.pending, bufferedWrite{key: key})
 		p = &t.pending[len(t.pending)-1]
 	}
 	if appendOp {
