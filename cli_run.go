@@ -96,6 +96,9 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 	if err != nil {
 		return exitUsage, fmt.Errorf("run: %w", err)
 	}
+	if l.Transactional() && f.html != "" {
+		return exitUsage, usagef("run: --html is porcupine's page, for the linearizability lessons; lesson %s checks transactions (--out FILE.edn writes its history for Elle)", l.ID)
+	}
 	if !simulate(ctx, s) {
 		return printRun(stdout, f, sc, s, runOutOfTime(f, sc, s))
 	}
@@ -104,7 +107,13 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 	}
 	h := s.History()
 	opts := checker.Options{Model: l.Model, Init: l.Init, Timeout: remaining(ctx)}
-	out, res, err := checkBounded(ctx, h, opts, l.Check)
+	var out outcome
+	var res checker.Result
+	if l.Transactional() {
+		out, res, err = checkRunTxn(ctx, l, h)
+	} else {
+		out, res, err = checkBounded(ctx, h, opts, l.Check)
+	}
 	if err != nil {
 		return exitUsage, fmt.Errorf("run: checking the history: %w", err)
 	}
@@ -159,6 +168,10 @@ func runOutOfTime(f runFlags, sc sim.Scenario, s *sim.Sim) outcome {
 func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out outcome) (int, error) {
 	code := exitFor(out.verdict)
 	ops, vns := countInvokes(s.History()), s.Now()
+	if t, ok := out.json.(txnJSON); ok && f.json {
+		return code, printJSON(stdout, txnRunJSON{txnJSON: t, Lesson: sc.Lesson, Variant: sc.Variant, Seed: sc.Seed,
+			Ops: ops, VirtualNs: vns, Faults: len(s.Applied())})
+	}
 	if f.json {
 		j, _ := out.json.(verdictJSON)
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())

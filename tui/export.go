@@ -69,9 +69,12 @@ func (m *lessonModel) exportCmd(dir string) tea.Cmd {
 		},
 		pageNote: "The HTML page comes with a verdict on a finished run.",
 	}
-	if m.check.result != nil && m.check.full && m.run.done() {
+	if m.check.result != nil && m.check.full && m.run.done() && !m.l.Transactional() {
 		r := *m.check.result
 		job.result = &r
+	}
+	if m.l.Transactional() {
+		txnExport(&job, m.l)
 	}
 	m.flash = "exporting…"
 	return func() tea.Msg { return job.write() }

@@ -79,6 +79,8 @@ func (o *orderState) finish(msg orderDoneMsg) bool {
 func (o *orderState) describe(e *explorerModel, inv history.Op, comp *history.Op) string {
 	res := e.in.check.result
 	switch {
+	case e.in.txn:
+		return txnOrderNote(e, inv)
 	case e.in.model == "":
 		return "This workload is not checked for linearizability, so there is no order of operations to show."
 	case e.in.check.running:

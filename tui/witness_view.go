@@ -102,12 +102,7 @@ func (e *explorerModel) witnessView() string {
 	out = append(out, cut(title, W))
 
 	// The explanation goes beside the plot when the screen is wide.
-	side := W >= 130
-	plotW, textW := W-1, W-2
-	if side {
-		textW = max(40, W*2/5)
-		plotW = W - textW - 3
-	}
+	side, plotW, textW := besideWhenWide(W, W-1)
 	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, len(tl.ops))}
 	if res.Explanation != "" {
 		explain = append(explain, "", res.Explanation)
