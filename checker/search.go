@@ -302,7 +302,7 @@ func (s *searcher) run(calls []*call, cut int, limit int64) (verdict, int64) {
 		}
 	}
 	var steps int64
-	pm := s.porcupineModel(&steps, limit, true)
+	pm := symmetric(s.porcupineModel(&steps, limit, true), s.m, ops)
 	res := porcupine.CheckOperationsTimeout(pm, withEnd(ops), s.lim.remaining())
 	switch {
 	case limit > 0 && steps > limit:

@@ -1,9 +1,16 @@
 package lessons
 
 import (
+	"cmp"
 	"context"
+	"fmt"
+	"os"
 	"runtime/metrics"
+	"slices"
+	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
@@ -67,4 +74,86 @@ func BenchmarkCheckLessons(b *testing.B) {
 			}
 		}
 	}
+}
+
+// TestCheckSweep (FAULTLINE_SWEEP=1) checks every variant of every lesson
+// at its default length, under its own faults, each nemesis alone and
+// all of them overlapping, for seeds 1–20, and logs the slowest checks by
+// CPU time (the machine is shared, so wall time says little). It finds
+// the histories BenchmarkCheckLessons should hold; it asserts only that
+// no verdict is unknown.
+//
+//	FAULTLINE_SWEEP=1 go test ./lessons -run CheckSweep -v -timeout 60m
+func TestCheckSweep(t *testing.T) {
+	if os.Getenv("FAULTLINE_SWEEP") != "1" {
+		t.Skip("FAULTLINE_SWEEP=1 runs the sweep")
+	}
+	kinds := []string{"default", "all"}
+	for _, k := range sim.AllNemeses() {
+		kinds = append(kinds, string(k))
+	}
+	if only := os.Getenv("FAULTLINE_SWEEP_KINDS"); only != "" {
+		kinds = strings.Split(only, ",")
+	}
+	type timing struct {
+		name string
+		cpu  time.Duration
+		ops  int
+	}
+	var all []timing
+	for _, l := range All() {
+		if only := os.Getenv("FAULTLINE_SWEEP_LESSON"); only != "" && only != l.ID {
+			continue
+		}
+		for _, v := range l.variantNames() {
+			for _, kind := range kinds {
+				for seed := uint64(1); seed <= 20; seed++ {
+					o := Options{Variant: v, Seed: seed}
+					switch kind {
+					case "default":
+					case "all":
+						o.Nemesis = sim.AllNemeses()
+					default:
+						o.Nemesis = []sim.Nemesis{sim.Nemesis(kind)}
+					}
+					sc, err := l.Scenario(o)
+					if err != nil {
+						t.Fatal(err)
+					}
+					s, _, err := Run(sc)
+					if err != nil {
+						t.Fatal(err)
+					}
+					h := s.History()
+					before := cpuTime()
+					res, err := l.Check(context.Background(), h, checker.Options{})
+					cpu := cpuTime() - before
+					name := fmt.Sprintf("%s/%s/%s/seed%d", l.ID, v, kind, seed)
+					if err != nil {
+						t.Fatalf("%s: %v", name, err)
+					}
+					if res.Verdict == checker.Unknown {
+						t.Errorf("%s: unknown: %s", name, res.Reason)
+					}
+					if cpu > 500*time.Millisecond {
+						t.Logf("slow: %8.3fs cpu  %5d ops  %s", cpu.Seconds(), len(h), name)
+					}
+					all = append(all, timing{name, cpu, len(h)})
+				}
+			}
+		}
+	}
+	slices.SortFunc(all, func(a, b timing) int { return cmp.Compare(b.cpu, a.cpu) })
+	for _, x := range all[:min(30, len(all))] {
+		t.Logf("%8.3fs cpu  %5d ops  %s", x.cpu.Seconds(), x.ops, x.name)
+	}
+}
+
+// cpuTime is the process's user and system time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
