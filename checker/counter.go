@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -282,7 +283,7 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 		return true
 	}
 	start := counterStart(init)
-	var deltas []int64
+	deltas := make([]int64, 0, len(calls))
 	for _, c := range calls {
 		if c.op == opAdd && !remove[c.id] && (r.compPos < 0 || c.invPos < r.compPos) {
 			deltas = append(deltas, c.arg.(int64))
@@ -298,6 +299,10 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 		k, ok := countOf(t, start, d)
 		return ok && k <= n
 	}
+	if lo, words, ok := subsetSumBits(start, deltas); ok {
+		i := t - lo
+		return i >= 0 && i/64 < int64(len(words)) && words[i/64]&(1<<uint(i%64)) != 0
+	}
 	totals, exact := subsetSums(start, deltas)
 	if !exact {
 		return totals[0] <= t && t <= totals[1]
@@ -310,17 +315,27 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 // exact is false when there were too many to list (then only the lowest
 // and highest are given).
 func subsetSums(base int64, deltas []int64) ([]int64, bool) {
+	lo, hi := base, base
+	for _, d := range deltas {
+		if d < 0 {
+			lo += d
+		} else {
+			hi += d
+		}
+	}
+	if lo, words, ok := subsetSumBits(base, deltas); ok {
+		var out []int64
+		for i, w := range words {
+			for w != 0 {
+				out = append(out, lo+int64(i*64+bits.TrailingZeros64(w)))
+				w &= w - 1
+			}
+		}
+		return out, true
+	}
 	sums := map[int64]bool{base: true}
 	for _, d := range deltas {
 		if len(sums) > 4096 {
-			lo, hi := base, base
-			for _, d := range deltas {
-				if d < 0 {
-					lo += d
-				} else {
-					hi += d
-				}
-			}
 			return []int64{lo, hi}, false
 		}
 		next := make(map[int64]bool, 2*len(sums))
@@ -335,6 +350,61 @@ func subsetSums(base int64, deltas []int64) ([]int64, bool) {
 	}
 	slices.Sort(out)
 	return out, true
+}
+
+// bitsetSpan bounds the range of totals subsetSums tracks as a bitset, in
+// time proportional to the deltas times the span over 64, whatever the
+// number of totals: small adds (the lessons add 1 to 5) stay exact and
+// fast however many there are.
+const bitsetSpan = 1 << 16
+
+// subsetSumBits is subsetSums as a bitset, bit i for the total lo+i;
+// ok is false when the totals span more than bitsetSpan.
+func subsetSumBits(base int64, deltas []int64) (lo int64, words []uint64, ok bool) {
+	lo, span := base, int64(0)
+	for _, d := range deltas {
+		if d < 0 {
+			lo += d
+		}
+		span += max(d, -d)
+		if span > bitsetSpan {
+			return 0, nil, false
+		}
+	}
+	words = make([]uint64, span/64+1)
+	words[(base-lo)/64] |= 1 << uint((base-lo)%64)
+	for _, d := range deltas {
+		switch {
+		case d > 0:
+			shiftOr(words, d, true)
+		case d < 0:
+			shiftOr(words, -d, false)
+		}
+	}
+	return lo, words, true
+}
+
+// shiftOr sets words |= words << n (up) or words >> n (down), in place.
+func shiftOr(words []uint64, n int64, up bool) {
+	q, r := int(n/64), uint(n%64)
+	w := len(words)
+	if up {
+		for i := w - 1; i >= q; i-- {
+			v := words[i-q] << r
+			if r > 0 && i-q-1 >= 0 {
+				v |= words[i-q-1] >> (64 - r)
+			}
+			words[i] |= v
+		}
+		return
+	}
+	for i := 0; i+q < w; i++ {
+		v := words[i+q] >> r
+		if r > 0 && i+q+1 < w {
+			v |= words[i+q+1] << (64 - r)
+		}
+		words[i] |= v
+	}
 }
 
 // counterBounds sorts the adds of calls around a read r: acknowledged

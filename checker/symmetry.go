@@ -24,43 +24,44 @@ import (
 // earliest was. The members have no completion, so nothing has to follow
 // them.
 
-// Overwrites: where an operation overwrites the state
-// whatever it was (a register's write), an operation of unknown outcome
-// that overwrites is useful only if something sees its value before the
-// next overwrite. The wrapper refuses an overwrite straight after an
-// unknown one (fresh: nothing has looked at the state since), which keeps
-// the verdict exactly: in any linearization, remove each unknown overwrite
-// followed at once by an overwrite (it may never have taken effect); the
-// states seen by every other operation are unchanged, and an unknown
-// overwrite left writing the value already there is removed in turn. No
-// bounded operation is removed: the prune rule that bounds an unknown
-// write (prune.go) does so because a read of its value needs it, and that
-// read comes before the next overwrite.
+// Overwrites: where an operation overwrites the state whatever it was (a
+// register's write), an operation of unknown outcome is useful only if
+// something sees its effect before the next overwrite. The wrapper
+// refuses an overwrite while the state is fresh: an unknown operation took
+// effect, and every operation since would have passed, changing nothing,
+// in the state before it (prior) too. That keeps the verdict exactly: in
+// any linearization, remove such an unknown operation (it may never have
+// taken effect); the operations up to the overwrite pass as they did, the
+// overwrite leaves the state it left before, and an unknown one left
+// writing the value already there is removed in turn (repeat until none is
+// left to remove). No bounded operation is removed: the prune rule that
+// bounds an unknown write (prune.go) does so because a read of its value
+// needs it, and that read comes before the next overwrite and would fail
+// in the state before the write.
 
 // symState is the model's state plus, per class, how many of its members
-// have taken effect, and whether an unknown overwrite was the last
-// operation to take effect.
+// have taken effect, and, while fresh, the state before the unknown
+// operation that made it so.
 type symState struct {
 	in    any
 	used  []int32 // immutable
 	fresh bool
+	prior any
 }
 
 // symmetric wraps pm so that each class of interchangeable operations in
-// ops takes effect in invocation order, and no overwrite follows an
-// unknown one at once; it returns pm itself when neither rule applies.
+// ops takes effect in invocation order, and no overwrite comes while the
+// state is fresh; it returns pm itself when neither rule applies.
 func symmetric(pm porcupine.Model, m *model, ops []porcupine.Operation) porcupine.Model {
 	type member struct{ class, rank int32 }
 	byKey := map[string][]int{}
-	unknownOverwrite := false
+	unknown := false // and the model overwrites
 	for i, o := range ops {
 		c, ok := o.Input.(*call)
 		if !ok || c == endCall || c.status != statusUnknown {
 			continue
 		}
-		if m.overwrites != nil && m.overwrites(c) {
-			unknownOverwrite = true
-		}
+		unknown = unknown || m.overwrites != nil
 		if o.Return != never || c.op == opTxn {
 			continue
 		}
@@ -75,7 +76,7 @@ func symmetric(pm porcupine.Model, m *model, ops []porcupine.Operation) porcupin
 			keys = append(keys, k)
 		}
 	}
-	if len(keys) == 0 && !unknownOverwrite {
+	if len(keys) == 0 && !unknown {
 		return pm
 	}
 	slices.Sort(keys) // deterministic class numbers
@@ -96,8 +97,8 @@ func symmetric(pm porcupine.Model, m *model, ops []porcupine.Operation) porcupin
 		if sym && s.used[mb.class] != mb.rank {
 			return false, state
 		}
-		overwrite := c != endCall && m.overwrites != nil && m.overwrites(c)
-		if _, over := s.in.(ended); s.fresh && overwrite && !over {
+		_, over := s.in.(ended)
+		if s.fresh && !over && c != endCall && m.overwrites != nil && m.overwrites(c) {
 			return false, state
 		}
 		ok, next := inner.Step(s.in, input, output)
@@ -109,17 +110,28 @@ func symmetric(pm porcupine.Model, m *model, ops []porcupine.Operation) porcupin
 			used = slices.Clone(used)
 			used[mb.class]++
 		}
-		return true, symState{in: next, used: used, fresh: overwrite && c.status == statusUnknown}
+		out := symState{in: next, used: used}
+		switch {
+		case over || c == endCall || m.overwrites == nil:
+		case c.status == statusUnknown:
+			out.fresh, out.prior = true, s.in
+		case s.fresh:
+			if ok, after := inner.Step(s.prior, input, output); ok && inner.Equal(after, s.prior) {
+				out.fresh, out.prior = true, s.prior
+			}
+		}
+		return true, out
 	}
 	pm.Equal = func(a, b any) bool {
 		x, y := a.(symState), b.(symState)
-		return x.fresh == y.fresh && slices.Equal(x.used, y.used) && inner.Equal(x.in, y.in)
+		return x.fresh == y.fresh && slices.Equal(x.used, y.used) && inner.Equal(x.in, y.in) &&
+			(!x.fresh || inner.Equal(x.prior, y.prior))
 	}
 	pm.Hash = func(st any) uint64 {
 		s := st.(symState)
 		h := inner.Hash(s.in)
 		if s.fresh {
-			h = mix(h ^ 0xf7e5)
+			h = mix(h ^ inner.Hash(s.prior) ^ 0xf7e5)
 		}
 		for _, u := range s.used {
 			h = mix(h ^ uint64(u))
