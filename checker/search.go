@@ -301,6 +301,9 @@ func (s *searcher) run(calls []*call, cut int, limit int64) (verdict, int64) {
 			return vIllegal, n
 		}
 	}
+	if v, steps, used := s.segmented(ops, limit); used {
+		return v, steps
+	}
 	var steps int64
 	pm := symmetric(s.porcupineModel(&steps, limit, true), s.m, ops)
 	res := porcupine.CheckOperationsTimeout(pm, withEnd(ops), s.lim.remaining())
