@@ -1,7 +1,9 @@
 package checker
 
 import (
+	"cmp"
 	"fmt"
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -266,8 +268,12 @@ func counterReach(sh *shrinker, cur []*call, remove map[int]bool) {
 	}
 	for changed := true; changed; {
 		changed = false
+		fast, ok := reachableReads(cur, remove, sh.init)
 		for _, c := range cur {
-			if !remove[c.id] && sh.reachable[c.id] && !totalReachable(c, cur, remove, sh.init) {
+			if remove[c.id] || !sh.reachable[c.id] {
+				continue
+			}
+			if ok && !fast[c.id] || !ok && !totalReachable(c, cur, remove, sh.init) {
 				remove[c.id] = true
 				changed = true
 			}
@@ -357,6 +363,64 @@ func subsetSums(base int64, deltas []int64) ([]int64, bool) {
 // number of totals: small adds (the lessons add 1 to 5) stay exact and
 // fast however many there are.
 const bitsetSpan = 1 << 16
+
+// reachableReads is totalReachable for every read of calls at once, in
+// one pass: the reads in order of completion, each adding to one bitset
+// of totals the adds invoked before it completed. ok is false when the
+// adds are uniform (totalReachable counts them) or span too much.
+func reachableReads(calls []*call, remove map[int]bool, init any) (reach map[int]bool, ok bool) {
+	var adds, reads []*call
+	var deltas []int64
+	for _, c := range calls {
+		switch {
+		case remove[c.id]:
+		case c.op == opAdd:
+			adds = append(adds, c)
+			deltas = append(deltas, c.arg.(int64))
+		case c.op == opRead:
+			reads = append(reads, c)
+		}
+	}
+	if _, uniform := uniformDelta(slices.Values(deltas)); uniform {
+		return nil, false
+	}
+	start := counterStart(init)
+	lo, words, ok := subsetSumBits(start, deltas) // sized for every add
+	if !ok {
+		return nil, false
+	}
+	clear(words)
+	words[(start-lo)/64] |= 1 << uint((start-lo)%64)
+	slices.SortStableFunc(adds, func(a, b *call) int { return a.invPos - b.invPos })
+	// A read with no completion sees every add: it sorts last.
+	end := func(r *call) int {
+		if r.compPos < 0 {
+			return math.MaxInt
+		}
+		return r.compPos
+	}
+	slices.SortStableFunc(reads, func(a, b *call) int { return cmp.Compare(end(a), end(b)) })
+	reach = make(map[int]bool, len(reads))
+	next := 0
+	for _, r := range reads {
+		for ; next < len(adds) && (r.compPos < 0 || adds[next].invPos < r.compPos); next++ {
+			switch d := adds[next].arg.(int64); {
+			case d > 0:
+				shiftOr(words, d, true)
+			case d < 0:
+				shiftOr(words, -d, false)
+			}
+		}
+		t, isInt := r.result.(int64)
+		if r.status != statusOK || !isInt {
+			reach[r.id] = true
+			continue
+		}
+		i := t - lo
+		reach[r.id] = i >= 0 && i/64 < int64(len(words)) && words[i/64]&(1<<uint(i%64)) != 0
+	}
+	return reach, true
+}
 
 // subsetSumBits is subsetSums as a bitset, bit i for the total lo+i;
 // ok is false when the totals span more than bitsetSpan.

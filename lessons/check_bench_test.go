@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/metrics"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -73,6 +74,61 @@ func BenchmarkCheckLessons(b *testing.B) {
 				})
 			}
 		}
+	}
+}
+
+// BenchmarkCheckSlowest checks the slowest histories TestCheckSweep found
+// (lesson/variant/nemesis/seed), each at its default length: the goal is
+// a second or less each. Before symmetry.go and the counter's bitset, the
+// first three took 70 s, over 10 s and 1.9 s of CPU.
+//
+//	go test ./lessons -run XXX -bench CheckSlowest -benchtime 3x
+func BenchmarkCheckSlowest(b *testing.B) {
+	for _, name := range []string{
+		"lww-clocks/wall-clock/all/1",
+		"racy-cas/read-then-write/partition-ring/10",
+		"timeouts-are-unknown/timeout-as-fail/all/5",
+		"timeouts-are-unknown/timeout-as-fail/partition/20",
+		"racy-cas/read-then-write/all/11",
+		"unclean-election/unclean/crash/7",
+	} {
+		b.Run(name, func(b *testing.B) {
+			p := strings.Split(name, "/")
+			l, err := Get(p[0])
+			if err != nil {
+				b.Fatal(err)
+			}
+			seed, _ := strconv.ParseUint(p[3], 10, 64)
+			o := Options{Variant: p[1], Seed: seed}
+			if p[2] == "all" {
+				o.Nemesis = sim.AllNemeses()
+			} else {
+				o.Nemesis = []sim.Nemesis{sim.Nemesis(p[2])}
+			}
+			sc, err := l.Scenario(o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			s, _, err := Run(sc)
+			if err != nil {
+				b.Fatal(err)
+			}
+			h := s.History()
+			var cpu time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				before := cpuTime()
+				res, err := l.Check(context.Background(), h, checker.Options{Timeout: time.Minute})
+				cpu += cpuTime() - before
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Verdict == checker.Unknown {
+					b.Fatalf("unknown: %s", res.Reason)
+				}
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")
+		})
 	}
 }
 
