@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/anishathalye/porcupine"
@@ -32,15 +33,7 @@ var (
 // at least segmentMin operations; nil when there is no such cut.
 func segments(ops []porcupine.Operation) [][]porcupine.Operation {
 	sorted := slices.Clone(ops)
-	slices.SortStableFunc(sorted, func(a, b porcupine.Operation) int {
-		switch {
-		case a.Call < b.Call:
-			return -1
-		case a.Call > b.Call:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(sorted, func(a, b porcupine.Operation) int { return cmp.Compare(a.Call, b.Call) })
 	var out [][]porcupine.Operation
 	start := 0
 	maxRet := int64(-1)
@@ -68,30 +61,13 @@ func (s *searcher) segmented(ops []porcupine.Operation, limit int64) (v verdict,
 	if segs == nil {
 		return vUnknown, 0, false
 	}
-	search := func(seg []porcupine.Operation, start any) (verdict, bool) {
-		pm := s.porcupineModel(&steps, limit, true)
-		pm.Init = func() any { return start }
-		pm = symmetric(pm, s.m, seg)
-		res := porcupine.CheckOperationsTimeout(pm, withEnd(seg), s.lim.remaining())
-		switch {
-		case limit > 0 && steps > limit:
-			return vUnknown, false
-		case res == porcupine.Unknown:
-			s.lim.halt(stopDeadline)
-			return vUnknown, false
-		case s.lim.stopped() != running, s.quit.Load():
-			return vUnknown, false
-		}
-		return vOK, res == porcupine.Ok
-	}
 	starts := []any{s.state}
 	for k, seg := range segs {
 		last := k == len(segs)-1
 		var next []any
 		for _, st := range starts {
 			if last {
-				v, ok := search(seg, st)
-				if v == vUnknown || ok {
+				if v := s.porcupine(seg, st, &steps, limit); v != vIllegal {
 					return v, steps, true
 				}
 				continue
@@ -100,11 +76,10 @@ func (s *searcher) segmented(ops []porcupine.Operation, limit int64) (v verdict,
 				if slices.ContainsFunc(next, func(x any) bool { return valueEqual(x, end) }) {
 					continue
 				}
-				v, ok := search(append(slices.Clip(seg), probe(seg, end)), st)
-				if v == vUnknown {
-					return v, steps, true
-				}
-				if ok {
+				switch s.porcupine(append(slices.Clip(seg), probe(seg, end)), st, &steps, limit) {
+				case vUnknown:
+					return vUnknown, steps, true
+				case vOK:
 					next = append(next, end)
 				}
 			}

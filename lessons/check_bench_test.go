@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
 
@@ -38,23 +39,7 @@ func BenchmarkCheckLessons(b *testing.B) {
 		for _, v := range variants {
 			for _, kind := range kinds {
 				b.Run(l.ID+"/"+v+"/"+kind, func(b *testing.B) {
-					o := Options{Variant: v, Seed: 1}
-					switch kind {
-					case "default":
-					case "all":
-						o.Nemesis = sim.AllNemeses()
-					default:
-						o.Nemesis = []sim.Nemesis{sim.Nemesis(kind)}
-					}
-					sc, err := l.Scenario(o)
-					if err != nil {
-						b.Fatal(err)
-					}
-					s, _, err := Run(sc)
-					if err != nil {
-						b.Fatal(err)
-					}
-					h := s.History()
+					h := runHistory(b, l, nemesisOptions(v, 1, kind))
 					sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 					var peak uint64
 					b.ResetTimer()
@@ -99,21 +84,7 @@ func BenchmarkCheckSlowest(b *testing.B) {
 				b.Fatal(err)
 			}
 			seed, _ := strconv.ParseUint(p[3], 10, 64)
-			o := Options{Variant: p[1], Seed: seed}
-			if p[2] == "all" {
-				o.Nemesis = sim.AllNemeses()
-			} else {
-				o.Nemesis = []sim.Nemesis{sim.Nemesis(p[2])}
-			}
-			sc, err := l.Scenario(o)
-			if err != nil {
-				b.Fatal(err)
-			}
-			s, _, err := Run(sc)
-			if err != nil {
-				b.Fatal(err)
-			}
-			h := s.History()
+			h := runHistory(b, l, nemesisOptions(p[1], seed, p[2]))
 			var cpu time.Duration
 			b.ResetTimer()
 			for b.Loop() {
@@ -164,23 +135,7 @@ func TestCheckSweep(t *testing.T) {
 		for _, v := range l.variantNames() {
 			for _, kind := range kinds {
 				for seed := uint64(1); seed <= 20; seed++ {
-					o := Options{Variant: v, Seed: seed}
-					switch kind {
-					case "default":
-					case "all":
-						o.Nemesis = sim.AllNemeses()
-					default:
-						o.Nemesis = []sim.Nemesis{sim.Nemesis(kind)}
-					}
-					sc, err := l.Scenario(o)
-					if err != nil {
-						t.Fatal(err)
-					}
-					s, _, err := Run(sc)
-					if err != nil {
-						t.Fatal(err)
-					}
-					h := s.History()
+					h := runHistory(t, l, nemesisOptions(v, seed, kind))
 					before := cpuTime()
 					res, err := l.Check(context.Background(), h, checker.Options{})
 					cpu := cpuTime() - before
@@ -203,6 +158,34 @@ func TestCheckSweep(t *testing.T) {
 	for _, x := range all[:min(30, len(all))] {
 		t.Logf("%8.3fs cpu  %5d ops  %s", x.cpu.Seconds(), x.ops, x.name)
 	}
+}
+
+// nemesisOptions is a variant and seed under kind: "default" (the
+// lesson's own faults), "all" (every nemesis, overlapping) or one nemesis.
+func nemesisOptions(variant string, seed uint64, kind string) Options {
+	o := Options{Variant: variant, Seed: seed}
+	switch kind {
+	case "default":
+	case "all":
+		o.Nemesis = sim.AllNemeses()
+	default:
+		o.Nemesis = []sim.Nemesis{sim.Nemesis(kind)}
+	}
+	return o
+}
+
+// runHistory runs l with o and returns the history.
+func runHistory(tb testing.TB, l *Lesson, o Options) history.History {
+	tb.Helper()
+	sc, err := l.Scenario(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, _, err := Run(sc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s.History()
 }
 
 // cpuTime is the process's user and system time so far.

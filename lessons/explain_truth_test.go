@@ -24,15 +24,7 @@ import (
 // checkSeed runs a seed and checks its history fully.
 func checkSeed(t *testing.T, l *Lesson, variant string, seed uint64, opts checker.Options) (history.History, checker.Result) {
 	t.Helper()
-	sc, err := l.Scenario(Options{Variant: variant, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.History()
+	h := runHistory(t, l, Options{Variant: variant, Seed: seed})
 	res, err := l.Check(context.Background(), h, opts)
 	if err != nil {
 		t.Fatal(err)
