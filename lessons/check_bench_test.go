@@ -155,6 +155,7 @@ func TestCheckSweep(t *testing.T) {
 		}
 	}
 	slices.SortFunc(all, func(a, b timing) int { return cmp.Compare(b.cpu, a.cpu) })
+	t.Logf("%d checks; the slowest:", len(all))
 	for _, x := range all[:min(30, len(all))] {
 		t.Logf("%8.3fs cpu  %5d ops  %s", x.cpu.Seconds(), x.ops, x.name)
 	}
