@@ -33,7 +33,7 @@ func TestGoldenTimelineOfLesson2(t *testing.T) {
 	tm.Type("t")
 	// Both come in the background, maybe in one frame: wait for both at once.
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte("where the order")) && bytes.Contains(b, []byte("n3  follower"))
+		return bytes.Contains(b, []byte("no order can explain")) && bytes.Contains(b, []byte("n3  follower"))
 	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)

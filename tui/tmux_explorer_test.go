@@ -25,7 +25,7 @@ func TestExplorerInTmux(t *testing.T) {
 	waitFor("Stopped where it breaks")
 	keys("t")
 	s := waitFor("history timeline")
-	waitFor("where the order")
+	waitFor("no order can explain")
 	for _, want := range []string{"> p0", "◆!r", "cluster at 1.233s"} {
 		if !strings.Contains(s+screen(), want) {
 			t.Errorf("timeline lacks %q:\n%s", want, screen())

@@ -54,7 +54,11 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 			add(st.Bold.Render("The state that mattered: ") + out.mattered + ".")
 		}
 	}
-	add(res.Explanation)
+	groups, rest := witnessGroups(res)
+	if groups != nil {
+		out = append(out, groupedLines(st.Bold.Render("The witness, in groups:"), groups, width)...)
+	}
+	add(rest)
 	if res.Verdict == checker.NotLinearizable && m.check.full {
 		if broke := m.text.broke(m.check.variant); broke != "" {
 			add(st.Bold.Render("What broke in "+m.check.variant+": ") + broke)

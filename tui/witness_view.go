@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
 )
 
 // witnessTimeline is the minimal witness as a timeline of its own: only
@@ -20,7 +21,7 @@ func (e *explorerModel) witnessTimeline() *timeline {
 	if res == nil || res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 {
 		return nil
 	}
-	if lc.wit != nil && lc.witFor == res {
+	if lc.wit != nil && lc.witFor == res && lc.witAll == e.witAll {
 		return lc.wit
 	}
 	tl := newTimeline()
@@ -28,9 +29,19 @@ func (e *explorerModel) witnessTimeline() *timeline {
 	for _, o := range res.Witness {
 		end = max(end, o.Time)
 	}
-	tl.absorb(res.Witness, e.in.src.faults(), end)
-	lc.wit, lc.witFor = tl, res
+	tl.absorb(e.witnessDrawn(res), e.in.src.faults(), end)
+	lc.wit, lc.witFor, lc.witAll = tl, res, e.witAll
 	return tl
+}
+
+// witnessDrawn is the part of the witness the view draws: all of it, or,
+// for a witness the checker grouped, its last few operations until the
+// learner asks for every one (a).
+func (e *explorerModel) witnessDrawn(res *checker.Result) history.History {
+	if groups, _ := witnessGroups(res); groups != nil && !e.witAll {
+		return lastWitnessOps(res.Witness, witnessDrawn)
+	}
+	return res.Witness
 }
 
 // witnessFailing is the witness's failing operation (or its first).
@@ -71,6 +82,19 @@ func (e *explorerModel) witnessKey(k tea.KeyMsg) {
 		if li >= 0 && li < len(tl.lanes) {
 			e.witCursor = tl.lanes[li].ops[0]
 		}
+	case key.Matches(k, keys.Chatter):
+		groups, _ := witnessGroups(e.in.check.result)
+		if groups == nil {
+			e.flash = "the witness is drawn whole: it is short enough"
+			break
+		}
+		e.witAll = !e.witAll
+		e.witCursor = e.witnessFailing()
+		e.flash = fmt.Sprintf("the witness: the last %d operations drawn, the groups say what the others did", witnessDrawn)
+		if e.witAll {
+			e.flash = fmt.Sprintf("the witness: all %d operations drawn", invocations(e.in.check.result.Witness))
+		}
+		return
 	case key.Matches(k, keys.ZoomIn, keys.ZoomOut):
 		e.flash = "the witness is drawn to fit the screen, a column per moment that matters; t zooms in the full timeline"
 	}
@@ -98,25 +122,27 @@ func (e *explorerModel) witnessView() string {
 		out = append(out, indentLines(wrapLines(msg, W-2), 1)...)
 		return e.finish(out)
 	}
-	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", e.in.check.word(st, res.Verdict), st.Bold.Render(res.Anomaly), len(tl.ops), len(res.Witness))
+	ops := invocations(res.Witness)
+	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", e.in.check.word(st, res.Verdict), st.Bold.Render(res.Anomaly), ops, len(res.Witness))
 	out = append(out, cut(title, W))
 
 	// The explanation goes beside the plot when the screen is wide.
 	side, plotW, textW := besideWhenWide(W, W-1)
-	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, len(tl.ops))}
-	if res.Explanation != "" {
-		explain = append(explain, "", res.Explanation)
+	groups, rest := witnessGroups(res)
+	text := wrapLines(st.Bold.Render("The witness: ")+fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, ops), textW)
+	if groups != nil {
+		text = append(text, groupedLines("In groups, as the checker found them:", groups, textW)...)
+	}
+	if rest != "" {
+		text = append(text, "")
+		text = append(text, wrapLines(rest, textW)...)
 	}
 	if !res.WitnessMinimal {
-		explain = append(explain, st.Dim.Render("(The search for a smaller witness ran out of time.)"))
-	}
-	var text []string
-	for _, p := range explain {
-		text = append(text, wrapLines(p, textW)...)
+		text = append(text, wrapLines(st.Dim.Render("(The search for a smaller witness ran out of time.)"), textW)...)
 	}
 
-	times := make([]int64, 0, len(res.Witness))
-	for _, o := range res.Witness {
+	times := make([]int64, 0, len(tl.h))
+	for _, o := range tl.h {
 		times = append(times, o.Time)
 	}
 	ax := ordinalAxis(times, plotW-gutterW)
@@ -134,6 +160,13 @@ func (e *explorerModel) witnessView() string {
 	used := drawPlot(cv, 0, plot{tl: tl, ax: ax, lanes: lanes, bandRows: bandRows, cursor: e.witCursor,
 		moment: moment, mark: e.markIn(tl), openAsInfo: true})
 	plotLines := cv.lines(st)[:used]
+	if groups != nil {
+		drawn := fmt.Sprintf("The last %d of the %d operations drawn · a draws every one", len(tl.ops), ops)
+		if e.witAll {
+			drawn = fmt.Sprintf("All %d operations drawn · a draws the last %d", ops, witnessDrawn)
+		}
+		plotLines = append(plotLines, st.Dim.Render(cut(drawn, plotW-1)))
+	}
 	// The faults the checker found in force during the witness's
 	// operations, not those the plot's columns happen to span.
 	faults := st.Dim.Render("No fault was in force during these operations: the database got this wrong on its own.")
