@@ -344,6 +344,7 @@ func TestEveryLessonBreaksOnAPictureThatFits(t *testing.T) {
 			m = press(t, m, "esc")
 			m = startAhead(t, m)
 			m = playUntilPaused(t, m)
+			assertNarratedFromTheRun(t, m)
 			for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 45}} {
 				m = update(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				assertFits(t, m.View(), size[0], size[1])

@@ -129,7 +129,12 @@ func (e *explorerModel) witnessView() string {
 	// The explanation goes beside the plot when the screen is wide.
 	side, plotW, textW := besideWhenWide(W, W-1)
 	groups, rest := witnessGroups(res)
-	text := wrapLines(st.Bold.Render("The witness: ")+fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, ops), textW)
+	what := e.in.check.wordsOf().witness
+	if !res.WitnessMinimal && what == linearizabilityWords.witness {
+		// "smallest" is proved only of a minimal witness.
+		what = "a part of the history that is still not linearizable"
+	}
+	text := wrapLines(st.Bold.Render("The witness: ")+fmt.Sprintf("%s (%d operations).", what, ops), textW)
 	if groups != nil {
 		text = append(text, groupedLines("In groups, as the checker found them:", groups, textW)...)
 	}
@@ -138,7 +143,13 @@ func (e *explorerModel) witnessView() string {
 		text = append(text, wrapLines(rest, textW)...)
 	}
 	if !res.WitnessMinimal {
-		text = append(text, wrapLines(st.Dim.Render("(The search for a smaller witness ran out of time.)"), textW)...)
+		// The checker says why (Result.Reason): a step budget, the same on
+		// every machine, or the machine's limits.
+		why := "The search for a smaller witness stopped early"
+		if res.Reason != "" {
+			why += ": " + res.Reason
+		}
+		text = append(text, wrapLines(st.Dim.Render("("+why+"; a smaller one may exist.)"), textW)...)
 	}
 
 	times := make([]int64, 0, len(tl.h))
