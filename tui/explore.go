@@ -144,6 +144,7 @@ func (e *explorerModel) syncLook() {
 	if lc.src != e.in.src || lc.tl == nil {
 		lc.order.stop()
 		*lc = explorerCache{src: e.in.src, tl: newTimeline(), msgs: &messageIndex{}}
+		lc.tl.names = e.in.src.ownerName
 		e.cursor, e.witCursor, e.placed = -1, -1, false
 	}
 	s := e.in.src

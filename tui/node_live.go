@@ -301,6 +301,10 @@ func (l *liveRun) addState(at int64, st maelstrom.State) {
 
 func (l *liveRun) hist() history.History      { return l.h }
 func (l *liveRun) faults() []sim.AppliedFault { return l.applied }
+
+// ownerName: a live run's faults are the learner's and its nemesis
+// schedule's; it has no mix of its own kinds.
+func (l *liveRun) ownerName(o sim.Owner) string { return ownerWord(o) }
 func (l *liveRun) events() []sim.TraceEvent   { return l.trace }
 func (l *liveRun) nodeIDs() []string          { return l.ids }
 func (l *liveRun) clientCount() int           { return l.clients }

@@ -170,12 +170,17 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 	return len(rowsEnd)
 }
 
-// bandLabel is what a band says: its fault, and … while it lasts.
+// bandLabel is what a band says: its fault, who started it, and … while
+// it lasts.
 func bandLabel(b faultBand) string {
-	if b.end < 0 {
-		return b.label + " …"
+	label := b.label
+	if b.by != "" {
+		label += " · " + b.by
 	}
-	return b.label
+	if b.end < 0 {
+		return label + " …"
+	}
+	return label
 }
 
 // glyphs draw an operation without colour: ok solid, fail struck, info

@@ -25,6 +25,7 @@ func (e *explorerModel) witnessTimeline() *timeline {
 		return lc.wit
 	}
 	tl := newTimeline()
+	tl.names = e.in.src.ownerName
 	var end int64
 	for _, o := range res.Witness {
 		end = max(end, o.Time)
