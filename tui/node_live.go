@@ -305,12 +305,12 @@ func (l *liveRun) faults() []sim.AppliedFault { return l.applied }
 // ownerName: a live run's faults are the learner's and its nemesis
 // schedule's; it has no mix of its own kinds.
 func (l *liveRun) ownerName(o sim.Owner) string { return ownerWord(o) }
-func (l *liveRun) events() []sim.TraceEvent   { return l.trace }
-func (l *liveRun) nodeIDs() []string          { return l.ids }
-func (l *liveRun) clientCount() int           { return l.clients }
-func (l *liveRun) begun() bool                { return true }
-func (l *liveRun) done() bool                 { return l.finished }
-func (l *liveRun) latencyNs() int64           { return liveLatencyNs }
+func (l *liveRun) events() []sim.TraceEvent     { return l.trace }
+func (l *liveRun) nodeIDs() []string            { return l.ids }
+func (l *liveRun) clientCount() int             { return l.clients }
+func (l *liveRun) begun() bool                  { return true }
+func (l *liveRun) done() bool                   { return l.finished }
+func (l *liveRun) latencyNs() int64             { return liveLatencyNs }
 
 // liveLatencyNs is how long faultline takes to carry a message between
 // processes, generously: one that took longer was delayed (a delay fault,
