@@ -128,6 +128,7 @@ func (m *lessonModel) leave() {
 	m.check.stop()
 	m.ahead.stop()
 	m.explore.stop()
+	m.exportTo.stop()
 	m.run.playing = false
 	m.gen++
 }

@@ -130,6 +130,7 @@ func (m *nodeModel) running() bool { return m.stage == stageStarting || m.stage 
 func (m *nodeModel) leave() {
 	m.check.stop()
 	m.explore.stop()
+	m.exportTo.stop()
 	m.gen++
 	m.proc.stop()
 }
