@@ -18,7 +18,7 @@ func TestGroupedWitnessShowsTheCheckersGroups(t *testing.T) {
 	if len(res.Summary) < 2 {
 		t.Fatalf("lesson 8 seed 1's witness is not grouped: %d groups", len(res.Summary))
 	}
-	verdict, _ := m.lesson.verdictLines(96)
+	verdict, _ := m.lesson.verdictPanel().lines(96)
 	v := flat(strings.Join(verdict, "\n"))
 	m = pressSettle(t, m, "w")
 	w := flat(m.View())
