@@ -12,6 +12,7 @@ import (
 )
 
 func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 160, 40) // wide enough for a temporary folder's long name
 	m = pressSettle(t, m, "t", "e")
 	l := m.lesson
@@ -69,6 +70,7 @@ func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
 }
 
 func TestExportToAMissingFolderSaysSo(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "e")
 	missing := filepath.Join(t.TempDir(), "no", "such")
@@ -120,6 +122,7 @@ func typeText(t testing.TB, m Model, s string) Model {
 }
 
 func TestExplorerNoPanicOnAnyResize(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	screens := map[string]Model{
 		"prompt in the timeline": pressSettle(t, m, "t", "e", "x"),
@@ -132,13 +135,12 @@ func TestExplorerNoPanicOnAnyResize(t *testing.T) {
 	live = frames(t, press(t, live, "esc", "r"), 30)
 	screens["following a run"] = pressSettle(t, live, "t")
 	for name, s := range screens {
-		for w := 0; w <= 230; w += 13 {
-			for h := 0; h <= 70; h += 7 {
-				s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
-				v := s.View()
-				if w >= minWidth && h >= minHeight {
-					assertFits(t, v, w, h)
-				}
+		for _, size := range resizes() {
+			w, h := size[0], size[1]
+			s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
+			v := s.View()
+			if w >= minWidth && h >= minHeight {
+				assertFits(t, v, w, h)
 			}
 		}
 		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
