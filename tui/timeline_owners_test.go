@@ -115,3 +115,22 @@ func TestFaultBandsAreTheFaultsInForceOwnerByOwner(t *testing.T) {
 		}
 	}
 }
+
+// A live run's runner records no owners: the learner's faults are the
+// live ones, the nemesis schedule's the others, and the timeline says so.
+func TestALiveRunsFaultsHaveTheirOwners(t *testing.T) {
+	t.Parallel()
+	applied := owned([]sim.AppliedFault{
+		{Time: 1, Fault: sim.Fault{Kind: sim.FaultPartition}, Desc: "partition {n1} | {n2}"},
+		{Time: 2, Fault: sim.Fault{Kind: sim.FaultPause, Nodes: []string{"n2"}, Live: true}, Desc: "paused n2"},
+	})
+	tl := newTimeline()
+	tl.absorb(nil, applied, 3)
+	var got []string
+	for _, b := range tl.bands {
+		got = append(got, bandLabel(b))
+	}
+	if want := []string{"partition {n1} | {n2} · schedule …", "n2 paused · learner …"}; !slices.Equal(got, want) {
+		t.Errorf("bands %q, want %q", got, want)
+	}
+}
