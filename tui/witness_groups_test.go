@@ -82,3 +82,19 @@ func TestFailingOperationClaimsNoStateOutsideTheWitness(t *testing.T) {
 		t.Errorf("the failing operation still states the state where the history's order stops:\n%s", v)
 	}
 }
+
+// At 80×24 the groups stay on the screen: the explanation and the list of
+// faults give way to them.
+func TestGroupedWitnessFitsAt80x24(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, Options{Lesson: "lease-locks", Seed: 1, SeedSet: true}, 80, 24)
+	m = playToEnd(t, press(t, m, "2"))
+	m = pressSettle(t, m, "w")
+	v := m.View()
+	assertFits(t, v, 80, 24)
+	for _, g := range m.lesson.check.result.Summary {
+		if !strings.Contains(flat(v), flat(g)) {
+			t.Errorf("at 80×24 the witness view lacks the group %q:\n%s", g, plain(v))
+		}
+	}
+}

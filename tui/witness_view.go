@@ -139,6 +139,7 @@ func (e *explorerModel) witnessView() string {
 	if groups != nil {
 		text = append(text, groupedLines("In groups, as the checker found them:", groups, textW)...)
 	}
+	keep := len(text) // the witness at a glance: what a short screen keeps
 	if rest != "" {
 		text = append(text, "")
 		text = append(text, wrapLines(rest, textW)...)
@@ -189,21 +190,33 @@ func (e *explorerModel) witnessView() string {
 		}
 		faults = "Faults in force then: " + strings.Join(names, " · ")
 	}
-	plotLines = append(plotLines, wrapLines(faults, plotW-1)...)
-	plotLines = append(plotLines, st.Dim.Render(cut(legend(plotW-1), plotW-1)))
+	faultLines := wrapLines(faults, plotW-1)
+	legendLine := st.Dim.Render(cut(legend(plotW-1), plotW-1))
 
 	details := indentLines(e.opDetails(W-2), 1)
 	hint := " " + st.Dim.Render(cut("enter: this operation in the full timeline · m: the messages around it · tab: the next operation", W-2))
 	if side {
+		plotLines = append(append(plotLines, faultLines...), legendLine)
 		left := e.in.c.styles.r.NewStyle().Width(plotW + 2).Render(strings.Join(plotLines, "\n"))
 		right := strings.Join(text, "\n")
 		out = append(out, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right), "\n")...)
 	} else {
 		// On a short screen the explanation gives way first, so that the
-		// plot and the details stay.
-		room := c.height - 2 - len(out) - 1 - len(plotLines) - 1 - len(details) - 1
-		if len(text) > max(1, room) {
-			text = append(text[:max(1, room)-1:max(1, room)-1], st.Dim.Render("… (a taller window shows the whole explanation)"))
+		// plot and the details stay; but a grouped witness's groups stay
+		// too, and the list of faults shrinks to a line for them (the
+		// timeline shows every fault), then the legend goes (it is in ?).
+		fixed := c.height - 2 - len(out) - 1 - len(plotLines) - 1 - len(details) - 1
+		if fixed-len(faultLines)-1 < keep && len(faultLines) > 1 {
+			faultLines = []string{cut(faults, plotW-1)}
+		}
+		plotLines = append(plotLines, faultLines...)
+		room := fixed - len(faultLines)
+		if room-1 >= keep {
+			plotLines = append(plotLines, legendLine)
+			room--
+		}
+		if n := max(keep+1, room); len(text) > n {
+			text = append(text[:n-1:n-1], st.Dim.Render("… (a taller window shows the whole explanation)"))
 		}
 		out = append(out, indentLines(text, 1)...)
 		out = append(out, "")
