@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-
 	"github.com/faultline-lab/faultline/history"
 )
 
@@ -135,16 +133,7 @@ func TestExplorerNoPanicOnAnyResize(t *testing.T) {
 	live = frames(t, press(t, live, "esc", "r"), 30)
 	screens["following a run"] = pressSettle(t, live, "t")
 	for name, s := range screens {
-		for _, size := range resizes() {
-			w, h := size[0], size[1]
-			s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
-			v := s.View()
-			if w >= minWidth && h >= minHeight {
-				assertFits(t, v, w, h)
-			}
-		}
-		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
-		assertFits(t, s.View(), 80, 24)
+		s = resizeThrough(t, s)
 		if s.lesson.explore.open == false {
 			t.Errorf("%s: resizing closed the view", name)
 		}
@@ -174,12 +163,7 @@ func TestExportAtTheBreakPointHasItsPage(t *testing.T) {
 	if err != nil || len(h) != len(m.lesson.run.s.History()) {
 		t.Errorf("exported history: %d records of %d, %v", len(h), len(m.lesson.run.s.History()), err)
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 4 {
-		var names []string
-		for _, e := range entries {
-			names = append(names, e.Name())
-		}
+	if names := folderNames(dir); len(names) != 4 {
 		t.Errorf("the folder holds %q, want the 4 files of the export", names)
 	}
 }

@@ -183,3 +183,29 @@ func resizes() [][2]int {
 	}
 	return out
 }
+
+// resizeThrough resizes a screen through every size of resizes, checking
+// that it fits wherever the screen is big enough, and ends at 80×24.
+func resizeThrough(t *testing.T, s Model) Model {
+	t.Helper()
+	for _, size := range resizes() {
+		w, h := size[0], size[1]
+		s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
+		if v := s.View(); w >= minWidth && h >= minHeight {
+			assertFits(t, v, w, h)
+		}
+	}
+	s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
+	assertFits(t, s.View(), 80, 24)
+	return s
+}
+
+// folderNames are the names in a folder (none when it cannot be read).
+func folderNames(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
+}

@@ -434,18 +434,8 @@ func TestNoPanicOnAnyResize(t *testing.T) {
 	screens["help"] = press(t, m, "?")
 	screens["picker"] = newTestModel(t, Options{}, 100, 30)
 	screens["idle"] = openLesson2(t, 100, 30)
-	for name, s := range screens {
-		for _, size := range resizes() {
-			w, h := size[0], size[1]
-			s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
-			v := s.View()
-			if w >= minWidth && h >= minHeight {
-				assertFits(t, v, w, h)
-			}
-		}
-		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
-		assertFits(t, s.View(), 80, 24)
-		_ = name
+	for _, s := range screens {
+		resizeThrough(t, s)
 	}
 }
 
