@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -145,5 +146,36 @@ func TestHeardFollowsChainsOfMessages(t *testing.T) {
 	}
 	if knew, _ := x.heard(0, "n3", 8); !knew {
 		t.Error("n3 at its second answer had not heard, though n2 had told it")
+	}
+}
+
+// Issue 12 §6: the message view calls a client by the process it runs,
+// in its sentences as in its columns (it said c2 for p1).
+func TestMessageSentencesNameProcessesNotClients(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, Options{Lesson: lesson2, Seed: 42, SeedSet: true}, 80, 24)
+	m = press(t, m, "esc")
+	m = playToEnd(t, m)
+	m = pressSettle(t, m, "m", "a")
+	e := &m.lesson.explore
+	client := regexp.MustCompile(`\bc\d+\b`)
+	n := 0
+	for i, ev := range e.look.msgs.tr {
+		if ev.Kind != sim.TraceInvoke && ev.Kind != sim.TraceComplete && ev.Kind != sim.TraceDeliver {
+			continue
+		}
+		s := e.eventWords(i)
+		if c := client.FindString(s); c != "" {
+			t.Fatalf("event %d names client %s, not its process: %q", i, c, s)
+		}
+		if ev.Kind == sim.TraceInvoke {
+			if want := "p" + e.procAt(ev) + " invokes"; !strings.HasPrefix(s, want) {
+				t.Errorf("event %d: %q does not begin %q", i, s, want)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no invocation in the trace: the test checked nothing")
 	}
 }

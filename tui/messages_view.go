@@ -248,7 +248,7 @@ func (e *explorerModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[st
 	case sim.TraceComplete:
 		if rep := x.replyOf(i); rep >= 0 {
 			from := x.tr[rep]
-			drawArrowCells(cv, y, col[from.Src], col[ev.Src], '▶', false, bodyWords(from.Body, 40), k)
+			drawArrowCells(cv, y, col[from.Src], col[ev.Src], '▶', false, e.processWords(bodyWords(from.Body, 40), from.Time), k)
 		} else {
 			cv.text(col[ev.Src]+1, y, " "+ev.Detail, k, cv.w)
 			cv.set(col[ev.Src], y, '◂', k)
@@ -306,7 +306,7 @@ func (e *explorerModel) drawArrow(cv *canvas, y, i int, col map[string]int, k in
 	}
 	label, short := "message", "message"
 	if ev.Body != nil {
-		label, short = bodyWords(ev.Body, 48), ev.Body.Type()
+		label, short = e.processWords(bodyWords(ev.Body, 48), ev.Time), ev.Body.Type()
 	}
 	delayed, note := false, ""
 	if s := x.sendOf(i); s >= 0 {
