@@ -85,7 +85,7 @@ func TestRunFailsThenFixedPassesAndTheLessonIsDone(t *testing.T) {
 		t.Fatalf("verdict = %+v, want not linearizable", res)
 	}
 	v := plain(m.View())
-	for _, want := range []string{"NOT LINEARIZABLE", res.Anomaly, "Witness:", "Your prediction was right", "v switches variant"} {
+	for _, want := range []string{"NOT LINEARIZABLE", res.Anomaly, "Witness:", "Your prediction was right", "v goes to fixed (a fix)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("verdict screen lacks %q:\n%s", want, v)
 		}
