@@ -96,6 +96,7 @@ func (e *explorerModel) eventWords(i int) string {
 	}
 	// A client is called by the process it runs then, as its column is,
 	// in the message's words too (a forward names its client).
+	asked := e.invokeWords(ev)
 	ev.Src, ev.Dest = e.columnLabel(ev.Src, ev.Time), e.columnLabel(ev.Dest, ev.Time)
 	body = e.processWords(body, ev.Time)
 	switch ev.Kind {
@@ -110,11 +111,11 @@ func (e *explorerModel) eventWords(i int) string {
 	case sim.TraceFault:
 		return "Fault: " + ev.Detail + "."
 	case sim.TraceInvoke:
-		return fmt.Sprintf("%s invokes %s, sending it to %s.", ev.Src, ev.Detail, ev.Dest)
+		return fmt.Sprintf("%s invokes %s, sending it to %s.", ev.Src, asked, ev.Dest)
 	case sim.TraceComplete:
 		return fmt.Sprintf("%s completes: %s (from %s).", ev.Src, ev.Detail, ev.Dest)
 	case sim.TraceLog:
-		return fmt.Sprintf("%s: %s.", ev.Src, ev.Detail)
+		return fmt.Sprintf("%s: %s.", ev.Src, e.logWords(i))
 	}
 	return ev.Kind.String()
 }
