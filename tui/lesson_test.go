@@ -598,3 +598,30 @@ func TestCorrectDefaultThenSwitchMarksTheLessonDone(t *testing.T) {
 		t.Errorf("status = %q, want done", got)
 	}
 }
+
+// At 80×24 the history pane is narrow: the value wins over the time's
+// precision and the type word (it showed `ok read ni…`, `cas x 4…`).
+func TestHistoryLinesKeepTheValue(t *testing.T) {
+	t.Parallel()
+	st := newTestModel(t, Options{Lesson: lesson2}, 80, 24).lesson.c.styles
+	ops := []history.Op{
+		{Time: 13_700_000_000, Process: 12, Type: history.OK, F: "read", Node: "n2"},
+		{Time: 3_200_000_000, Process: 1, Type: history.Invoke, F: "cas", Key: "x", Value: []any{4, 5}, Node: "n1"},
+		{Time: 1_000_000_000, Process: 3, Type: history.OK, F: "txn", Value: []any{[]any{"r", "k1", []any{1, 2}}, []any{"append", "k2", 3}}},
+	}
+	for _, o := range ops {
+		op := opText(o)
+		for w := len(op) + 12; w <= 60; w++ {
+			line := plain(renderRecord(st, o, markNone, w))
+			if !strings.Contains(line, op) {
+				t.Errorf("width %d: %q cuts the value %q", w, line, op)
+			}
+			if lineWidth(line) > w {
+				t.Errorf("width %d: %q is wider", w, line)
+			}
+		}
+	}
+	if l := plain(recordLines(st, nil, 0, 3, 30, nil)[0]); strings.HasSuffix(l, "…") {
+		t.Errorf("the empty history's line is cut: %q", l)
+	}
+}
