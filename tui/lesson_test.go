@@ -625,3 +625,31 @@ func TestHistoryLinesKeepTheValue(t *testing.T) {
 		t.Errorf("the empty history's line is cut: %q", l)
 	}
 }
+
+// At 80×24 the predict and quiz boxes grow to show every choice and the
+// feedback (lesson 13's predict showed one choice of three; a quiz's
+// feedback was cut before "Press enter").
+func TestQuestionsShowWholeAt80x24(t *testing.T) {
+	t.Parallel()
+	for _, l := range lessons.All() {
+		m := newTestModel(t, Options{Lesson: l.ID}, 80, 24)
+		lm := m.lesson
+		check := func(kind promptKind, q int) {
+			lm.prompt.open(kind)
+			lm.prompt.q = q
+			if kind == promptQuiz {
+				lm.prompt.answer(l.Text, 0)
+			}
+			lm.resize()
+			if lay := lm.layout(); lay.bottomOverflow {
+				lines, _ := lm.bottomLines(77)
+				t.Errorf("%s (prompt %v, question %d): the box shows %d of %d lines:\n%s", l.ID, kind, q, lay.bottomH-2, len(lines), strings.Join(lines, "\n"))
+			}
+		}
+		check(promptPredict, 0)
+		for q := range l.Text.Quiz {
+			check(promptQuiz, q)
+		}
+		assertFits(t, m.View(), 80, 24)
+	}
+}
