@@ -32,10 +32,11 @@ func (c *confirmState) ask(m *lessonModel, k tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	c.pending = k.String()
-	what := "switches to the next variant"
+	what := "next variant"
 	if key.Matches(k, keys.Seed) {
-		what = "moves to the next seed"
+		what = "next seed"
 	}
-	m.flash = "the run is under way: " + k.String() + " again " + what + " and ends it; any other key keeps it"
+	// Short enough for the status line at 80 columns.
+	m.flash = k.String() + " again: " + what + ", ends this run"
 	return nil, true
 }

@@ -235,6 +235,9 @@ func aimedAt(s sim.Schedule) string {
 	return ""
 }
 
+// flashLessonDone is said once, when the lesson becomes done.
+const flashLessonDone = "lesson done (marked so in the list)"
+
 func (m *lessonModel) nextSeed() {
 	m.seed++
 	if err := m.reset(); err != nil {
@@ -319,7 +322,7 @@ func (m *lessonModel) afterCheck() {
 	case warn != "":
 		m.flash = warn
 	case before != statusDone && m.c.progress.status(m.l.ID) == statusDone:
-		m.flash = "lesson done: it is marked done in the lesson list"
+		m.flash = flashLessonDone
 	}
 }
 

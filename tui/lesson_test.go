@@ -653,3 +653,25 @@ func TestQuestionsShowWholeAt80x24(t *testing.T) {
 		assertFits(t, m.View(), 80, 24)
 	}
 }
+
+// The status line's messages fit 80 columns beside the run's state (they
+// were cut: `the run is under way: v again switches to t…`).
+func TestStatusMessagesFit80(t *testing.T) {
+	t.Parallel()
+	m := openLesson2(t, 80, 24)
+	m = press(t, m, "esc", "r")
+	m = frames(t, m, 20)
+	for _, k := range []string{"v", "n"} {
+		m = press(t, m, k)
+		if s := plain(m.lesson.statusLine()); strings.HasSuffix(s, "…") {
+			t.Errorf("after %s the status line is cut: %q", k, s)
+		}
+		m = press(t, m, "esc")
+	}
+	for _, flash := range []string{flashLessonDone, "exported: the box below says where", "s: refused (see the box)"} {
+		m.lesson.flash = flash
+		if s := plain(m.lesson.statusLine()); strings.HasSuffix(s, "…") {
+			t.Errorf("the status line is cut: %q", s)
+		}
+	}
+}
