@@ -25,7 +25,11 @@ func fieldsWith(v sim.NodeView, key []string) []string {
 	if key != nil {
 		out = append(out, key...)
 	} else {
-		if st.Value != "" && st.Value != "-" {
+		switch {
+		case st.Value == "" || st.Value == "-":
+		case st.Role == sim.RoleWorker:
+			out = append(out, st.Value) // a worker's is its task's state: idle, computing
+		default:
 			out = append(out, valueField(st.Value))
 		}
 		out = append(out, detailFields(st.Detail)...)

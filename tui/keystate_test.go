@@ -26,3 +26,20 @@ func TestDeclaredKeyStateIsShownAsDeclared(t *testing.T) {
 		t.Error("no facts must mean no declared key")
 	}
 }
+
+// A worker's status is its task's state, not a value (lesson 8 showed
+// "value idle").
+func TestWorkersStateIsNoValue(t *testing.T) {
+	t.Parallel()
+	for _, word := range []string{"idle", "computing"} {
+		v := sim.NodeView{ID: "n3", Up: true, Status: sim.Status{Role: sim.RoleWorker, Value: word}}
+		got := nodeFields(v)
+		if len(got) == 0 || got[0] != word {
+			t.Errorf("worker %s: fields %q", word, got)
+		}
+	}
+	v := sim.NodeView{ID: "n2", Up: true, Status: sim.Status{Role: sim.RoleStorage, Value: "98"}}
+	if got := nodeFields(v); len(got) == 0 || got[0] != "value 98" {
+		t.Errorf("storage: fields %q", got)
+	}
+}
