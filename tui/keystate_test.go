@@ -2,6 +2,7 @@ package tui
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/faultline-lab/faultline/sim"
@@ -41,5 +42,25 @@ func TestWorkersStateIsNoValue(t *testing.T) {
 	v := sim.NodeView{ID: "n2", Up: true, Status: sim.Status{Role: sim.RoleStorage, Value: "98"}}
 	if got := nodeFields(v); len(got) == 0 || got[0] != "value 98" {
 		t.Errorf("storage: fields %q", got)
+	}
+}
+
+// The explorer's node rows keep a long role whole and give the clock's
+// room to the fields (lesson 8's showed "lock-se…" at 100 columns).
+func TestNodeRowsKeepRolesWhole(t *testing.T) {
+	t.Parallel()
+	st := newTestModel(t, Options{Lesson: lesson2}, 100, 30).lesson.c.styles
+	nodes := []sim.NodeView{
+		{ID: "n1", Up: true, Status: sim.Status{Role: sim.RoleLockService, Detail: "token 103, 0 waiting"}},
+		{ID: "n3", Up: true, Status: sim.Status{Role: sim.RoleWorker, Value: "idle"}},
+	}
+	for _, r := range nodeRows(st, nodes) {
+		r = plain(r)
+		if strings.Contains(r, "…") || lineWidth("  "+r) > 96 {
+			t.Errorf("row %q is cut or too wide for 100 columns", r)
+		}
+	}
+	if r := plain(nodeRows(st, nodes)[0]); !strings.Contains(r, "lock-service") {
+		t.Errorf("row %q cuts the role", r)
 	}
 }
