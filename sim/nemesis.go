@@ -294,7 +294,7 @@ func (s *Sim) crash(i int) {
 	if !n.up {
 		return
 	}
-	lost := n.env.disk.crash()
+	lost := n.env.disk.Crash()
 	n.up, n.paused, n.held, n.node = false, false, nil, nil
 	n.epoch++ // its timers die with it
 	if s.cfg.Trace && lost > 0 {

@@ -1,6 +1,7 @@
 // Package toydb holds the toy databases: one design a file, each with its
 // variants (the buggy design a lesson is about, its fix, ...). Every node is
-// a pure state machine on the simulator (sim.Node).
+// a pure state machine on the simulator (sim.Node). Most designs are
+// configurations of one replication core (core.go).
 package toydb
 
 import (
@@ -9,6 +10,9 @@ import (
 
 	"github.com/faultline-lab/faultline/sim"
 )
+
+// Fixed is the name of every lesson's fixed variant.
+const Fixed = "fixed"
 
 // Variant is one version of a design: its name and what it does differently.
 type Variant struct {
@@ -40,6 +44,39 @@ func (d Design) Factory(variant string) (sim.NodeFactory, error) {
 		names[i] = v.Name
 	}
 	return nil, fmt.Errorf("unknown variant %q of %s (variants: %s)", variant, d.Name, strings.Join(names, ", "))
+}
+
+// coreVariant is a variant of a design built on the core: how its policy
+// differs from the design's base policy.
+type coreVariant struct {
+	Variant
+	set func(p *Policy)
+}
+
+// coreDesign is a design whose variants are policies of the core.
+func coreDesign(name string, base Policy, variants ...coreVariant) Design {
+	d := Design{Name: name}
+	for _, v := range variants {
+		d.Variants = append(d.Variants, v.Variant)
+	}
+	d.New = func(variant string) sim.NodeFactory {
+		p := base
+		for _, v := range variants {
+			if v.Name == variant && v.set != nil {
+				v.set(&p)
+			}
+		}
+		return NewCore(p)
+	}
+	return d
+}
+
+// correct is the policy every replicated fix comes back to: Raft with
+// majority votes and commits, read-index reads, a leader that steps down
+// when it hears no majority, and client sessions.
+func correct(m func() Machine) Policy {
+	return Policy{Election: ElectMajority, Commit: CommitMajority, Read: ReadIndex,
+		CheckQuorum: true, Sessions: true, Machine: m}
 }
 
 // Forwarded carries a client's request from the node it reached to the node
