@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/faultline-lab/faultline/lessons"
+	"github.com/faultline-lab/faultline/sim"
 )
 
 type huntJSON struct {
@@ -24,7 +25,9 @@ func cmdHunt(args []string, stdout io.Writer) (int, error) {
 	lesson := fs.String("lesson", "", "lesson id")
 	variant := fs.String("variant", "", "variant")
 	seeds := fs.String("seeds", "1-100", "seed range A-B")
-	nemesis := fs.String("nemesis", "", "faults: comma-separated, or none")
+	nemesis := fs.String("nemesis", "", "faults: comma-separated, all, or none")
+	mix := fs.String("mix", "overlap", "how --nemesis faults combine: overlap or cycle")
+	density := fs.Float64("density", sim.DefaultDensity, "overlap: the fraction of time each fault is in force")
 	ops := fs.Int("ops", 0, "operations per run")
 	timeout := fs.Duration("timeout", 10*time.Second, "checker time limit per seed")
 	workers := fs.Int("workers", 0, "seeds checked at once (default: one per CPU)")
@@ -51,10 +54,8 @@ func cmdHunt(args []string, stdout io.Writer) (int, error) {
 		return exitUsage, usagef("hunt: --seeds %s: at most 1000000 seeds at once", *seeds)
 	}
 	o := lessons.Options{Variant: *variant, Ops: *ops}
-	if setFlags(fs)["nemesis"] {
-		if o.Nemesis, err = lessons.ParseNemesis(*nemesis); err != nil {
-			return exitUsage, usagef("hunt: --nemesis: %v", err)
-		}
+	if err := nemesisFlags(&o, "hunt", setFlags(fs), *nemesis, *mix, *density); err != nil {
+		return exitUsage, err
 	}
 	if _, err := l.Scenario(o); err != nil {
 		return exitUsage, usagef("hunt: %v", err)

@@ -47,11 +47,12 @@ func exitFor(v checker.Verdict) int {
 }
 
 type runFlags struct {
-	lesson, variant, scenario, nemesis, out, outScenario, html string
-	seed                                                       uint64
-	nodes, clients, ops                                        int
-	timeout                                                    time.Duration
-	json                                                       bool
+	lesson, variant, scenario, nemesis, mix, out, outScenario, html string
+	seed                                                            uint64
+	nodes, clients, ops                                             int
+	density                                                         float64
+	timeout                                                         time.Duration
+	json                                                            bool
 }
 
 func cmdRun(args []string, stdout io.Writer) (int, error) {
@@ -61,7 +62,9 @@ func cmdRun(args []string, stdout io.Writer) (int, error) {
 	fs.StringVar(&f.variant, "variant", "", "variant (default: the lesson's buggy design)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed")
 	fs.StringVar(&f.scenario, "scenario", "", "replay a scenario file")
-	fs.StringVar(&f.nemesis, "nemesis", "", "faults: comma-separated, or none")
+	fs.StringVar(&f.nemesis, "nemesis", "", "faults: comma-separated, all, or none")
+	fs.StringVar(&f.mix, "mix", "overlap", "how --nemesis faults combine: overlap or cycle")
+	fs.Float64Var(&f.density, "density", sim.DefaultDensity, "overlap: the fraction of time each fault is in force")
 	fs.IntVar(&f.nodes, "nodes", 0, "nodes")
 	fs.IntVar(&f.clients, "clients", 0, "client processes")
 	fs.IntVar(&f.ops, "ops", 0, "operations")
@@ -77,7 +80,7 @@ func cmdRun(args []string, stdout io.Writer) (int, error) {
 	if err := noPositional("run", pos); err != nil {
 		return exitUsage, err
 	}
-	sc, err := scenarioFor(f, setFlags(fs))
+	sc, replayed, err := scenarioFor(f, setFlags(fs))
 	if err != nil {
 		return exitUsage, err
 	}
@@ -104,6 +107,9 @@ func cmdRun(args []string, stdout io.Writer) (int, error) {
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
 		return exitFor(res.Verdict), printJSON(stdout, j)
 	}
+	if replayed != "" {
+		fmt.Fprint(stdout, replayNote(sc, replayed))
+	}
 	fmt.Fprintf(stdout, "lesson %s, variant %s, seed %d: %d operations, %d faults, %s of simulated time\n\n",
 		sc.Lesson, sc.Variant, sc.Seed, ops, len(s.Applied()), sim.FormatDuration(vns))
 	fmt.Fprint(stdout, checker.FormatText(res))
@@ -113,41 +119,86 @@ func cmdRun(args []string, stdout io.Writer) (int, error) {
 	return exitFor(res.Verdict), nil
 }
 
-// scenarioFor builds the run's scenario from a file or from the flags.
-func scenarioFor(f runFlags, set map[string]bool) (sim.Scenario, error) {
+// scenarioFor builds the run's scenario from a file (replayed against
+// --variant when given: replayed names the file's own variant) or from the
+// flags.
+func scenarioFor(f runFlags, set map[string]bool) (sc sim.Scenario, replayed string, err error) {
 	if f.scenario != "" {
-		for _, name := range []string{"lesson", "variant", "seed", "nemesis", "nodes", "clients", "ops"} {
+		for _, name := range []string{"lesson", "seed", "nemesis", "mix", "density", "nodes", "clients", "ops"} {
 			if set[name] {
-				return sim.Scenario{}, usagef("run: --%s cannot be combined with --scenario (the scenario file fixes it)", name)
+				return sim.Scenario{}, "", usagef("run: --%s cannot be combined with --scenario (the scenario file fixes it)", name)
 			}
 		}
-		return readScenario(f.scenario)
+		sc, err := readScenario(f.scenario)
+		if err != nil || !set["variant"] || f.variant == sc.Variant {
+			return sc, "", err
+		}
+		out, err := lessons.Replay(sc, f.variant)
+		if err != nil {
+			return sim.Scenario{}, "", usagef("run: --variant: %v", err)
+		}
+		return out, sc.Variant, nil
 	}
 	if f.lesson == "" {
-		return sim.Scenario{}, usagef("run: --lesson is required (see faultline lessons)")
+		return sim.Scenario{}, "", usagef("run: --lesson is required (see faultline lessons)")
 	}
 	l, err := lessons.Get(f.lesson)
 	if err != nil {
-		return sim.Scenario{}, usagef("run: %v", err)
+		return sim.Scenario{}, "", usagef("run: %v", err)
 	}
 	o := lessons.Options{Variant: f.variant, Seed: f.seed, Nodes: f.nodes, Clients: f.clients, Ops: f.ops}
-	if set["nemesis"] {
-		kinds, err := lessons.ParseNemesis(f.nemesis)
-		if err != nil {
-			return sim.Scenario{}, usagef("run: --nemesis: %v", err)
-		}
-		o.Nemesis = kinds
+	if err := nemesisFlags(&o, "run", set, f.nemesis, f.mix, f.density); err != nil {
+		return sim.Scenario{}, "", err
 	}
 	for name, v := range map[string]int{"nodes": f.nodes, "clients": f.clients, "ops": f.ops} {
 		if set[name] && v <= 0 {
-			return sim.Scenario{}, usagef("run: --%s must be positive, got %d", name, v)
+			return sim.Scenario{}, "", usagef("run: --%s must be positive, got %d", name, v)
 		}
 	}
-	sc, err := l.Scenario(o)
+	sc, err = l.Scenario(o)
 	if err != nil {
-		return sim.Scenario{}, usagef("run: %v", err)
+		return sim.Scenario{}, "", usagef("run: %v", err)
 	}
-	return sc, nil
+	return sc, "", nil
+}
+
+// nemesisFlags reads --nemesis, --mix and --density into the options
+// (run and hunt share them).
+func nemesisFlags(o *lessons.Options, cmd string, set map[string]bool, nemesis, mix string, density float64) error {
+	if !set["nemesis"] {
+		if set["mix"] || set["density"] {
+			return usagef("%s: --mix and --density shape a --nemesis list; give one", cmd)
+		}
+		return nil
+	}
+	kinds, err := lessons.ParseNemesis(nemesis)
+	if err != nil {
+		return usagef("%s: --nemesis: %v", cmd, err)
+	}
+	o.Nemesis = kinds
+	if o.Mix, err = lessons.ParseMix(mix); err != nil {
+		return usagef("%s: --mix: %v", cmd, err)
+	}
+	if set["density"] {
+		if !(density > 0 && density <= 1) {
+			return usagef("%s: --density must be above 0 and at most 1, got %v", cmd, density)
+		}
+		o.Density = density
+	}
+	return nil
+}
+
+// replayNote says what a replay against another variant carries over.
+func replayNote(sc sim.Scenario, from string) string {
+	s := fmt.Sprintf("Replaying the scenario of variant %s against %s: the same seed, workload and fault schedule", from, sc.Variant)
+	if live := len(sc.Faults.Live()); live > 0 {
+		s += fmt.Sprintf(", and the %d live faults at their virtual times", live)
+	}
+	s += ".\n"
+	if sc.Faults.RoleTargeted() {
+		s += "Faults aimed at a role (the leader, ...) hit whichever node holds it in this run.\n"
+	}
+	return s + "\n"
 }
 
 // readScenario reads and validates a scenario file.
@@ -167,22 +218,8 @@ func parseScenario(b []byte, path string) (sim.Scenario, error) {
 	if err := dec.Decode(&sc); err != nil {
 		return sim.Scenario{}, usagef("scenario %s: %v", path, describeJSONError(b, err))
 	}
-	l, err := lessons.Get(sc.Lesson)
-	if err != nil {
-		return sim.Scenario{}, usagef("scenario %s: field \"lesson\": %v", path, err)
-	}
-	if _, err := l.Design.Factory(sc.Variant); err != nil {
-		return sim.Scenario{}, usagef("scenario %s: field \"variant\": %v", path, err)
-	}
-	if err := sc.Config.Validate(); err != nil {
-		return sim.Scenario{}, usagef("scenario %s: field \"config\": %v", path, err)
-	}
-	ids := make([]string, sc.Config.Nodes)
-	for i := range ids {
-		ids[i] = fmt.Sprintf("n%d", i+1)
-	}
-	if err := sc.Faults.Validate(ids); err != nil {
-		return sim.Scenario{}, usagef("scenario %s: field %v", path, err)
+	if err := lessons.CheckScenario(sc); err != nil {
+		return sim.Scenario{}, usagef("scenario %s: %v", path, err)
 	}
 	return sc, nil
 }

@@ -187,15 +187,24 @@ func FuzzParseScenario(f *testing.F) {
 			}
 			return
 		}
-		// A scenario that parses must also start (bounded: a few steps).
-		if sc.Config.Ops > 50 || sc.Config.Nodes > 9 || sc.Config.Clients > 9 {
-			return
+		// A scenario that parses must run to its end with no panic and no
+		// negative or backward time (bounded so fuzzing stays fast: few
+		// operations, few events).
+		sc.Config.Ops = min(sc.Config.Ops, 20)
+		if sc.Config.MaxEvents == 0 || sc.Config.MaxEvents > 20_000 {
+			sc.Config.MaxEvents = 20_000
 		}
 		s, _, err := lessons.Start(sc)
 		if err != nil {
 			t.Fatalf("validated scenario does not start: %v", err)
 		}
-		for i := 0; i < 200 && s.Step(); i++ {
+		s.Run()
+		var last int64
+		for _, o := range s.History() {
+			if o.Time < last {
+				t.Fatalf("time went from %d to %d", last, o.Time)
+			}
+			last = o.Time
 		}
 	})
 }

@@ -2,6 +2,8 @@ package lessons
 
 import (
 	"testing"
+
+	"github.com/faultline-lab/faultline/sim"
 )
 
 // BenchmarkSimSpeed measures simulated seconds per wall-clock second for
@@ -11,7 +13,7 @@ func BenchmarkSimSpeed(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sc, err := l.Scenario(Options{Seed: 1, Nodes: 5, Clients: 10, Ops: 2000, Nemesis: []string{"partition", "partition-one"}})
+	sc, err := l.Scenario(Options{Seed: 1, Nodes: 5, Clients: 10, Ops: 2000, Nemesis: []sim.Nemesis{sim.NemesisPartition, sim.NemesisPartitionOne}, Mix: MixCycle})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -31,7 +33,7 @@ func BenchmarkSimSpeed(b *testing.B) {
 // BenchmarkSimSpeedTraced is the same with the trace on, as the TUI runs it.
 func BenchmarkSimSpeedTraced(b *testing.B) {
 	l, _ := Get("stale-replica-reads")
-	sc, _ := l.Scenario(Options{Seed: 1, Nodes: 5, Clients: 10, Ops: 2000, Nemesis: []string{"partition"}, Trace: true})
+	sc, _ := l.Scenario(Options{Seed: 1, Nodes: 5, Clients: 10, Ops: 2000, Nemesis: []sim.Nemesis{sim.NemesisPartition}, Mix: MixCycle, Trace: true})
 	var virtual int64
 	for i := 0; i < b.N; i++ {
 		s, _, err := Run(sc)

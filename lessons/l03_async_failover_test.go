@@ -24,7 +24,7 @@ func l36OK(w history.History) []history.Pair {
 }
 
 // l36Fault finds the first applied fault of a kind.
-func l36Fault(s *sim.Sim, kind string) (sim.AppliedFault, bool) {
+func l36Fault(s *sim.Sim, kind sim.FaultKind) (sim.AppliedFault, bool) {
 	for _, a := range s.Applied() {
 		if a.Fault.Kind == kind {
 			return a, true

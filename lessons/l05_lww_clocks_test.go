@@ -50,7 +50,7 @@ func TestLWWClocksDefaultFails(t *testing.T) {
 // skew, the same design passes.
 func TestLWWClocksTrueClocksPass(t *testing.T) {
 	l, _ := Get("lww-clocks")
-	if r := Hunt(t.Context(), l, Options{Nemesis: []string{}}, 1, 100, 0, 0); len(r.Failing) > 0 || len(r.Errors) > 0 {
+	if r := Hunt(t.Context(), l, Options{Nemesis: []sim.Nemesis{}}, 1, 100, 0, 0); len(r.Failing) > 0 || len(r.Errors) > 0 {
 		t.Fatalf("with true clocks, seeds %v fail (errors %v)", r.Failing, r.Errors)
 	}
 }

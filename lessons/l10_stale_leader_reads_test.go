@@ -52,7 +52,7 @@ func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 	var sched sim.Schedule
 	sched.CycleNs = l.Faults.CycleNs
 	for _, f := range l.Faults.Faults {
-		if !strings.HasPrefix(f.Kind, "clock") {
+		if !strings.HasPrefix(string(f.Kind), "clock") {
 			sched.Faults = append(sched.Faults, f)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
 )
 
 func TestRacyCASDefaultFails(t *testing.T) {
@@ -14,7 +15,7 @@ func TestRacyCASDefaultFails(t *testing.T) {
 
 // The race needs no fault at all.
 func TestRacyCASFailsWithoutFaults(t *testing.T) {
-	r := huntSeeds(t, "racy-cas", Options{Nemesis: []string{}}, 50)
+	r := huntSeeds(t, "racy-cas", Options{Nemesis: []sim.Nemesis{}}, 50)
 	t.Logf("without faults: %d of 50 seeds fail", len(r.Failing))
 	if len(r.Failing) == 0 {
 		t.Fatal("no seed of 1–50 fails without faults")

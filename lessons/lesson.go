@@ -117,3 +117,11 @@ func Get(id string) (*Lesson, error) {
 	}
 	return nil, fmt.Errorf("unknown lesson %q (lessons: %s)", id, strings.Join(ids, ", "))
 }
+
+func (l *Lesson) variantNames() []string {
+	out := make([]string, len(l.Design.Variants))
+	for i, v := range l.Design.Variants {
+		out[i] = v.Name
+	}
+	return out
+}

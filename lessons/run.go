@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -17,8 +18,59 @@ type Options struct {
 	Nodes   int
 	Clients int
 	Ops     int
-	Nemesis []string // nil: the lesson's own fault schedule; empty: no faults
+	// Nemesis replaces the lesson's own fault schedule: nil keeps it; an
+	// empty list runs with no scheduled fault at all, so the only faults
+	// are the learner's (the TUI's "my faults only", the CLI's
+	// --nemesis none).
+	Nemesis []sim.Nemesis
+	Mix     MixMode // how Nemesis's kinds combine (default MixOverlap)
+	Density float64 // MixOverlap: the fraction of time each kind is in force (0: sim.DefaultDensity)
 	Trace   bool
+}
+
+// MixMode says how a list of nemeses becomes a schedule.
+type MixMode string
+
+// The ways a list of nemeses combines.
+const (
+	// MixOverlap is Jepsen's combined nemesis: every kind starts and stops
+	// on its own, overlapping the others (sim.Mix).
+	MixOverlap MixMode = "overlap"
+	// MixCycle gives each kind a 4 s slot in turn, never overlapping.
+	MixCycle MixMode = "cycle"
+)
+
+// ParseMix reads a --mix value.
+func ParseMix(s string) (MixMode, error) {
+	switch m := MixMode(strings.TrimSpace(s)); m {
+	case MixOverlap, MixCycle:
+		return m, nil
+	}
+	return "", fmt.Errorf("unknown mix %q (overlap or cycle)", s)
+}
+
+// faults is the schedule the options ask for: the lesson's own, none, or
+// a schedule of the listed nemeses.
+func (l *Lesson) faults(o Options) (sim.Schedule, error) {
+	if o.Nemesis == nil {
+		if o.Mix != "" || o.Density != 0 {
+			return sim.Schedule{}, fmt.Errorf("a mix and a density apply to a list of nemeses, and none is given")
+		}
+		return l.Faults, nil
+	}
+	if len(o.Nemesis) == 0 {
+		return sim.Schedule{}, nil
+	}
+	switch o.Mix {
+	case MixCycle:
+		if o.Density != 0 {
+			return sim.Schedule{}, fmt.Errorf("density applies to the overlap mix, not to cycle")
+		}
+		return sim.NemesisSchedule(o.Nemesis, 0)
+	case MixOverlap, "":
+		return sim.MixSchedule(o.Nemesis, o.Density)
+	}
+	return sim.Schedule{}, fmt.Errorf("unknown mix %q (overlap or cycle)", o.Mix)
 }
 
 // Scenario is the full input of a run of this lesson with these options.
@@ -44,16 +96,64 @@ func (l *Lesson) Scenario(o Options) (sim.Scenario, error) {
 		cfg.Ops = o.Ops
 	}
 	cfg.Trace = o.Trace
-	faults := l.Faults
-	if o.Nemesis != nil {
-		s, err := sim.NemesisSchedule(o.Nemesis, 0)
-		if err != nil {
-			return sim.Scenario{}, err
-		}
-		faults = s
+	faults, err := l.faults(o)
+	if err != nil {
+		return sim.Scenario{}, err
 	}
 	sc := sim.Scenario{Lesson: l.ID, Variant: variant, Seed: o.Seed, Config: cfg, Faults: faults}
 	return sc, cfg.Validate()
+}
+
+// Replay is a scenario replayed against another variant of its lesson:
+// the same seed, workload, configuration and every fault, scheduled and
+// live. A live fault was recorded at the step it was injected, which means
+// nothing in another variant's run, so it is replayed at its virtual time
+// instead (before the first event after that moment, in recorded order).
+// Faults aimed at a role (the leader, a worker) hit whichever node holds
+// the role in the new run. variant "" or the scenario's own replays it
+// exactly.
+func Replay(sc sim.Scenario, variant string) (sim.Scenario, error) {
+	l, err := Get(sc.Lesson)
+	if err != nil {
+		return sim.Scenario{}, err
+	}
+	if variant == "" || variant == sc.Variant {
+		return sc, nil
+	}
+	if _, err := l.Design.Factory(variant); err != nil {
+		return sim.Scenario{}, err
+	}
+	out := sc
+	out.Variant = variant
+	out.Faults = sc.Faults.ByTime()
+	if l.Tune != nil {
+		l.Tune(variant, &out.Config)
+	}
+	return out, nil
+}
+
+// CheckScenario validates every field of a scenario (read from a file,
+// say): its lesson, its variant, its configuration and its faults. The
+// error names the field as the file spells it.
+func CheckScenario(sc sim.Scenario) error {
+	l, err := Get(sc.Lesson)
+	if err != nil {
+		return fmt.Errorf("field \"lesson\": %v", err)
+	}
+	if sc.Variant == "" {
+		return fmt.Errorf("field \"variant\": empty (variants: %s)", strings.Join(l.variantNames(), ", "))
+	}
+	if _, err := l.Design.Factory(sc.Variant); err != nil {
+		return fmt.Errorf("field \"variant\": %v", err)
+	}
+	if err := sc.Validate(); err != nil {
+		var fe *sim.FieldError
+		if errors.As(err, &fe) {
+			return fmt.Errorf("field %q: %s", fe.Field, fe.Msg)
+		}
+		return err
+	}
+	return nil
 }
 
 // Start builds the simulation of a scenario, ready to step.
@@ -91,19 +191,36 @@ func (l *Lesson) Check(ctx context.Context, h history.History, opts checker.Opti
 	return checker.Check(ctx, h, opts)
 }
 
-// ParseNemesis splits a --nemesis list ("partition,crash"; "none" for no faults).
-func ParseNemesis(list string) ([]string, error) {
+// ParseNemesis reads a --nemesis list: comma-separated nemeses ("all" for
+// every one), or "none" for no scheduled fault at all.
+func ParseNemesis(list string) ([]sim.Nemesis, error) {
 	list = strings.TrimSpace(list)
-	if list == "" || list == "none" {
-		return []string{}, nil
+	known := func() string {
+		var names []string
+		for _, k := range sim.AllNemeses() {
+			names = append(names, string(k))
+		}
+		return strings.Join(names, ", ")
 	}
-	var out []string
+	switch list {
+	case "":
+		return nil, fmt.Errorf("empty list (use none for no faults, all for every one; known: %s)", known())
+	case "none":
+		return []sim.Nemesis{}, nil
+	}
+	var out []sim.Nemesis
 	for _, k := range strings.Split(list, ",") {
 		k = strings.TrimSpace(k)
-		if _, ok := sim.NemesisKinds[k]; !ok {
-			return nil, fmt.Errorf("unknown nemesis %q (known: %s)", k, strings.Join(sim.NemesisNames(), ", "))
+		var add []sim.Nemesis
+		switch _, ok := sim.NemesisKinds[sim.Nemesis(k)]; {
+		case k == "all":
+			add = sim.AllNemeses()
+		case ok:
+			add = []sim.Nemesis{sim.Nemesis(k)}
+		default:
+			return nil, fmt.Errorf("unknown nemesis %q (known: %s, or all, or none)", k, known())
 		}
-		out = append(out, k)
+		out = sim.Nemeses(out, add)
 	}
 	return out, nil
 }

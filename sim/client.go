@@ -50,9 +50,9 @@ func (s *Sim) checkDone() {
 func (s *Sim) enterHealing() {
 	s.phase = phaseHealing
 	if s.anyFaultActive() {
-		s.applyFault(Fault{Kind: FaultHealAll, At: s.now})
+		s.applyFault(Fault{Kind: FaultHealAll, At: s.now}, OwnerSim, s.nemesisRNG)
 	}
-	s.push(event{at: s.now + s.cfg.FinalDelayNs, kind: evFinalStart})
+	s.push(s.now+s.cfg.FinalDelayNs, event{kind: evFinalStart})
 }
 
 func (s *Sim) pickTarget(c *clientState, k int) int {
@@ -89,7 +89,7 @@ func (s *Sim) attempt(k int) {
 	c := &s.clients[k]
 	c.msgID = s.nextMsg + 1 // the id send will give
 	s.send(c.id, c.node, ClientRequest{MsgID: c.msgID, ReqID: c.reqID, Request: c.req})
-	s.push(event{at: s.now + s.cfg.TimeoutNs, kind: evClientTimeout, who: k, opSeq: c.opSeq})
+	s.push(s.now+s.cfg.TimeoutNs, event{kind: evClientTimeout, who: k, n: c.opSeq})
 }
 
 func (s *Sim) clientReceive(k int, m Message) {
@@ -161,7 +161,7 @@ func (s *Sim) complete(k int, t history.Type, v any, code string) {
 		s.trace(TraceEvent{Kind: TraceComplete, Src: c.id, Dest: c.node, Detail: d})
 	}
 	c.busy = false
-	s.push(event{at: s.think(), kind: evClientWake, who: k})
+	s.push(s.think(), event{kind: evClientWake, who: k})
 	if s.phase == phaseFinal {
 		s.checkDone()
 	}

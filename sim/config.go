@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"fmt"
 	"math/rand/v2"
 )
 
@@ -54,36 +53,22 @@ func DefaultConfig() Config {
 	}
 }
 
-// Validate reports the first setting that cannot work.
-func (c Config) Validate() error {
-	switch {
-	case c.Nodes < 1 || c.Nodes > 64:
-		return fmt.Errorf("nodes must be 1–64, got %d", c.Nodes)
-	case c.Clients < 1 || c.Clients > 256:
-		return fmt.Errorf("clients must be 1–256, got %d", c.Clients)
-	case c.Ops < 0 || c.Ops > 10_000_000:
-		return fmt.Errorf("ops must be 0–10000000, got %d", c.Ops)
-	case c.Routing != RouteRandom && c.Routing != RouteSticky && c.Routing != RouteLeader:
-		return fmt.Errorf("routing must be random, sticky or leader, got %q", c.Routing)
-	case c.LatencyMinNs < 0 || c.LatencyMaxNs < c.LatencyMinNs:
-		return fmt.Errorf("latency range %d–%d ns is not a range", c.LatencyMinNs, c.LatencyMaxNs)
-	case c.ThinkMinNs < 0 || c.ThinkMaxNs < c.ThinkMinNs:
-		return fmt.Errorf("think range %d–%d ns is not a range", c.ThinkMinNs, c.ThinkMaxNs)
-	case c.Client.Retries < 0 || c.Client.Retries > 100:
-		return fmt.Errorf("client retries must be 0–100, got %d", c.Client.Retries)
-	case c.TimeoutNs <= 0:
-		return fmt.Errorf("timeout must be positive, got %d ns", c.TimeoutNs)
-	}
-	return nil
-}
+// MaxOps bounds a run's operations by the memory they take: a run keeps its
+// history and, with the trace on, every message (BenchmarkBytesPerOp
+// measures both).
+const MaxOps = 1_000_000
+
+const opsWhy = "a run keeps every operation in memory"
 
 func (c Config) withBounds() Config {
 	if c.MaxEvents == 0 {
 		c.MaxEvents = 2000*int64(c.Ops+c.Clients) + 1_000_000
 	}
 	if c.MaxTimeNs == 0 {
-		// Generous: every op could time out, one after another.
-		c.MaxTimeNs = (int64(c.Ops)+int64(c.Clients)+64)*(c.TimeoutNs+c.ThinkMaxNs) + 10*c.FinalDelayNs + 60_000_000_000
+		// Generous: every op could time out, one after another. Computed in
+		// floating point and capped, so huge settings cannot overflow.
+		t := float64(int64(c.Ops)+int64(c.Clients)+64)*float64(c.TimeoutNs+c.ThinkMaxNs) + 10*float64(c.FinalDelayNs) + 60e9
+		c.MaxTimeNs = int64(min(t, float64(MaxVirtualNs)))
 	}
 	return c
 }

@@ -2,49 +2,35 @@ package sim
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/faultline-lab/faultline/history"
 )
 
-// scheduledFault applies a timed fault and, for a cyclic schedule, queues
-// its next occurrence. Faults stop once the main phase is over: the final
-// operations run on a healed cluster.
-func (s *Sim) scheduledFault(f Fault) {
+// AppliedFault is a fault as it happened: resolved to concrete nodes.
+type AppliedFault struct {
+	Index int // its position in Applied
+	Step  int64
+	Time  int64
+	Owner Owner
+	Fault Fault // with Nodes and Groups filled in
+	Desc  string
+}
+
+// scheduledFault applies a timed fault of the schedule's list and, for a
+// cyclic schedule, queues its next occurrence. Faults stop once the main
+// phase is over: the final operations run on a healed cluster.
+func (s *Sim) scheduledFault(k int, at int64) {
 	if s.phase != phaseMain {
 		return
 	}
-	s.applyFault(f)
+	s.applyFault(s.scheduled[k], OwnerSchedule, s.nemesisRNG)
 	if s.schedule.CycleNs > 0 {
-		next := f
-		next.At = f.At + s.schedule.CycleNs
-		s.push(event{at: next.At, kind: evFault, fault: next})
+		s.push(at+s.schedule.CycleNs, event{kind: evFault, who: k})
 	}
-}
-
-// Inject applies a fault now, from outside the run (the TUI's keys), and
-// records it with the current step so a replay applies it at the same point.
-func (s *Sim) Inject(f Fault) (AppliedFault, error) {
-	if err := f.Validate(s.nodeIDs); err != nil {
-		return AppliedFault{}, err
-	}
-	if s.Done() {
-		return AppliedFault{}, fmt.Errorf("the run is over")
-	}
-	f.Live, f.Step, f.At = true, s.steps, s.now
-	s.schedule.Faults = append(s.schedule.Faults, f)
-	s.live = append(s.live, f)
-	s.liveNext = len(s.live)
-	return s.applyFault(f), nil
-}
-
-// Schedule is the run's fault schedule: the scheduled faults and every live
-// fault injected so far. Saving it in a scenario replays the run exactly.
-func (s *Sim) Schedule() Schedule {
-	out := s.schedule
-	out.Faults = append([]Fault(nil), s.schedule.Faults...)
-	return out
 }
 
 func (s *Sim) anyFaultActive() bool {
@@ -53,23 +39,37 @@ func (s *Sim) anyFaultActive() bool {
 	}
 	for i := range s.nodes {
 		n := &s.nodes[i]
-		if !n.up || n.paused || n.offsetNs != 0 || n.periodNs != 0 {
+		if !n.up || n.paused || s.skewNs(i) != 0 {
 			return true
 		}
 	}
+	for _, h := range s.owners {
+		if h != nil {
+			for i := range s.nodes {
+				if h.clock[i].from >= 0 {
+					return true
+				}
+			}
+		}
+	}
 	return false
+}
+
+// roleOf is node i's role, checked: a role the simulator does not know
+// stops the run, since role-targeted faults would silently miss it.
+func (s *Sim) roleOf(i int) Role {
+	st := s.nodes[i].node.Status()
+	if !st.Role.Known() && s.err == nil {
+		s.err = fmt.Errorf("%s reports role %q, which is not one of sim.Roles (%s): role-targeted faults cannot aim at it", s.nodeIDs[i], clip(string(st.Role)), roleNames())
+	}
+	return st.Role
 }
 
 // leaders are the up nodes whose status says they lead, highest term first.
 func (s *Sim) leaders() []int {
 	var out []int
 	for i := range s.nodes {
-		n := &s.nodes[i]
-		if !n.up {
-			continue
-		}
-		switch n.node.Status().Role {
-		case "leader", "primary":
+		if s.nodes[i].up && s.roleOf(i).Leads() {
 			out = append(out, i)
 		}
 	}
@@ -80,8 +80,8 @@ func (s *Sim) leaders() []int {
 }
 
 // targets resolves a fault's nodes: those named, or the rule in Target,
-// among the eligible nodes.
-func (s *Sim) targets(f Fault, eligible func(int) bool) []int {
+// among the eligible nodes. rng makes the random choices.
+func (s *Sim) targets(f Fault, o Owner, rng *rand.Rand, eligible func(int) bool) []int {
 	if len(f.Nodes) > 0 {
 		var out []int
 		for _, id := range f.Nodes {
@@ -101,26 +101,24 @@ func (s *Sim) targets(f Fault, eligible func(int) bool) []int {
 		return nil
 	}
 	switch f.Target {
-	case "all":
+	case TargetAll:
 		return pool
-	case "leader":
+	case TargetLeader:
 		for _, l := range s.leaders() {
 			if eligible(l) {
 				return []int{l}
 			}
 		}
-	case "bridge":
-		// The node joining the two halves of a bridge partition now in force
-		// (random when there is none, as for leader).
-		if s.net.shape == ShapeBridge && len(s.net.groups) == 3 && len(s.net.groups[2]) == 1 {
-			if b, ok := s.isNode(s.net.groups[2][0]); ok && eligible(b) {
-				return []int{b}
-			}
+	case TargetBridge:
+		// The node joining the two halves of a bridge partition in force,
+		// this owner's first (random when there is none, as for leader).
+		if b, ok := s.bridgeNode(o); ok && eligible(b) {
+			return []int{b}
 		}
-	case "minority", "majority":
-		s.nemesisRNG.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
+	case TargetMinority, TargetMajority:
+		rng.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
 		k := (s.cfg.Nodes - 1) / 2
-		if f.Target == "majority" {
+		if f.Target == TargetMajority {
 			k = s.cfg.Nodes/2 + 1
 		}
 		k = max(1, min(k, len(pool)))
@@ -130,19 +128,39 @@ func (s *Sim) targets(f Fault, eligible func(int) bool) []int {
 	default:
 		// role:NAME — a random node whose status says it plays that role
 		// (random among all when none does, as for leader).
-		if role, ok := strings.CutPrefix(f.Target, "role:"); ok {
+		if role, ok := f.Target.Role(); ok {
 			var with []int
 			for _, i := range pool {
-				if s.nodes[i].up && s.nodes[i].node.Status().Role == role {
+				if s.nodes[i].up && s.roleOf(i) == role {
 					with = append(with, i)
 				}
 			}
 			if len(with) > 0 {
-				return []int{with[s.nemesisRNG.IntN(len(with))]}
+				return []int{with[rng.IntN(len(with))]}
 			}
 		}
 	}
-	return []int{pool[s.nemesisRNG.IntN(len(pool))]}
+	return []int{pool[rng.IntN(len(pool))]}
+}
+
+// bridgeNode is the bridge of a bridge partition in force, o's own first.
+func (s *Sim) bridgeNode(o Owner) (int, bool) {
+	order := []Owner{o}
+	for k := range s.owners {
+		if Owner(k) != o {
+			order = append(order, Owner(k))
+		}
+	}
+	for _, k := range order {
+		if int(k) >= len(s.owners) || s.owners[k] == nil {
+			continue
+		}
+		h := s.owners[k]
+		if h.cut != nil && h.shape == ShapeBridge && len(h.groups) == 3 && len(h.groups[2]) == 1 {
+			return s.isNode(h.groups[2][0])
+		}
+	}
+	return 0, false
 }
 
 func (s *Sim) ids(is []int) []string {
@@ -153,97 +171,136 @@ func (s *Sim) ids(is []int) []string {
 	return out
 }
 
-// applyFault changes the world and records the fault, resolved, in the
-// history (as a nemesis info record), the trace and the applied list.
-func (s *Sim) applyFault(f Fault) AppliedFault {
-	all := func(int) bool { return true }
+// held reports whether any of hs holds node i in the slot sel picks.
+func held(hs []*holds, i int, sel func(*holds) []int) bool {
+	for _, h := range hs {
+		if sel(h)[i] >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func crashedOf(h *holds) []int { return h.crashed }
+func pausedOf(h *holds) []int  { return h.paused }
+
+// applyFault changes what owner o holds, brings the cluster to the
+// composition of every owner's faults, and records the fault, resolved,
+// in the history (as a nemesis info record), the trace and the applied
+// list.
+func (s *Sim) applyFault(f Fault, o Owner, rng *rand.Rand) AppliedFault {
+	idx := len(s.applied)
+	up := func(i int) bool { return s.nodes[i].up }
 	var desc string
 	var hit []int
 	switch f.Kind {
 	case FaultPartition:
-		desc = s.partition(&f)
+		h := s.hold(o)
+		desc = s.partition(&f, h, rng)
+		h.cutFrom = idx
+		s.recut()
 	case FaultHeal:
-		s.net.heal()
+		for _, h := range s.lifters(o) {
+			h.cut, h.shape, h.groups, h.cutFrom = nil, "", nil, -1
+		}
+		s.recut()
 		desc = "network healed"
 	case FaultCrash:
-		hit = s.targets(f, func(i int) bool { return s.nodes[i].up })
+		hit = s.targets(f, o, rng, up)
+		h := s.hold(o)
 		for _, i := range hit {
-			s.crash(i)
+			if h.crashed[i] < 0 {
+				h.crashed[i] = idx
+			}
+			s.settle(i)
 		}
 		desc = "crashed " + strings.Join(s.ids(hit), " ")
 	case FaultRestart:
-		hit = s.targets(f, func(i int) bool { return !s.nodes[i].up })
+		lift := s.lifters(o)
+		hit = s.targets(f, o, rng, func(i int) bool { return held(lift, i, crashedOf) })
 		for _, i := range hit {
-			if !s.nodes[i].up {
-				s.startNode(i)
+			for _, h := range lift {
+				h.crashed[i] = -1
 			}
+			s.settle(i)
 		}
 		desc = "restarted " + strings.Join(s.ids(hit), " ")
 	case FaultPause:
-		hit = s.targets(f, func(i int) bool { return s.nodes[i].up && !s.nodes[i].paused })
+		hit = s.targets(f, o, rng, func(i int) bool { return s.nodes[i].up && !s.nodes[i].paused })
+		h := s.hold(o)
 		for _, i := range hit {
-			if s.nodes[i].up {
-				s.nodes[i].paused = true
+			if s.nodes[i].up && h.paused[i] < 0 {
+				h.paused[i] = idx
 			}
+			s.settle(i)
 		}
 		desc = "paused " + strings.Join(s.ids(hit), " ")
 	case FaultResume:
-		hit = s.targets(f, func(i int) bool { return s.nodes[i].paused })
+		lift := s.lifters(o)
+		hit = s.targets(f, o, rng, func(i int) bool { return held(lift, i, pausedOf) })
 		for _, i := range hit {
-			s.resume(i)
+			for _, h := range lift {
+				h.paused[i] = -1
+			}
+			s.settle(i)
 		}
 		desc = "resumed " + strings.Join(s.ids(hit), " ")
 	case FaultClockSkew, FaultClockJump, FaultClockStrobe:
-		hit = s.targets(f, all)
+		hit = s.targets(f, o, rng, func(int) bool { return true })
+		h := s.hold(o)
 		for _, i := range hit {
-			n := &s.nodes[i]
+			c := &h.clock[i]
 			switch f.Kind {
 			case FaultClockSkew:
-				n.offsetNs = f.DeltaNs
+				c.offsetNs = f.DeltaNs
 			case FaultClockJump:
-				n.offsetNs += f.DeltaNs
+				c.offsetNs += f.DeltaNs
 			case FaultClockStrobe:
-				n.strobeNs, n.periodNs, n.strobeAt = f.DeltaNs, f.PeriodNs, s.now
+				c.strobeNs, c.periodNs, c.strobeAt = f.DeltaNs, f.PeriodNs, s.now
+			}
+			switch {
+			case c.offsetNs == 0 && (c.periodNs == 0 || c.strobeNs == 0):
+				*c = clockHold{from: -1}
+			case c.from < 0:
+				c.from = idx
 			}
 		}
 		desc = fmt.Sprintf("%s %s %s", f.Kind, strings.Join(s.ids(hit), " "), FormatDuration(f.DeltaNs))
 	case FaultClockReset:
-		for i := range s.nodes {
-			n := &s.nodes[i]
-			n.offsetNs, n.strobeNs, n.periodNs = 0, 0, 0
+		for _, h := range s.lifters(o) {
+			for i := range h.clock {
+				if len(f.Nodes) == 0 || slices.Contains(f.Nodes, s.nodeIDs[i]) {
+					h.clock[i] = clockHold{from: -1}
+				}
+			}
 		}
 		desc = "clocks reset"
-	case FaultLoss:
-		s.net.lossP = f.Probability
-		desc = fmt.Sprintf("lose %.0f%% of messages", 100*f.Probability)
-	case FaultDuplicate:
-		s.net.dupP = f.Probability
-		desc = fmt.Sprintf("duplicate %.0f%% of messages", 100*f.Probability)
-	case FaultDelay:
-		s.net.delayNs = f.DelayNs
-		desc = "delay messages up to " + FormatDuration(f.DelayNs)
+	case FaultLoss, FaultDuplicate, FaultDelay:
+		desc = s.netFault(f, s.hold(o), idx)
+		s.renet()
 	case FaultNetReset:
-		s.net.lossP, s.net.dupP, s.net.delayNs = 0, 0, 0
+		for _, h := range s.lifters(o) {
+			h.lossP, h.dupP, h.delayNs, h.netFrom = 0, 0, 0, [3]int{-1, -1, -1}
+		}
+		s.renet()
 		desc = "network loss, duplication and delay off"
 	case FaultHealAll:
-		s.net.heal()
-		s.net.lossP, s.net.dupP, s.net.delayNs = 0, 0, 0
+		for k, h := range s.owners {
+			if h != nil {
+				s.owners[k] = newHolds(s.cfg.Nodes)
+			}
+		}
+		s.recut()
+		s.renet()
 		for i := range s.nodes {
-			n := &s.nodes[i]
-			n.offsetNs, n.strobeNs, n.periodNs = 0, 0, 0
-			if n.paused {
-				s.resume(i)
-			}
-			if !n.up {
-				s.startNode(i)
-			}
+			s.settle(i)
 		}
 		desc = "healed everything"
 	}
 	if hit != nil {
 		f.Nodes = s.ids(hit)
 	}
-	a := AppliedFault{Step: s.steps, Time: s.now, Fault: f, Desc: desc}
+	a := AppliedFault{Index: idx, Step: s.steps, Time: s.now, Owner: o, Fault: f, Desc: desc}
 	s.applied = append(s.applied, a)
 	s.record(history.Op{Process: history.Nemesis, Type: history.Info, F: historyName(f.Kind), Value: faultValue(f, desc)})
 	if s.cfg.Trace {
@@ -252,15 +309,38 @@ func (s *Sim) applyFault(f Fault) AppliedFault {
 	return a
 }
 
+// netFault sets an owner's loss, duplication or delay.
+func (s *Sim) netFault(f Fault, h *holds, idx int) string {
+	var k int
+	var on bool
+	var desc string
+	switch f.Kind {
+	case FaultLoss:
+		k, on, h.lossP = 0, f.Probability > 0, f.Probability
+		desc = fmt.Sprintf("lose %.0f%% of messages", 100*f.Probability)
+	case FaultDuplicate:
+		k, on, h.dupP = 1, f.Probability > 0, f.Probability
+		desc = fmt.Sprintf("duplicate %.0f%% of messages", 100*f.Probability)
+	default:
+		k, on, h.delayNs = 2, f.DelayNs > 0, f.DelayNs
+		desc = "delay messages up to " + FormatDuration(f.DelayNs)
+	}
+	h.netFrom[k] = -1
+	if on {
+		h.netFrom[k] = idx
+	}
+	return desc
+}
+
 // historyName is the f of a nemesis record, in Jepsen's words.
-func historyName(kind string) string {
+func historyName(kind FaultKind) string {
 	switch kind {
 	case FaultPartition:
 		return "start-partition"
 	case FaultHeal:
 		return "stop-partition"
 	}
-	return kind
+	return string(kind)
 }
 
 func faultValue(f Fault, desc string) any {
@@ -295,6 +375,9 @@ func (s *Sim) crash(i int) {
 		return
 	}
 	lost := n.env.disk.Crash()
+	for _, e := range n.held {
+		s.forget(e)
+	}
 	n.up, n.paused, n.held, n.node = false, false, nil, nil
 	n.epoch++ // its timers die with it
 	if s.cfg.Trace && lost > 0 {
@@ -306,173 +389,7 @@ func (s *Sim) resume(i int) {
 	n := &s.nodes[i]
 	n.paused = false
 	for _, e := range n.held {
-		e.at = s.now
-		s.push(e) // in the order they arrived
+		s.requeue(e, s.now) // in the order they arrived
 	}
 	n.held = nil
-}
-
-// partition cuts links in the fault's shape and fills in its groups.
-func (s *Sim) partition(f *Fault) string {
-	n := s.cfg.Nodes
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
-	}
-	groupOf := make([]int, n)
-	shape := f.Shape
-	if shape == "" {
-		shape = ShapeHalves
-	}
-	switch shape {
-	case ShapeOne, ShapeLeader, ShapePrimary:
-		var who []int
-		if len(f.Nodes) > 0 {
-			who = s.targets(*f, nil)
-		} else if shape == ShapeOne {
-			who = []int{s.nemesisRNG.IntN(n)}
-		} else if ls := s.leaders(); len(ls) > 0 {
-			who = ls[:1]
-		} else {
-			who = []int{s.nemesisRNG.IntN(n)}
-		}
-		for i := range groupOf {
-			groupOf[i] = 1
-		}
-		groupOf[who[0]] = 0
-		s.net.isolateGroups(groupOf)
-		f.Groups = s.groupsFrom(groupOf, 2)
-	case ShapeHalves:
-		s.nemesisRNG.Shuffle(n, func(a, b int) { order[a], order[b] = order[b], order[a] })
-		for k, i := range order {
-			if k < n/2 {
-				groupOf[i] = 0
-			} else {
-				groupOf[i] = 1
-			}
-		}
-		s.net.isolateGroups(groupOf)
-		f.Groups = s.groupsFrom(groupOf, 2)
-	case ShapeGroups:
-		for i := range groupOf {
-			groupOf[i] = -1
-		}
-		for g, members := range f.Groups {
-			for _, id := range members {
-				if i, ok := s.isNode(id); ok {
-					groupOf[i] = g
-				}
-			}
-		}
-		s.net.isolateGroups(groupOf)
-	case ShapeRing:
-		s.nemesisRNG.Shuffle(n, func(a, b int) { order[a], order[b] = order[b], order[a] })
-		s.ring(order)
-		f.Groups = nil
-	case ShapeBridge:
-		s.nemesisRNG.Shuffle(n, func(a, b int) { order[a], order[b] = order[b], order[a] })
-		bridge := order[0]
-		rest := order[1:]
-		for k, i := range rest {
-			groupOf[i] = k % 2
-		}
-		s.net.isolateGroups(groupOf)
-		for i := 0; i < n; i++ { // the bridge node hears and is heard by everyone
-			s.net.blocked[bridge*n+i] = false
-			s.net.blocked[i*n+bridge] = false
-		}
-		f.Groups = append(s.groupsFrom(groupOf, 2), []string{s.nodeIDs[bridge]})
-		for g := range f.Groups[:2] {
-			f.Groups[g] = removeID(f.Groups[g], s.nodeIDs[bridge])
-		}
-	}
-	f.Shape = shape
-	s.net.shape = shape
-	s.net.groups = f.Groups
-	return describePartition(shape, f.Groups)
-}
-
-// ring cuts links so that each node hears a majority, but no two nodes the
-// same one (Jepsen's majorities-ring).
-func (s *Sim) ring(order []int) {
-	n := s.cfg.Nodes
-	m := n/2 + 1 // a majority, counting the node itself
-	pos := make([]int, n)
-	for k, i := range order {
-		pos[i] = k
-	}
-	for a := 0; a < n; a++ {
-		for b := 0; b < n; b++ {
-			if a == b {
-				s.net.blocked[a*n+b] = false
-				continue
-			}
-			d := (pos[a] - pos[b] + n) % n // b is d steps behind a on the ring
-			var hears bool
-			if (m-1)%2 == 0 {
-				k := (m - 1) / 2
-				hears = d <= k || n-d <= k
-			} else {
-				hears = d >= 1 && d <= m-1
-			}
-			s.net.blocked[b*n+a] = !hears // a does not hear b
-		}
-	}
-}
-
-func removeID(ids []string, id string) []string {
-	out := ids[:0]
-	for _, x := range ids {
-		if x != id {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func (s *Sim) groupsFrom(groupOf []int, k int) [][]string {
-	out := make([][]string, k)
-	for i, g := range groupOf {
-		if g >= 0 && g < k {
-			out[g] = append(out[g], s.nodeIDs[i])
-		}
-	}
-	return out
-}
-
-func describePartition(shape string, groups [][]string) string {
-	var parts []string
-	for _, g := range groups {
-		parts = append(parts, "{"+strings.Join(g, " ")+"}")
-	}
-	switch shape {
-	case ShapeRing:
-		return "partition ring: each node hears a different majority"
-	case ShapeBridge:
-		return fmt.Sprintf("partition bridge: %s | %s, %s hears both", parts[0], parts[1], strings.Join(groups[2], ""))
-	}
-	return "partition " + strings.Join(parts, " | ")
-}
-
-// FormatDuration renders virtual nanoseconds briefly: 1.5s, 20ms, 300µs.
-func FormatDuration(ns int64) string {
-	sign := ""
-	if ns < 0 {
-		sign, ns = "-", -ns
-	}
-	switch {
-	case ns >= 1_000_000_000:
-		return sign + trimFloat(float64(ns)/1e9) + "s"
-	case ns >= 1_000_000:
-		return sign + trimFloat(float64(ns)/1e6) + "ms"
-	case ns >= 1_000:
-		return sign + trimFloat(float64(ns)/1e3) + "µs"
-	}
-	return fmt.Sprintf("%s%dns", sign, ns)
-}
-
-func trimFloat(f float64) string {
-	s := fmt.Sprintf("%.2f", f)
-	s = strings.TrimRight(s, "0")
-	return strings.TrimSuffix(s, ".")
 }

@@ -2,42 +2,98 @@ package sim
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 )
 
-// NemesisKinds are the names --nemesis takes, each a fault and its undoing,
-// after Jepsen's nemesis packages.
-var NemesisKinds = map[string][2]Fault{
-	"partition":        {{Kind: FaultPartition, Shape: ShapeHalves}, {Kind: FaultHeal}},
-	"partition-one":    {{Kind: FaultPartition, Shape: ShapeOne}, {Kind: FaultHeal}},
-	"partition-leader": {{Kind: FaultPartition, Shape: ShapeLeader}, {Kind: FaultHeal}},
-	"partition-ring":   {{Kind: FaultPartition, Shape: ShapeRing}, {Kind: FaultHeal}},
-	"partition-bridge": {{Kind: FaultPartition, Shape: ShapeBridge}, {Kind: FaultHeal}},
-	"crash":            {{Kind: FaultCrash}, {Kind: FaultRestart, Target: "all"}},
-	"crash-leader":     {{Kind: FaultCrash, Target: "leader"}, {Kind: FaultRestart, Target: "all"}},
-	"pause":            {{Kind: FaultPause}, {Kind: FaultResume, Target: "all"}},
-	"pause-leader":     {{Kind: FaultPause, Target: "leader"}, {Kind: FaultResume, Target: "all"}},
-	"clock":            {{Kind: FaultClockJump, DeltaNs: 2_000_000_000}, {Kind: FaultClockReset}},
-	"clock-strobe":     {{Kind: FaultClockStrobe, DeltaNs: 1_000_000_000, PeriodNs: 100_000_000}, {Kind: FaultClockReset}},
-	"loss":             {{Kind: FaultLoss, Probability: 0.2}, {Kind: FaultNetReset}},
-	"duplicate":        {{Kind: FaultDuplicate, Probability: 0.2}, {Kind: FaultNetReset}},
-	"delay":            {{Kind: FaultDelay, DelayNs: 500_000_000}, {Kind: FaultNetReset}},
+// Nemesis names a fault and its undoing, as --nemesis takes them (after
+// Jepsen's nemesis packages).
+type Nemesis string
+
+// The nemeses.
+const (
+	NemesisPartition       Nemesis = "partition"
+	NemesisPartitionOne    Nemesis = "partition-one"
+	NemesisPartitionLeader Nemesis = "partition-leader"
+	NemesisPartitionRing   Nemesis = "partition-ring"
+	NemesisPartitionBridge Nemesis = "partition-bridge"
+	NemesisCrash           Nemesis = "crash"
+	NemesisCrashLeader     Nemesis = "crash-leader"
+	NemesisPause           Nemesis = "pause"
+	NemesisPauseLeader     Nemesis = "pause-leader"
+	NemesisClock           Nemesis = "clock"
+	NemesisClockStrobe     Nemesis = "clock-strobe"
+	NemesisLoss            Nemesis = "loss"
+	NemesisDuplicate       Nemesis = "duplicate"
+	NemesisDelay           Nemesis = "delay"
+)
+
+// NemesisKinds maps each nemesis to its fault and the fault that undoes it.
+// The undo acts on what its owner did (see Owner), so each occurrence of a
+// nemesis in a mix undoes itself only.
+var NemesisKinds = map[Nemesis][2]Fault{
+	NemesisPartition:       {{Kind: FaultPartition, Shape: ShapeHalves}, {Kind: FaultHeal}},
+	NemesisPartitionOne:    {{Kind: FaultPartition, Shape: ShapeOne}, {Kind: FaultHeal}},
+	NemesisPartitionLeader: {{Kind: FaultPartition, Shape: ShapeLeader}, {Kind: FaultHeal}},
+	NemesisPartitionRing:   {{Kind: FaultPartition, Shape: ShapeRing}, {Kind: FaultHeal}},
+	NemesisPartitionBridge: {{Kind: FaultPartition, Shape: ShapeBridge}, {Kind: FaultHeal}},
+	NemesisCrash:           {{Kind: FaultCrash}, {Kind: FaultRestart, Target: TargetAll}},
+	NemesisCrashLeader:     {{Kind: FaultCrash, Target: TargetLeader}, {Kind: FaultRestart, Target: TargetAll}},
+	NemesisPause:           {{Kind: FaultPause}, {Kind: FaultResume, Target: TargetAll}},
+	NemesisPauseLeader:     {{Kind: FaultPause, Target: TargetLeader}, {Kind: FaultResume, Target: TargetAll}},
+	NemesisClock:           {{Kind: FaultClockJump, DeltaNs: 2_000_000_000}, {Kind: FaultClockReset}},
+	NemesisClockStrobe:     {{Kind: FaultClockStrobe, DeltaNs: 1_000_000_000, PeriodNs: 100_000_000}, {Kind: FaultClockReset}},
+	NemesisLoss:            {{Kind: FaultLoss, Probability: 0.2}, {Kind: FaultNetReset}},
+	NemesisDuplicate:       {{Kind: FaultDuplicate, Probability: 0.2}, {Kind: FaultNetReset}},
+	NemesisDelay:           {{Kind: FaultDelay, DelayNs: 500_000_000}, {Kind: FaultNetReset}},
 }
 
-// NemesisNames lists NemesisKinds' names, sorted.
-func NemesisNames() []string {
-	out := make([]string, 0, len(NemesisKinds))
+// Groups of nemeses, for saying what a design tolerates.
+var (
+	// NetworkNemeses are partitions of every shape, loss, duplication and
+	// delay (which reorders messages too).
+	NetworkNemeses = []Nemesis{NemesisPartition, NemesisPartitionOne, NemesisPartitionLeader,
+		NemesisPartitionRing, NemesisPartitionBridge, NemesisLoss, NemesisDuplicate, NemesisDelay}
+	// ProcessNemeses are crash-restart and pause, of any node or the leader.
+	ProcessNemeses = []Nemesis{NemesisCrash, NemesisCrashLeader, NemesisPause, NemesisPauseLeader}
+	// ClockNemeses are clock jumps and strobes.
+	ClockNemeses = []Nemesis{NemesisClock, NemesisClockStrobe}
+)
+
+// Nemeses joins groups of nemeses, each once, in the order given.
+func Nemeses(groups ...[]Nemesis) []Nemesis {
+	var out []Nemesis
+	for _, g := range groups {
+		for _, k := range g {
+			if !slices.Contains(out, k) {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
+}
+
+// AllNemeses lists every nemesis, sorted by name.
+func AllNemeses() []Nemesis {
+	out := make([]Nemesis, 0, len(NemesisKinds))
 	for k := range NemesisKinds {
 		out = append(out, k)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
+	return out
+}
+
+func nemesisStrings(ks []Nemesis) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
 	return out
 }
 
 // NemesisSchedule builds a cyclic schedule from nemesis names: each fault in
 // turn starts 1 s into its slot of periodNs (default 4 s) and is undone 2 s
-// later, like Jepsen's composed nemesis generators.
-func NemesisSchedule(kinds []string, periodNs int64) (Schedule, error) {
+// later. The faults never overlap; MixSchedule overlaps them.
+func NemesisSchedule(kinds []Nemesis, periodNs int64) (Schedule, error) {
 	if periodNs <= 0 {
 		periodNs = 4_000_000_000
 	}
@@ -45,7 +101,7 @@ func NemesisSchedule(kinds []string, periodNs int64) (Schedule, error) {
 	for i, k := range kinds {
 		pair, ok := NemesisKinds[k]
 		if !ok {
-			return Schedule{}, fmt.Errorf("unknown nemesis %q", k)
+			return Schedule{}, fmt.Errorf("unknown nemesis %q", clip(string(k)))
 		}
 		start := int64(i)*periodNs + periodNs/4
 		on, off := pair[0], pair[1]
@@ -56,4 +112,42 @@ func NemesisSchedule(kinds []string, periodNs int64) (Schedule, error) {
 		s.CycleNs = int64(len(kinds)) * periodNs
 	}
 	return s, nil
+}
+
+// Mix is Jepsen's combined nemesis: every kind starts and stops on its
+// own, so faults of different kinds overlap. Each kind is in force a
+// Density fraction of the time, in occurrences of MeanOnNs on average
+// (each between half and one and a half times the mean) separated by off
+// times of mean MeanOnNs·(1−Density)/Density. The timings come from the
+// run's seed, so a seed replays them exactly, and from a source of their
+// own, so they are the same whatever the design under test does.
+type Mix struct {
+	Kinds    []Nemesis `json:"kinds"`
+	Density  float64   `json:"density"`              // (0, 1]: the fraction of time each kind is in force
+	MeanOnNs int64     `json:"mean_on_ns,omitempty"` // default DefaultMeanOnNs
+	// StartNs is when the first faults may begin (0: at once).
+	StartNs int64 `json:"start_ns,omitempty"`
+	// MaxCrashed bounds the nodes down at once; 0 means a minority (and at
+	// least one), as Jepsen's nemeses keep a majority up by default. A
+	// crash that would pass it is skipped.
+	MaxCrashed int `json:"max_crashed,omitempty"`
+}
+
+// Defaults of a mix.
+const (
+	DefaultDensity        = 0.5
+	DefaultMeanOnNs int64 = 1_000_000_000
+)
+
+// MixSchedule builds a schedule of overlapping faults of the given kinds
+// (density 0: DefaultDensity).
+func MixSchedule(kinds []Nemesis, density float64) (Schedule, error) {
+	if density == 0 {
+		density = DefaultDensity
+	}
+	m := &Mix{Kinds: slices.Clone(kinds), Density: density}
+	if err := m.Validate(MaxNodes); err != nil {
+		return Schedule{}, err
+	}
+	return Schedule{Mix: m}, nil
 }

@@ -1,12 +1,11 @@
 package sim
 
-// network is the state of the links between nodes: which are cut, and the
-// loss, duplication and delay applied to node-to-node messages.
+// network is what the links between nodes live under now: which are cut,
+// and the loss, duplication and delay applied to node-to-node messages —
+// the composition of every owner's faults (see Owner).
 type network struct {
 	n       int
 	blocked []bool // blocked[src*n+dest]: messages from src to dest are dropped
-	groups  [][]string
-	shape   string
 	lossP   float64
 	dupP    float64
 	delayNs int64
@@ -25,19 +24,4 @@ func (nw *network) partitioned() bool {
 		}
 	}
 	return false
-}
-
-func (nw *network) heal() {
-	clear(nw.blocked)
-	nw.groups, nw.shape = nil, ""
-}
-
-// isolateGroups cuts every link between nodes of different groups; nodes in
-// no group are cut from everyone.
-func (nw *network) isolateGroups(groupOf []int) {
-	for a := 0; a < nw.n; a++ {
-		for b := 0; b < nw.n; b++ {
-			nw.blocked[a*nw.n+b] = a != b && (groupOf[a] < 0 || groupOf[a] != groupOf[b])
-		}
-	}
 }

@@ -27,7 +27,7 @@ type NodeFactory func(id string) Node
 
 // Status is what the cluster view shows of a node.
 type Status struct {
-	Role   string // leader, follower, primary, candidate, ...
+	Role   Role // leader, follower, primary, candidate, ... (one of Roles)
 	Term   int64
 	Leader string // who this node thinks leads
 	Value  string // its state, briefly

@@ -5,44 +5,76 @@ type eventKind uint8
 const (
 	evDeliver eventKind = iota
 	evTimer
-	evFault
+	evFault // a fault of the schedule's list
+	evMix   // a mix stream starts or stops a fault
 	evClientWake
 	evClientTimeout
 	evFinalStart
 )
 
-// event is one entry of the queue, ordered by (at, seq).
+// event is what happens when a queue entry comes up.
 type event struct {
-	at    int64
-	seq   int64
 	kind  eventKind
+	who   int     // evTimer: node; client events: client; evFault: list index; evMix: stream
+	n     int64   // evTimer: the node incarnation that set it; evClientTimeout: which operation
+	timer TimerID // evTimer
 	msg   Message // evDeliver
-	node  int     // evTimer: node index
-	epoch int64   // evTimer: the node incarnation that set it
-	timer TimerID
-	tag   any
-	who   int   // client index
-	opSeq int64 // evClientTimeout: which operation
-	fault Fault // evFault
+	tag   any     // evTimer
 }
 
-// eventQueue is a binary min-heap; hand-rolled to avoid interface calls.
-type eventQueue []event
+// slot orders one event in the queue by (at, seq). Slots hold no
+// pointers, so the heap's swaps cost no garbage-collector write barriers;
+// the events themselves sit still in a slab.
+type slot struct {
+	at  int64
+	seq int64
+	id  int32
+}
 
-func (q eventQueue) less(i, j int) bool {
-	if q[i].at != q[j].at {
-		return q[i].at < q[j].at
+// eventQueue is a binary min-heap of slots over a slab of events, with a
+// free list; hand-rolled to avoid interface calls.
+type eventQueue struct {
+	heap []slot
+	data []event
+	free []int32
+}
+
+func (q *eventQueue) len() int { return len(q.heap) }
+
+// store puts an event in the slab and returns its id.
+func (q *eventQueue) store(e event) int32 {
+	if n := len(q.free); n > 0 {
+		id := q.free[n-1]
+		q.free = q.free[:n-1]
+		q.data[id] = e
+		return id
 	}
-	return q[i].seq < q[j].seq
+	q.data = append(q.data, e)
+	return int32(len(q.data) - 1)
 }
 
-func (q *eventQueue) push(e event) {
-	*q = append(*q, e)
-	h := *q
+// release frees an event's place in the slab.
+func (q *eventQueue) release(id int32) {
+	q.data[id] = event{}
+	q.free = append(q.free, id)
+}
+
+func (q *eventQueue) less(i, j int) bool {
+	h := q.heap
+	if h[i].at != h[j].at {
+		return h[i].at < h[j].at
+	}
+	return h[i].seq < h[j].seq
+}
+
+// pushID queues a stored event at a moment.
+func (q *eventQueue) pushID(at, seq int64, id int32) {
+	q.heap = append(q.heap, slot{at: at, seq: seq, id: id})
+	h := q.heap
 	i := len(h) - 1
 	for i > 0 {
 		p := (i - 1) / 2
-		if !h.less(i, p) {
+		if !q.less(i, p) {
 			break
 		}
 		h[i], h[p] = h[p], h[i]
@@ -50,20 +82,20 @@ func (q *eventQueue) push(e event) {
 	}
 }
 
-func (q *eventQueue) pop() event {
-	h := *q
+// pop removes the earliest slot; its event stays in the slab until released.
+func (q *eventQueue) pop() slot {
+	h := q.heap
 	top := h[0]
 	last := len(h) - 1
 	h[0] = h[last]
-	h[last] = event{}
 	h = h[:last]
 	i := 0
 	for {
 		l, r, m := 2*i+1, 2*i+2, i
-		if l < len(h) && h.less(l, m) {
+		if l < len(h) && (h[l].at < h[m].at || h[l].at == h[m].at && h[l].seq < h[m].seq) {
 			m = l
 		}
-		if r < len(h) && h.less(r, m) {
+		if r < len(h) && (h[r].at < h[m].at || h[r].at == h[m].at && h[r].seq < h[m].seq) {
 			m = r
 		}
 		if m == i {
@@ -72,6 +104,6 @@ func (q *eventQueue) pop() event {
 		h[i], h[m] = h[m], h[i]
 		i = m
 	}
-	*q = h
+	q.heap = h
 	return top
 }

@@ -27,11 +27,13 @@ type Sim struct {
 	steps int64
 	queue eventQueue
 
-	nodeIDs []string
-	peers   [][]string
-	index   map[string]int // node or client id → position (lookup only)
-	nodes   []nodeState
-	net     network
+	nodeIDs   []string
+	clientIDs []string
+	peers     [][]string
+	index     map[string]int // node or client id → position (lookup only)
+	nodes     []nodeState
+	net       network
+	flight    inflight
 
 	clients []clientState
 	phase   phase
@@ -41,14 +43,17 @@ type Sim struct {
 
 	netRNG, nemesisRNG, workloadRNG, clientRNG *rand.Rand
 
-	schedule Schedule
-	live     []Fault // live faults to replay, in step order
-	liveNext int
-	applied  []AppliedFault
-	nextMsg  int64
-	nextReq  int64
-	nextTmr  TimerID
-	timers   map[TimerID]struct{}
+	schedule  Schedule
+	scheduled []Fault  // the schedule's timed faults (not live)
+	owners    []*holds // what each Owner holds in force
+	mix       []mixStream
+	mixCfg    Mix
+	live      liveFaults
+	applied   []AppliedFault
+	nextMsg   int64
+	nextReq   int64
+	nextTmr   TimerID
+	timers    map[TimerID]struct{}
 
 	hist     history.History
 	traceLog []TraceEvent
@@ -65,16 +70,12 @@ const (
 )
 
 type nodeState struct {
-	node     Node
-	env      *Env
-	up       bool
-	paused   bool
-	epoch    int64
-	held     []event
-	offsetNs int64 // clock skew
-	strobeNs int64 // strobe amplitude
-	periodNs int64
-	strobeAt int64
+	node   Node
+	env    *Env
+	up     bool
+	paused bool
+	epoch  int64
+	held   []int32 // events (deliveries, timers) waiting for a paused node
 }
 
 type clientState struct {
@@ -91,14 +92,6 @@ type clientState struct {
 	invokeAt int64
 }
 
-// AppliedFault is a fault as it happened: resolved to concrete nodes.
-type AppliedFault struct {
-	Step  int64
-	Time  int64
-	Fault Fault // with Nodes and Groups filled in
-	Desc  string
-}
-
 // New builds a run. The generator must be fresh (not shared with another run).
 func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Generator) (*Sim, error) {
 	if err := cfg.Validate(); err != nil {
@@ -106,9 +99,8 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 	}
 	cfg = cfg.withBounds()
 	s := &Sim{cfg: cfg, seed: seed, factory: factory, gen: gen, index: map[string]int{}, timers: map[TimerID]struct{}{}}
-	for i := 0; i < cfg.Nodes; i++ {
-		id := fmt.Sprintf("n%d", i+1)
-		s.nodeIDs = append(s.nodeIDs, id)
+	s.nodeIDs = nodeIDs(cfg.Nodes)
+	for i, id := range s.nodeIDs {
 		s.index[id] = i
 	}
 	if err := schedule.Validate(s.nodeIDs); err != nil {
@@ -136,20 +128,27 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 	for k := 0; k < cfg.Clients; k++ {
 		id := fmt.Sprintf("c%d", k+1)
 		s.index[id] = cfg.Nodes + k
+		s.clientIDs = append(s.clientIDs, id)
 		s.clients = append(s.clients, clientState{id: id, process: int64(k), target: -1})
 	}
+	s.flight = newInflight(cfg.Nodes + cfg.Clients)
+	s.hold(OwnerSim) // owners 0–2 always exist, so Active and lifters see them
 	for _, f := range schedule.Faults {
 		if f.Live {
-			s.live = append(s.live, f)
-		} else {
-			s.push(event{at: f.At, kind: evFault, fault: f})
+			s.live.add(f)
+			continue
 		}
+		s.push(f.At, event{kind: evFault, who: len(s.scheduled)})
+		s.scheduled = append(s.scheduled, f)
 	}
 	for i := range s.nodes {
 		s.startNode(i)
 	}
 	for k := range s.clients {
-		s.push(event{at: s.think(), kind: evClientWake, who: k})
+		s.push(s.think(), event{kind: evClientWake, who: k})
+	}
+	if schedule.Mix != nil {
+		s.startMix(*schedule.Mix)
 	}
 	if cfg.Ops == 0 {
 		s.finals = gen.Final()
@@ -157,10 +156,15 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 	return s, nil
 }
 
-func (s *Sim) push(e event) {
+func (s *Sim) push(at int64, e event) {
 	s.seq++
-	e.seq = s.seq
-	s.queue.push(e)
+	s.queue.pushID(at, s.seq, s.queue.store(e))
+}
+
+// requeue queues a stored event again (a held one, on resume).
+func (s *Sim) requeue(id int32, at int64) {
+	s.seq++
+	s.queue.pushID(at, s.seq, id)
 }
 
 // Now is the virtual time in nanoseconds.
@@ -195,10 +199,10 @@ func (s *Sim) NodeIDs() []string { return s.nodeIDs }
 
 // NextTime is the time of the next event, or false when none is queued.
 func (s *Sim) NextTime() (int64, bool) {
-	if len(s.queue) == 0 {
+	if s.queue.len() == 0 {
 		return 0, false
 	}
-	return s.queue[0].at, true
+	return s.queue.heap[0].at, true
 }
 
 // ErrBound is wrapped by the error of a run that exceeded a bound.
@@ -209,14 +213,11 @@ func (s *Sim) Step() bool {
 	if s.Done() {
 		return false
 	}
-	for s.liveNext < len(s.live) && s.live[s.liveNext].Step <= s.steps {
-		// Live faults happened between events, maybe after playback moved
-		// the clock on: replay them at the very same moment.
-		s.now = max(s.now, s.live[s.liveNext].At)
-		s.applyFault(s.live[s.liveNext])
-		s.liveNext++
+	s.applyLive(-1)
+	if s.Done() {
+		return false
 	}
-	if len(s.queue) == 0 {
+	if s.queue.len() == 0 {
 		s.err = fmt.Errorf("%w: the event queue ran dry at %d ns before the clients finished", ErrBound, s.now)
 		return false
 	}
@@ -224,29 +225,30 @@ func (s *Sim) Step() bool {
 		s.err = fmt.Errorf("%w: more than %d events (max_events)", ErrBound, s.cfg.MaxEvents)
 		return false
 	}
-	e := s.queue.pop()
-	if e.at < s.now {
-		panic(fmt.Sprintf("sim: time went backwards: event at %d, now %d", e.at, s.now)) // simulator invariant
+	top := s.queue.pop()
+	if top.at < s.now {
+		panic(fmt.Sprintf("sim: time went backwards: event at %d, now %d", top.at, s.now)) // simulator invariant
 	}
-	if e.at > s.cfg.MaxTimeNs {
+	if top.at > s.cfg.MaxTimeNs {
+		s.queue.release(top.id)
 		s.err = fmt.Errorf("%w: virtual time passed %d ns (max_time_ns)", ErrBound, s.cfg.MaxTimeNs)
 		return false
 	}
-	s.now = e.at
+	s.now = top.at
 	s.steps++
-	s.dispatchSafely(e)
+	s.dispatchSafely(top)
 	return !s.Done()
 }
 
 // dispatchSafely turns a panic in a node (a toy database's own bug) into the
 // run's error, so it reaches the user as a message naming the event.
-func (s *Sim) dispatchSafely(e event) {
+func (s *Sim) dispatchSafely(top slot) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.err = fmt.Errorf("event %d at %s: %v", s.steps, FormatDuration(s.now), r)
 		}
 	}()
-	s.dispatch(e)
+	s.dispatch(top)
 }
 
 // Run steps until the clients are done or a bound is hit.
@@ -270,18 +272,29 @@ func (s *Sim) RunUntil(t int64) {
 	}
 }
 
-func (s *Sim) dispatch(e event) {
+// dispatch handles one event; the event's place in the slab is freed
+// unless a paused node holds it.
+func (s *Sim) dispatch(top slot) {
+	e := s.queue.data[top.id]
+	kept := false
+	defer func() {
+		if !kept {
+			s.queue.release(top.id)
+		}
+	}()
 	switch e.kind {
 	case evDeliver:
-		s.deliver(e)
+		kept = s.deliver(e, top.id)
 	case evTimer:
-		s.fireTimer(e)
+		kept = s.fireTimer(e, top.id)
 	case evFault:
-		s.scheduledFault(e.fault)
+		s.scheduledFault(e.who, top.at)
+	case evMix:
+		s.mixFire(e.who)
 	case evClientWake:
 		s.clientWake(e.who)
 	case evClientTimeout:
-		s.clientTimeout(e.who, e.opSeq)
+		s.clientTimeout(e.who, e.n)
 	case evFinalStart:
 		s.phase = phaseFinal
 		s.finals = s.gen.Final()
@@ -330,37 +343,32 @@ func (s *Sim) setTimer(i int, delayNs int64, tag any) TimerID {
 	s.nextTmr++
 	id := s.nextTmr
 	s.timers[id] = struct{}{}
-	s.push(event{at: s.now + delayNs, kind: evTimer, node: i, epoch: s.nodes[i].epoch, timer: id, tag: tag})
+	s.push(s.now+min(delayNs, MaxDurationNs), event{kind: evTimer, who: i, n: s.nodes[i].epoch, timer: id, tag: tag})
 	return id
 }
 
 func (s *Sim) cancelTimer(id TimerID) { delete(s.timers, id) }
 
-func (s *Sim) fireTimer(e event) {
-	n := &s.nodes[e.node]
-	if _, live := s.timers[e.timer]; !live || e.epoch != n.epoch || !n.up {
+// fireTimer runs a node's timer; it reports whether a paused node holds it.
+func (s *Sim) fireTimer(e event, id int32) bool {
+	n := &s.nodes[e.who]
+	if _, live := s.timers[e.timer]; !live || e.n != n.epoch || !n.up {
 		delete(s.timers, e.timer)
-		return
+		return false
 	}
 	if n.paused {
-		n.held = append(n.held, e)
-		return
+		n.held = append(n.held, id)
+		return true
 	}
 	delete(s.timers, e.timer)
 	if s.cfg.Trace {
 		s.trace(TraceEvent{Kind: TraceTimer, Src: n.env.id, Detail: fmt.Sprint(e.tag)})
 	}
 	n.node.Timer(n.env, e.tag)
+	return false
 }
 
-func (s *Sim) localClock(i int) int64 {
-	n := &s.nodes[i]
-	t := s.now + n.offsetNs
-	if n.periodNs > 0 && ((s.now-n.strobeAt)/n.periodNs)%2 == 1 {
-		t += n.strobeNs
-	}
-	return t
-}
+func (s *Sim) localClock(i int) int64 { return s.now + s.skewNs(i) }
 
 // --- messages ---
 
@@ -370,18 +378,18 @@ func (s *Sim) isNode(id string) (int, bool) {
 }
 
 func (s *Sim) send(src, dest string, body Body) {
-	if _, ok := s.index[dest]; !ok {
+	di, ok := s.index[dest]
+	if !ok {
 		panic(fmt.Sprintf("sim: %s sent %s to unknown destination %q", src, body.Type(), dest)) // a toy database bug; caught in its tests
 	}
+	si := s.index[src]
 	s.nextMsg++
 	m := Message{ID: s.nextMsg, Src: src, Dest: dest, Body: body}
 	if s.cfg.Trace {
 		s.trace(TraceEvent{Kind: TraceSend, Src: src, Dest: dest, MsgID: m.ID, Body: body})
 	}
 	latency := s.uniform(s.netRNG, s.cfg.LatencyMinNs, s.cfg.LatencyMaxNs)
-	_, srcNode := s.isNode(src)
-	_, destNode := s.isNode(dest)
-	if srcNode && destNode {
+	if si < s.cfg.Nodes && di < s.cfg.Nodes {
 		// Network faults act between database nodes only, as Jepsen's do.
 		if s.net.lossP > 0 && s.netRNG.Float64() < s.net.lossP {
 			s.dropTrace(m, "lost")
@@ -395,10 +403,12 @@ func (s *Sim) send(src, dest string, body Body) {
 			if s.cfg.Trace {
 				s.trace(TraceEvent{Kind: TraceDuplicate, Src: src, Dest: dest, MsgID: m.ID, Body: body})
 			}
-			s.push(event{at: s.now + extra, kind: evDeliver, msg: m})
+			s.flight.add(si, di, 1)
+			s.push(s.now+extra, event{kind: evDeliver, msg: m})
 		}
 	}
-	s.push(event{at: s.now + latency, kind: evDeliver, msg: m})
+	s.flight.add(si, di, 1)
+	s.push(s.now+latency, event{kind: evDeliver, msg: m})
 }
 
 func (s *Sim) dropTrace(m Message, why string) {
@@ -407,31 +417,47 @@ func (s *Sim) dropTrace(m Message, why string) {
 	}
 }
 
-func (s *Sim) deliver(e event) {
-	m := e.msg
-	di, toNode := s.isNode(m.Dest)
-	if !toNode {
-		s.clientReceive(s.index[m.Dest]-s.cfg.Nodes, m)
-		return
+// forget drops an event a crashed node held: a message that will never
+// arrive leaves the in-flight counts.
+func (s *Sim) forget(id int32) {
+	if e := s.queue.data[id]; e.kind == evDeliver {
+		s.flight.add(s.index[e.msg.Src], s.index[e.msg.Dest], -1)
 	}
-	if si, fromNode := s.isNode(m.Src); fromNode && s.net.cut(si, di) {
+	s.queue.release(id)
+}
+
+// deliver hands a message to its destination; it reports whether a paused
+// node holds it.
+func (s *Sim) deliver(e event, id int32) bool {
+	m := e.msg
+	si, di := s.index[m.Src], s.index[m.Dest]
+	if di >= s.cfg.Nodes {
+		s.flight.add(si, di, -1)
+		s.clientReceive(di-s.cfg.Nodes, m)
+		return false
+	}
+	if si < s.cfg.Nodes && s.net.cut(si, di) {
+		s.flight.add(si, di, -1)
 		s.dropTrace(m, "partitioned")
-		return
+		return false
 	}
 	n := &s.nodes[di]
 	if !n.up {
+		s.flight.add(si, di, -1)
 		s.dropTrace(m, m.Dest+" is down")
-		return
+		return false
 	}
 	if n.paused {
 		if s.cfg.Trace {
 			s.trace(TraceEvent{Kind: TraceHold, Src: m.Src, Dest: m.Dest, MsgID: m.ID, Body: m.Body, Detail: m.Dest + " is paused"})
 		}
-		n.held = append(n.held, e)
-		return
+		n.held = append(n.held, id)
+		return true
 	}
+	s.flight.add(si, di, -1)
 	if s.cfg.Trace {
 		s.trace(TraceEvent{Kind: TraceDeliver, Src: m.Src, Dest: m.Dest, MsgID: m.ID, Body: m.Body})
 	}
 	n.node.Handle(n.env, m)
+	return false
 }

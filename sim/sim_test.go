@@ -1,122 +1,14 @@
 package sim
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
 )
-
-// regNode is a test register: writes go to disk unsynced unless sync is
-// set; it pings its peers every 100 ms so network faults show in the trace.
-type regNode struct {
-	sync   bool
-	value  any
-	pings  int
-	timers int
-	clock  int64 // local clock at the last message
-}
-
-type ping struct{ N int }
-
-func (ping) Type() string { return "ping" }
-
-func (n *regNode) Start(env *Env) {
-	n.value, _ = env.Disk().Get("v")
-	env.SetTimer(100_000_000, "tick")
-}
-
-func (n *regNode) Handle(env *Env, m Message) {
-	n.clock = env.Now()
-	switch b := m.Body.(type) {
-	case ping:
-		n.pings++
-	case ClientRequest:
-		switch b.F {
-		case "read":
-			env.ReplyOK(m, n.value)
-		case "write":
-			n.value = b.Value
-			env.Disk().Put("v", b.Value)
-			if n.sync {
-				env.Disk().Sync()
-			}
-			env.ReplyOK(m, b.Value)
-		}
-	}
-}
-
-func (n *regNode) Timer(env *Env, tag any) {
-	n.timers++
-	for _, p := range env.Peers() {
-		env.Send(p, ping{})
-	}
-	env.SetTimer(100_000_000, "tick")
-}
-
-func (n *regNode) Status() Status { return Status{Role: "replica", Value: history.Format(n.value)} }
-
-type regGen struct{ final bool }
-
-func (regGen) Next(rng *rand.Rand, _ int64) Request {
-	if rng.IntN(2) == 0 {
-		return Request{F: "read"}
-	}
-	return Request{F: "write", Value: rng.Int64N(5)}
-}
-
-func (g regGen) Final() []Request {
-	if g.final {
-		return []Request{{F: "read"}}
-	}
-	return nil
-}
-
-func testConfig() Config {
-	c := DefaultConfig()
-	c.Ops = 100
-	return c
-}
-
-func newTestSim(t *testing.T, seed uint64, cfg Config, sched Schedule) *Sim {
-	t.Helper()
-	s, err := New(seed, cfg, sched, func(string) Node { return &regNode{} }, regGen{final: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-func render(s *Sim) string {
-	var b bytes.Buffer
-	history.WriteJSONL(&b, s.History())
-	for _, e := range s.Trace() {
-		b.WriteString(e.String())
-		b.WriteByte('\n')
-	}
-	return b.String()
-}
-
-var everyFault = Schedule{Faults: []Fault{
-	{At: 200_000_000, Kind: FaultPartition, Shape: ShapeHalves},
-	{At: 400_000_000, Kind: FaultHeal},
-	{At: 500_000_000, Kind: FaultCrash},
-	{At: 700_000_000, Kind: FaultRestart, Target: "all"},
-	{At: 800_000_000, Kind: FaultPause},
-	{At: 1_000_000_000, Kind: FaultResume, Target: "all"},
-	{At: 1_100_000_000, Kind: FaultClockStrobe, DeltaNs: 1e9, PeriodNs: 5e7},
-	{At: 1_200_000_000, Kind: FaultLoss, Probability: 0.3},
-	{At: 1_300_000_000, Kind: FaultDuplicate, Probability: 0.3},
-	{At: 1_400_000_000, Kind: FaultDelay, DelayNs: 50_000_000},
-	{At: 1_500_000_000, Kind: FaultPartition, Shape: ShapeRing},
-	{At: 1_600_000_000, Kind: FaultPartition, Shape: ShapeBridge},
-	{At: 1_700_000_000, Kind: FaultHealAll},
-}, CycleNs: 2_000_000_000}
 
 func TestDeterministicAcrossSeeds(t *testing.T) {
 	cfg := testConfig()
@@ -279,16 +171,6 @@ func TestSkewedClockReadsOff(t *testing.T) {
 	}
 }
 
-func countTrace(s *Sim, kind TraceKind, detail string) int {
-	n := 0
-	for _, e := range s.Trace() {
-		if e.Kind == kind && (detail == "" || e.Detail == detail) {
-			n++
-		}
-	}
-	return n
-}
-
 func TestLossDuplicationDelay(t *testing.T) {
 	cfg := testConfig()
 	loss := newTestSim(t, 1, cfg, Schedule{Faults: []Fault{{Kind: FaultLoss, Probability: 0.5}}})
@@ -324,7 +206,7 @@ func TestLossDuplicationDelay(t *testing.T) {
 func TestPartitionShapes(t *testing.T) {
 	cfg := testConfig()
 	cfg.Nodes = 5
-	for _, shape := range []string{ShapeOne, ShapeLeader, ShapeHalves, ShapeRing, ShapeBridge} {
+	for _, shape := range []Shape{ShapeOne, ShapeLeader, ShapeHalves, ShapeRing, ShapeBridge} {
 		s := newTestSim(t, 9, cfg, Schedule{})
 		s.RunUntil(1)
 		s.Inject(Fault{Kind: FaultPartition, Shape: shape})
@@ -375,25 +257,6 @@ func TestPartitionShapes(t *testing.T) {
 			t.Fatalf("%s: heal left a cut", shape)
 		}
 	}
-}
-
-// blackhole never answers, so every client operation times out.
-type blackhole struct{}
-
-func (blackhole) Start(*Env)           {}
-func (blackhole) Handle(*Env, Message) {}
-func (blackhole) Timer(*Env, any)      {}
-func (blackhole) Status() Status       { return Status{} }
-func newBlackhole(string) Node         { return blackhole{} }
-func (s *Sim) lastOp() history.Op      { return s.hist[len(s.hist)-1] }
-func opsOf(h history.History, t history.Type) int {
-	n := 0
-	for _, o := range h {
-		if o.Type == t {
-			n++
-		}
-	}
-	return n
 }
 
 func TestTimeoutIsInfoAndProcessRetires(t *testing.T) {
@@ -497,5 +360,73 @@ func TestNodePanicBecomesRunError(t *testing.T) {
 	err := s.Run()
 	if err == nil || !strings.Contains(err.Error(), "toy bug") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// Live faults carried to another design replay at their virtual time, in
+// order; the carried run's own schedule then replays it exactly by step.
+func TestLiveFaultsReplayByTimeAgainstAnotherDesign(t *testing.T) {
+	cfg := testConfig()
+	cfg.Nodes = 5
+	s := newTestSim(t, 11, cfg, everyFault)
+	s.RunUntil(333_333_333)
+	s.Inject(Fault{Kind: FaultCrash, Nodes: []string{"n2"}})
+	s.Inject(Fault{Kind: FaultPartition, Shape: ShapeLeader})
+	s.RunUntil(900_000_001)
+	s.Inject(Fault{Kind: FaultClockJump, Nodes: []string{"n4"}, DeltaNs: 3e9})
+	s.Run()
+	liveAt := func(s *Sim) []string {
+		var out []string
+		for _, a := range s.Applied() {
+			if a.Owner == OwnerLearner {
+				out = append(out, fmt.Sprint(a.Time, " ", a.Fault.Kind))
+			}
+		}
+		return out
+	}
+	carried := s.Schedule().ByTime()
+	other, err := New(11, cfg, carried, func(string) Node { return &regNode{sync: true} }, regGen{final: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other.Run()
+	if fmt.Sprint(liveAt(other)) != fmt.Sprint(liveAt(s)) {
+		t.Fatalf("carried live faults at %v, recorded at %v", liveAt(other), liveAt(s))
+	}
+	again, _ := New(11, cfg, other.Schedule(), func(string) Node { return &regNode{sync: true} }, regGen{final: true})
+	again.Run()
+	if render(again) != render(other) {
+		t.Fatal("the carried run's own schedule does not replay it")
+	}
+	for _, f := range other.Schedule().Faults {
+		if f.ByTime {
+			t.Fatalf("a live fault still by time after the run: %+v", f)
+		}
+	}
+}
+
+// A learner's fault injected while a replay still has live faults to
+// come does not skip them.
+func TestInjectDuringAReplayKeepsTheFaultsToCome(t *testing.T) {
+	cfg := testConfig()
+	s := newTestSim(t, 3, cfg, Schedule{})
+	s.RunUntil(500_000_000)
+	s.Inject(Fault{Kind: FaultPause, Nodes: []string{"n1"}})
+	s.Run()
+	r := newTestSim(t, 3, cfg, s.Schedule())
+	r.RunUntil(100_000_000)
+	r.Inject(Fault{Kind: FaultCrash, Nodes: []string{"n3"}})
+	r.Run()
+	var kinds []FaultKind
+	for _, a := range r.Applied() {
+		if a.Owner == OwnerLearner {
+			kinds = append(kinds, a.Fault.Kind)
+		}
+	}
+	if fmt.Sprint(kinds) != "[crash pause]" {
+		t.Fatalf("the learner's faults in the replay: %v, want the injected crash and the recorded pause", kinds)
+	}
+	if live := r.Schedule().Live(); len(live) != 2 || live[0].Kind != FaultCrash || live[0].Step > live[1].Step {
+		t.Fatalf("recorded live faults %+v", live)
 	}
 }

@@ -1,9 +1,12 @@
 package sim
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // roleNode says it plays the role its id gives it: n2 and n4 are workers.
-type roleNode struct{ role string }
+type roleNode struct{ role Role }
 
 func (roleNode) Start(*Env)           {}
 func (roleNode) Handle(*Env, Message) {}
@@ -11,9 +14,9 @@ func (roleNode) Timer(*Env, any)      {}
 func (n roleNode) Status() Status     { return Status{Role: n.role} }
 func newRoleNode(id string) Node {
 	if id == "n2" || id == "n4" {
-		return roleNode{"worker"}
+		return roleNode{RoleWorker}
 	}
-	return roleNode{"other"}
+	return roleNode{RoleStorage}
 }
 
 func TestRoleTargetPicksANodeWithThatRole(t *testing.T) {
@@ -45,5 +48,21 @@ func TestRoleTargetValidation(t *testing.T) {
 	}
 	if err := (Fault{Kind: FaultPause, Target: "role:worker"}).Validate([]string{"n1"}); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A design reporting a role the simulator does not know ("Leader" for
+// "leader") stops the run when a fault aims at a role, instead of quietly
+// hitting a random node.
+func TestUnknownRoleStopsARoleTargetedFault(t *testing.T) {
+	cfg := testConfig()
+	cfg.Ops = 20
+	s, err := New(1, cfg, Schedule{Faults: []Fault{{At: 1, Kind: FaultCrash, Target: TargetLeader}}},
+		func(string) Node { return roleNode{"Leader"} }, regGen{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Run(); err == nil || !strings.Contains(err.Error(), `"Leader"`) {
+		t.Fatalf("got %v, want an error naming the role", err)
 	}
 }

@@ -103,7 +103,7 @@ type Policy struct {
 	Lazy bool
 	// HeartbeatNs overrides the heartbeat interval (CoreHeartbeatNs).
 	HeartbeatNs int64
-	Role        string // what the leader calls itself: leader, primary, single
+	Role        sim.Role // what the leader calls itself: leader, primary, single
 	Machine     func() Machine
 }
 
@@ -135,16 +135,10 @@ const (
 	coreMaxHeld = 64
 )
 
-// Core roles besides Policy.Role.
-const (
-	roleFollower  = "follower"
-	roleCandidate = "candidate"
-)
-
 // NewCore is the node factory of a policy.
 func NewCore(p Policy) sim.NodeFactory {
-	if p.Role == "" {
-		p.Role = "leader"
+	if p.Role == sim.RoleNone {
+		p.Role = sim.RoleLeader
 	}
 	if p.HeartbeatNs == 0 {
 		p.HeartbeatNs = CoreHeartbeatNs
@@ -179,7 +173,7 @@ type replica struct {
 	log  []entry  // entries snap.Index+1, snap.Index+2, ...
 
 	// Volatile.
-	role      string
+	role      sim.Role
 	leader    string
 	commit    int64
 	applied   int64
@@ -223,7 +217,7 @@ func (r *replica) Start(env *sim.Env) {
 	// A restarted node cannot know whether it heard a leader just before it
 	// crashed, so it waits out an election timeout before it votes or stands.
 	r.leaderAt = now
-	r.role = roleFollower
+	r.role = sim.RoleFollower
 	r.resetElection(env)
 	env.SetTimer(r.p.HeartbeatNs, tickBeat)
 	if r.p.Persist == SyncPeriodic {

@@ -37,7 +37,7 @@ func (r *replica) onElectionTimer(env *sim.Env) {
 // campaign: the deadline passed without a word from a leader.
 func (r *replica) campaign(env *sim.Env) {
 	r.setTerm(env, r.term+1, r.id)
-	r.role, r.leader = roleCandidate, ""
+	r.role, r.leader = sim.RoleCandidate, ""
 	r.votes = map[string]bool{r.id: true}
 	env.Logf("election for term %d", r.term)
 	r.resetElection(env)
@@ -86,7 +86,7 @@ func (r *replica) onVoteReply(env *sim.Env, m sim.Message, b voteReply) {
 		r.becomeFollower(env, b.Term, "")
 		return
 	}
-	if r.role != roleCandidate || b.Term != r.term || !b.Granted {
+	if r.role != sim.RoleCandidate || b.Term != r.term || !b.Granted {
 		return
 	}
 	r.votes[m.Src] = true // a set: a duplicated vote counts once
@@ -104,7 +104,7 @@ func (r *replica) becomeFollower(env *sim.Env, term int64, leader string) {
 	if r.isLeader() {
 		r.stepDown(env, leader)
 	}
-	r.role, r.leader = roleFollower, leader
+	r.role, r.leader = sim.RoleFollower, leader
 	r.resetElection(env)
 	if leader != "" {
 		r.leaderAt = env.Monotonic()
@@ -155,7 +155,7 @@ func (r *replica) onBeat(env *sim.Env) {
 		}
 	}
 	switch {
-	case r.role == roleCandidate:
+	case r.role == sim.RoleCandidate:
 		r.requestVotes(env)
 	case r.isLeader():
 		r.beats++
@@ -196,7 +196,7 @@ func (r *replica) chooseLowest(env *sim.Env) {
 		if r.isLeader() {
 			r.stepDown(env, lowest)
 		}
-		r.role, r.leader = roleFollower, lowest
+		r.role, r.leader = sim.RoleFollower, lowest
 		r.leaderAt = env.Monotonic()
 	}
 }

@@ -408,13 +408,13 @@ func (n *dynNode) check(env *sim.Env, id ident) {
 }
 
 func (n *dynNode) Status() sim.Status {
-	role := "replica"
+	place := "home"
 	if !slices.Contains(n.home(), n.id) {
-		role = "fallback"
+		place = "fallback"
 	}
-	st := sim.Status{Role: role, Value: history.Format(n.cell.Value),
-		Detail: fmt.Sprintf("%s, R=%d W=%d", n.cell.Version, n.k.r, n.k.w),
-		Key:    sim.Facts("version", n.cell.Version)}
+	st := sim.Status{Role: sim.RoleReplica, Value: history.Format(n.cell.Value),
+		Detail: fmt.Sprintf("%s replica, %s, R=%d W=%d", place, n.cell.Version, n.k.r, n.k.w),
+		Key:    sim.Facts(place, n.cell.Version)}
 	if len(n.hints) > 0 {
 		hs := strings.Join(slices.Sorted(maps.Keys(n.hints)), " ")
 		st.Detail += ", hints for " + hs

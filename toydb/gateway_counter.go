@@ -130,7 +130,7 @@ func (n *gcPrimaryNode) Status() sim.Status {
 	if n.dedup {
 		what = "retries recognised"
 	}
-	return sim.Status{Role: "primary", Leader: gcPrimary, Value: fmt.Sprint(n.total),
+	return sim.Status{Role: sim.RolePrimary, Leader: gcPrimary, Value: fmt.Sprint(n.total),
 		Detail: fmt.Sprintf("%d adds, %d %s", n.adds, n.copies, what),
 		Key:    sim.Facts("total", n.total, what, n.copies)}
 }
@@ -172,7 +172,7 @@ func (n *gcGatewayNode) Handle(env *sim.Env, m sim.Message) {
 func (n *gcGatewayNode) Timer(*sim.Env, any) {}
 
 func (n *gcGatewayNode) Status() sim.Status {
-	return sim.Status{Role: "gateway", Leader: gcPrimary,
+	return sim.Status{Role: sim.RoleGateway, Leader: gcPrimary,
 		Detail: fmt.Sprintf("%d waiting on n1, %d answered", len(n.pending), n.relayed),
 		Key:    sim.Facts("waiting", len(n.pending))}
 }

@@ -319,7 +319,7 @@ func (l *llLockState) tick(env *sim.Env) {
 }
 
 func (l *llLockState) status() sim.Status {
-	s := sim.Status{Role: "lock-service", Value: "free", Detail: fmt.Sprintf("last token %d", l.token),
+	s := sim.Status{Role: sim.RoleLockService, Value: "free", Detail: fmt.Sprintf("last token %d", l.token),
 		Key: sim.Facts("holder", "none", "token", l.token)}
 	if l.holder.worker != "" {
 		s.Value = fmt.Sprintf("held by %s, token %d", l.holder.worker, l.token)
@@ -360,7 +360,7 @@ func (s *llStoreState) access(env *sim.Env, m sim.Message, op ident, token int64
 }
 
 func (s *llStoreState) status(fencing bool) sim.Status {
-	st := sim.Status{Role: "storage", Value: fmt.Sprint(s.value), Detail: "checks no tokens",
+	st := sim.Status{Role: sim.RoleStorage, Value: fmt.Sprint(s.value), Detail: "checks no tokens",
 		Key: sim.Facts("counter", s.value)}
 	if fencing {
 		st.Detail = fmt.Sprintf("newest token %d, %d refused", s.maxToken, s.refused)
@@ -559,7 +559,7 @@ func (w *llWorkerState) answer(env *sim.Env, j llJob, code string) {
 }
 
 func (w *llWorkerState) status() sim.Status {
-	s := sim.Status{Role: "worker", Value: llPhaseNames[w.phase], Detail: fmt.Sprintf("%d queued", len(w.queue)),
+	s := sim.Status{Role: sim.RoleWorker, Value: llPhaseNames[w.phase], Detail: fmt.Sprintf("%d queued", len(w.queue)),
 		Key: sim.Facts("phase", llPhaseNames[w.phase])}
 	if w.token != 0 {
 		s.Value = fmt.Sprintf("%s, token %d", llPhaseNames[w.phase], w.token)

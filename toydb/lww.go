@@ -207,9 +207,9 @@ func (n *lwwNode) finish(env *sim.Env, id ident) {
 func (n *lwwNode) Timer(*sim.Env, any) {}
 
 func (n *lwwNode) Status() sim.Status {
-	role := "leader" // multi-leader: every node takes writes
+	role := sim.RoleLeader // multi-leader: every node takes writes
 	if n.fixed && n.id != lwwLeader {
-		role = "follower"
+		role = sim.RoleFollower
 	}
 	st := sim.Status{Role: role, Value: history.Format(n.cell.Value), Key: sim.Facts("stamp", n.cell.Stamp)}
 	if n.fixed {

@@ -193,10 +193,10 @@ func (n *rcNode) Timer(*sim.Env, any) {}
 
 func (n *rcNode) Status() sim.Status {
 	if n.isLeader() {
-		return sim.Status{Role: "leader", Term: 1, Leader: n.leader, Value: history.Format(n.value),
+		return sim.Status{Role: sim.RoleLeader, Term: 1, Leader: n.leader, Value: history.Format(n.value),
 			Key: sim.Facts("value", history.Format(n.value))}
 	}
-	return sim.Status{Role: "replica", Leader: n.leader, Value: "-",
+	return sim.Status{Role: sim.RoleReplica, Leader: n.leader, Value: "-",
 		Detail: fmt.Sprintf("%d cas between read and write", len(n.pending)),
 		Key:    sim.Facts("between read and write", len(n.pending))}
 }

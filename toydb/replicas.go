@@ -1,5 +1,7 @@
 package toydb
 
+import "github.com/faultline-lab/faultline/sim"
+
 // Replicas is lesson 2's database: a fixed primary (n1) that syncs each
 // write to its log before acknowledging it and ships the log to its
 // followers asynchronously, in batches every ReplicationIntervalNs. The
@@ -8,7 +10,7 @@ package toydb
 // its copy is the truth.
 var Replicas = coreDesign("primary-async-replicas",
 	Policy{Election: ElectFixed, Commit: CommitLeader, Read: ReadAnyNode, Sessions: true, Lazy: true,
-		HeartbeatNs: ReplicationIntervalNs, Role: "primary", Machine: NewKV},
+		HeartbeatNs: ReplicationIntervalNs, Role: sim.RolePrimary, Machine: NewKV},
 	coreVariant{Variant: Variant{Name: "read-any", Summary: "followers serve reads from their own, possibly stale, copy"}},
 	coreVariant{Variant{Name: Fixed, Summary: "reads go to the primary, which never changes and holds every acknowledged write"},
 		func(p *Policy) { p.Read = ReadLeaderLocal }},

@@ -18,6 +18,10 @@ const Fixed = "fixed"
 type Variant struct {
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
+	// Tolerates lists the faults a correct variant survives, overlapping
+	// (the torture test runs it under all of them at once); empty for a
+	// variant that shows a bug.
+	Tolerates []sim.Nemesis `json:"tolerates,omitempty"`
 }
 
 // Design is a toy database: its variants (the first is the default) and a

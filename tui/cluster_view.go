@@ -26,7 +26,7 @@ func (m *lessonModel) clusterLines(width int) []string {
 		if i == m.nodeCursor {
 			cursor = "> "
 		}
-		role := v.Status.Role
+		role := string(v.Status.Role)
 		state, stStyle := "up", st.Dim
 		switch {
 		case !v.Up:
@@ -38,7 +38,7 @@ func (m *lessonModel) clusterLines(width int) []string {
 			role = "-"
 		}
 		roleCell := fit(role, 8)
-		if role == "leader" || role == "primary" {
+		if v.Status.Role.Leads() && v.Up {
 			roleCell = st.Leader.Render(roleCell)
 		}
 		net, g := netLabel(v, shape, groups)
@@ -72,7 +72,7 @@ func (m *lessonModel) partitionGroups() [][]string {
 
 // netLabel is a node's side of the partition: A, B, ... ("A+B" for a
 // bridge node, which hears both), "ring" in a ring, "-" when whole.
-func netLabel(v sim.NodeView, shape string, groups [][]string) (string, int) {
+func netLabel(v sim.NodeView, shape sim.Shape, groups [][]string) (string, int) {
 	switch shape {
 	case "":
 		return "-", -1
@@ -129,7 +129,7 @@ func nodeValue(v sim.NodeView) string {
 
 // networkLines say what the network is doing: the partition, loss,
 // duplication and delay, and how much is in flight.
-func (m *lessonModel) networkLines(width int, nodes []sim.NodeView, shape string) []string {
+func (m *lessonModel) networkLines(width int, nodes []sim.NodeView, shape sim.Shape) []string {
 	s := m.run.s
 	net := "network whole"
 	if shape != "" {

@@ -123,7 +123,7 @@ func nodeBrief(st *Styles, v sim.NodeView) string {
 		parts = append(parts, st.Paused.Render("PAUSED"))
 	}
 	if v.Status.Role != "" {
-		parts = append(parts, v.Status.Role)
+		parts = append(parts, string(v.Status.Role))
 	}
 	if v.Status.Value != "" {
 		parts = append(parts, v.Status.Value)
@@ -133,7 +133,7 @@ func nodeBrief(st *Styles, v sim.NodeView) string {
 
 // nodeRow is one node as the cluster view shows it.
 func nodeRow(st *Styles, v sim.NodeView) string {
-	role := v.Status.Role
+	role := string(v.Status.Role)
 	state := "up"
 	switch {
 	case !v.Up:

@@ -124,7 +124,7 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 	m = frames(t, m, 10)
 	steps := []struct {
 		key  string
-		kind string
+		kind sim.FaultKind
 	}{
 		{"p", sim.FaultPartition}, {"p", sim.FaultPartition}, {"k", sim.FaultCrash}, {"k", sim.FaultRestart},
 		{"z", sim.FaultPause}, {"z", sim.FaultResume}, {"s", sim.FaultClockSkew}, {"h", sim.FaultHealAll},
@@ -146,7 +146,7 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 		}
 		m = frames(t, m, 5)
 	}
-	shapes := []string{}
+	shapes := []sim.Shape{}
 	for _, a := range m.lesson.run.s.Applied() {
 		if a.Fault.Kind == sim.FaultPartition && a.Fault.Live {
 			shapes = append(shapes, a.Fault.Shape)

@@ -230,14 +230,14 @@ func (t *timeline) fault(a sim.AppliedFault) {
 		t.stopPrefix("clock:", at)
 		t.offsets = map[string]int64{}
 	case sim.FaultLoss, sim.FaultDuplicate, sim.FaultDelay:
-		t.stop(f.Kind, at)
+		t.stop(string(f.Kind), at)
 		if f.Probability > 0 || f.DelayNs > 0 {
-			t.begin(f.Kind, faultBand{start: at, label: a.Desc, kind: "net"})
+			t.begin(string(f.Kind), faultBand{start: at, label: a.Desc, kind: "net"})
 		}
 	case sim.FaultNetReset:
-		t.stop(sim.FaultLoss, at)
-		t.stop(sim.FaultDuplicate, at)
-		t.stop(sim.FaultDelay, at)
+		t.stop(string(sim.FaultLoss), at)
+		t.stop(string(sim.FaultDuplicate), at)
+		t.stop(string(sim.FaultDelay), at)
 	case sim.FaultHealAll:
 		t.stopPrefix("", at)
 		t.offsets = map[string]int64{}

@@ -177,7 +177,7 @@ func TestTimelineDetailsShowTheModelStateInTheCheckersOrder(t *testing.T) {
 }
 
 func TestFaultBandsLastUntilTheirHeal(t *testing.T) {
-	af := func(at int64, kind string, nodes []string, delta int64, desc string) sim.AppliedFault {
+	af := func(at int64, kind sim.FaultKind, nodes []string, delta int64, desc string) sim.AppliedFault {
 		return sim.AppliedFault{Time: at, Desc: desc, Fault: sim.Fault{Kind: kind, Nodes: nodes, DeltaNs: delta}}
 	}
 	applied := []sim.AppliedFault{
