@@ -114,7 +114,8 @@ const (
 	CoreElectionMinNs = 300_000_000
 	CoreElectionMaxNs = 600_000_000
 	// CoreFreshNs is how recently a follower must have heard its leader to
-	// forward a client's request to it, rather than answer no-leader.
+	// forward a client's request to it, rather than answer no-leader (at
+	// least three heartbeats), and another node to count it visible.
 	CoreFreshNs = 150_000_000
 	// CoreLeaseNs is shorter than the minimum election timeout: while a
 	// majority has heard the leader within it, none of them will vote for
@@ -187,7 +188,8 @@ type replica struct {
 	pending   map[int64]pendingWrite
 	held      []sim.Message
 	holdTimer sim.TimerID
-	fsynced   int64 // SyncPeriodic: the last index on disk for certain
+	fsynced   int64            // SyncPeriodic: the last index on disk for certain
+	appended  map[string]int64 // per client, the newest request id this node appended (on disk)
 
 	// Leader only.
 	next, match map[string]int64
@@ -209,14 +211,19 @@ func (r *replica) Start(env *sim.Env) {
 	r.m = r.p.Machine()
 	r.pending = map[int64]pendingWrite{}
 	r.heardAt = map[string]int64{}
+	_, booted := env.Disk().Get("term")
 	r.recover(env)
 	now := env.Monotonic()
 	for _, p := range env.Peers() {
 		r.heardAt[p] = now // everyone counts as heard at boot
 	}
-	// A restarted node cannot know whether it heard a leader just before it
-	// crashed, so it waits out an election timeout before it votes or stands.
-	r.leaderAt = now
+	r.leaderAt = now - CoreElectionMaxNs
+	if r.p.Read == ReadLease {
+		// A restarted node cannot know whether it heard a leader just before
+		// it crashed, whose lease may run: it waits out an election timeout
+		// before it votes.
+		r.leaderAt = now
+	}
 	r.role = sim.RoleFollower
 	r.resetElection(env)
 	env.SetTimer(r.p.HeartbeatNs, tickBeat)
@@ -235,6 +242,18 @@ func (r *replica) Start(env *sim.Env) {
 		}
 	case ElectLowestID:
 		r.chooseLowest(env)
+	default:
+		if !booted {
+			// A fresh cluster starts with the first node leading term 1, by
+			// everyone's vote, so the first operations find a leader.
+			first := env.Nodes()[0]
+			r.setTerm(env, 1, first)
+			if r.id == first {
+				r.becomeLeader(env)
+			} else {
+				r.becomeFollower(env, 1, first)
+			}
+		}
 	}
 	r.sync(env)
 }

@@ -5,23 +5,46 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// onClient serves a client's request, directly or forwarded by a peer. A
-// definite failure goes only to a request that came straight from its
-// client: a forwarded one may be a copy of a request already in some log.
+// onClient serves a client's request, directly or forwarded by a peer.
 func (r *replica) onClient(env *sim.Env, m sim.Message, req sim.ClientRequest, forwarded bool) {
 	switch {
 	case req.F == "read" && (r.p.Read == ReadAnyNode || r.p.Read == ReadLeaderLocal && r.isLeader()):
 		env.ReplyOK(m, r.read(req.Request))
 	case !r.isLeader():
 		r.notLeader(env, m, req, forwarded)
+	case r.p.Commit == CommitInSync && req.F != "read" && len(r.isr) < r.minInSync(env):
+		// Kafka's NotEnoughReplicas: refused before it is appended.
+		r.refuse(env, m, req, history.ErrorNotEnoughReplicas, forwarded)
+	case r.p.Commit == CommitMajority && !r.hearsMajority(env):
+		// Cut off from a majority: nothing it appends could commit for now,
+		// so it says so rather than leave the client to time out.
+		r.refuse(env, m, req, history.ErrorUnavailable, forwarded)
 	case req.F == "read":
 		r.startRead(env, m, req.Request)
-	case r.p.Commit == CommitInSync && len(r.isr) < r.minInSync(env):
-		// Kafka's NotEnoughReplicas: refused before it is appended.
-		env.ReplyError(m, history.ErrorNotEnoughReplicas, !forwarded, r.id)
 	default:
 		r.propose(env, m, req)
 	}
+}
+
+// refuse answers that a request was not carried out. The failure is
+// definite unless the request may be a copy of one this node appended
+// before (a forward the network duplicated, from before a truncation or
+// a crash): then it may yet happen.
+func (r *replica) refuse(env *sim.Env, m sim.Message, req sim.ClientRequest, code string, forwarded bool) {
+	definite := req.F == "read" || !forwarded || req.ReqID > r.appended[m.Src]
+	env.ReplyError(m, code, definite, r.leader)
+}
+
+// hearsMajority reports whether a majority, this node included, has been
+// heard from within an election timeout.
+func (r *replica) hearsMajority(env *sim.Env) bool {
+	n := 1
+	for _, p := range env.Peers() {
+		if env.Monotonic()-r.heardAt[p] <= CoreElectionMinNs {
+			n++
+		}
+	}
+	return n >= env.Majority()
 }
 
 // notLeader sends a request on to the leader, or tells the client where
@@ -33,17 +56,19 @@ func (r *replica) notLeader(env *sim.Env, m sim.Message, req sim.ClientRequest, 
 			r.hold(env, m)
 			return
 		}
-		env.ReplyError(m, history.ErrorNotLeader, !forwarded, r.leader)
-	case r.p.Election == ElectFixed && !forwarded:
-		Forward(env, r.leader, m, req) // the primary never changes: if it is down, the client times out
-	case !forwarded && r.leader != "" && r.leader != r.id && env.Monotonic()-r.leaderAt <= CoreFreshNs:
+		r.refuse(env, m, req, history.ErrorNotLeader, forwarded)
+	case !forwarded && r.leader != "" && r.leader != r.id && env.Monotonic()-r.leaderAt <= r.freshNs():
 		Forward(env, r.leader, m, req)
 	default:
 		// No leader known, a leader gone quiet, or a second hop: say so
 		// rather than send the request into the void or round in circles.
-		env.ReplyError(m, history.ErrorNoLeader, !forwarded, r.leader)
+		r.refuse(env, m, req, history.ErrorNoLeader, forwarded)
 	}
 }
+
+// freshNs is how recently a follower must have heard its leader to pass
+// it a client's request: a few heartbeats.
+func (r *replica) freshNs() int64 { return max(CoreFreshNs, 3*r.p.HeartbeatNs) }
 
 // hold keeps a client's request while an election is on, for up to an
 // election timeout, and answers once it learns who won (release).
@@ -82,6 +107,10 @@ func (r *replica) propose(env *sim.Env, m sim.Message, req sim.ClientRequest) {
 			r.answer(env, m, s.Result, s.Code)
 		}
 		return // older: its client has moved on
+	}
+	if req.ReqID > r.appended[m.Src] {
+		r.appended[m.Src] = req.ReqID
+		env.Disk().Put("appended", r.appended)
 	}
 	r.appendLog(env, r.lastIndex(), []entry{{Term: r.term, Op: req.Request, Client: m.Src, Seq: req.ReqID}})
 	r.pending[r.lastIndex()] = pendingWrite{term: r.term, msg: m}

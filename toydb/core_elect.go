@@ -66,8 +66,10 @@ func (r *replica) onVote(env *sim.Env, m sim.Message, b voteReq) {
 	if r.p.Election != ElectMajority && r.p.Election != ElectAnyLog {
 		return
 	}
-	if r.p.Read == ReadLease && !r.isLeader() && b.Term > r.term && env.Monotonic()-r.leaderAt < CoreElectionMinNs {
-		return // a leader was heard within an election timeout: its lease may run (thesis §4.2.3)
+	if !r.isLeader() && b.Term > r.term && env.Monotonic()-r.leaderAt < CoreElectionMinNs {
+		// A leader was heard within an election timeout: this candidate is
+		// a disruption (thesis §4.2.3), and the leader's lease may run.
+		return
 	}
 	if b.Term > r.term {
 		r.becomeFollower(env, b.Term, "")

@@ -59,6 +59,10 @@ func (r *replica) recover(env *sim.Env) {
 	if v, ok := d.Get("vote"); ok && r.p.Persist != ForgetVote {
 		r.vote = v.(string)
 	}
+	r.appended = map[string]int64{}
+	if v, ok := d.Get("appended"); ok {
+		r.appended = v.(map[string]int64)
+	}
 	if v, ok := d.Get("snap"); ok {
 		r.snap = v.(snapshot)
 	}
