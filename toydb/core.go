@@ -159,6 +159,7 @@ type pendingRead struct {
 	op    sim.Request
 	round int64
 	index int64
+	at    int64 // monotonic: when it arrived
 }
 
 // replica is one node of the core.
@@ -183,8 +184,7 @@ type replica struct {
 	votes     map[string]bool
 	heardAt   map[string]int64 // monotonic time each peer was last heard from
 	leaderAt  int64            // monotonic time the leader was last heard from
-	deadline  int64            // monotonic: stand for election from here on
-	electSet  bool             // an election timer is pending
+	election  sim.TimerID
 	pending   map[int64]pendingWrite
 	held      []sim.Message
 	holdTimer sim.TimerID
@@ -296,7 +296,6 @@ func (r *replica) Timer(env *sim.Env, tag any) {
 		r.onBeat(env)
 		env.SetTimer(r.p.HeartbeatNs, tickBeat)
 	case tickElection:
-		r.electSet = false
 		r.onElectionTimer(env)
 	case tickRelease:
 		r.release(env)

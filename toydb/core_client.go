@@ -10,6 +10,10 @@ func (r *replica) onClient(env *sim.Env, m sim.Message, req sim.ClientRequest, f
 	switch {
 	case req.F == "read" && (r.p.Read == ReadAnyNode || r.p.Read == ReadLeaderLocal && r.isLeader()):
 		env.ReplyOK(m, r.read(req.Request))
+	case req.F == "read" && r.isLeader() && r.leased(env):
+		// Sound only if the wall clock did not jump since the lease began.
+		env.Logf("read served on its lease: %s left by its clock", sim.FormatDuration(r.leaseUntil-env.Now()))
+		env.ReplyOK(m, r.read(req.Request))
 	case !r.isLeader():
 		r.notLeader(env, m, req, forwarded)
 	case r.p.Commit == CommitInSync && req.F != "read" && len(r.isr) < r.minInSync(env):
@@ -181,34 +185,41 @@ func (r *replica) read(op sim.Request) any {
 	return v
 }
 
-// startRead is the leader's side of ReadIndex and ReadLease: note the read
+// leased reports whether a ReadLease leader may answer a read from its own
+// state: its lease runs, by its wall clock, and it has applied an entry of
+// its own term.
+func (r *replica) leased(env *sim.Env) bool {
+	return r.p.Read == ReadLease && r.applied >= r.termStart && env.Now() < r.leaseUntil
+}
+
+// startRead is the leader's side of ReadIndex (and of ReadLease once the
+// lease has run out): note the read
 // index — at least this term's no-op, so every entry an earlier leader
 // committed is included — start a round, and answer once a majority has
 // answered that round and the state machine has caught up.
 func (r *replica) startRead(env *sim.Env, m sim.Message, op sim.Request) {
-	if r.p.Read == ReadLease && r.applied >= r.termStart && env.Now() < r.leaseUntil {
-		env.Logf("read served on its lease: %s left by its clock", sim.FormatDuration(r.leaseUntil-env.Now()))
-		env.ReplyOK(m, r.read(op))
-		return
-	}
-	r.reads = append(r.reads, pendingRead{msg: m, op: op, round: r.round + 1, index: max(r.commit, r.termStart)})
+	r.reads = append(r.reads, pendingRead{msg: m, op: op, round: r.round + 1, index: max(r.commit, r.termStart), at: env.Monotonic()})
 	r.broadcast(env)
 	r.confirm(env) // a cluster of one confirms itself
 }
 
 // serveReads answers every waiting read whose round a majority confirmed
-// and whose read index has been applied.
+// and whose read index has been applied, and fails those that waited an
+// election timeout in vain (a read changes nothing: the failure is definite).
 func (r *replica) serveReads(env *sim.Env) {
 	if !r.isLeader() || len(r.reads) == 0 {
 		return
 	}
 	waiting := r.reads[:0]
 	for _, rd := range r.reads {
-		if rd.round <= r.confirmed && r.applied >= rd.index {
+		switch {
+		case rd.round <= r.confirmed && r.applied >= rd.index:
 			env.ReplyOK(rd.msg, r.read(rd.op))
-			continue
+		case env.Monotonic()-rd.at > CoreElectionMaxNs:
+			env.ReplyError(rd.msg, history.ErrorUnavailable, true, r.leader)
+		default:
+			waiting = append(waiting, rd)
 		}
-		waiting = append(waiting, rd)
 	}
 	r.reads = waiting
 }

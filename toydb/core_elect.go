@@ -7,31 +7,21 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// resetElection moves the election deadline a fresh random timeout away:
-// the randomness keeps candidates from splitting the vote forever. One
-// timer at a time chases the deadline (onElectionTimer).
+// resetElection arms the election timer with a fresh random timeout: the
+// randomness keeps candidates from splitting the vote forever.
 func (r *replica) resetElection(env *sim.Env) {
 	if r.p.Election == ElectFixed || r.p.Election == ElectLowestID {
 		return
 	}
+	env.CancelTimer(r.election)
 	d := CoreElectionMinNs + env.Rand().Int64N(CoreElectionMaxNs-CoreElectionMinNs+1)
-	r.deadline = env.Monotonic() + d
-	if !r.electSet {
-		r.electSet = true
-		env.SetTimer(d, tickElection)
-	}
+	r.election = env.SetTimer(d, tickElection)
 }
 
 func (r *replica) onElectionTimer(env *sim.Env) {
-	if r.isLeader() {
-		return // becomeFollower arms it again
+	if !r.isLeader() {
+		r.campaign(env)
 	}
-	if left := r.deadline - env.Monotonic(); left > 0 {
-		r.electSet = true
-		env.SetTimer(left, tickElection)
-		return
-	}
-	r.campaign(env)
 }
 
 // campaign: the deadline passed without a word from a leader.
@@ -118,6 +108,7 @@ func (r *replica) becomeFollower(env *sim.Env, term int64, leader string) {
 // commits, so has every entry before it, and reads may use the commit index.
 func (r *replica) becomeLeader(env *sim.Env) {
 	r.role, r.leader = r.p.Role, r.id
+	env.CancelTimer(r.election)
 	env.Logf("leads term %d", r.term)
 	r.next, r.match, r.acked, r.heard = map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]bool{}
 	r.round, r.confirmed, r.sentAt, r.leaseUntil, r.beats, r.reads = 0, 0, nil, 0, 0, nil
@@ -172,6 +163,7 @@ func (r *replica) onBeat(env *sim.Env) {
 		r.updateISR(env)
 		r.advanceCommit(env)
 		r.broadcast(env)
+		r.serveReads(env)
 	}
 }
 

@@ -31,7 +31,7 @@ var SloppyQuorums = Design{
 		{Name: "sloppy", Summary: "R = W = 2 of N = 3 (R+W > N), but writes that cannot reach their home replicas land on fallbacks (hinted handoff): quorums need not meet"},
 		{Name: "one", Summary: "R = W = 1 (R+W ≤ N): each operation waits for a single replica"},
 		{Name: "quorum", Summary: "strict quorums, R = W = 2 of N = 3 (R+W > N), but reads do not write back what they saw"},
-		{Name: Fixed, Summary: "strict majority quorums, and a read writes the newest value it saw back to a majority before answering (ABD)"},
+		{Name: Fixed, Summary: "strict majority quorums, and a read writes the newest value it saw back to a majority before answering (ABD)", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		k := dynKind{r: 2, w: 2, sloppy: variant == "sloppy", writeBack: variant == Fixed}

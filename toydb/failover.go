@@ -12,7 +12,7 @@ import "github.com/faultline-lab/faultline/sim"
 var AsyncFailover = coreDesign("primary-backup-failover", withRole(correct(NewSet), sim.RolePrimary),
 	coreVariant{Variant{Name: "async", Summary: "the primary acknowledges adds at once and replicates them on its next heartbeat; backups fail over when it goes quiet"},
 		func(p *Policy) { p.Commit, p.Read, p.Lazy, p.CheckQuorum = CommitLeader, ReadLeaderLocal, true, false }},
-	coreVariant{Variant: Variant{Name: Fixed, Summary: "an add is acknowledged only once a majority holds it; reads too wait for a majority; a primary that hears no majority steps down"}},
+	coreVariant{Variant: Variant{Name: Fixed, Summary: "an add is acknowledged only once a majority holds it; reads too wait for a majority; a primary that hears no majority steps down", Tolerates: everything}},
 )
 
 func withRole(p Policy, role sim.Role) Policy {

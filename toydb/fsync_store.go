@@ -12,5 +12,5 @@ var FsyncStore = coreDesign("fsync-store",
 	Policy{Election: ElectFixed, Commit: CommitLeader, Read: ReadLeaderLocal, Sessions: true, Role: sim.RolePrimary, Machine: NewKV},
 	coreVariant{Variant{Name: "ack-before-fsync", Summary: "a write is acknowledged once it is in the page cache; an fsync runs every second in the background"},
 		func(p *Policy) { p.Persist = SyncPeriodic }},
-	coreVariant{Variant: Variant{Name: Fixed, Summary: "a write is fsynced before it is acknowledged"}},
+	coreVariant{Variant: Variant{Name: Fixed, Summary: "a write is fsynced before it is acknowledged", Tolerates: everything}},
 )

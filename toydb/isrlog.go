@@ -16,5 +16,5 @@ var ISRLog = coreDesign("kafka-like-log",
 	Policy{Election: ElectMajority, Commit: CommitInSync, Sessions: true, Machine: NewQueue},
 	coreVariant{Variant{Name: "unclean", Summary: "the in-sync set may shrink to the leader alone, which then acknowledges by itself; any replica may be elected"},
 		func(p *Policy) { p.Election, p.MinInSync = ElectAnyLog, 1 }},
-	coreVariant{Variant: Variant{Name: Fixed, Summary: "acknowledge only with a majority in sync; a replica votes only for a candidate whose log is at least as complete as its own"}},
+	coreVariant{Variant: Variant{Name: Fixed, Summary: "acknowledge only with a majority in sync; a replica votes only for a candidate whose log is at least as complete as its own", Tolerates: everything}},
 )

@@ -8,7 +8,7 @@ package toydb
 var LeaderReads = coreDesign("raft-like-leader", correct(NewKV),
 	coreVariant{Variant{Name: "local", Summary: "the leader answers reads from its own state at once, without checking that it still leads"},
 		func(p *Policy) { p.Read, p.CheckQuorum = ReadLeaderLocal, false }},
-	coreVariant{Variant{Name: "lease", Summary: "the leader answers reads locally while its lease lasts, timed by its wall clock; otherwise as fixed"},
+	coreVariant{Variant{Name: "lease", Summary: "the leader answers reads locally while its lease lasts, timed by its wall clock; otherwise as fixed", Tolerates: trueClocks},
 		func(p *Policy) { p.Read, p.CheckQuorum = ReadLease, false }},
-	coreVariant{Variant: Variant{Name: Fixed, Summary: "read index: the leader answers a read only after a majority confirms, after the read arrived, that it still leads"}},
+	coreVariant{Variant: Variant{Name: Fixed, Summary: "read index: the leader answers a read only after a majority confirms, after the read arrived, that it still leads", Tolerates: everything}},
 )

@@ -22,7 +22,7 @@ var LeaseLock = Design{
 	Variants: []Variant{
 		{Name: "no-fencing", Summary: "workers trust the lock: once granted, they read, compute and write, however long that takes"},
 		{Name: "check-lease", Summary: "workers check that their lease is still valid before they write; a pause after the check still writes late"},
-		{Name: Fixed, Summary: "every grant carries a fencing token; the storage refuses a read or write whose token is older than one it has seen"},
+		{Name: Fixed, Summary: "every grant carries a fencing token; the storage refuses a read or write whose token is older than one it has seen", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		return func(id string) sim.Node {

@@ -19,8 +19,8 @@ import (
 var LWWClocks = Design{
 	Name: "multi-leader-lww-register",
 	Variants: []Variant{
-		{Name: "wall-clock", Summary: "any node takes a write and stamps it with its own clock; every replica keeps the highest stamp"},
-		{Name: Fixed, Summary: "writes go to one leader (n1), which stamps them with a counter: the order is the order it received them"},
+		{Name: "wall-clock", Summary: "any node takes a write and stamps it with its own clock; every replica keeps the highest stamp", Tolerates: trueClocks},
+		{Name: Fixed, Summary: "writes go to one leader (n1), which stamps them with a counter: the order is the order it received them", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		fixed := variant == Fixed

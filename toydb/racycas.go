@@ -17,7 +17,7 @@ var RacyCAS = Design{
 	Name: "cas-via-replica",
 	Variants: []Variant{
 		{Name: "read-then-write", Summary: "a replica does compare-and-set as a read from the leader, a compare, then a write: two steps, not one"},
-		{Name: Fixed, Summary: "replicas forward compare-and-set to the leader, which compares and writes in one step"},
+		{Name: Fixed, Summary: "replicas forward compare-and-set to the leader, which compares and writes in one step", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		return func(id string) sim.Node {

@@ -10,8 +10,8 @@ package toydb
 // protocol; every other variant flips one switch that a real
 // implementation got wrong at some point.
 var Raft = coreDesign("raft-kv", withRedirect(correct(NewKV)),
-	coreVariant{Variant: Variant{Name: "raft", Summary: "a correct Raft: majority commit of current-term entries, term/vote/log synced before replying, read-index reads, client sessions"}},
-	coreVariant{Variant: Variant{Name: Fixed, Summary: "the same correct Raft, every switch off"}},
+	coreVariant{Variant: Variant{Name: "raft", Summary: "a correct Raft: majority commit of current-term entries, term/vote/log synced before replying, read-index reads, client sessions", Tolerates: everything}},
+	coreVariant{Variant: Variant{Name: Fixed, Summary: "the same correct Raft, every switch off", Tolerates: everything}},
 	coreVariant{Variant{Name: "commit-without-majority", Summary: "the leader counts an entry committed as soon as it is in its own log"},
 		func(p *Policy) { p.Commit = CommitLeader }},
 	coreVariant{Variant{Name: "forget-vote", Summary: "the vote lives only in memory: a node that restarts may vote twice in one term"},

@@ -12,7 +12,7 @@ var Replicas = coreDesign("primary-async-replicas",
 	Policy{Election: ElectFixed, Commit: CommitLeader, Read: ReadAnyNode, Sessions: true, Lazy: true,
 		HeartbeatNs: ReplicationIntervalNs, Role: sim.RolePrimary, Machine: NewKV},
 	coreVariant{Variant: Variant{Name: "read-any", Summary: "followers serve reads from their own, possibly stale, copy"}},
-	coreVariant{Variant{Name: Fixed, Summary: "reads go to the primary, which never changes and holds every acknowledged write"},
+	coreVariant{Variant{Name: Fixed, Summary: "reads go to the primary, which never changes and holds every acknowledged write", Tolerates: everything},
 		func(p *Policy) { p.Read = ReadLeaderLocal }},
 )
 

@@ -7,5 +7,5 @@ import "github.com/faultline-lab/faultline/sim"
 // crash only makes some operations indeterminate.
 var Single = coreDesign("single-register",
 	Policy{Election: ElectFixed, Commit: CommitLeader, Read: ReadLeaderLocal, Sessions: true, Role: sim.RoleSingle, Machine: NewKV},
-	coreVariant{Variant: Variant{Name: "single", Summary: "one node, one register, every write synced before it is acknowledged"}},
+	coreVariant{Variant: Variant{Name: "single", Summary: "one node, one register, every write synced before it is acknowledged", Tolerates: everything}},
 )

@@ -18,9 +18,12 @@ const Fixed = "fixed"
 type Variant struct {
 	Name    string `json:"name"`
 	Summary string `json:"summary"`
-	// Tolerates lists the faults a correct variant survives, overlapping
-	// (the torture test runs it under all of them at once); empty for a
-	// variant that shows a bug.
+	// Tolerates lists the faults a variant survives, overlapping (the
+	// torture test runs it under all of them at once). A correct variant
+	// declares every fault it survives; a variant whose bug needs a clock
+	// fault declares the rest (a lease survives all but the clock's); one
+	// that breaks without faults declares none. What a variant leaves out
+	// it does not tolerate.
 	Tolerates []sim.Nemesis `json:"tolerates,omitempty"`
 }
 
@@ -49,6 +52,14 @@ func (d Design) Factory(variant string) (sim.NodeFactory, error) {
 	}
 	return nil, fmt.Errorf("unknown variant %q of %s (variants: %s)", variant, d.Name, strings.Join(names, ", "))
 }
+
+// Every fault the simulator has: what a design that reads no wall clock
+// for its safety declares it survives.
+var everything = sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses, sim.ClockNemeses)
+
+// Every fault but the clock's: what a design whose safety rests on clocks
+// (a lease, last write wins) survives while every clock tells the truth.
+var trueClocks = sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses)
 
 // coreVariant is a variant of a design built on the core: how its policy
 // differs from the design's base policy.
