@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"github.com/faultline-lab/faultline/checker"
 	"os"
 	"testing"
 )
@@ -101,5 +102,26 @@ func BenchmarkHunt1000_RaftCapstone(b *testing.B) {
 		if r.Tried != 1000 || len(r.Failing) > 0 || len(r.Errors) > 0 {
 			b.Fatalf("tried %d, failing %v, errors %v", r.Tried, r.Failing, r.Errors)
 		}
+	}
+}
+
+// Seed 15 of no-sessions is what sessions prevent: process 4's
+// compare-and-set of z from 3 to 4 times out while n1 cannot commit, and
+// the client library sends it again; both copies commit, the first
+// changes 3 to 4, the second finds 4 and answers the retry "mismatch".
+// The client is told its compare failed, and then reads the 4 it wrote.
+// With sessions the copy is answered from the first one's record: ok.
+func TestRaftCapstoneNoSessionsSeed15IsTheTextsStory(t *testing.T) {
+	_, lines := tdTrace(t, "raft-capstone", "no-sessions", 15)
+	tdInOrder(t, lines,
+		"invoke    c5→n1 cas z [3 4]",
+		"send      #438 c5→n1 cas z [3 4]",
+		"n1→c5 ok [3 4]",
+		"n1→c5 error mismatch",
+		"complete  c5→n1 fail cas [3 4] (mismatch)",
+		"complete  c5→n1 ok read 4")
+	_, res := runSeed(t, "raft-capstone", "raft", 15)
+	if res.Verdict != checker.Linearizable {
+		t.Fatalf("raft, with sessions: %s", res.Verdict)
 	}
 }

@@ -190,6 +190,8 @@ type replica struct {
 	holdTimer sim.TimerID
 	fsynced   int64            // SyncPeriodic: the last index on disk for certain
 	appended  map[string]int64 // per client, the newest request id this node appended (on disk)
+	quiet     bool             // logging off: the first boot
+	beating   bool             // a heartbeat timer is pending
 
 	// Leader only.
 	next, match map[string]int64
@@ -212,6 +214,8 @@ func (r *replica) Start(env *sim.Env) {
 	r.pending = map[int64]pendingWrite{}
 	r.heardAt = map[string]int64{}
 	_, booted := env.Disk().Get("term")
+	r.quiet = !booted // a cluster's first boot is not news
+	defer func() { r.quiet = false }()
 	r.recover(env)
 	now := env.Monotonic()
 	for _, p := range env.Peers() {
@@ -226,7 +230,6 @@ func (r *replica) Start(env *sim.Env) {
 	}
 	r.role = sim.RoleFollower
 	r.resetElection(env)
-	env.SetTimer(r.p.HeartbeatNs, tickBeat)
 	if r.p.Persist == SyncPeriodic {
 		env.SetTimer(FsyncIntervalNs, tickFsync)
 	}
@@ -255,7 +258,17 @@ func (r *replica) Start(env *sim.Env) {
 			}
 		}
 	}
+	r.beat(env)
 	r.sync(env)
+}
+
+// beat keeps the heartbeat running while the node has something to do on
+// it: lead, campaign, or (lowest-id rule) say hello.
+func (r *replica) beat(env *sim.Env) {
+	if !r.beating && (r.role != sim.RoleFollower || r.p.Election == ElectLowestID) {
+		r.beating = true
+		env.SetTimer(r.p.HeartbeatNs, tickBeat)
+	}
 }
 
 // Handle and Timer sync the disk when they finish (SyncAlways). A handler
@@ -293,8 +306,9 @@ func (r *replica) Timer(env *sim.Env, tag any) {
 	defer r.sync(env)
 	switch tag {
 	case tickBeat:
+		r.beating = false
 		r.onBeat(env)
-		env.SetTimer(r.p.HeartbeatNs, tickBeat)
+		r.beat(env)
 	case tickElection:
 		r.onElectionTimer(env)
 	case tickRelease:
@@ -306,6 +320,13 @@ func (r *replica) Timer(env *sim.Env, tag any) {
 }
 
 func (r *replica) isLeader() bool { return r.role == r.p.Role }
+
+// logf writes a line to the trace, except during a node's first boot.
+func (r *replica) logf(env *sim.Env, format string, args ...any) {
+	if !r.quiet {
+		env.Logf(format, args...)
+	}
+}
 
 func (r *replica) Status() sim.Status {
 	st := sim.Status{Role: r.role, Term: r.term, Leader: r.leader}

@@ -12,7 +12,7 @@ func (r *replica) onClient(env *sim.Env, m sim.Message, req sim.ClientRequest, f
 		env.ReplyOK(m, r.read(req.Request))
 	case req.F == "read" && r.isLeader() && r.leased(env):
 		// Sound only if the wall clock did not jump since the lease began.
-		env.Logf("read served on its lease: %s left by its clock", sim.FormatDuration(r.leaseUntil-env.Now()))
+		r.logf(env, "read served on its lease: %s left by its clock", sim.FormatDuration(r.leaseUntil-env.Now()))
 		env.ReplyOK(m, r.read(req.Request))
 	case !r.isLeader():
 		r.notLeader(env, m, req, forwarded)

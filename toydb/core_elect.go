@@ -29,13 +29,14 @@ func (r *replica) campaign(env *sim.Env) {
 	r.setTerm(env, r.term+1, r.id)
 	r.role, r.leader = sim.RoleCandidate, ""
 	r.votes = map[string]bool{r.id: true}
-	env.Logf("election for term %d", r.term)
+	r.logf(env, "election for term %d", r.term)
 	r.resetElection(env)
 	if len(r.votes) >= env.Majority() {
 		r.becomeLeader(env)
 		return
 	}
 	r.requestVotes(env)
+	r.beat(env)
 }
 
 // requestVotes asks every peer that has not granted its vote; a candidate
@@ -109,7 +110,7 @@ func (r *replica) becomeFollower(env *sim.Env, term int64, leader string) {
 func (r *replica) becomeLeader(env *sim.Env) {
 	r.role, r.leader = r.p.Role, r.id
 	env.CancelTimer(r.election)
-	env.Logf("leads term %d", r.term)
+	r.logf(env, "leads term %d", r.term)
 	r.next, r.match, r.acked, r.heard = map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]bool{}
 	r.round, r.confirmed, r.sentAt, r.leaseUntil, r.beats, r.reads = 0, 0, nil, 0, 0, nil
 	r.ackAt = map[string]int64{}
@@ -123,6 +124,7 @@ func (r *replica) becomeLeader(env *sim.Env) {
 	r.broadcast(env)
 	r.advanceCommit(env)
 	r.release(env)
+	r.beat(env)
 }
 
 // stepDown leaves the leader's role. Reads waiting for confirmation fail
@@ -154,7 +156,7 @@ func (r *replica) onBeat(env *sim.Env) {
 		r.beats++
 		if r.p.CheckQuorum && r.beats%(CoreElectionMaxNs/int(r.p.HeartbeatNs)) == 0 {
 			if len(r.heard)+1 < env.Majority() {
-				env.Logf("hears no majority: steps down")
+				r.logf(env, "hears no majority: steps down")
 				r.becomeFollower(env, r.term, "")
 				return
 			}
@@ -179,12 +181,13 @@ func (r *replica) chooseLowest(env *sim.Env) {
 	switch {
 	case lowest == r.id && !r.isLeader():
 		// A term of its own: the smallest above any it has seen that no other
-		// node can pick (t mod n is its place), so two leaders never share one.
+		// node can pick (n1 takes 1, n+1, ...; n2 takes 2, n+2, ...), so two
+		// leaders never share one.
 		n := int64(len(env.Nodes()))
 		t := r.term + 1
-		t += (int64(slices.Index(env.Nodes(), r.id)) - t%n + n) % n
+		t += (int64(slices.Index(env.Nodes(), r.id)+1) - t%n + n) % n
 		r.setTerm(env, t, r.id)
-		env.Logf("sees no lower id: it leads")
+		r.logf(env, "sees no lower id: it leads")
 		r.becomeLeader(env)
 	case lowest != r.id && r.leader != lowest:
 		if r.isLeader() {

@@ -128,7 +128,7 @@ func (r *replica) truncate(env *sim.Env, at int64) {
 		}
 	}
 	if at < r.commit {
-		env.Logf("truncates its log from %d to %d: %d entries it had counted committed are gone", r.lastIndex(), at, r.commit-at)
+		r.logf(env, "truncates its log from %d to %d: %d entries it had counted committed are gone", r.lastIndex(), at, r.commit-at)
 		r.commit = at
 	}
 	// A fresh array: entries already sent share the old one (sendAppend).
@@ -203,7 +203,7 @@ func (r *replica) sync(env *sim.Env) {
 // fsync is SyncPeriodic's background fsync.
 func (r *replica) fsync(env *sim.Env) {
 	if n := r.lastIndex() - r.fsynced; n > 0 {
-		env.Logf("fsync: entries up to %d reach the disk (%d since the last fsync)", r.lastIndex(), n)
+		r.logf(env, "fsync: entries up to %d reach the disk (%d since the last fsync)", r.lastIndex(), n)
 	}
 	env.Disk().Sync()
 	r.fsynced = r.lastIndex()

@@ -148,7 +148,7 @@ func (r *replica) onSnapshot(env *sim.Env, m sim.Message, b snapshotReq) {
 	s := b.Snap
 	have := s.Index < r.snap.Index || s.Index <= r.commit && r.termAt(s.Index) == s.Term
 	if !have {
-		env.Logf("installs the leader's snapshot up to %d", s.Index)
+		r.logf(env, "installs the leader's snapshot up to %d", s.Index)
 		r.installSnapshot(env, s)
 	}
 	env.Reply(m, appendReply{Term: r.term, Success: true, Match: s.Index, Round: b.Round})
@@ -264,7 +264,7 @@ func (r *replica) updateISR(env *sim.Env) {
 		}
 	}
 	if !slices.Equal(isr, r.isr) {
-		env.Logf("isr %s → %s", strings.Join(r.isr, " "), strings.Join(isr, " "))
+		r.logf(env, "isr %s → %s", strings.Join(r.isr, " "), strings.Join(isr, " "))
 		r.isr = isr
 	}
 }

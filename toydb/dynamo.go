@@ -155,15 +155,16 @@ type dynOp struct {
 }
 
 type dynNode struct {
-	id     string
-	k      dynKind
-	nodes  []string // the preference list
-	issued int64    // the highest version number this node has given a write
-	cell   dynCell
-	ids    idents
-	ops    map[ident]*dynOp
-	down   map[string]bool // replicas that missed a check, until heard from again
-	hints  map[string]bool // home replicas this node holds a write for
+	id      string
+	k       dynKind
+	nodes   []string // the preference list
+	issued  int64    // the highest version number this node has given a write
+	cell    dynCell
+	ids     idents
+	ops     map[ident]*dynOp
+	down    map[string]bool // replicas that missed a check, until heard from again
+	hints   map[string]bool // home replicas this node holds a write for
+	handing bool            // a handoff timer is running
 }
 
 func (n *dynNode) Start(env *sim.Env) {
@@ -179,9 +180,7 @@ func (n *dynNode) Start(env *sim.Env) {
 	if v, ok := env.Disk().Get("hints"); ok {
 		n.hints = v.(map[string]bool)
 	}
-	if n.k.sloppy {
-		env.SetTimer(dynHandoffNs, dynHandTick{})
-	}
+	n.armHandoff(env)
 }
 
 // home lists the home replicas: the first N nodes.
@@ -313,6 +312,15 @@ func (n *dynNode) put(env *sim.Env, c dynCell, hint string) {
 		n.hints[hint] = true
 		env.Disk().Put("hints", n.hints)
 		env.Disk().Sync()
+		n.armHandoff(env)
+	}
+}
+
+// armHandoff keeps one timer running while this node holds hints.
+func (n *dynNode) armHandoff(env *sim.Env) {
+	if !n.handing && len(n.hints) > 0 {
+		n.handing = true
+		env.SetTimer(dynHandoffNs, dynHandTick{})
 	}
 }
 
@@ -372,10 +380,11 @@ func (n *dynNode) Timer(env *sim.Env, tag any) {
 	case dynCheck:
 		n.check(env, t.Op)
 	case dynHandTick:
+		n.handing = false
 		for _, h := range slices.Sorted(maps.Keys(n.hints)) {
 			env.Send(h, dynHandoff{Cell: n.cell})
 		}
-		env.SetTimer(dynHandoffNs, dynHandTick{})
+		n.armHandoff(env)
 	}
 }
 

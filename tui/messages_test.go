@@ -13,8 +13,8 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 	v := plain(m.View())
 	flat := strings.Join(strings.Fields(v), " ") // sentences wrap
 	for _, want := range []string{"messages", "c1", "c2", "c3", "n1", "n2", "n3",
-		"▸p0 read", "read ─", "ok 7", "write 1", "◷replicate", "•", "▶", "◀",
-		"It had NOT heard of p1's write 1", "It had heard of p1's write 7"} {
+		"▸p1 read", "read ─", "ok 7", "write 1", "◷heartbeat", "•", "▶", "◀",
+		"It had NOT heard of p0's write 1", "It had heard of p0's write 7"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("message view lacks %q:\n%s", want, v)
 		}
