@@ -7,8 +7,8 @@ import (
 	"sort"
 	"time"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/lessons"
-	"github.com/faultline-lab/faultline/sim"
 )
 
 type huntJSON struct {
@@ -18,84 +18,117 @@ type huntJSON struct {
 	SeedsTried   int      `json:"seeds_tried"`
 	FailingSeeds []uint64 `json:"failing_seeds"`
 	UnknownSeeds []uint64 `json:"unknown_seeds"`
+	TimedOut     bool     `json:"timed_out"`
 }
 
-func cmdHunt(args []string, stdout io.Writer) (int, error) {
-	fs := newFlags("hunt")
-	lesson := fs.String("lesson", "", "lesson id")
-	variant := fs.String("variant", "", "variant")
-	seeds := fs.String("seeds", "1-100", "seed range A-B")
-	nemesis := fs.String("nemesis", "", "faults: comma-separated, all, or none")
-	mix := fs.String("mix", "overlap", "how --nemesis faults combine: overlap or cycle")
-	density := fs.Float64("density", sim.DefaultDensity, "overlap: the fraction of time each fault is in force")
-	ops := fs.Int("ops", 0, "operations per run")
-	timeout := fs.Duration("timeout", 10*time.Second, "checker time limit per seed")
-	workers := fs.Int("workers", 0, "seeds checked at once (default: one per CPU)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return exitUsage, err
-	}
-	if err := noPositional("hunt", pos); err != nil {
-		return exitUsage, err
-	}
-	if *lesson == "" {
-		return exitUsage, usagef("hunt: --lesson is required (see faultline lessons)")
-	}
-	l, err := lessons.Get(*lesson)
-	if err != nil {
-		return exitUsage, usagef("hunt: %v", err)
-	}
-	from, to, err := parseSeeds(*seeds)
-	if err != nil {
-		return exitUsage, err
-	}
-	if to-from >= 1_000_000 {
-		return exitUsage, usagef("hunt: --seeds %s: at most 1000000 seeds at once", *seeds)
-	}
-	o := lessons.Options{Variant: *variant, Ops: *ops}
-	if err := nemesisFlags(&o, "hunt", setFlags(fs), *nemesis, *mix, *density); err != nil {
-		return exitUsage, err
-	}
-	if _, err := l.Scenario(o); err != nil {
-		return exitUsage, usagef("hunt: %v", err)
-	}
-	if o.Variant == "" {
-		o.Variant = l.DefaultVariant()
-	}
-	res := lessons.Hunt(context.Background(), l, o, from, to, *workers, *timeout)
-	if len(res.Errors) > 0 {
-		seeds := make([]uint64, 0, len(res.Errors))
-		for s := range res.Errors {
-			seeds = append(seeds, s)
+// huntGrace is how long a hunt may take, after its deadline, to finish the
+// seeds in flight (their checks stop at the deadline; a run does not).
+const huntGrace = 2 * time.Second
+
+var huntCmd = &command{
+	name:    "hunt",
+	summary: "run many seeds of a lesson; report which ones expose a failure",
+	about: `Run a lesson on every seed of a range, check each history, and list the seeds whose
+history is not linearizable: each one replays with faultline run --seed N. --timeout bounds
+the whole hunt; seeds not reached in time are not counted as tried.`,
+	define: func(fs *flagSet) action {
+		var l *lessons.Lesson
+		var o lessons.Options
+		seeds := seedRange{1, 100}
+		var workers int
+		var asJSON bool
+		fs.lessonFlag(&l, "the lesson to hunt in (see faultline lessons)")
+		fs.variantFlag(&o.Variant, "the variant to run: the buggy design, fixed, ... (see faultline lessons)")
+		fs.seedsFlag(&seeds, "1-100")
+		fs.nemesisFlag(&o.Nemesis)
+		fs.mixFlags(&o.Mix, &o.Density)
+		fs.nodesFlag(&o.Nodes)
+		fs.clientsFlag(&o.Clients)
+		fs.opsFlag(&o.Ops)
+		fs.workersFlag(&workers)
+		fs.timeoutFlag(5 * time.Minute)
+		fs.jsonFlag(&asJSON)
+		return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
+			if err := noPositional(fs.cmd, pos); err != nil {
+				return exitUsage, err
+			}
+			if l == nil {
+				return exitUsage, usagef("hunt: --lesson is required (see faultline lessons)")
+			}
+			if err := checkNemesis(fs); err != nil {
+				return exitUsage, err
+			}
+			if err := checkVariant(fs.cmd, l, o.Variant); err != nil {
+				return exitUsage, err
+			}
+			if _, err := l.Scenario(o); err != nil {
+				return exitUsage, usagef("hunt: %v", err)
+			}
+			if o.Variant == "" {
+				o.Variant = l.DefaultVariant()
+			}
+			res, finished := huntBounded(ctx, l, o, seeds, workers, min(checker.DefaultTimeout, *fs.timeout))
+			if len(res.Errors) > 0 {
+				return exitUsage, huntError(res)
+			}
+			timedOut := !finished || ctx.Err() != nil
+			code, verdict := exitOK, checker.Linearizable
+			switch {
+			case len(res.Failing) > 0:
+				code, verdict = exitFailed, checker.NotLinearizable
+			case len(res.Unknown) > 0 || timedOut:
+				code, verdict = exitUnknown, checker.Unknown
+			}
+			if asJSON {
+				return code, printJSON(stdout, huntJSON{Verdict: string(verdict), Lesson: l.ID, Variant: o.Variant, SeedsTried: res.Tried,
+					FailingSeeds: nonNil(res.Failing), UnknownSeeds: nonNil(res.Unknown), TimedOut: timedOut})
+			}
+			fmt.Fprintf(stdout, "lesson %s, variant %s: %d of %d seeds tried (%d–%d)\n", l.ID, o.Variant, res.Tried, seeds.count(), seeds.from, seeds.to)
+			if timedOut {
+				fmt.Fprintf(stdout, "ran out of time (--timeout %s) before every seed was tried\n", *fs.timeout)
+			}
+			switch {
+			case len(res.Failing) > 0:
+				fmt.Fprintf(stdout, "%d seeds not linearizable: %s\n", len(res.Failing), seedList(res.Failing, 30))
+				fmt.Fprintf(stdout, "see one:  faultline run --lesson %s --variant %s --seed %d\n", l.ID, o.Variant, res.Failing[0])
+			case !timedOut && len(res.Unknown) == 0:
+				fmt.Fprintln(stdout, "no failing seed: every history was linearizable")
+			default:
+				fmt.Fprintln(stdout, "no failing seed among those decided")
+			}
+			if len(res.Unknown) > 0 {
+				fmt.Fprintf(stdout, "%d seeds unknown (the checker ran out of time): %s\n", len(res.Unknown), seedList(res.Unknown, 30))
+			}
+			return code, nil
 		}
-		sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
-		return exitUsage, fmt.Errorf("hunt: seed %d: %v (%d seeds failed to run)", seeds[0], res.Errors[seeds[0]], len(seeds))
+	},
+}
+
+// huntBounded runs the hunt, waiting at most huntGrace past ctx's deadline
+// for the seeds in flight; finished is false when it stopped waiting.
+func huntBounded(ctx context.Context, l *lessons.Lesson, o lessons.Options, seeds seedRange, workers int, perSeed time.Duration) (lessons.HuntResult, bool) {
+	done := make(chan lessons.HuntResult, 1)
+	go func() { done <- lessons.Hunt(ctx, l, o, seeds.from, seeds.to, workers, perSeed) }()
+	select {
+	case res := <-done:
+		return res, true
+	case <-ctx.Done():
 	}
-	code := exitOK
-	verdict := "linearizable"
-	switch {
-	case len(res.Failing) > 0:
-		code, verdict = exitFailed, "not-linearizable"
-	case len(res.Unknown) > 0:
-		code, verdict = exitUnknown, "unknown"
+	select {
+	case res := <-done:
+		return res, true
+	case <-time.After(huntGrace):
+		return lessons.HuntResult{}, false
 	}
-	if *asJSON {
-		return code, printJSON(stdout, huntJSON{Verdict: verdict, Lesson: l.ID, Variant: o.Variant, SeedsTried: res.Tried,
-			FailingSeeds: nonNil(res.Failing), UnknownSeeds: nonNil(res.Unknown)})
+}
+
+func huntError(res lessons.HuntResult) error {
+	seeds := make([]uint64, 0, len(res.Errors))
+	for s := range res.Errors {
+		seeds = append(seeds, s)
 	}
-	fmt.Fprintf(stdout, "lesson %s, variant %s: %d seeds tried (%d–%d)\n", l.ID, o.Variant, res.Tried, from, to)
-	switch {
-	case len(res.Failing) > 0:
-		fmt.Fprintf(stdout, "%d seeds not linearizable: %s\n", len(res.Failing), seedList(res.Failing, 30))
-		fmt.Fprintf(stdout, "see one:  faultline run --lesson %s --variant %s --seed %d\n", l.ID, o.Variant, res.Failing[0])
-	default:
-		fmt.Fprintln(stdout, "no failing seed: every history was linearizable")
-	}
-	if len(res.Unknown) > 0 {
-		fmt.Fprintf(stdout, "%d seeds unknown (the checker ran out of time): %s\n", len(res.Unknown), seedList(res.Unknown, 30))
-	}
-	return code, nil
+	sort.Slice(seeds, func(i, j int) bool { return seeds[i] < seeds[j] })
+	return fmt.Errorf("hunt: seed %d: %v (%d seeds failed to run)", seeds[0], res.Errors[seeds[0]], len(seeds))
 }
 
 func nonNil(s []uint64) []uint64 {

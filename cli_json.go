@@ -5,6 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/faultline-lab/faultline/history"
 )
 
 // describeJSONError says where in a JSON file decoding failed: line and
@@ -16,9 +20,15 @@ func describeJSONError(b []byte, err error) string {
 	case errors.As(err, &syn):
 		return fmt.Sprintf("line %d: %v", lineOf(b, syn.Offset), syn)
 	case errors.As(err, &typ):
-		return fmt.Sprintf("line %d: field %q: want %v, got %s", lineOf(b, typ.Offset), typ.Field, typ.Type, typ.Value)
+		return fmt.Sprintf("line %d: field %s: want %v, got %s", lineOf(b, typ.Offset), history.Excerpt(typ.Field), typ.Type, clipArg(typ.Value))
 	}
-	return err.Error()
+	msg := err.Error()
+	if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+		if field, err := strconv.Unquote(name); err == nil {
+			return "unknown field " + history.Excerpt(field)
+		}
+	}
+	return clipArg(msg)
 }
 
 func lineOf(b []byte, offset int64) int {

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/faultline-lab/faultline/lessons"
@@ -20,35 +22,41 @@ type lessonJSON struct {
 	Variants []toydb.Variant `json:"variants"`
 }
 
-func cmdLessons(args []string, stdout io.Writer) (int, error) {
-	fs := newFlags("lessons")
-	asJSON := fs.Bool("json", false, "print JSON")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return exitUsage, err
-	}
-	if err := noPositional("lessons", pos); err != nil {
-		return exitUsage, err
-	}
-	var out []lessonJSON
-	for _, l := range lessons.All() {
-		out = append(out, lessonJSON{Number: l.Number, ID: l.ID, Title: l.Title, Summary: l.Summary,
-			Toy: l.Design.Name, Model: l.Model, Default: l.DefaultVariant(), Variants: l.Variants()})
-	}
-	if *asJSON {
-		return exitOK, printJSON(stdout, out)
-	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tID\tTITLE\tTOY DATABASE\tMODEL\tVARIANTS")
-	for _, l := range out {
-		names := ""
-		for i, v := range l.Variants {
-			if i > 0 {
-				names += ", "
+var lessonsCmd = &command{
+	name:    "lessons",
+	summary: "list the lessons: id, title, toy database, model, variants",
+	define: func(fs *flagSet) action {
+		var asJSON bool
+		fs.jsonFlag(&asJSON)
+		return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
+			if err := noPositional(fs.cmd, pos); err != nil {
+				return exitUsage, err
 			}
-			names += v.Name
+			var out []lessonJSON
+			for _, l := range lessons.All() {
+				out = append(out, lessonJSON{Number: l.Number, ID: l.ID, Title: l.Title, Summary: l.Summary,
+					Toy: l.Design.Name, Model: l.Model, Default: l.DefaultVariant(), Variants: l.Variants()})
+			}
+			if asJSON {
+				return exitOK, printJSON(stdout, out)
+			}
+			tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+			fmt.Fprintln(tw, "#\tID\tTITLE\tTOY DATABASE\tMODEL\tVARIANTS")
+			for _, l := range out {
+				names := make([]string, len(l.Variants))
+				for i, v := range l.Variants {
+					names[i] = v.Name
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Number, l.ID, l.Title, l.Toy, l.Model, strings.Join(names, ", "))
+			}
+			return exitOK, tw.Flush()
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Number, l.ID, l.Title, l.Toy, l.Model, names)
+	},
+}
+
+func noPositional(c *command, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("%sunexpected argument %s%s", c.prefix(), clipArg(pos[0]), c.seeHelp())
 	}
-	return exitOK, tw.Flush()
+	return nil
 }

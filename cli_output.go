@@ -1,66 +1,202 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/atomicfile"
 )
 
-// writeAtomic writes a file through a temporary file and a rename, so a
-// failure leaves nothing half-written behind.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return usagef("cannot write %s: %v", path, unwrapPathError(err))
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename this does nothing
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return usagef("cannot write %s: %v", path, unwrapPathError(err))
-	}
-	return nil
+// verdictJSON is the --json object of run and check (DESIGN's fields, and
+// a few more: where the verdict came from).
+type verdictJSON struct {
+	Verdict      string          `json:"verdict"`
+	Anomaly      string          `json:"anomaly,omitempty"`
+	Explanation  string          `json:"explanation,omitempty"`
+	Witness      history.History `json:"witness,omitempty"`
+	Failing      *history.Op     `json:"failing,omitempty"`
+	Model        string          `json:"model,omitempty"`
+	File         string          `json:"file,omitempty"`
+	Format       string          `json:"format,omitempty"`
+	Records      *int            `json:"records,omitempty"`
+	SkippedLines *int            `json:"skipped_lines,omitempty"`
+	Lesson       string          `json:"lesson,omitempty"`
+	Variant      string          `json:"variant,omitempty"`
+	Seed         *uint64         `json:"seed,omitempty"`
+	Ops          *int            `json:"ops,omitempty"`
+	VirtualNs    *int64          `json:"virtual_ns,omitempty"`
+	Faults       int             `json:"faults,omitempty"`
 }
 
-func unwrapPathError(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
+func resultJSON(r checker.Result) verdictJSON {
+	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
+		Witness: r.Witness, Failing: r.Failing, Model: r.Model}
 }
 
-// checkWritable fails early on an output path that cannot be written, so a
-// long run is not wasted and nothing is left half-done.
-func checkWritable(path string) error {
+func exitFor(v checker.Verdict) int {
+	switch v {
+	case checker.Linearizable:
+		return exitOK
+	case checker.NotLinearizable:
+		return exitFailed
+	}
+	return exitUnknown
+}
+
+// outcome is a checker's answer, ready to print and to write.
+type outcome struct {
+	verdict checker.Verdict
+	text    string                // for people
+	json    any                   // the --json object; verdictJSON for linearizability
+	html    func(io.Writer) error // the HTML page; nil when the model has none
+}
+
+func verdictOutcome(res checker.Result) outcome {
+	return outcome{verdict: res.Verdict, text: checker.FormatText(res), json: resultJSON(res)}
+}
+
+// checkGrace is how long a check may take to notice its deadline before
+// the command stops waiting for it: --timeout bounds the command even
+// where a phase of the check does not look at the clock.
+const checkGrace = 250 * time.Millisecond
+
+// checkBounded runs check, giving up checkGrace after ctx is done with an
+// unknown verdict. A panic in the checker is a bug: it comes back as an
+// unknown verdict that says so, never as a crash.
+func checkBounded(ctx context.Context, h history.History, opts checker.Options,
+	check func(context.Context, history.History, checker.Options) (checker.Result, error)) (outcome, checker.Result, error) {
+	type answer struct {
+		res   checker.Result
+		err   error
+		panic any
+	}
+	done := make(chan answer, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				done <- answer{panic: p}
+			}
+		}()
+		res, err := check(ctx, h, opts)
+		done <- answer{res: res, err: err}
+	}()
+	var a answer
+	select {
+	case a = <-done:
+	case <-ctx.Done():
+		select {
+		case a = <-done:
+		case <-time.After(checkGrace):
+			a.res = checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h)}
+		}
+	}
+	switch {
+	case a.err != nil:
+		return outcome{}, a.res, a.err
+	case a.panic != nil:
+		res := checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h)}
+		msg := fmt.Sprintf("unknown: the checker failed (%s), a bug in faultline; please report it with this history.", oneLine(fmt.Sprint(a.panic)))
+		j := resultJSON(res)
+		j.Explanation = msg
+		return outcome{verdict: checker.Unknown, text: msg + "\n", json: j}, res, nil
+	}
+	return verdictOutcome(a.res), a.res, nil
+}
+
+func countInvokes(h history.History) int {
+	n := 0
+	for _, o := range h {
+		if o.Type == history.Invoke && !o.IsNemesis() {
+			n++
+		}
+	}
+	return n
+}
+
+// remaining is the time left before ctx's deadline, for the checker's own
+// Timeout (which must be positive: zero means its default).
+func remaining(ctx context.Context) time.Duration {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return checker.DefaultTimeout
+	}
+	return max(time.Until(d), time.Millisecond)
+}
+
+// minHTMLTime is the least time the HTML page's search gets: the page is
+// an output, written after the verdict, like the history file.
+const minHTMLTime = time.Second
+
+func htmlTimeout(ctx context.Context) time.Duration {
+	return max(remaining(ctx), minHTMLTime)
+}
+
+// writableOutput fails on an output path ("" is none) that could not be
+// written.
+func writableOutput(path string) error {
 	if path == "" {
 		return nil
 	}
-	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
-	if err != nil {
-		return usagef("cannot write %s: %v", path, unwrapPathError(err))
-	}
-	if !st.IsDir() {
-		return usagef("cannot write %s: %s is not a directory", path, dir)
-	}
-	if st, err := os.Stat(path); err == nil && st.IsDir() {
-		return usagef("cannot write %s: it is a directory", path)
+	if err := atomicfile.CheckWritable(path); err != nil {
+		return usageError{err.Error()}
 	}
 	return nil
 }
 
-// historyWriter picks the codec by the file's extension.
+// outputs are the files a command writes once its work is done: all of
+// them or none (see atomicfile.Set). Their paths were checked writable
+// before the work began (flagSet.checkOutputs).
+type outputs struct {
+	set atomicfile.Set
+	n   int
+}
+
+func (o *outputs) add(path string, write func(io.Writer) error) {
+	if path != "" {
+		o.set.Add(path, noPanic(write))
+		o.n++
+	}
+}
+
+// noPanic turns a panic while making an output (a bug) into an error, so
+// that it leaves no temporary file and no crash behind.
+func noPanic(write func(io.Writer) error) func(io.Writer) error {
+	return func(w io.Writer) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("a bug in faultline (%s); please report it", oneLine(fmt.Sprint(p)))
+			}
+		}()
+		return write(w)
+	}
+}
+
+// commit writes every output; on failure none is left and the error says
+// that none was written.
+func (o *outputs) commit() error {
+	if o.n == 0 {
+		return nil
+	}
+	if err := o.set.Commit(); err != nil {
+		none := "no output file was written"
+		if o.n == 1 {
+			none = "it was not written"
+		}
+		return usagef("%v (%s)", err, none)
+	}
+	return nil
+}
+
+// historyWriter picks the codec by the file's extension; a device or pipe
+// (/dev/stdout) gets JSON lines.
 func historyWriter(path string) (func(io.Writer, history.History) error, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jsonl", ".json", ".ndjson":
@@ -68,7 +204,10 @@ func historyWriter(path string) (func(io.Writer, history.History) error, error) 
 	case ".edn":
 		return history.WriteEDN, nil
 	}
-	return nil, usagef("--out %s: the file must end in .jsonl or .edn", path)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() && !st.IsDir() {
+		return history.WriteJSONL, nil
+	}
+	return nil, fmt.Errorf("the file must end in .jsonl or .edn")
 }
 
 func printJSON(w io.Writer, v any) error {

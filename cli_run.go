@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,122 +16,173 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// verdictJSON is the --json object of run, hunt and check (DESIGN's fields).
-type verdictJSON struct {
-	Verdict     string          `json:"verdict"`
-	Anomaly     string          `json:"anomaly,omitempty"`
-	Explanation string          `json:"explanation,omitempty"`
-	Witness     history.History `json:"witness,omitempty"`
-	Failing     *history.Op     `json:"failing,omitempty"`
-	Model       string          `json:"model,omitempty"`
-	Lesson      string          `json:"lesson,omitempty"`
-	Variant     string          `json:"variant,omitempty"`
-	Seed        *uint64         `json:"seed,omitempty"`
-	Ops         *int            `json:"ops,omitempty"`
-	VirtualNs   *int64          `json:"virtual_ns,omitempty"`
-	Faults      int             `json:"faults,omitempty"`
-}
-
-func resultJSON(r checker.Result) verdictJSON {
-	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
-		Witness: r.Witness, Failing: r.Failing, Model: r.Model}
-}
-
-func exitFor(v checker.Verdict) int {
-	switch v {
-	case checker.Linearizable:
-		return exitOK
-	case checker.NotLinearizable:
-		return exitFailed
-	}
-	return exitUnknown
-}
+// maxScenarioBytes bounds a scenario file: a scenario is a page of JSON,
+// even with every fault of a long workbench session in it.
+const maxScenarioBytes = 16 << 20
 
 type runFlags struct {
-	lesson, variant, scenario, nemesis, mix, out, outScenario, html string
-	seed                                                            uint64
-	nodes, clients, ops                                             int
-	density                                                         float64
-	timeout                                                         time.Duration
-	json                                                            bool
+	cmd                    *command
+	lesson                 *lessons.Lesson
+	variant, scenario      string
+	out, outScenario, html string
+	seed                   uint64
+	nodes, clients, ops    int
+	nemesis                []sim.Nemesis
+	mix                    lessons.MixMode
+	density                float64
+	json                   bool
+	timeout                time.Duration
+	writeHistory           func(io.Writer, history.History) error
+	set                    func(string) bool // was the flag given?
+	replayed               string            // a scenario's own variant, replayed against --variant
 }
 
-func cmdRun(args []string, stdout io.Writer) (int, error) {
-	var f runFlags
-	fs := newFlags("run")
-	fs.StringVar(&f.lesson, "lesson", "", "lesson id")
-	fs.StringVar(&f.variant, "variant", "", "variant (default: the lesson's buggy design)")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed")
-	fs.StringVar(&f.scenario, "scenario", "", "replay a scenario file")
-	fs.StringVar(&f.nemesis, "nemesis", "", "faults: comma-separated, all, or none")
-	fs.StringVar(&f.mix, "mix", "overlap", "how --nemesis faults combine: overlap or cycle")
-	fs.Float64Var(&f.density, "density", sim.DefaultDensity, "overlap: the fraction of time each fault is in force")
-	fs.IntVar(&f.nodes, "nodes", 0, "nodes")
-	fs.IntVar(&f.clients, "clients", 0, "client processes")
-	fs.IntVar(&f.ops, "ops", 0, "operations")
-	fs.StringVar(&f.out, "out", "", "write the history (.jsonl or .edn)")
-	fs.StringVar(&f.outScenario, "out-scenario", "", "write the scenario (JSON)")
-	fs.StringVar(&f.html, "html", "", "write porcupine's visualization (HTML)")
-	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "checker time limit")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return exitUsage, err
-	}
-	if err := noPositional("run", pos); err != nil {
-		return exitUsage, err
-	}
-	sc, replayed, err := scenarioFor(f, setFlags(fs))
-	if err != nil {
-		return exitUsage, err
-	}
-	writeHistory, err := outputsOK(f)
-	if err != nil {
-		return exitUsage, err
-	}
-	s, l, err := lessons.Run(sc)
+var runCmd = &command{
+	name:    "run",
+	summary: "run a lesson headless on a simulated cluster, check its history, print the verdict",
+	about: `Run a lesson's workload against its toy database on a simulated cluster, with its faults or
+those of --nemesis, check the history and print the verdict: for a failure the anomaly, the
+smallest part of the history that proves it, and an explanation. The same seed and flags
+replay the same run, byte for byte; --out-scenario saves everything needed to replay it.`,
+	define: func(fs *flagSet) action {
+		f := runFlags{cmd: fs.cmd, seed: 1, set: fs.isSet}
+		fs.lessonFlag(&f.lesson, "the lesson to run (see faultline lessons)")
+		fs.variantFlag(&f.variant, "the variant to run: the buggy design, fixed, ... (see faultline lessons)")
+		fs.seedFlag(&f.seed, "1")
+		fs.value("scenario", "FILE", "", "replay a scenario file (from --out-scenario or the workbench's export) instead of --lesson", func(s string) error {
+			if s == "" {
+				return errors.New("empty: name a scenario file")
+			}
+			f.scenario = s
+			return nil
+		})
+		fs.nemesisFlag(&f.nemesis)
+		fs.mixFlags(&f.mix, &f.density)
+		fs.nodesFlag(&f.nodes)
+		fs.clientsFlag(&f.clients)
+		fs.opsFlag(&f.ops)
+		fs.outputFlag(&f.out, "out", "FILE", "write the history: .jsonl for JSON lines, .edn for Jepsen's EDN", func(s string) error {
+			w, err := historyWriter(s)
+			f.writeHistory = w
+			return err
+		})
+		fs.outputFlag(&f.outScenario, "out-scenario", "FILE", "write the scenario, which replays this run exactly (JSON)", nil)
+		fs.outputFlag(&f.html, "html", "FILE", "write porcupine's visualization of the history (HTML)", nil)
+		fs.timeoutFlag(10 * time.Second)
+		fs.jsonFlag(&f.json)
+		return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
+			if err := noPositional(fs.cmd, pos); err != nil {
+				return exitUsage, err
+			}
+			f.timeout = *fs.timeout
+			if err := checkNemesis(fs); err != nil {
+				return exitUsage, err
+			}
+			if err := fs.checkOutputs(f.scenario); err != nil {
+				return exitUsage, err
+			}
+			sc, replayed, err := scenarioFor(f)
+			if err != nil {
+				return exitUsage, err
+			}
+			f.replayed = replayed
+			return runScenario(ctx, f, sc, stdout)
+		}
+	},
+}
+
+func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Writer) (int, error) {
+	s, l, err := lessons.Start(sc)
 	if err != nil {
 		return exitUsage, fmt.Errorf("run: %w", err)
 	}
+	if !simulate(ctx, s) {
+		return printRun(stdout, f, sc, s, runOutOfTime(f, sc, s))
+	}
+	if err := s.Err(); err != nil {
+		return exitUsage, fmt.Errorf("run: %w", err)
+	}
 	h := s.History()
-	res, err := l.Check(context.Background(), h, checker.Options{Timeout: f.timeout})
+	opts := checker.Options{Model: l.Model, Init: l.Init, Timeout: remaining(ctx)}
+	out, res, err := checkBounded(ctx, h, opts, l.Check)
 	if err != nil {
-		return exitUsage, fmt.Errorf("check: %w", err)
+		return exitUsage, fmt.Errorf("run: checking the history: %w", err)
 	}
-	if err := writeRunOutputs(f, sc, s, h, res, writeHistory, l.Model); err != nil {
-		return exitUsage, err
+	var files outputs
+	if f.out != "" {
+		files.add(f.out, func(w io.Writer) error { return f.writeHistory(w, h) })
 	}
-	ops := countInvokes(h)
-	vns := s.Now()
-	if f.json {
-		j := resultJSON(res)
-		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
-		return exitFor(res.Verdict), printJSON(stdout, j)
+	if f.outScenario != "" {
+		replay := sc
+		replay.Faults = s.Schedule()
+		files.add(f.outScenario, func(w io.Writer) error { return printJSON(w, replay) })
 	}
-	if replayed != "" {
-		fmt.Fprint(stdout, replayNote(sc, replayed))
+	if f.html != "" {
+		files.add(f.html, func(w io.Writer) error {
+			o := opts
+			o.Timeout = htmlTimeout(ctx)
+			return checker.WriteHTML(w, h, res, o)
+		})
 	}
-	fmt.Fprintf(stdout, "lesson %s, variant %s, seed %d: %d operations, %d faults, %s of simulated time\n\n",
-		sc.Lesson, sc.Variant, sc.Seed, ops, len(s.Applied()), sim.FormatDuration(vns))
-	fmt.Fprint(stdout, checker.FormatText(res))
-	if res.Verdict == checker.NotLinearizable && l.HasFix() && sc.Variant != "fixed" {
+	werr := files.commit()
+	code, err := printRun(stdout, f, sc, s, out)
+	if werr != nil {
+		return exitUsage, werr
+	}
+	if err == nil && !f.json && res.Verdict == checker.NotLinearizable && l.HasFix() && sc.Variant != "fixed" {
 		fmt.Fprintf(stdout, "\nNow try the fix on the same seed:\n  faultline run --lesson %s --seed %d --variant fixed\n", sc.Lesson, sc.Seed)
 	}
-	return exitFor(res.Verdict), nil
+	return code, err
+}
+
+// simulate steps the run to its end; false when ctx ran out first.
+func simulate(ctx context.Context, s *sim.Sim) bool {
+	for i := 1; s.Step(); i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// runOutOfTime is the outcome of a run cut short by --timeout: no history
+// to check, so no verdict and no output file.
+func runOutOfTime(f runFlags, sc sim.Scenario, s *sim.Sim) outcome {
+	msg := fmt.Sprintf("unknown: ran out of time (--timeout %s) while simulating, %d of %d operations invoked; no history was checked and no file written. A longer --timeout or fewer --ops will finish it.",
+		f.timeout, countInvokes(s.History()), sc.Config.Ops)
+	return outcome{verdict: checker.Unknown, text: msg + "\n", json: verdictJSON{Verdict: string(checker.Unknown), Explanation: msg}}
+}
+
+// printRun prints the run's header and outcome, or the JSON object with
+// the run's fields.
+func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out outcome) (int, error) {
+	code := exitFor(out.verdict)
+	ops, vns := countInvokes(s.History()), s.Now()
+	if f.json {
+		j, _ := out.json.(verdictJSON)
+		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
+		return code, printJSON(stdout, j)
+	}
+	if f.replayed != "" {
+		fmt.Fprint(stdout, replayNote(sc, f.replayed))
+	}
+	fmt.Fprintf(stdout, "lesson %s, variant %s, seed %d: %d operations, %d faults, %s of simulated time\n\n%s",
+		sc.Lesson, sc.Variant, sc.Seed, ops, len(s.Applied()), sim.FormatDuration(vns), out.text)
+	return code, nil
 }
 
 // scenarioFor builds the run's scenario from a file (replayed against
 // --variant when given: replayed names the file's own variant) or from the
 // flags.
-func scenarioFor(f runFlags, set map[string]bool) (sc sim.Scenario, replayed string, err error) {
+func scenarioFor(f runFlags) (sc sim.Scenario, replayed string, err error) {
 	if f.scenario != "" {
 		for _, name := range []string{"lesson", "seed", "nemesis", "mix", "density", "nodes", "clients", "ops"} {
-			if set[name] {
+			if f.set(name) {
 				return sim.Scenario{}, "", usagef("run: --%s cannot be combined with --scenario (the scenario file fixes it)", name)
 			}
 		}
 		sc, err := readScenario(f.scenario)
-		if err != nil || !set["variant"] || f.variant == sc.Variant {
+		if err != nil || !f.set("variant") || f.variant == sc.Variant {
 			return sc, "", err
 		}
 		out, err := lessons.Replay(sc, f.variant)
@@ -139,53 +191,21 @@ func scenarioFor(f runFlags, set map[string]bool) (sc sim.Scenario, replayed str
 		}
 		return out, sc.Variant, nil
 	}
-	if f.lesson == "" {
-		return sim.Scenario{}, "", usagef("run: --lesson is required (see faultline lessons)")
+	if f.lesson == nil {
+		return sim.Scenario{}, "", usagef("run: --lesson ID or --scenario FILE is required (see faultline lessons)")
 	}
-	l, err := lessons.Get(f.lesson)
-	if err != nil {
-		return sim.Scenario{}, "", usagef("run: %v", err)
-	}
-	o := lessons.Options{Variant: f.variant, Seed: f.seed, Nodes: f.nodes, Clients: f.clients, Ops: f.ops}
-	if err := nemesisFlags(&o, "run", set, f.nemesis, f.mix, f.density); err != nil {
+	if err := checkVariant(f.cmd, f.lesson, f.variant); err != nil {
 		return sim.Scenario{}, "", err
 	}
-	for name, v := range map[string]int{"nodes": f.nodes, "clients": f.clients, "ops": f.ops} {
-		if set[name] && v <= 0 {
-			return sim.Scenario{}, "", usagef("run: --%s must be positive, got %d", name, v)
-		}
+	o := lessons.Options{Variant: f.variant, Seed: f.seed, Nodes: f.nodes, Clients: f.clients, Ops: f.ops, Nemesis: f.nemesis}
+	if f.nemesis != nil {
+		o.Mix, o.Density = f.mix, f.density
 	}
-	sc, err = l.Scenario(o)
+	sc, err = f.lesson.Scenario(o)
 	if err != nil {
 		return sim.Scenario{}, "", usagef("run: %v", err)
 	}
 	return sc, "", nil
-}
-
-// nemesisFlags reads --nemesis, --mix and --density into the options
-// (run and hunt share them).
-func nemesisFlags(o *lessons.Options, cmd string, set map[string]bool, nemesis, mix string, density float64) error {
-	if !set["nemesis"] {
-		if set["mix"] || set["density"] {
-			return usagef("%s: --mix and --density shape a --nemesis list; give one", cmd)
-		}
-		return nil
-	}
-	kinds, err := lessons.ParseNemesis(nemesis)
-	if err != nil {
-		return usagef("%s: --nemesis: %v", cmd, err)
-	}
-	o.Nemesis = kinds
-	if o.Mix, err = lessons.ParseMix(mix); err != nil {
-		return usagef("%s: --mix: %v", cmd, err)
-	}
-	if set["density"] {
-		if !(density > 0 && density <= 1) {
-			return usagef("%s: --density must be above 0 and at most 1, got %v", cmd, density)
-		}
-		o.Density = density
-	}
-	return nil
 }
 
 // replayNote says what a replay against another variant carries over.
@@ -201,11 +221,20 @@ func replayNote(sc sim.Scenario, from string) string {
 	return s + "\n"
 }
 
-// readScenario reads and validates a scenario file.
+// readScenario reads and validates a scenario file, at most
+// maxScenarioBytes of it.
 func readScenario(path string) (sim.Scenario, error) {
-	b, err := os.ReadFile(path)
+	file, err := os.Open(path)
 	if err != nil {
 		return sim.Scenario{}, usagef("cannot read scenario %s: %v", path, unwrapPathError(err))
+	}
+	defer file.Close()
+	b, err := io.ReadAll(io.LimitReader(file, maxScenarioBytes+1))
+	switch {
+	case err != nil:
+		return sim.Scenario{}, usagef("cannot read scenario %s: %v", path, unwrapPathError(err))
+	case len(b) > maxScenarioBytes:
+		return sim.Scenario{}, usagef("scenario %s: larger than %d MiB, the most a scenario may be", path, maxScenarioBytes>>20)
 	}
 	return parseScenario(b, path)
 }
@@ -213,10 +242,22 @@ func readScenario(path string) (sim.Scenario, error) {
 // parseScenario decodes and validates a scenario file's bytes.
 func parseScenario(b []byte, path string) (sim.Scenario, error) {
 	var sc sim.Scenario
-	dec := json.NewDecoder(bytes.NewReader(b))
+	dec := json.NewDecoder(bytes.NewReader(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&sc); err != nil {
 		return sim.Scenario{}, usagef("scenario %s: %v", path, describeJSONError(b, err))
+	}
+	if dec.More() {
+		return sim.Scenario{}, usagef("scenario %s: more than one JSON object", path)
+	}
+	// The lesson and variant named with a short excerpt (they may be
+	// anything); every other field is the simulator's to validate.
+	l, err := lessons.Get(sc.Lesson)
+	if err != nil {
+		return sim.Scenario{}, usagef("scenario %s: field \"lesson\": unknown lesson %s", path, history.Excerpt(sc.Lesson))
+	}
+	if _, err := l.Design.Factory(sc.Variant); sc.Variant != "" && err != nil {
+		return sim.Scenario{}, usagef("scenario %s: field \"variant\": unknown variant %s of %s", path, history.Excerpt(sc.Variant), l.ID)
 	}
 	if err := lessons.CheckScenario(sc); err != nil {
 		return sim.Scenario{}, usagef("scenario %s: %v", path, err)
@@ -224,47 +265,10 @@ func parseScenario(b []byte, path string) (sim.Scenario, error) {
 	return sc, nil
 }
 
-func outputsOK(f runFlags) (func(io.Writer, history.History) error, error) {
-	for _, p := range []string{f.out, f.outScenario, f.html} {
-		if err := checkWritable(p); err != nil {
-			return nil, err
-		}
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
 	}
-	if f.out == "" {
-		return nil, nil
-	}
-	return historyWriter(f.out)
-}
-
-func writeRunOutputs(f runFlags, sc sim.Scenario, s *sim.Sim, h history.History, res checker.Result, writeHistory func(io.Writer, history.History) error, model string) error {
-	if f.out != "" {
-		if err := writeAtomic(f.out, func(w io.Writer) error { return writeHistory(w, h) }); err != nil {
-			return err
-		}
-	}
-	if f.outScenario != "" {
-		replay := sc
-		replay.Faults = s.Schedule()
-		if err := writeAtomic(f.outScenario, func(w io.Writer) error { return printJSON(w, replay) }); err != nil {
-			return err
-		}
-	}
-	if f.html != "" {
-		if err := writeAtomic(f.html, func(w io.Writer) error {
-			return checker.WriteHTML(w, h, res, checker.Options{Model: model})
-		}); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func countInvokes(h history.History) int {
-	n := 0
-	for _, o := range h {
-		if o.Type == history.Invoke && !o.IsNemesis() {
-			n++
-		}
-	}
-	return n
+	return err
 }

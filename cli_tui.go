@@ -1,46 +1,44 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"io"
+	"strings"
 
 	"github.com/faultline-lab/faultline/lessons"
 	"github.com/faultline-lab/faultline/tui"
 )
 
-// cmdTUI opens the workbench: the lesson picker, or a lesson straight away
+// tuiCmd opens the workbench: the lesson picker, or a lesson straight away
 // with --lesson ID [--seed N] [--variant NAME].
-func cmdTUI(args []string, stdout io.Writer) (int, error) {
-	fs := newFlags("faultline")
-	lesson := fs.String("lesson", "", "open this lesson")
-	variant := fs.String("variant", "", "variant")
-	seed := fs.Uint64("seed", 0, "seed")
-	pos, err := parseInterspersed(fs, args)
-	if err != nil {
-		return exitUsage, err
-	}
-	if err := noPositional("faultline", pos); err != nil {
-		return exitUsage, err
-	}
-	set := setFlags(fs)
-	if (set["variant"] || set["seed"]) && *lesson == "" {
-		return exitUsage, usagef("--variant and --seed need --lesson ID (see faultline lessons)")
-	}
-	if *lesson != "" {
-		l, err := lessons.Get(*lesson)
-		if err != nil {
-			return exitUsage, usagef("%v", err)
+var tuiCmd = &command{
+	summary: "open the workbench: the lesson picker, or straight into a lesson",
+	define: func(fs *flagSet) action {
+		var l *lessons.Lesson
+		var variant string
+		var seed uint64
+		fs.lessonFlag(&l, "open this lesson (see faultline lessons)")
+		fs.variantFlag(&variant, "the variant to run: the buggy design, fixed, ... (see faultline lessons)")
+		fs.seedFlag(&seed, "the lesson's")
+		return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
+			if len(pos) > 0 {
+				return exitUsage, usagef("unexpected argument %s (commands: %s; see faultline help)", clipArg(pos[0]), strings.Join(commandNames(), ", "))
+			}
+			o := tui.Options{Variant: variant, Seed: seed, SeedSet: fs.isSet("seed")}
+			if l == nil {
+				if fs.isSet("variant") || fs.isSet("seed") {
+					return exitUsage, usagef("--variant and --seed need --lesson ID (see faultline lessons)")
+				}
+			} else {
+				if err := checkVariant(fs.cmd, l, variant); err != nil {
+					return exitUsage, err
+				}
+				o.Lesson = l.ID
+			}
+			if err := tui.Run(o); err != nil {
+				return exitUsage, err
+			}
+			return exitOK, nil
 		}
-		if _, err := l.Design.Factory(*variant); err != nil {
-			return exitUsage, usagef("lesson %s: %v", l.ID, err)
-		}
-	}
-	err = tui.Run(tui.Options{Lesson: *lesson, Variant: *variant, Seed: *seed, SeedSet: set["seed"]})
-	if errors.Is(err, tui.ErrNotTerminal) {
-		return exitUsage, err
-	}
-	if err != nil {
-		return exitUsage, err
-	}
-	return exitOK, nil
+	},
 }

@@ -6,14 +6,21 @@
 //	faultline run --lesson ID ...  run a lesson headless and check it
 //	faultline hunt --lesson ID ... run many seeds; report the failing ones
 //	faultline check FILE ...       check a history file
+//	faultline help [COMMAND]       usage; every command also takes --help
 package main
 
 import (
-	"errors"
+	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"unicode"
+
+	"github.com/faultline-lab/faultline/internal/atomicfile"
 )
 
 // Exit statuses, as DESIGN.md's CLI contract gives them.
@@ -21,8 +28,20 @@ const (
 	exitOK      = 0 // linearizable; hunt: no failing seed
 	exitFailed  = 1 // not linearizable; hunt: a failing seed found
 	exitUsage   = 2 // usage or input error
-	exitUnknown = 3 // the checker timed out
+	exitUnknown = 3 // the checker (or the command) ran out of time
 )
+
+// commands are the subcommands, in the order help lists them. Adding one
+// is one line here: its flags, help and --timeout come from its definition.
+var commands = []*command{lessonsCmd, runCmd, huntCmd, checkCmd, nodeCmd}
+
+// nodeCmd runs a learner's own node (cli_node.go); it parses its own flags.
+var nodeCmd = &command{
+	name:     "node",
+	summary:  "run your own node, speaking Maelstrom's protocol, under faultline's faults and checker",
+	own:      cmdNode,
+	ownFlags: func() *flag.FlagSet { return nodeFlagSet(&nodeFlags{}) },
+}
 
 // usageError is bad input from the user: exit 2 with one clear line.
 type usageError struct{ msg string }
@@ -32,16 +51,34 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func main() {
+	if c := findCommand(safeArg(os.Args, 1)); c != nil && c.own == nil {
+		stopOnSignal() // a command with its own parsing handles its own signals
+	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
-	code, err := dispatch(args, stdout)
-	if err != nil {
-		fmt.Fprintln(stderr, "faultline:", err)
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
+// stopOnSignal makes an interrupt or a termination remove every output
+// file still being written before the program ends (the workbench handles
+// its own keys, so it is not given this).
+func stopOnSignal() {
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-sigs
+		atomicfile.Abort()
+		fmt.Fprintln(os.Stderr, "faultline: interrupted; no output file was left half-written")
+		code := 130 // 128 + SIGINT, as shells report it
+		if sig == syscall.SIGTERM {
+			code = 143
 		}
+		os.Exit(code)
+	}()
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	code, err := dispatch(context.Background(), args, stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "faultline: "+oneLine(err.Error()))
 		if code == exitOK {
 			code = exitUsage
 		}
@@ -49,47 +86,101 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-func dispatch(args []string, stdout io.Writer) (int, error) {
-	if len(args) == 0 || (len(args[0]) > 0 && args[0][0] == '-' && args[0] != "-h" && args[0] != "--help" && args[0] != "-help") {
-		return cmdTUI(args, stdout)
+func dispatch(ctx context.Context, args []string, stdout io.Writer) (int, error) {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		for _, a := range args {
+			if isHelp(a) {
+				return exitOK, printHelp(stdout, nil)
+			}
+		}
+		return tuiCmd.execute(ctx, args, stdout)
 	}
-	switch args[0] {
-	case "lessons":
-		return cmdLessons(args[1:], stdout)
-	case "run":
-		return cmdRun(args[1:], stdout)
-	case "hunt":
-		return cmdHunt(args[1:], stdout)
-	case "check":
-		return cmdCheck(args[1:], stdout)
-	case "help", "-h", "--help", "-help":
-		fmt.Fprint(stdout, usageText)
-		return exitOK, nil
+	if args[0] == "help" {
+		return exitOK, printHelp(stdout, args[1:])
 	}
-	return exitUsage, usagef("unknown command %q (commands: lessons, run, hunt, check; run faultline help)", args[0])
+	if c := findCommand(args[0]); c != nil {
+		return c.execute(ctx, args[1:], stdout)
+	}
+	return exitUsage, usagef("unknown command %s (commands: %s; see faultline help)", clipArg(args[0]), strings.Join(commandNames(), ", "))
 }
 
-const usageText = `faultline — learn how distributed databases break, and how Jepsen-style testing catches them.
+func safeArg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
 
-Usage:
-  faultline                      open the workbench (lesson picker)
-  faultline --lesson ID [--seed N] [--variant NAME]
-                                 open the workbench straight into a lesson
-  faultline lessons [--json]     list lessons: id, title, toy database, model
-  faultline run --lesson ID [--variant NAME] [--seed N] [--scenario FILE]
-                [--nemesis LIST] [--nodes N] [--clients N] [--ops N]
-                [--out FILE.jsonl|FILE.edn] [--out-scenario FILE] [--html FILE] [--json]
-  faultline hunt --lesson ID [--variant NAME] [--seeds A-B] [--json]
-                                 run many seeds; report which ones expose a failure
-  faultline check FILE [--model M] [--init V] [--format auto|jsonl|edn|jepsen-etcd-log|kv-log]
-                [--timeout D] [--html FILE] [--json]
+func isHelp(a string) bool { return a == "-h" || a == "-help" || a == "--help" }
 
-Exit status: 0 linearizable (hunt: no failing seed), 1 not linearizable (hunt: a failing
-seed found), 2 usage or input error, 3 unknown (the checker ran out of time).
+func findCommand(name string) *command {
+	for _, c := range commands {
+		if c.name == name {
+			return c
+		}
+	}
+	return nil
+}
 
+func commandNames() []string {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	return names
+}
+
+// printHelp prints the overview, or with a command name that command's
+// help. Every synopsis is generated from the command's flags.
+func printHelp(w io.Writer, args []string) error {
+	if len(args) > 0 {
+		c := findCommand(args[0])
+		if c == nil {
+			return usagef("help: unknown command %s (commands: %s)", clipArg(args[0]), strings.Join(commandNames(), ", "))
+		}
+		c.help(w)
+		return nil
+	}
+	fmt.Fprint(w, "faultline — learn how distributed databases break, and how Jepsen-style testing catches them.\n\nUsage:\n")
+	for _, c := range append([]*command{tuiCmd}, commands...) {
+		fmt.Fprintf(w, "  %s\n      %s\n", strings.ReplaceAll(c.synopsis(), "\n", "\n  "), c.summary)
+	}
+	fmt.Fprint(w, "  faultline help [COMMAND]\n      this help, or a command's flags with their defaults (also: faultline COMMAND --help)\n\n")
+	fmt.Fprint(w, exitText)
+	fmt.Fprint(w, `
 Examples:
   faultline run --lesson stale-replica-reads --seed 42
   faultline run --lesson stale-replica-reads --seed 42 --variant fixed --out run.jsonl
   faultline hunt --lesson stale-replica-reads --seeds 1-200
   faultline check run.jsonl --model register
+`)
+	return nil
+}
+
+const exitText = `Exit status: 0 linearizable (hunt: no failing seed), 1 not linearizable (hunt: a failing
+seed found), 2 usage or input error, 3 unknown (out of time: see --timeout).
 `
+
+// maxMessage bounds one error line.
+const maxMessage = 600
+
+// oneLine makes a message one short, valid, printable line, whatever input
+// it quotes: the last guard behind every message's own excerpts.
+func oneLine(msg string) string {
+	var b strings.Builder
+	for i, r := range strings.ToValidUTF8(msg, "\uFFFD") {
+		if i >= maxMessage {
+			b.WriteString(" ...")
+			break
+		}
+		switch {
+		case r == '\n' || r == '\t':
+			b.WriteByte(' ')
+		case !unicode.IsPrint(r):
+			fmt.Fprintf(&b, "%U", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -2,6 +2,7 @@ package history
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -11,10 +12,6 @@ import (
 	"unicode/utf8"
 )
 
-// maxInput bounds a whole history read into memory (EDN needs the whole
-// text: a history may be one vector spanning the file).
-const maxInput = 1 << 30
-
 // ReadEDN reads a Jepsen EDN history: a vector or list of op maps, or op
 // maps one after another (Jepsen's history.edn). Keys may come in any order;
 // ; comments, #_ forms and tagged literals are allowed. Keywords become
@@ -23,83 +20,85 @@ const maxInput = 1 << 30
 // :index get their position. name is used in error messages; errors are
 // *ParseError naming the line and field. It never panics.
 func ReadEDN(r io.Reader, name string) (History, error) {
-	src, err := io.ReadAll(io.LimitReader(r, maxInput+1))
-	if err != nil {
-		return nil, &ParseError{File: name, Msg: err.Error()}
-	}
-	if len(src) > maxInput {
-		return nil, &ParseError{File: name, Msg: fmt.Sprintf("larger than %d bytes", maxInput)}
-	}
-	return parseEDNHistory(src, name)
+	h, _, err := ReadContext(context.Background(), r, name, FormatEDN)
+	return h, err
 }
 
-func parseEDNHistory(src []byte, name string) (History, error) {
-	p := newEDNParser(src)
+// edn reads the whole text (a history may be one vector spanning the
+// file), then converts it one record at a time, so that only one record's
+// parse tree is held at once.
+func (r *reader) edn(src io.Reader) error {
+	text, err := io.ReadAll(src)
+	if err != nil {
+		return readError(r.name, 0, err)
+	}
+	p := newEDNParser(text)
 	wrap := func(e *ednError) error {
-		return &ParseError{File: name, Line: e.line, Msg: e.msg}
+		return &ParseError{File: r.name, Line: e.line, Msg: e.msg}
 	}
 	end, perr := p.atEnd()
 	if perr != nil {
-		return nil, wrap(perr)
+		return wrap(perr)
 	}
 	if end {
-		return History{}, nil
+		return nil
 	}
-	first, perr := p.value()
-	if perr != nil {
-		return nil, wrap(perr)
+	closer := byte(0) // the bracket that ends a vector or list of records
+	switch p.src[p.pos] {
+	case '[':
+		closer = ']'
+	case '(':
+		closer = ')'
 	}
-	var h History
-	switch x := first.(type) {
-	case *ednList:
-		for i, item := range x.items {
-			op, err := recordFromEDN(item, x.lines[i], name)
-			if err != nil {
-				return nil, err
-			}
-			h = append(h, op)
-		}
+	openLine := p.line
+	if closer != 0 {
+		p.pos++
+	}
+	for {
 		end, perr := p.atEnd()
 		if perr != nil {
-			return nil, wrap(perr)
+			return wrap(perr)
 		}
-		if !end {
-			return nil, &ParseError{File: name, Line: p.line, Msg: "unexpected content after the history's closing bracket"}
+		switch {
+		case end && closer != 0:
+			return &ParseError{File: r.name, Line: openLine, Msg: fmt.Sprintf("unclosed %q", opener(closer))}
+		case end:
+			return r.numberEDN()
+		case closer != 0 && p.src[p.pos] == closer:
+			p.pos++
+			if end, perr := p.atEnd(); perr != nil {
+				return wrap(perr)
+			} else if !end {
+				return &ParseError{File: r.name, Line: p.line, Msg: "unexpected content after the history's closing bracket"}
+			}
+			return r.numberEDN()
 		}
-	case *ednMap:
-		op, err := recordFromEDN(x, x.line, name)
+		line := p.line
+		v, perr := p.value()
+		if perr != nil {
+			return wrap(perr)
+		}
+		if _, isMap := v.(*ednMap); !isMap && closer == 0 && len(r.h) == 0 {
+			return &ParseError{File: r.name, Line: line, Msg: fmt.Sprintf("want a vector or list of op maps, or op maps; got %s", ednExcerpt(v))}
+		}
+		op, err := recordFromEDN(v, line, r.name)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		h = append(h, op)
-		for {
-			end, perr := p.atEnd()
-			if perr != nil {
-				return nil, wrap(perr)
-			}
-			if end {
-				break
-			}
-			line := p.line
-			v, perr := p.value()
-			if perr != nil {
-				return nil, wrap(perr)
-			}
-			op, err := recordFromEDN(v, line, name)
-			if err != nil {
-				return nil, err
-			}
-			h = append(h, op)
-		}
-	default:
-		return nil, &ParseError{File: name, Line: 1, Msg: fmt.Sprintf("want a vector or list of op maps, or op maps; got %s", ednString(first))}
-	}
-	for i := range h {
-		if h[i].Index < 0 {
-			h[i].Index = int64(i)
+		if err := r.add(op, line); err != nil {
+			return err
 		}
 	}
-	return h, nil
+}
+
+// numberEDN gives records without :index their position.
+func (r *reader) numberEDN() error {
+	for i := range r.h {
+		if r.h[i].Index < 0 {
+			r.h[i].Index = int64(i)
+		}
+	}
+	return nil
 }
 
 // recordFromEDN converts one op map. An op without :index gets Index -1,
@@ -107,7 +106,7 @@ func parseEDNHistory(src []byte, name string) (History, error) {
 func recordFromEDN(v any, line int, name string) (Op, error) {
 	m, ok := v.(*ednMap)
 	if !ok {
-		return Op{}, &ParseError{File: name, Line: line, Msg: fmt.Sprintf("want an op map {:type ... :f ...}; got %s", clip(ednString(v)))}
+		return Op{}, &ParseError{File: name, Line: line, Msg: fmt.Sprintf("want an op map {:type ... :f ...}; got %s", ednExcerpt(v))}
 	}
 	op := Op{Index: -1}
 	seen := map[string]bool{}
@@ -117,7 +116,7 @@ func recordFromEDN(v any, line int, name string) (Op, error) {
 			return Op{}, &ParseError{File: name, Line: m.lines[i], Msg: err.Error()}
 		}
 		if seen[field] {
-			return Op{}, &ParseError{File: name, Line: m.lines[i], Field: field, Msg: "appears twice"}
+			return Op{}, &ParseError{File: name, Line: m.lines[i], Field: clip(field), Msg: "appears twice"}
 		}
 		seen[field] = true
 		if msg := setField(&op, field, m.vals[i]); msg != "" {
@@ -139,7 +138,7 @@ func setField(op *Op, field string, v any) string {
 	case "index", "time":
 		n, ok := v.(int64)
 		if !ok || n < 0 {
-			return fmt.Sprintf("want a non-negative integer; got %s", clip(ednString(v)))
+			return fmt.Sprintf("want a non-negative integer; got %s", ednExcerpt(v))
 		}
 		if field == "index" {
 			op.Index = n
@@ -156,18 +155,18 @@ func setField(op *Op, field string, v any) string {
 		case keyword, symbol, string:
 			op.Process = Nemesis // Knossos: a non-numeric process is not a client
 		default:
-			return fmt.Sprintf("want an integer or :nemesis; got %s", clip(ednString(v)))
+			return fmt.Sprintf("want an integer or :nemesis; got %s", ednExcerpt(v))
 		}
 	case "type":
 		s, ok := nameOf(v)
 		if !ok || !Type(s).Valid() {
-			return fmt.Sprintf("want :invoke, :ok, :fail or :info; got %s", clip(ednString(v)))
+			return fmt.Sprintf("want :invoke, :ok, :fail or :info; got %s", ednExcerpt(v))
 		}
 		op.Type = Type(s)
 	case "f":
 		s, ok := nameOf(v)
 		if !ok {
-			return fmt.Sprintf("want a keyword; got %s", clip(ednString(v)))
+			return fmt.Sprintf("want a keyword; got %s", ednExcerpt(v))
 		}
 		op.F = s
 	case "key":
@@ -179,7 +178,7 @@ func setField(op *Op, field string, v any) string {
 	case "node":
 		s, ok := nameOf(v)
 		if !ok {
-			return fmt.Sprintf("want a string or keyword; got %s", clip(ednString(v)))
+			return fmt.Sprintf("want a string or keyword; got %s", ednExcerpt(v))
 		}
 		op.Node = s
 	case "error":
@@ -209,13 +208,6 @@ func nameOf(v any) (string, bool) {
 		return x, true
 	}
 	return "", false
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:57] + "..."
-	}
-	return s
 }
 
 // WriteEDN writes h as a Jepsen EDN vector, one op map a line:
@@ -264,7 +256,7 @@ func writeEDNOp(b *strings.Builder, o Op) error {
 	if err := checkWritable(v); err != nil {
 		return err
 	}
-	writeEDNValue(b, v)
+	writeOpValue(b, o.F, v)
 	if o.Node != "" {
 		b.WriteString(", :node ")
 		writeEDNValue(b, o.Node)

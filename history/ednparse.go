@@ -170,7 +170,7 @@ func (p *ednParser) dispatch() (any, *ednError) {
 		case "-Inf":
 			return math.Inf(-1), nil
 		default:
-			return nil, p.fail("unknown symbolic value ##%s", tok)
+			return nil, p.fail("unknown symbolic value ##%s", clip(tok))
 		}
 	}
 	tag := p.token()
@@ -223,11 +223,11 @@ func number(tok string, p *ednParser) (any, *ednError) {
 		return i, nil
 	}
 	if strings.HasSuffix(tok, "N") || !strings.ContainsAny(tok, ".eE") {
-		return nil, p.fail("bad or out-of-range integer %q", tok)
+		return nil, p.fail("bad or out-of-range integer %s", Excerpt(tok))
 	}
 	f, err := strconv.ParseFloat(strings.TrimSuffix(tok, "M"), 64)
 	if err != nil || math.IsInf(f, 0) {
-		return nil, p.fail("bad number %q", tok)
+		return nil, p.fail("bad number %s", Excerpt(tok))
 	}
 	return f, nil
 }
@@ -286,7 +286,7 @@ func (p *ednParser) mapForm() (any, *ednError) {
 			return nil, err
 		}
 		if p.pos >= len(p.src) || p.src[p.pos] == '}' {
-			return nil, p.fail("map key %s has no value", ednString(k))
+			return nil, p.fail("map key %s has no value", ednExcerpt(k))
 		}
 		line := p.line
 		v, err := p.value()
@@ -343,7 +343,7 @@ func (p *ednParser) str() (any, *ednError) {
 				b.WriteRune(rune(n))
 				p.pos += 4
 			default:
-				return nil, p.fail("unknown escape \\%c in string", e)
+				return nil, p.fail("unknown escape %s in string", Excerpt("\\"+string([]byte{e})))
 			}
 			p.pos++
 			continue
@@ -380,7 +380,7 @@ func (p *ednParser) char() (any, *ednError) {
 			return string(rune(n)), nil
 		}
 	}
-	return nil, p.fail("bad character literal \\%s", tok)
+	return nil, p.fail("bad character literal %s", Excerpt("\\"+tok))
 }
 
 // plain turns a parsed EDN value into a history value: keywords and symbols
@@ -448,37 +448,59 @@ func keyText(k any) (string, error) {
 	case nil:
 		return "nil", nil
 	}
-	return "", fmt.Errorf("want a keyword, string or integer key; got %s", ednString(k))
+	return "", fmt.Errorf("want a keyword, string or integer key; got %s", ednExcerpt(k))
 }
 
-// ednString renders a parsed EDN value back as EDN text, for messages and
-// for the free-form :error field.
+// ednString renders a parsed EDN value back as EDN text, for the
+// free-form :error field.
 func ednString(v any) string {
 	var b strings.Builder
-	writeParsed(&b, v)
+	writeParsed(&b, v, 0)
 	return b.String()
 }
 
-func writeParsed(b *strings.Builder, v any) {
+// excerptBytes bounds the EDN text rendered for a message before clip cuts
+// it: a huge set or string is never rendered whole.
+const excerptBytes = 256
+
+// ednExcerpt renders a parsed value for a message: short, valid, printable.
+func ednExcerpt(v any) string {
+	var b strings.Builder
+	writeParsed(&b, v, excerptBytes)
+	return clip(b.String())
+}
+
+// writeParsed writes v as EDN; with limit > 0 it stops soon after b holds
+// limit bytes (for messages).
+func writeParsed(b *strings.Builder, v any, limit int) {
+	if limit > 0 && b.Len() > limit {
+		return
+	}
 	switch x := v.(type) {
 	case keyword:
 		b.WriteByte(':')
-		b.WriteString(string(x))
+		b.WriteString(clipTo(string(x), limit))
 	case symbol:
-		b.WriteString(string(x))
+		b.WriteString(clipTo(string(x), limit))
+	case string:
+		writeEDNValue(b, clipTo(x, limit))
 	case *ednList:
-		writeSeq(b, "[", x.items, "]")
+		writeSeq(b, "[", x.items, "]", limit)
 	case ednSet:
-		writeSeq(b, "#{", x, "}")
+		writeSeq(b, "#{", x, "}", limit)
 	case *ednMap:
 		b.WriteByte('{')
 		for i, k := range x.keys {
+			if limit > 0 && b.Len() > limit {
+				b.WriteString(" ...")
+				break
+			}
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			writeParsed(b, k)
+			writeParsed(b, k, limit)
 			b.WriteByte(' ')
-			writeParsed(b, x.vals[i])
+			writeParsed(b, x.vals[i], limit)
 		}
 		b.WriteByte('}')
 	default:
@@ -486,13 +508,26 @@ func writeParsed(b *strings.Builder, v any) {
 	}
 }
 
-func writeSeq(b *strings.Builder, open string, items []any, closer string) {
+// clipTo cuts s to limit bytes when limit > 0 (the message clips again,
+// at a rune boundary).
+func clipTo(s string, limit int) string {
+	if limit > 0 && len(s) > limit {
+		return s[:limit]
+	}
+	return s
+}
+
+func writeSeq(b *strings.Builder, open string, items []any, closer string, limit int) {
 	b.WriteString(open)
 	for i, e := range items {
+		if limit > 0 && b.Len() > limit {
+			b.WriteString(" ...")
+			break
+		}
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		writeParsed(b, e)
+		writeParsed(b, e, limit)
 	}
 	b.WriteString(closer)
 }

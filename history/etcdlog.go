@@ -1,8 +1,8 @@
 package history
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -17,7 +17,9 @@ const etcdMarker = "jepsen.util - "
 //	INFO  jepsen.util - 3	:invoke	:cas	[1 4]
 //
 // (tabs or spaces). Lines without "jepsen.util - " are log noise and are
-// skipped. The test's own conventions become the history's:
+// skipped, and counted: a log with no record, or with more noise than
+// records, is an error (it is most likely another format). The test's own
+// conventions become the history's:
 //   - :fail :read :timed-out — the read's outcome is unknown: an info read;
 //   - :fail :cas [a b] — the compare did not match: a fail with Error
 //     "mismatch" (see ErrorMismatch);
@@ -26,44 +28,41 @@ const etcdMarker = "jepsen.util - "
 //
 // Records carry their position as Index and no Time.
 func ReadEtcdLog(r io.Reader, name string) (History, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
-	var h History
-	open := map[Process]int{} // process → index of its open invocation in h
-	line := 0
-	for sc.Scan() {
-		line++
-		text := sc.Bytes()
+	h, _, err := ReadContext(context.Background(), r, name, FormatEtcdLog)
+	return h, err
+}
+
+func (r *reader) etcdLog(src io.Reader) error {
+	open := map[Process]int{} // process → index of its open invocation in r.h
+	return r.lines(src, func(line int, text []byte) error {
+		if len(bytes.TrimSpace(text)) == 0 {
+			return nil
+		}
+		r.nonBlank++
 		at := bytes.Index(text, []byte(etcdMarker))
 		if at < 0 {
-			continue
+			r.skip(line, text)
+			return nil
 		}
 		op, perr := parseEtcdLine(string(text[at+len(etcdMarker):]))
 		if perr != nil {
-			perr.File, perr.Line = name, line
-			return nil, perr
+			perr.File, perr.Line = r.name, line
+			return perr
 		}
 		if op.Process != Nemesis {
 			switch op.Type {
 			case Invoke:
-				open[op.Process] = len(h)
+				open[op.Process] = len(r.h)
 			default:
 				if j, ok := open[op.Process]; ok {
-					completeEtcd(&op, h[j])
+					completeEtcd(&op, r.h[j])
 					delete(open, op.Process)
 				}
 			}
 		}
-		op.Index = int64(len(h))
-		h = append(h, op)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, &ParseError{File: name, Line: line + 1, Msg: err.Error()}
-	}
-	if h == nil {
-		h = History{}
-	}
-	return h, nil
+		op.Index = int64(len(r.h))
+		return r.add(op, line)
+	})
 }
 
 // parseEtcdLine reads "PROCESS :TYPE :F VALUE".
@@ -73,7 +72,7 @@ func parseEtcdLine(s string) (Op, *ParseError) {
 	for i := range fields {
 		fields[i], rest = nextField(rest)
 		if fields[i] == "" {
-			return Op{}, &ParseError{Msg: fmt.Sprintf("want PROCESS :TYPE :F VALUE; got %q", clip(s))}
+			return Op{}, &ParseError{Msg: fmt.Sprintf("want PROCESS :TYPE :F VALUE; got %s", Excerpt(s))}
 		}
 	}
 	var op Op
@@ -83,7 +82,7 @@ func parseEtcdLine(s string) (Op, *ParseError) {
 			return op, &ParseError{Field: field, Msg: perr.msg}
 		}
 		if _, isInt := v.(int64); field == "process" && !isInt && v != keyword("nemesis") {
-			return op, &ParseError{Field: field, Msg: fmt.Sprintf("want a number or :nemesis; got %q", fields[i])}
+			return op, &ParseError{Field: field, Msg: fmt.Sprintf("want a number or :nemesis; got %s", Excerpt(fields[i]))}
 		}
 		if msg := setField(&op, field, v); msg != "" {
 			return op, &ParseError{Field: field, Msg: msg}
@@ -130,7 +129,7 @@ func parseEDNScalar(tok string) (any, *ednError) {
 		return nil, err
 	}
 	if end, e := p.atEnd(); e != nil || !end {
-		return nil, p.fail("unexpected text in %q", tok)
+		return nil, p.fail("unexpected text in %s", Excerpt(tok))
 	}
 	return v, nil
 }

@@ -3,9 +3,11 @@ package history
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 )
 
@@ -31,123 +33,159 @@ func WriteJSONL(w io.Writer, h History) error {
 	return bw.Flush()
 }
 
-// maxLine bounds one record, so a corrupt file cannot exhaust memory.
-const maxLine = 16 << 20
-
 // ReadJSONL reads a JSON-lines history. name is used in error messages.
 // Blank lines are skipped. It never panics on malformed input.
 func ReadJSONL(r io.Reader, name string) (History, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
-	var h History
-	line := 0
-	for sc.Scan() {
-		line++
-		text := bytes.TrimSpace(sc.Bytes())
+	h, _, err := ReadContext(context.Background(), r, name, FormatJSONL)
+	return h, err
+}
+
+// jsonl reads one JSON object a line; every line that is not blank must be
+// a record.
+func (r *reader) jsonl(src io.Reader) error {
+	return r.lines(src, func(line int, text []byte) error {
+		text = bytes.TrimSpace(text)
 		if len(text) == 0 {
-			continue
+			return nil
 		}
+		r.nonBlank++
 		op, err := decodeJSONRecord(text)
 		if err != nil {
-			err.File, err.Line = name, line
-			return nil, err
+			err.File, err.Line = r.name, line
+			return err
 		}
-		h = append(h, op)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, &ParseError{File: name, Line: line + 1, Msg: err.Error()}
-	}
-	return h, nil
+		return r.add(op, line)
+	})
+}
+
+// jsonRecord holds a record's fields undecoded: one pass over the line
+// finds them, and each is then read by the fastest means that fits it.
+type jsonRecord struct {
+	Index   json.RawMessage `json:"index"`
+	Time    json.RawMessage `json:"time"`
+	Process json.RawMessage `json:"process"`
+	Type    json.RawMessage `json:"type"`
+	F       json.RawMessage `json:"f"`
+	Key     json.RawMessage `json:"key"`
+	Value   json.RawMessage `json:"value"`
+	Node    json.RawMessage `json:"node"`
+	Error   json.RawMessage `json:"error"`
 }
 
 func decodeJSONRecord(text []byte) (Op, *ParseError) {
-	var raw map[string]json.RawMessage
+	var raw jsonRecord
 	if err := json.Unmarshal(text, &raw); err != nil {
-		return Op{}, &ParseError{Msg: "not a JSON object: " + err.Error()}
+		return Op{}, &ParseError{Msg: "not a JSON object: " + clip(err.Error())}
 	}
 	var op Op
-	var perr *ParseError
-	need := func(field string) json.RawMessage {
-		v, ok := raw[field]
-		if !ok && perr == nil {
-			perr = &ParseError{Field: field, Msg: "missing"}
+	for _, f := range []struct {
+		name string
+		v    json.RawMessage
+	}{{"type", raw.Type}, {"process", raw.Process}, {"f", raw.F}} {
+		if f.v == nil {
+			return op, &ParseError{Field: f.name, Msg: "missing"}
 		}
-		return v
 	}
-	if v := need("type"); v != nil {
-		var s string
-		if err := json.Unmarshal(v, &s); err != nil || !Type(s).Valid() {
-			return op, &ParseError{Field: "type", Msg: fmt.Sprintf("want invoke, ok, fail or info; got %s", v)}
-		}
+	if s, ok := jsonString(raw.Type); !ok || !Type(s).Valid() {
+		return op, &ParseError{Field: "type", Msg: fmt.Sprintf("want invoke, ok, fail or info; got %s", clip(string(raw.Type)))}
+	} else {
 		op.Type = Type(s)
 	}
-	if v := need("process"); v != nil {
-		p, err := decodeProcess(v)
-		if err != nil {
-			return op, &ParseError{Field: "process", Msg: err.Error()}
-		}
-		op.Process = p
+	p, err := decodeProcess(raw.Process)
+	if err != nil {
+		return op, &ParseError{Field: "process", Msg: err.Error()}
 	}
-	if v := need("f"); v != nil {
-		if err := json.Unmarshal(v, &op.F); err != nil {
-			return op, &ParseError{Field: "f", Msg: fmt.Sprintf("want a string; got %s", v)}
-		}
+	op.Process = p
+	f, ok := jsonString(raw.F)
+	if !ok {
+		return op, &ParseError{Field: "f", Msg: fmt.Sprintf("want a string; got %s", clip(string(raw.F)))}
 	}
-	if perr != nil {
-		return op, perr
-	}
+	op.F = f
 	for _, f := range []struct {
 		name string
+		v    json.RawMessage
 		dst  *int64
-	}{{"index", &op.Index}, {"time", &op.Time}} {
-		if v, ok := raw[f.name]; ok {
-			if err := json.Unmarshal(v, f.dst); err != nil {
-				return op, &ParseError{Field: f.name, Msg: fmt.Sprintf("want an integer; got %s", v)}
-			}
+	}{{"index", raw.Index, &op.Index}, {"time", raw.Time, &op.Time}} {
+		if f.v == nil {
+			continue
 		}
+		n, err := strconv.ParseInt(string(f.v), 10, 64)
+		if err != nil {
+			return op, &ParseError{Field: f.name, Msg: fmt.Sprintf("want an integer; got %s", clip(string(f.v)))}
+		}
+		*f.dst = n
 	}
 	for _, f := range []struct {
 		name string
+		v    json.RawMessage
 		dst  *string
-	}{{"key", &op.Key}, {"node", &op.Node}, {"error", &op.Error}} {
-		if v, ok := raw[f.name]; ok && string(v) != "null" {
-			if err := json.Unmarshal(v, f.dst); err != nil {
-				// Jepsen errors are often structured; keep them readable as text.
-				if f.name == "error" {
-					*f.dst = string(v)
-					continue
-				}
-				return op, &ParseError{Field: f.name, Msg: fmt.Sprintf("want a string; got %s", v)}
-			}
+	}{{"key", raw.Key, &op.Key}, {"node", raw.Node, &op.Node}, {"error", raw.Error, &op.Error}} {
+		if f.v == nil || string(f.v) == "null" {
+			continue
+		}
+		s, ok := jsonString(f.v)
+		switch {
+		case ok:
+			*f.dst = s
+		case f.name == "error":
+			*f.dst = string(f.v) // Jepsen errors are often structured; keep them readable as text
+		default:
+			return op, &ParseError{Field: f.name, Msg: fmt.Sprintf("want a string; got %s", clip(string(f.v)))}
 		}
 	}
-	if v, ok := raw["value"]; ok {
-		dec := json.NewDecoder(bytes.NewReader(v))
-		dec.UseNumber()
-		var x any
-		if err := dec.Decode(&x); err != nil {
-			return op, &ParseError{Field: "value", Msg: err.Error()}
-		}
-		n, err := Normalize(x)
+	if raw.Value != nil {
+		v, err := decodeJSONValue(raw.Value)
 		if err != nil {
-			return op, &ParseError{Field: "value", Msg: err.Error()}
+			return op, &ParseError{Field: "value", Msg: clip(err.Error())}
 		}
-		op.Value = n
+		op.Value = v
 	}
 	return op, nil
 }
 
-func decodeProcess(v json.RawMessage) (Process, error) {
+// jsonString reads a JSON string, without the decoder when it holds no
+// escape (as nearly every string in a history).
+func jsonString(v json.RawMessage) (string, bool) {
+	if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' && bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1]), true
+	}
 	var s string
-	if json.Unmarshal(v, &s) == nil {
+	if len(v) == 0 || v[0] != '"' || json.Unmarshal(v, &s) != nil {
+		return "", false
+	}
+	return s, true
+}
+
+// decodeJSONValue reads a value as Normalize leaves it: null and integers
+// directly, anything else through the decoder.
+func decodeJSONValue(v json.RawMessage) (any, error) {
+	if string(v) == "null" {
+		return nil, nil
+	}
+	if n, err := strconv.ParseInt(string(v), 10, 64); err == nil {
+		return n, nil
+	}
+	if s, ok := jsonString(v); ok {
+		return s, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	var x any
+	if err := dec.Decode(&x); err != nil {
+		return nil, err
+	}
+	return Normalize(x)
+}
+
+func decodeProcess(v json.RawMessage) (Process, error) {
+	if n, err := strconv.ParseInt(string(v), 10, 64); err == nil && n >= 0 {
+		return Process(n), nil
+	}
+	if s, ok := jsonString(v); ok {
 		if strings.EqualFold(s, "nemesis") {
 			return Nemesis, nil
 		}
-		return 0, fmt.Errorf("want a number or \"nemesis\"; got %q", s)
+		return 0, fmt.Errorf("want a number or \"nemesis\"; got %s", Excerpt(s))
 	}
-	var n int64
-	if err := json.Unmarshal(v, &n); err != nil || n < 0 {
-		return 0, fmt.Errorf("want a non-negative integer or \"nemesis\"; got %s", v)
-	}
-	return Process(n), nil
+	return 0, fmt.Errorf("want a non-negative integer or \"nemesis\"; got %s", clip(string(v)))
 }

@@ -1,8 +1,8 @@
 package history
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 )
@@ -19,33 +19,30 @@ var kvLogOps = map[string]bool{"get": true, "put": true, "append": true}
 // Every client record needs a :key; values are strings or nil. Records
 // carry their position as Index. Errors name the line and field.
 func ReadKVLog(r io.Reader, name string) (History, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxLine)
-	h := History{}
-	line := 0
-	for sc.Scan() {
-		line++
-		text := bytes.TrimSpace(sc.Bytes())
+	h, _, err := ReadContext(context.Background(), r, name, FormatKVLog)
+	return h, err
+}
+
+func (r *reader) kvLog(src io.Reader) error {
+	return r.lines(src, func(line int, text []byte) error {
+		text = bytes.TrimSpace(text)
 		if len(text) == 0 || text[0] == ';' {
-			continue
+			return nil
 		}
+		r.nonBlank++
 		op, err := parseKVLine(text)
 		if err != nil {
-			err.File = name
+			err.File = r.name
 			if err.Line == 0 {
 				err.Line = line
 			} else {
 				err.Line += line - 1
 			}
-			return nil, err
+			return err
 		}
-		op.Index = int64(len(h))
-		h = append(h, op)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, &ParseError{File: name, Line: line + 1, Msg: err.Error()}
-	}
-	return h, nil
+		op.Index = int64(len(r.h))
+		return r.add(op, line)
+	})
 }
 
 func parseKVLine(text []byte) (Op, *ParseError) {
@@ -78,7 +75,7 @@ func parseKVLine(text []byte) (Op, *ParseError) {
 			switch m.vals[i].(type) {
 			case nil, string:
 			default:
-				return op, &ParseError{Field: "value", Msg: fmt.Sprintf("want a string or nil; got %s", clip(ednString(m.vals[i])))}
+				return op, &ParseError{Field: "value", Msg: fmt.Sprintf("want a string or nil; got %s", ednExcerpt(m.vals[i]))}
 			}
 		}
 	}

@@ -9,6 +9,7 @@ package history
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Type is a record's kind: an invocation or one of the three completions.
@@ -87,9 +88,9 @@ type Pair struct {
 }
 
 // Pairs matches each invocation with the next completion of its process,
-// in invocation order. It reports the first record that breaks Jepsen's
-// rule of one outstanding operation per process, or completes another
-// function than its process invoked.
+// in invocation order. It reports, as a *RecordError, the first record that
+// breaks Jepsen's rule of one outstanding operation per process, or
+// completes another function than its process invoked.
 func (h History) Pairs() ([]Pair, error) {
 	open := map[Process]int{}
 	var pairs []Pair
@@ -100,7 +101,8 @@ func (h History) Pairs() ([]Pair, error) {
 		switch o.Type {
 		case Invoke:
 			if j, busy := open[o.Process]; busy {
-				return nil, fmt.Errorf("record %d: process %v invokes %q while its %q (record %d) is still open", i, o.Process, o.F, pairs[j].Invoke.F, pairs[j].InvokeAt)
+				return nil, &RecordError{At: i, Other: pairs[j].InvokeAt,
+					Msg: fmt.Sprintf("process %v invokes %s while its %s (%s) is still open", o.Process, Excerpt(o.F), Excerpt(pairs[j].Invoke.F), OtherRecord)}
 			}
 			open[o.Process] = len(pairs)
 			pairs = append(pairs, Pair{Invoke: o, InvokeAt: i, CompletionAt: -1})
@@ -110,17 +112,53 @@ func (h History) Pairs() ([]Pair, error) {
 				if o.Type == Info {
 					continue // Jepsen logs stray infos (e.g. a crashed client); they complete nothing
 				}
-				return nil, fmt.Errorf("record %d: process %v completes %q with %s but has no open invocation", i, o.Process, o.F, o.Type)
+				return nil, &RecordError{At: i, Other: -1,
+					Msg: fmt.Sprintf("process %v completes %s with %s but has no open invocation", o.Process, Excerpt(o.F), o.Type)}
 			}
 			if o.F != pairs[j].Invoke.F {
-				return nil, fmt.Errorf("record %d: process %v completes %q but invoked %q (record %d)", i, o.Process, o.F, pairs[j].Invoke.F, pairs[j].InvokeAt)
+				return nil, &RecordError{At: i, Other: pairs[j].InvokeAt,
+					Msg: fmt.Sprintf("process %v completes %s but invoked %s (%s)", o.Process, Excerpt(o.F), Excerpt(pairs[j].Invoke.F), OtherRecord)}
 			}
 			c := o
 			pairs[j].Completion, pairs[j].CompletionAt = &c, i
 			delete(open, o.Process)
 		default:
-			return nil, fmt.Errorf("record %d: unknown type %q", i, o.Type)
+			return nil, &RecordError{At: i, Other: -1, Msg: fmt.Sprintf("unknown type %s", Excerpt(string(o.Type)))}
 		}
 	}
 	return pairs, nil
+}
+
+// OtherRecord stands in a RecordError's Msg for the other record it names.
+// (A NUL byte: no excerpt of the input can contain one.)
+const OtherRecord = "\x00"
+
+// RecordError is a problem with one record of a history, by its position,
+// so that a reader that knows where each record came from can name its
+// line instead (see Describe and ReadInfo.LineOf).
+type RecordError struct {
+	At int // the record's position in the history
+	// Msg says what is wrong; when Other >= 0 it holds OtherRecord once,
+	// where the other record involved is named.
+	Msg   string
+	Other int
+}
+
+func (e *RecordError) Error() string {
+	return e.Describe(func(i int) string { return fmt.Sprintf("record %d", i) })
+}
+
+// Describe renders the error naming records with name: "line 12" rather
+// than "record 7".
+func (e *RecordError) Describe(name func(record int) string) string {
+	return name(e.At) + ": " + e.Message(name)
+}
+
+// Message is what is wrong, naming the other record involved (if any)
+// with name, without naming the record itself.
+func (e *RecordError) Message(name func(record int) string) string {
+	if e.Other >= 0 {
+		return strings.Replace(e.Msg, OtherRecord, name(e.Other), 1)
+	}
+	return e.Msg
 }

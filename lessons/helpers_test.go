@@ -2,24 +2,87 @@ package lessons
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// The helpers below serve every lesson's tests.
+// The helpers below serve every lesson's tests and the catalogue-wide
+// ones (the lesson kit, the torture harness).
 
-// huntSeeds hunts seeds 1..to and fails on any run error or checker
-// timeout: a hunt that cannot decide proves nothing.
-func huntSeeds(tb testing.TB, id string, o Options, to uint64) HuntResult {
+// long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
+func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
+
+// correctSeeds is how many seeds a correct variant must pass: 1,000 in
+// long mode, 200 normally, 50 under -short.
+func correctSeeds() uint64 {
+	switch {
+	case long():
+		return 1000
+	case testing.Short():
+		return 50
+	}
+	return 200
+}
+
+// hunts shares hunts between tests: the lesson kit and a lesson's own
+// tests ask for the same seeds of the same variant, and each is run once.
+var hunts sync.Map // huntKey → *huntEntry
+
+type huntKey struct {
+	id, options string
+	to          uint64
+	first       bool
+}
+
+type huntEntry struct {
+	done chan struct{} // closed once r is in
+	r    HuntResult
+}
+
+// hunt runs (once per test binary) seeds 1..to of a lesson with options o,
+// all of them or, first, until the first failing seed.
+func hunt(tb testing.TB, id string, o Options, to uint64, first bool) HuntResult {
 	tb.Helper()
 	l, err := Get(id)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	r := Hunt(context.Background(), l, o, 1, to, 0, 0)
+	if o.Variant == "" {
+		o.Variant = l.DefaultVariant()
+	}
+	key := huntKey{id: id, options: fmt.Sprintf("%+v", o), to: to}
+	if first {
+		// A whole hunt of the same seeds, if one was started, answers too.
+		if r, ok := huntRun(id, o, to); ok {
+			return r
+		}
+		key.first = true
+	}
+	v, loaded := hunts.LoadOrStore(key, &huntEntry{done: make(chan struct{})})
+	e := v.(*huntEntry)
+	if loaded {
+		<-e.done
+		return e.r
+	}
+	defer close(e.done)
+	e.r = HuntWith(context.Background(), l, o, 1, to, HuntOptions{StopAtFirst: first})
+	return e.r
+}
+
+// huntSeeds hunts seeds 1..to and fails on any run error or checker
+// timeout: a hunt that cannot decide proves nothing.
+func huntSeeds(tb testing.TB, id string, o Options, to uint64) HuntResult {
+	tb.Helper()
+	return decided(tb, id, o, hunt(tb, id, o, to, false))
+}
+
+func decided(tb testing.TB, id string, o Options, r HuntResult) HuntResult {
+	tb.Helper()
 	for seed, err := range r.Errors {
 		tb.Fatalf("%s/%s seed %d: %v", id, o.Variant, seed, err)
 	}
@@ -29,39 +92,116 @@ func huntSeeds(tb testing.TB, id string, o Options, to uint64) HuntResult {
 	return r
 }
 
+// firstFailing is the first of seeds 1–200 on which a variant fails; the
+// test fails if there is none (a lesson must show its bug).
+func firstFailing(tb testing.TB, id, variant string) uint64 {
+	tb.Helper()
+	o := Options{Variant: variant}
+	r := decided(tb, id, o, hunt(tb, id, o, 200, true))
+	if len(r.Failing) == 0 {
+		tb.Fatalf("%s/%s: no failing seed in 1–200", id, variant)
+	}
+	return r.Failing[0]
+}
+
+// failingSeeds is the first n failing seeds of 1–200 (fewer when fewer
+// fail): from a whole hunt of them if a test ran one, else hunted ten
+// seeds at a time.
+func failingSeeds(tb testing.TB, id, variant string, n int) []uint64 {
+	tb.Helper()
+	o := Options{Variant: variant}
+	if r, ok := huntRun(id, o, 200); ok {
+		return decided(tb, id, o, r).Failing[:min(n, len(r.Failing))]
+	}
+	l, err := Get(id)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var out []uint64
+	for from := uint64(1); from <= 200 && len(out) < n; from += 10 {
+		r := decided(tb, id, o, HuntWith(context.Background(), l, o, from, from+9, HuntOptions{}))
+		out = append(out, r.Failing...)
+	}
+	return out[:min(n, len(out))]
+}
+
+// huntRun is the whole hunt of seeds 1..to another test started, if any.
+func huntRun(id string, o Options, to uint64) (HuntResult, bool) {
+	l, err := Get(id)
+	if err != nil {
+		return HuntResult{}, false
+	}
+	if o.Variant == "" {
+		o.Variant = l.DefaultVariant()
+	}
+	e, ok := hunts.Load(huntKey{id: id, options: fmt.Sprintf("%+v", o), to: to})
+	if !ok {
+		return HuntResult{}, false
+	}
+	<-e.(*huntEntry).done
+	return e.(*huntEntry).r, true
+}
+
 // assertFails asserts that a variant ("" for the default) fails on at
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
-// returns the failing seeds.
+// returns the failing seeds (only the first when least is 1). Under -short
+// it tries seeds 1–50 and asks for a quarter as many.
 func assertFails(t *testing.T, id, variant string, least int) []uint64 {
 	t.Helper()
-	r := huntSeeds(t, id, Options{Variant: variant}, 200)
-	t.Logf("%s/%s: %d of 200 seeds fail", id, variant, len(r.Failing))
-	if len(r.Failing) < max(least, 1) {
-		t.Fatalf("%s/%s: only %d of seeds 1–200 fail, want %d or more", id, variant, len(r.Failing), max(least, 1))
+	if least <= 1 {
+		return []uint64{firstFailing(t, id, variant)}
+	}
+	to := uint64(200)
+	if testing.Short() {
+		to, least = 50, (least+3)/4
+	}
+	r := huntSeeds(t, id, Options{Variant: variant}, to)
+	t.Logf("%s/%s: %d of %d seeds fail", id, variant, len(r.Failing), to)
+	if len(r.Failing) < least {
+		t.Fatalf("%s/%s: only %d of seeds 1–%d fail, want %d or more", id, variant, len(r.Failing), to, least)
 	}
 	return r.Failing
 }
 
-// assertFixedPasses asserts that fixed passes seeds 1–200, or 1–1000 when
-// long and FAULTLINE_LONG=1.
-func assertFixedPasses(t *testing.T, id string, long bool) {
+// assertPasses asserts that a correct variant passes every seed of its
+// sweep (correctSeeds).
+func assertPasses(t *testing.T, id, variant string) {
 	t.Helper()
-	to := uint64(200)
-	if long {
-		if os.Getenv("FAULTLINE_LONG") == "" {
-			t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
-		}
-		to = 1000
+	to := correctSeeds()
+	if r := huntSeeds(t, id, Options{Variant: variant}, to); len(r.Failing) > 0 {
+		t.Fatalf("%s/%s fails on seeds %v of 1–%d", id, variant, r.Failing, to)
 	}
-	if r := huntSeeds(t, id, Options{Variant: "fixed"}, to); len(r.Failing) > 0 {
-		t.Fatalf("%s/fixed fails on seeds %v", id, r.Failing)
+}
+
+// assertFixedPasses asserts that fixed passes its sweep. The long form
+// runs only under FAULTLINE_LONG=1, where the sweep is 1,000 seeds.
+func assertFixedPasses(t *testing.T, id string, longForm bool) {
+	t.Helper()
+	if longForm && !long() {
+		t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
 	}
+	assertPasses(t, id, "fixed")
+}
+
+// stories holds each lesson's narrated-story test: the test that holds
+// every fact its text tells of a run to that run. Each lesson's test file
+// registers its own; the kit fails a lesson without one.
+var stories = map[string]func(*testing.T){}
+
+// tellsStory registers a lesson's narrated-story test.
+func tellsStory(id string, test func(*testing.T)) bool {
+	stories[id] = test
+	return true
 }
 
 // benchHunt1000 is faultline hunt --lesson id --variant variant --seeds 1-1000.
 func benchHunt1000(b *testing.B, id, variant string) {
+	l, err := Get(id)
+	if err != nil {
+		b.Fatal(err)
+	}
 	for i := 0; i < b.N; i++ {
-		r := huntSeeds(b, id, Options{Variant: variant}, 1000)
+		r := decided(b, id, Options{Variant: variant}, Hunt(context.Background(), l, Options{Variant: variant}, 1, 1000, 0, 0))
 		b.ReportMetric(float64(len(r.Failing)), "failing-seeds")
 	}
 }

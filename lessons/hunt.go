@@ -3,7 +3,7 @@ package lessons
 import (
 	"context"
 	"runtime"
-	"sort"
+	"slices"
 	"sync"
 	"time"
 
@@ -18,24 +18,41 @@ type HuntResult struct {
 	Errors  map[uint64]error
 }
 
+// HuntOptions tune a hunt.
+type HuntOptions struct {
+	Workers      int           // seeds run at once (0: one per CPU)
+	CheckTimeout time.Duration // bounds each check (0: the checker's default)
+	// StopAtFirst stops handing out seeds once one fails. Every seed below
+	// the first failing one is still tried, so Failing[0] is the first
+	// failing seed of the range, as a full hunt would find it.
+	StopAtFirst bool
+}
+
 // Hunt runs the lesson on every seed in [from, to] with the other options
 // as given, checks each history, and reports the failing seeds in order.
 // Seeds run in parallel on workers goroutines (0: one per CPU); each run
 // stays deterministic. checkTimeout bounds each check (0: the checker's).
 func Hunt(ctx context.Context, l *Lesson, o Options, from, to uint64, workers int, checkTimeout time.Duration) HuntResult {
+	return HuntWith(ctx, l, o, from, to, HuntOptions{Workers: workers, CheckTimeout: checkTimeout})
+}
+
+// HuntWith is Hunt with every knob.
+func HuntWith(ctx context.Context, l *Lesson, o Options, from, to uint64, ho HuntOptions) HuntResult {
+	workers := ho.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
 	seeds := make(chan uint64)
 	var mu sync.Mutex
 	res := HuntResult{Errors: map[uint64]error{}}
+	found := false
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for seed := range seeds {
-				v, err := huntOne(ctx, l, o, seed, checkTimeout)
+				v, err := huntOne(ctx, l, o, seed, ho.CheckTimeout)
 				mu.Lock()
 				res.Tried++
 				switch {
@@ -43,6 +60,7 @@ func Hunt(ctx context.Context, l *Lesson, o Options, from, to uint64, workers in
 					res.Errors[seed] = err
 				case v == checker.NotLinearizable:
 					res.Failing = append(res.Failing, seed)
+					found = true
 				case v == checker.Unknown:
 					res.Unknown = append(res.Unknown, seed)
 				}
@@ -51,6 +69,12 @@ func Hunt(ctx context.Context, l *Lesson, o Options, from, to uint64, workers in
 		}()
 	}
 	for seed := from; seed <= to && ctx.Err() == nil; seed++ {
+		mu.Lock()
+		stop := ho.StopAtFirst && found
+		mu.Unlock()
+		if stop {
+			break
+		}
 		seeds <- seed
 		if seed == to { // to may be the largest uint64
 			break
@@ -58,8 +82,8 @@ func Hunt(ctx context.Context, l *Lesson, o Options, from, to uint64, workers in
 	}
 	close(seeds)
 	wg.Wait()
-	sort.Slice(res.Failing, func(i, j int) bool { return res.Failing[i] < res.Failing[j] })
-	sort.Slice(res.Unknown, func(i, j int) bool { return res.Unknown[i] < res.Unknown[j] })
+	slices.Sort(res.Failing)
+	slices.Sort(res.Unknown)
 	return res
 }
 

@@ -41,6 +41,8 @@ func TestFirstHistorySeed1IsTheTextsStory(t *testing.T) {
 	}
 }
 
+var _ = tellsStory("first-history", TestFirstHistorySeed1IsTheTextsStory)
+
 func TestStaleReplicaReadsSeed1IsTheTextsStory(t *testing.T) {
 	_, res := runFailing(t, "stale-replica-reads", "", 1)
 	if res.Anomaly != checker.AnomalyStaleRead {
@@ -63,3 +65,5 @@ func TestStaleReplicaReadsSeed1IsTheTextsStory(t *testing.T) {
 		t.Errorf("witness %v; the text tells of p0's write of 1 at n1 and p1's read of 7 at n3", res.Witness)
 	}
 }
+
+var _ = tellsStory("stale-replica-reads", TestStaleReplicaReadsSeed1IsTheTextsStory)

@@ -151,3 +151,5 @@ func TestAsyncFailoverSeed1IsTheTextsStory(t *testing.T) {
 		t.Error("the text says n3 leads term 2 from 3.28 s")
 	}
 }
+
+var _ = tellsStory("async-failover", TestAsyncFailoverSeed1IsTheTextsStory)

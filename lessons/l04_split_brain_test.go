@@ -76,3 +76,5 @@ func TestSplitBrainSeed1IsTheTextsStory(t *testing.T) {
 	l36At(t, h, "p2 fail cas [0 4] n1", 4.58)
 	lrTraced(t, s, "n2 leads term 2", "network healed", "n2 truncates its log from 27 to 12: 15 entries it had counted committed are gone")
 }
+
+var _ = tellsStory("split-brain", TestSplitBrainSeed1IsTheTextsStory)

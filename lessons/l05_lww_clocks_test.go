@@ -105,3 +105,5 @@ func TestLWWClocksWallClockToleratesAllButClocks(t *testing.T) {
 		t.Fatalf("with true clocks, %s fails on seeds %v", v.Name, r.Failing)
 	}
 }
+
+var _ = tellsStory("lww-clocks", TestLWWClocksSeed1IsTheTextsStory)

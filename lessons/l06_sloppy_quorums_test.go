@@ -118,3 +118,5 @@ func TestSloppyQuorumsNarratedSeedsTellTheirStory(t *testing.T) {
 		t.Errorf("quorum: the text says the witness shows a read going back past an unfinished write: %v", l36Brief(res.Witness))
 	}
 }
+
+var _ = tellsStory("sloppy-quorums", TestSloppyQuorumsNarratedSeedsTellTheirStory)

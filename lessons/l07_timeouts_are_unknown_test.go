@@ -62,6 +62,8 @@ func TestTimeoutsAreUnknownDefaultFails(t *testing.T) {
 	t.Fatal("no read saw more than the adds allow")
 }
 
+var _ = tellsStory("timeouts-are-unknown", TestTimeoutsAreUnknownDefaultFails) // the text narrates no seed: this test holds what "What happened" says of every failing run
+
 // Honest timeouts do not save blind retries: the duplicates are real.
 func TestTimeoutsAreUnknownBlindRetryFails(t *testing.T) {
 	r := huntSeeds(t, "timeouts-are-unknown", Options{Variant: "blind-retry"}, 200)

@@ -89,3 +89,5 @@ func TestLeaseLocksCheckLeaseSeed2IsTheTextsStory(t *testing.T) {
 		"n5→n2 storage-write 36 (op 1.13, token 37)",
 		"release of token 37 ignored")
 }
+
+var _ = tellsStory("lease-locks", TestLeaseLocksSeed2IsTheTextsStory)

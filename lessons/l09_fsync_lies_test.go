@@ -46,3 +46,5 @@ func TestFsyncLiesSeed1IsTheTextsStory(t *testing.T) {
 	_, lines = tdTrace(t, "fsync-lies", "fixed", 1)
 	tdInOrder(t, lines, "ok write 49", "crashed n1", "restarted n1", "ok read 49")
 }
+
+var _ = tellsStory("fsync-lies", TestFsyncLiesSeed1IsTheTextsStory)

@@ -60,3 +60,5 @@ func TestRacyCASSeed8IsTheTextsStory(t *testing.T) {
 		t.Fatalf("fixed: %s", res.Verdict)
 	}
 }
+
+var _ = tellsStory("racy-cas", TestRacyCASSeed8IsTheTextsStory)

@@ -3,7 +3,6 @@ package lessons
 import (
 	"context"
 	"github.com/faultline-lab/faultline/checker"
-	"os"
 	"testing"
 )
 
@@ -17,41 +16,22 @@ func raftLesson(tb testing.TB) *Lesson {
 }
 
 // The correct Raft survives every fault at once: seeds 1–200 here, 1–1000
-// with FAULTLINE_LONG=1.
+// with FAULTLINE_LONG=1 (the hunts are shared with the lesson kit).
 func TestRaftCapstoneCorrectSurvives(t *testing.T) {
-	l := raftLesson(t)
-	to := uint64(200)
-	if os.Getenv("FAULTLINE_LONG") == "1" {
-		to = 1000
-	}
 	for _, v := range []string{"raft", "fixed"} {
-		r := Hunt(context.Background(), l, Options{Variant: v}, 1, to, 0, 0)
-		if len(r.Failing) > 0 || len(r.Unknown) > 0 || len(r.Errors) > 0 {
-			t.Errorf("%s over seeds 1–%d: failing %v, unknown %v, errors %v", v, to, r.Failing, r.Unknown, r.Errors)
-		}
+		assertPasses(t, "raft-capstone", v)
 	}
 }
 
 // Every switch breaks the Raft in a way the checker catches within seeds
-// 1–200. The log shows how many of the 200 seeds fail.
+// 1–200. The log shows the first failing seed of each.
 func TestRaftCapstoneEverySwitchIsCaught(t *testing.T) {
 	l := raftLesson(t)
 	if l.DefaultVariant() != "raft" || !l.HasFix() {
 		t.Fatalf("default variant %q, fixed present %v: want the correct raft as default and a fixed variant", l.DefaultVariant(), l.HasFix())
 	}
-	for _, v := range l.Variants() {
-		if v.Name == "raft" || v.Name == "fixed" {
-			continue
-		}
-		r := Hunt(context.Background(), l, Options{Variant: v.Name}, 1, 200, 0, 0)
-		if len(r.Errors) > 0 {
-			t.Errorf("%s: run errors %v", v.Name, r.Errors)
-		}
-		if len(r.Failing) == 0 {
-			t.Errorf("%s: no failing seed in 1–200", v.Name)
-			continue
-		}
-		t.Logf("%-24s fails %3d of 200 seeds (first %d)", v.Name, len(r.Failing), r.Failing[0])
+	for _, v := range l.Buggy() {
+		t.Logf("%-24s first fails on seed %d", v, firstFailing(t, l.ID, v))
 	}
 }
 
@@ -93,6 +73,8 @@ func TestRaftCapstoneDefaultRunShape(t *testing.T) {
 	}
 }
 
+var _ = tellsStory("raft-capstone", TestRaftCapstoneDefaultRunShape) // the text narrates no seed: this test holds what it says of the default run
+
 // BenchmarkHunt1000_RaftCapstone is `faultline hunt --lesson raft-capstone
 // --seeds 1-1000`: every seed run and checked, on all CPUs.
 func BenchmarkHunt1000_RaftCapstone(b *testing.B) {
@@ -105,22 +87,26 @@ func BenchmarkHunt1000_RaftCapstone(b *testing.B) {
 	}
 }
 
-// Seed 15 of no-sessions is what sessions prevent: process 4's
-// compare-and-set of z from 3 to 4 times out while n1 cannot commit, and
+// Seed 9 of no-sessions is what sessions prevent: process 2's
+// compare-and-set of z from 4 to 5 times out while n1 cannot commit, and
 // the client library sends it again; both copies commit, the first
-// changes 3 to 4, the second finds 4 and answers the retry "mismatch".
-// The client is told its compare failed, and then reads the 4 it wrote.
+// changes 4 to 5, the second finds 5 and answers the retry "mismatch".
+// The client is told its compare failed, for an operation that happened.
 // With sessions the copy is answered from the first one's record: ok.
-func TestRaftCapstoneNoSessionsSeed15IsTheTextsStory(t *testing.T) {
-	_, lines := tdTrace(t, "raft-capstone", "no-sessions", 15)
+func TestRaftCapstoneNoSessionsSeed9IsTheTextsStory(t *testing.T) {
+	_, lines := tdTrace(t, "raft-capstone", "no-sessions", 9)
 	tdInOrder(t, lines,
-		"invoke    c5→n1 cas z [3 4]",
-		"send      #438 c5→n1 cas z [3 4]",
-		"n1→c5 ok [3 4]",
-		"n1→c5 error mismatch",
-		"complete  c5→n1 fail cas [3 4] (mismatch)",
-		"complete  c5→n1 ok read 4")
-	_, res := runSeed(t, "raft-capstone", "raft", 15)
+		"complete  c3→n1 ok write 4",
+		"invoke    c3→n1 cas z [4 5]",
+		"send      #395 c3→n1 cas z [4 5]",
+		"n1→c3 ok [4 5]",
+		"n1→c3 error mismatch",
+		"complete  c3→n1 fail cas [4 5] (mismatch)")
+	_, res := runSeed(t, "raft-capstone", "no-sessions", 9)
+	if res.Anomaly != checker.AnomalyFalseCASFailure {
+		t.Errorf("no-sessions: anomaly %q", res.Anomaly)
+	}
+	_, res = runSeed(t, "raft-capstone", "raft", 9)
 	if res.Verdict != checker.Linearizable {
 		t.Fatalf("raft, with sessions: %s", res.Verdict)
 	}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -70,17 +71,35 @@ func (l *Lesson) Buggy() []string {
 	return out
 }
 
-var registry = map[string]*Lesson{}
+// catalogue holds the lessons every lesson's file registers from init.
+var catalogue = newRegistry()
 
-// register adds a lesson; each lesson's file calls it from init.
-func register(l *Lesson) {
-	if _, dup := registry[l.ID]; dup {
-		panic("lessons: duplicate lesson " + l.ID)
+// register adds a lesson to the catalogue; each lesson's file calls it
+// from init. A lesson registered wrong is left out and reported by
+// Problems (and by Get, asked for it), never a panic at start-up.
+func register(l *Lesson) { catalogue.add(l) }
+
+// registry is a catalogue of lessons and what was wrong with those left out.
+type registry struct {
+	byID     map[string]*Lesson
+	problems []error
+	broken   map[string]error // id → why it was left out
+}
+
+func newRegistry() *registry {
+	return &registry{byID: map[string]*Lesson{}, broken: map[string]error{}}
+}
+
+func (r *registry) add(l *Lesson) {
+	if err := r.check(l); err != nil {
+		err = fmt.Errorf("lesson %q (number %d) is registered wrong: %w", l.ID, l.Number, err)
+		r.problems = append(r.problems, err)
+		if l.ID != "" && r.byID[l.ID] == nil {
+			r.broken[l.ID] = err
+		}
+		return
 	}
-	t, ok := texts[l.ID]
-	if !ok {
-		panic("lessons: no text for lesson " + l.ID)
-	}
+	t := texts[l.ID]
 	l.Text = t
 	if l.Title == "" {
 		l.Title = t.Title
@@ -88,31 +107,119 @@ func register(l *Lesson) {
 	if l.Summary == "" {
 		l.Summary = t.Summary
 	}
-	registry[l.ID] = l
+	r.byID[l.ID] = l
 }
 
+// check says what is wrong with a lesson before it joins the catalogue.
+func (r *registry) check(l *Lesson) error {
+	switch {
+	case l.ID == "" || strings.ContainsAny(l.ID, " \t/") || strings.ToLower(l.ID) != l.ID:
+		return fmt.Errorf("id must be a lower-case slug")
+	case r.byID[l.ID] != nil:
+		return fmt.Errorf("duplicate id: %s is already registered", l.ID)
+	case l.Number < 1:
+		return fmt.Errorf("number must be 1 or more")
+	case l.Workload == nil:
+		return fmt.Errorf("no workload")
+	case !knownModel(l.Model):
+		return fmt.Errorf("unknown model %q (models: %s)", l.Model, strings.Join(modelNames(), ", "))
+	}
+	for _, other := range r.byID {
+		if other.Number == l.Number {
+			return fmt.Errorf("duplicate number: %s has number %d", other.ID, l.Number)
+		}
+	}
+	if _, ok := texts[l.ID]; !ok {
+		return fmt.Errorf("no text: lessons/text has no file whose id is %s", l.ID)
+	}
+	if err := checkDesign(l); err != nil {
+		return err
+	}
+	if err := l.Config.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := l.Faults.Validate(sim.NodeNames(l.Config.Nodes)); err != nil {
+		return fmt.Errorf("faults: %w", err)
+	}
+	return nil
+}
+
+// checkDesign checks a lesson's toy database: named variants, each with a
+// node factory, and correct variants that exist.
+func checkDesign(l *Lesson) (err error) {
+	d := l.Design
+	if len(d.Variants) == 0 || d.New == nil {
+		return fmt.Errorf("design %q: no variants or no way to build its nodes", d.Name)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("design %q: building a variant's nodes panicked: %v", d.Name, p)
+		}
+	}()
+	seen := map[string]bool{}
+	for _, v := range d.Variants {
+		if v.Name == "" || seen[v.Name] {
+			return fmt.Errorf("design %q: variant names must be present and distinct (%q)", d.Name, v.Name)
+		}
+		seen[v.Name] = true
+		if f := d.New(v.Name); f == nil {
+			return fmt.Errorf("design %q: variant %s has no node factory", d.Name, v.Name)
+		}
+	}
+	for _, c := range l.Correct {
+		if !seen[c] {
+			return fmt.Errorf("correct variant %q is not a variant of %s", c, d.Name)
+		}
+	}
+	return nil
+}
+
+func knownModel(name string) bool {
+	return slices.Contains(modelNames(), name)
+}
+
+func modelNames() []string {
+	var out []string
+	for _, m := range checker.Models() {
+		out = append(out, string(m))
+	}
+	return out
+}
+
+// Problems lists the lessons registered wrong, which All and Get leave out
+// (empty when the catalogue is whole; a test holds it so).
+func Problems() []error { return catalogue.problems }
+
 // All lists the lessons in catalogue order.
-func All() []*Lesson {
-	out := make([]*Lesson, 0, len(registry))
-	for _, l := range registry {
+func All() []*Lesson { return catalogue.all() }
+
+func (r *registry) all() []*Lesson {
+	out := make([]*Lesson, 0, len(r.byID))
+	for _, l := range r.byID {
 		out = append(out, l)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Number < out[j].Number })
 	return out
 }
 
-// Get finds a lesson by id (or by number), or says which lessons exist.
-func Get(id string) (*Lesson, error) {
-	if l, ok := registry[id]; ok {
+// Get finds a lesson by id (or by number), or says which lessons exist, or
+// why the one asked for was left out.
+func Get(id string) (*Lesson, error) { return catalogue.get(id) }
+
+func (r *registry) get(id string) (*Lesson, error) {
+	if l, ok := r.byID[id]; ok {
 		return l, nil
 	}
-	for _, l := range registry {
+	if err, ok := r.broken[id]; ok {
+		return nil, err
+	}
+	for _, l := range r.byID {
 		if fmt.Sprint(l.Number) == id {
 			return l, nil
 		}
 	}
-	ids := make([]string, 0, len(registry))
-	for _, l := range All() {
+	ids := make([]string, 0, len(r.byID))
+	for _, l := range r.all() {
 		ids = append(ids, l.ID)
 	}
 	return nil, fmt.Errorf("unknown lesson %q (lessons: %s)", id, strings.Join(ids, ", "))

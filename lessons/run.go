@@ -24,7 +24,7 @@ type Options struct {
 	// --nemesis none).
 	Nemesis []sim.Nemesis
 	Mix     MixMode // how Nemesis's kinds combine (default MixOverlap)
-	Density float64 // MixOverlap: the fraction of time each kind is in force (0: sim.DefaultDensity)
+	Density float64 // MixOverlap: the fraction of time each kind is in force (0: sim.DensityFor the number of kinds)
 	Trace   bool
 }
 

@@ -36,7 +36,7 @@ func (s *Sim) startMix(m Mix) {
 		st := mixStream{name: k, on: pair[0], off: pair[1], owner: OwnerMix + Owner(i),
 			rng: rand.New(rand.NewPCG(root.Uint64(), root.Uint64()))}
 		st.nextOnNs = s.mixOn(&st)
-		st.next = m.StartNs + s.mixOff(&st)
+		st.next = m.StartNs + s.uniform(st.rng, 0, min(s.mixOffMean(), firstWithinNs))
 		s.mix = append(s.mix, st)
 		s.push(st.next, event{kind: evMix, who: i})
 	}
@@ -49,11 +49,20 @@ func (s *Sim) mixOn(st *mixStream) int64 {
 	return s.uniform(st.rng, m/2, m+m/2)
 }
 
-// mixOff draws the time between occurrences, whose mean makes the kind in
-// force a Density fraction of the time.
-func (s *Sim) mixOff(st *mixStream) int64 {
+// firstWithinNs bounds when each kind first starts, so that every kind
+// fires early in even a short run, however low the density.
+const firstWithinNs int64 = 2_000_000_000
+
+// mixOffMean is the mean time between occurrences, which makes each kind
+// in force a Density fraction of the time.
+func (s *Sim) mixOffMean() int64 {
 	d := s.mixCfg.Density
-	mean := int64(math.Min(float64(s.mixCfg.MeanOnNs)*(1-d)/d, float64(MaxDurationNs)))
+	return int64(math.Min(float64(s.mixCfg.MeanOnNs)*(1-d)/d, float64(MaxDurationNs)))
+}
+
+// mixOff draws the time between occurrences.
+func (s *Sim) mixOff(st *mixStream) int64 {
+	mean := s.mixOffMean()
 	return s.uniform(st.rng, mean/2, mean+mean/2)
 }
 
@@ -72,8 +81,8 @@ func (s *Sim) mixFire(i int) {
 		st.next = s.now + s.mixOff(st)
 	case !s.mixCanStart(st):
 		// Skipped (a majority would be down, or no node is left to pause):
-		// try again after another off time.
-		st.next = s.now + s.mixOff(st)
+		// try again about when the faults in the way end.
+		st.next = s.now + s.mixOn(st)
 	default:
 		s.applyFault(st.on, st.owner, st.rng)
 		st.active = true

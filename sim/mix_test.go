@@ -156,7 +156,7 @@ func TestMixValidation(t *testing.T) {
 		"mean negative": {Kinds: []Nemesis{NemesisCrash}, Density: 0.5, MeanOnNs: -1},
 		"max crashed":   {Kinds: []Nemesis{NemesisCrash}, Density: 0.5, MaxCrashed: 9},
 	} {
-		if err := (Schedule{Mix: &m}).Validate(nodeIDs(3)); err == nil {
+		if err := (Schedule{Mix: &m}).Validate(NodeNames(3)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}

@@ -118,7 +118,9 @@ func NemesisSchedule(kinds []Nemesis, periodNs int64) (Schedule, error) {
 // own, so faults of different kinds overlap. Each kind is in force a
 // Density fraction of the time, in occurrences of MeanOnNs on average
 // (each between half and one and a half times the mean) separated by off
-// times of mean MeanOnNs·(1−Density)/Density. The timings come from the
+// times of mean MeanOnNs·(1−Density)/Density; each kind first starts
+// within 2 s (or its off time, if shorter), so that every kind fires even
+// in a short run. The timings come from the
 // run's seed, so a seed replays them exactly, and from a source of their
 // own, so they are the same whatever the design under test does.
 type Mix struct {
@@ -135,15 +137,29 @@ type Mix struct {
 
 // Defaults of a mix.
 const (
+	// DefaultDensity is each kind's share of the time when a mix has a
+	// few kinds, as in Jepsen's combined nemesis, whose faults flip on and
+	// off and so are each in force about half the time.
 	DefaultDensity        = 0.5
 	DefaultMeanOnNs int64 = 1_000_000_000
+	// defaultFaultsAtOnce is how many faults a mix of many kinds keeps in
+	// force at once on average: with every kind in force half the time,
+	// `--nemesis all` would keep seven at once and leave a cluster
+	// answering one operation in a hundred, which tests nothing.
+	defaultFaultsAtOnce = 1.5
 )
 
+// DensityFor is the default density of a mix of k kinds: DefaultDensity
+// for up to three, then 1.5/k, about one or two faults in force at once.
+func DensityFor(k int) float64 {
+	return min(DefaultDensity, defaultFaultsAtOnce/float64(max(k, 1)))
+}
+
 // MixSchedule builds a schedule of overlapping faults of the given kinds
-// (density 0: DefaultDensity).
+// (density 0: DensityFor the number of kinds).
 func MixSchedule(kinds []Nemesis, density float64) (Schedule, error) {
 	if density == 0 {
-		density = DefaultDensity
+		density = DensityFor(len(kinds))
 	}
 	m := &Mix{Kinds: slices.Clone(kinds), Density: density}
 	if err := m.Validate(MaxNodes); err != nil {

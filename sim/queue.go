@@ -15,8 +15,8 @@ const (
 // event is what happens when a queue entry comes up.
 type event struct {
 	kind  eventKind
-	who   int     // evTimer: node; client events: client; evFault: list index; evMix: stream
-	n     int64   // evTimer: the node incarnation that set it; evClientTimeout: which operation
+	who   int     // evTimer: node; client events: client; evFault: list index; evMix: stream; evDeliver: destination
+	n     int64   // evTimer: the node incarnation that set it; evClientTimeout: which operation; evDeliver: source
 	timer TimerID // evTimer
 	msg   Message // evDeliver
 	tag   any     // evTimer

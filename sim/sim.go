@@ -53,7 +53,7 @@ type Sim struct {
 	nextMsg   int64
 	nextReq   int64
 	nextTmr   TimerID
-	timers    map[TimerID]struct{}
+	canceled  []uint64 // bit per timer id: canceled (a timer fires unless canceled or its node restarted)
 
 	hist     history.History
 	traceLog []TraceEvent
@@ -98,8 +98,8 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 		return nil, err
 	}
 	cfg = cfg.withBounds()
-	s := &Sim{cfg: cfg, seed: seed, factory: factory, gen: gen, index: map[string]int{}, timers: map[TimerID]struct{}{}}
-	s.nodeIDs = nodeIDs(cfg.Nodes)
+	s := &Sim{cfg: cfg, seed: seed, factory: factory, gen: gen, index: map[string]int{}}
+	s.nodeIDs = NodeNames(cfg.Nodes)
 	for i, id := range s.nodeIDs {
 		s.index[id] = i
 	}
@@ -132,6 +132,7 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 		s.clients = append(s.clients, clientState{id: id, process: int64(k), target: -1})
 	}
 	s.flight = newInflight(cfg.Nodes + cfg.Clients)
+	s.hist = make(history.History, 0, min(2*(cfg.Ops+cfg.Clients)+64, 1<<14))
 	s.hold(OwnerSim) // owners 0–2 always exist, so Active and lifters see them
 	for _, f := range schedule.Faults {
 		if f.Live {
@@ -342,25 +343,36 @@ func (s *Sim) setTimer(i int, delayNs int64, tag any) TimerID {
 	}
 	s.nextTmr++
 	id := s.nextTmr
-	s.timers[id] = struct{}{}
 	s.push(s.now+min(delayNs, MaxDurationNs), event{kind: evTimer, who: i, n: s.nodes[i].epoch, timer: id, tag: tag})
 	return id
 }
 
-func (s *Sim) cancelTimer(id TimerID) { delete(s.timers, id) }
+func (s *Sim) cancelTimer(id TimerID) {
+	if id <= 0 || id > s.nextTmr {
+		return
+	}
+	w := int(id / 64)
+	for len(s.canceled) <= w {
+		s.canceled = append(s.canceled, 0)
+	}
+	s.canceled[w] |= 1 << (id % 64)
+}
+
+func (s *Sim) timerCanceled(id TimerID) bool {
+	w := int(id / 64)
+	return w < len(s.canceled) && s.canceled[w]&(1<<(id%64)) != 0
+}
 
 // fireTimer runs a node's timer; it reports whether a paused node holds it.
 func (s *Sim) fireTimer(e event, id int32) bool {
 	n := &s.nodes[e.who]
-	if _, live := s.timers[e.timer]; !live || e.n != n.epoch || !n.up {
-		delete(s.timers, e.timer)
+	if s.timerCanceled(e.timer) || e.n != n.epoch || !n.up {
 		return false
 	}
 	if n.paused {
 		n.held = append(n.held, id)
 		return true
 	}
-	delete(s.timers, e.timer)
 	if s.cfg.Trace {
 		s.trace(TraceEvent{Kind: TraceTimer, Src: n.env.id, Detail: fmt.Sprint(e.tag)})
 	}
@@ -404,11 +416,11 @@ func (s *Sim) send(src, dest string, body Body) {
 				s.trace(TraceEvent{Kind: TraceDuplicate, Src: src, Dest: dest, MsgID: m.ID, Body: body})
 			}
 			s.flight.add(si, di, 1)
-			s.push(s.now+extra, event{kind: evDeliver, msg: m})
+			s.push(s.now+extra, event{kind: evDeliver, msg: m, who: di, n: int64(si)})
 		}
 	}
 	s.flight.add(si, di, 1)
-	s.push(s.now+latency, event{kind: evDeliver, msg: m})
+	s.push(s.now+latency, event{kind: evDeliver, msg: m, who: di, n: int64(si)})
 }
 
 func (s *Sim) dropTrace(m Message, why string) {
@@ -421,7 +433,7 @@ func (s *Sim) dropTrace(m Message, why string) {
 // arrive leaves the in-flight counts.
 func (s *Sim) forget(id int32) {
 	if e := s.queue.data[id]; e.kind == evDeliver {
-		s.flight.add(s.index[e.msg.Src], s.index[e.msg.Dest], -1)
+		s.flight.add(int(e.n), e.who, -1)
 	}
 	s.queue.release(id)
 }
@@ -430,7 +442,7 @@ func (s *Sim) forget(id int32) {
 // node holds it.
 func (s *Sim) deliver(e event, id int32) bool {
 	m := e.msg
-	si, di := s.index[m.Src], s.index[m.Dest]
+	si, di := int(e.n), e.who
 	if di >= s.cfg.Nodes {
 		s.flight.add(si, di, -1)
 		s.clientReceive(di-s.cfg.Nodes, m)

@@ -60,7 +60,9 @@ func (c Config) Validate() error {
 	case c.Clients < 1 || c.Clients > MaxClients:
 		return fieldErr("clients", "must be 1–%d, got %d", MaxClients, c.Clients)
 	case c.Ops < 0 || c.Ops > MaxOps:
-		return fieldErr("ops", "must be 0–%d, got %d (%s)", MaxOps, c.Ops, opsWhy)
+		return fieldErr("ops", "must be 0–%d, got %d (a run keeps every operation in memory, up to about 1 KB each)", MaxOps, c.Ops)
+	case c.Trace && c.Ops > MaxOpsTraced:
+		return fieldErr("ops", "must be 0–%d with the trace on, got %d (the trace keeps every message, up to about 13 KB an operation)", MaxOpsTraced, c.Ops)
 	case c.Routing != RouteRandom && c.Routing != RouteSticky && c.Routing != RouteLeader:
 		return fieldErr("routing", "must be random, sticky or leader, got %q", clip(string(c.Routing)))
 	}
@@ -242,10 +244,11 @@ func (sc Scenario) Validate() error {
 	if err := sc.Config.Validate(); err != nil {
 		return inField("config", err)
 	}
-	return sc.Faults.Validate(nodeIDs(sc.Config.Nodes))
+	return sc.Faults.Validate(NodeNames(sc.Config.Nodes))
 }
 
-func nodeIDs(n int) []string {
+// NodeNames are the ids of a cluster of n nodes: n1, n2, ...
+func NodeNames(n int) []string {
 	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("n%d", i+1)

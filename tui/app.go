@@ -22,17 +22,21 @@ type Model struct {
 	c        *common
 	picker   pickerModel
 	lesson   *lessonModel // nil on the picker
+	node     *nodeModel   // "Your own node"; nil unless open
 	showHelp bool
-	seed     uint64 // the seed lessons open with
+	seed     uint64 // the seed lessons open with; 0: the one the text narrates, else defaultSeed
 }
 
 // newModel builds the root. A lesson in opts opens straight away; an error
 // opening it (an unknown lesson or variant) is returned.
 func newModel(opts Options, r *lipgloss.Renderer, progress *progressStore) (Model, error) {
 	c := newCommon(r, progress)
-	m := Model{c: c, picker: newPicker(c), seed: defaultSeed}
+	m := Model{c: c, picker: newPicker(c)}
 	if opts.SeedSet {
 		m.seed = opts.Seed
+	}
+	if last := progress.last(); last != "" {
+		m.picker.selectLesson(last) // the picker starts where the learner left off
 	}
 	if opts.Lesson == "" {
 		return m, nil
@@ -69,13 +73,26 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyMsg:
 		return m.key(msg)
 	case openLessonMsg:
+		if msg.id == nodeEntryID {
+			m.node, m.picker.message = newNodeModel(m.c), ""
+			return m, nil
+		}
 		return m.open(msg.id), nil
 	case backMsg:
 		if m.lesson != nil {
 			m.picker.selectLesson(m.lesson.l.ID)
 		}
-		m.lesson = nil
+		if m.node != nil {
+			m.node.leave()
+			m.picker.selectLesson(nodeEntryID)
+		}
+		m.lesson, m.node = nil, nil
 		return m, nil
+	}
+	if m.node != nil {
+		var cmd tea.Cmd
+		m.node, cmd = m.node.Update(msg)
+		return m, cmd
 	}
 	if m.lesson != nil {
 		var cmd tea.Cmd
@@ -100,10 +117,14 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	}
 	keys := m.c.keys
 	if key.Matches(k, keys.ForceQuit) {
-		if m.lesson != nil {
-			m.lesson.leave()
-		}
+		m.shutdown()
 		return m, tea.Quit
+	}
+	if m.node != nil && m.node.typing() && !m.c.tooSmall() {
+		// Settings or a folder are being typed: every key is a character.
+		var cmd tea.Cmd
+		m.node, cmd = m.node.Update(k)
+		return m, cmd
 	}
 	if m.lesson != nil && m.lesson.exportTo.open && !m.c.tooSmall() {
 		// A folder name is being typed: every key is a character of it.
@@ -128,6 +149,11 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 		m.showHelp = true
 		return m, nil
 	}
+	if m.node != nil {
+		var cmd tea.Cmd
+		m.node, cmd = m.node.Update(k)
+		return m, cmd
+	}
 	if m.lesson != nil {
 		var cmd tea.Cmd
 		m.lesson, cmd = m.lesson.Update(k)
@@ -141,8 +167,24 @@ func (m Model) key(k tea.KeyMsg) (tea.Model, tea.Cmd) {
 	return m, cmd
 }
 
+// shutdown stops what the screens run in the background — above all a
+// live run's processes, which are gone when it returns. The program calls
+// it however it ends.
+func (m Model) shutdown() {
+	if m.lesson != nil {
+		m.lesson.leave()
+	}
+	m.node.shutdown()
+}
+
 // quitOrBack is q: from a lesson back to the picker, from the picker out.
 func (m Model) quitOrBack() (tea.Model, tea.Cmd) {
+	if m.node != nil {
+		m.node.leave()
+		m.picker.selectLesson(nodeEntryID)
+		m.node = nil
+		return m, nil
+	}
 	if m.lesson != nil {
 		m.lesson.leave()
 		m.picker.selectLesson(m.lesson.l.ID)
@@ -172,10 +214,14 @@ func (m Model) View() string {
 		return "" // no size yet: the first WindowSizeMsg is on its way
 	case c.tooSmall():
 		return c.tooSmallView()
+	case m.showHelp && m.node != nil:
+		return m.node.header() + "\n" + fitBlock(c.fullHelp("keys of your own node's screen", c.keys.nodeFull()), c.width, c.height-1)
+	case m.node != nil:
+		return m.node.View()
 	case m.showHelp && m.lesson != nil:
 		// The lesson's header stays, so the seed is always in sight.
 		title, groups := "keys of the lesson screen", c.keys.lessonFull()
-		if m.lesson.explorer != nil {
+		if m.lesson.explore.open {
 			title, groups = "keys of this view", c.keys.explorerFull()
 		}
 		return m.lesson.header() + "\n" + fitBlock(c.fullHelp(title, groups), c.width, c.height-1)

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -16,24 +18,8 @@ import (
 func BenchmarkLessonView10kOps(b *testing.B) {
 	m := openLesson2(b, 200, 60)
 	l := m.lesson
-	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: 10_000, Trace: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := newPlayback(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.s.Run(); err != nil {
-		b.Fatal(err)
-	}
-	p.absorb()
-	p.started = true
-	l.run = p
-	h := p.s.History()
-	if n := len(h.ClientOps()) / 2; n < 10_000 {
-		b.Fatalf("only %d operations", n)
-	}
+	runOps(b, l, 10_000)
+	h := l.run.s.History()
 	// A verdict with a witness in the middle of the history, as after a check.
 	mid := len(h) / 2
 	for h[mid].Type != history.Invoke || h[mid].IsNemesis() {
@@ -99,5 +85,67 @@ func BenchmarkFirstFrameLesson(b *testing.B) {
 		}
 		next, _ := m.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
 		_ = next.View()
+	}
+}
+
+// BenchmarkPictureFrame10kOps: one frame of the lesson screen at 160×45 —
+// the cluster picture with the traffic of the moment, the history and the
+// verdict — after a 10,000-operation run of lesson 2 (target ≤ 5 ms).
+func BenchmarkPictureFrame10kOps(b *testing.B) {
+	m := openLesson2(b, 160, 45)
+	l := m.lesson
+	runOps(b, l, 10_000)
+	l.prompt.close()
+	m = update(b, m, tea.WindowSizeMsg{Width: 160, Height: 45})
+	if !strings.Contains(plain(m.View()), "n1 primary") {
+		b.Fatal("no cluster picture")
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		_ = m.View()
+	}
+}
+
+// BenchmarkAheadDefaultRun: the verdict of lesson 2's default run worked
+// out ahead of playback — the run to its end, the check, the break point,
+// its line and the state that mattered (target ≤ 200 ms).
+func BenchmarkAheadDefaultRun(b *testing.B) {
+	l, err := lessons.Get(lesson2)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := l.Scenario(lessons.Options{Seed: failingSeed, Trace: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		if out := computeAhead(context.Background(), l, sc); out.stopIndex < 0 {
+			b.Fatal("no break point")
+		}
+	}
+}
+
+// runOps gives the lesson screen a finished, traced run of lesson 2 with
+// ops operations.
+func runOps(b *testing.B, l *lessonModel, ops int) {
+	b.Helper()
+	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: ops, Trace: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	p, err := newPlayback(sc, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := p.s.Run(); err != nil {
+		b.Fatal(err)
+	}
+	p.absorb()
+	p.started = true
+	l.run = p
+	if n := len(p.s.History().ClientOps()) / 2; n < ops {
+		b.Fatalf("only %d operations", n)
 	}
 }

@@ -22,6 +22,9 @@ const (
 	inkWarn
 	inkError
 	inkGood
+	inkDown
+	inkPaused
+	inkGroup0 // and the four after it: partition groups A to E
 )
 
 func (st *Styles) ink(k ink) (lipgloss.Style, bool) {
@@ -44,6 +47,13 @@ func (st *Styles) ink(k ink) (lipgloss.Style, bool) {
 		return st.Error, true
 	case inkGood:
 		return st.Good, true
+	case inkDown:
+		return st.Down, true
+	case inkPaused:
+		return st.Paused, true
+	}
+	if k >= inkGroup0 && k < inkGroup0+5 {
+		return st.Group(int(k - inkGroup0)), true
 	}
 	return lipgloss.Style{}, false
 }

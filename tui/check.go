@@ -32,6 +32,36 @@ type checkState struct {
 	full      bool   // it checked a finished run (not a prefix)
 	variant   string // the variant the run used
 	witness   map[int64]mark
+	// extra is what a check gives besides the result (a live run's
+	// workload check: its maelstrom.Result).
+	extra any
+	// words are how its verdicts read (nil: linearizability's).
+	words *verdictWords
+}
+
+// verdictWords are how a verdict reads. A lesson's (and a live lin-kv
+// run's) are linearizability's; the other workloads of a live run are
+// valid or invalid, and their witness is the operations that show it.
+type verdictWords struct {
+	pass, fail, unknown string
+	witness             string // what the witness is, after "the witness: "
+	none                string // said where a view needs a failing verdict and there is none
+}
+
+var linearizabilityWords = verdictWords{pass: "LINEARIZABLE", fail: "NOT LINEARIZABLE", unknown: "UNKNOWN",
+	witness: "the smallest part of the history that is still not linearizable",
+	none:    "there is no NOT LINEARIZABLE verdict"}
+
+func (c *checkState) wordsOf() verdictWords {
+	if c.words == nil {
+		return linearizabilityWords
+	}
+	return *c.words
+}
+
+// word is a verdict in its words, styled (without colour it still reads).
+func (c *checkState) word(st *Styles, v checker.Verdict) string {
+	return verdictIn(st, v, c.wordsOf())
 }
 
 // mark is how a history record is marked after a failing verdict.
@@ -48,9 +78,10 @@ type checkProgress struct{ done, total atomic.Int64 }
 
 // checkDoneMsg carries a check's outcome back to Update.
 type checkDoneMsg struct {
-	id  int
-	res checker.Result
-	err error
+	id    int
+	res   checker.Result
+	extra any
+	err   error
 }
 
 // checkCmd checks a copy of the history in the background.
@@ -66,11 +97,23 @@ func checkCmd(ctx context.Context, id int, l *lessons.Lesson, h history.History,
 
 // start begins a check of h; the returned command runs it and spins.
 func (c *checkState) start(l *lessons.Lesson, h history.History, full bool, variant string) tea.Cmd {
+	return c.startWith(h, full, variant, func(ctx context.Context, id int, h history.History, p *checkProgress) tea.Cmd {
+		return checkCmd(ctx, id, l, h, p)
+	})
+}
+
+// checkFunc makes the command that checks h and answers with a
+// checkDoneMsg for check id.
+type checkFunc func(ctx context.Context, id int, h history.History, p *checkProgress) tea.Cmd
+
+// startWith begins a check of h by run; the returned command runs it and
+// spins.
+func (c *checkState) startWith(h history.History, full bool, variant string, run checkFunc) tea.Cmd {
 	c.stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	c.id++
 	c.running, c.cancel, c.progress = true, cancel, &checkProgress{}
-	c.result, c.err, c.cancelled, c.witness = nil, nil, false, nil
+	c.result, c.err, c.cancelled, c.witness, c.extra = nil, nil, false, nil, nil
 	c.full, c.variant = full, variant
 	c.ops = 0
 	for _, o := range h {
@@ -79,7 +122,7 @@ func (c *checkState) start(l *lessons.Lesson, h history.History, full bool, vari
 		}
 	}
 	cp := append(history.History(nil), h...) // the run goes on appending to its own
-	return tea.Batch(checkCmd(ctx, c.id, l, cp, c.progress), c.spinner.Tick)
+	return tea.Batch(run(ctx, c.id, cp, c.progress), c.spinner.Tick)
 }
 
 // stop cancels a running check; its result, when it comes, is ignored.
@@ -96,7 +139,7 @@ func (c *checkState) stop() {
 // clear forgets the last outcome (a new run began).
 func (c *checkState) clear() {
 	c.stop()
-	c.result, c.err, c.cancelled, c.witness = nil, nil, false, nil
+	c.result, c.err, c.cancelled, c.witness, c.extra = nil, nil, false, nil, nil
 }
 
 // finish records a check's outcome. It reports false for a stale message.
@@ -113,7 +156,7 @@ func (c *checkState) finish(msg checkDoneMsg) bool {
 		return true
 	}
 	res := msg.res
-	c.result = &res
+	c.result, c.extra = &res, msg.extra
 	c.witness = marks(res)
 	return true
 }
@@ -145,4 +188,15 @@ func (c *checkState) failingIndex() int64 {
 		return -1
 	}
 	return c.result.Failing.Index
+}
+
+// adopt takes a verdict computed elsewhere (ahead of playback) for the
+// finished run of a variant, as if a check had just given it.
+func (c *checkState) adopt(res checker.Result, variant string) {
+	c.stop()
+	c.id++
+	c.result, c.err, c.cancelled = &res, nil, false
+	c.full, c.variant = true, variant
+	c.witness = marks(res)
+	c.ops = res.Ops
 }

@@ -2,98 +2,137 @@ package tui
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/faultline-lab/faultline/sim"
 )
 
-func (m *lessonModel) clusterTitle() string {
-	return fmt.Sprintf("cluster · %s · %s in flight", plural(m.run.s.Config().Nodes, "node"), plural(max(0, m.run.flight.total), "msg"))
+// clusterPane is what the cluster pane draws, handed over by the lesson
+// screen: the moment shown, the messages around it, the next fault and
+// the node the fault keys act on. The pane reads nothing else.
+type clusterPane struct {
+	snap     clusterSnap
+	exact    bool // the snapshot is of the moment asked (not the last re-simulated while the next comes)
+	rewound  bool
+	at       int64
+	trace    []sim.TraceEvent
+	windowNs int64 // how far back the picture looks for messages
+	latency  int64 // the network's slowest ordinary latency
+	next     string
+	cursor   int
+	notes    []string // lines under the network's (a live run's inferred roles)
 }
 
-// clusterLines draws each node's role, whether it is up, down or paused,
-// its clock skew, its partition group (a letter, so groups are told apart
-// without colour) and the messages on their way to it; then the network.
-func (m *lessonModel) clusterLines(width int) []string {
-	st := m.c.styles
+// clusterPane describes the cluster as the screen shows it: the run now,
+// or the moment stepped back to.
+func (m *lessonModel) clusterPane() clusterPane {
 	s := m.run.s
-	nodes := s.Cluster()
-	shape := s.PartitionShape()
-	groups := m.partitionGroups()
-	out := []string{st.Dim.Render(cut("  node role     state  clock net in value", width))}
-	for i, v := range nodes {
-		cursor := "  "
-		if i == m.nodeCursor {
-			cursor = "> "
+	p := clusterPane{trace: s.Trace(), latency: s.Config().LatencyMaxNs, cursor: m.nodeCursor, at: s.Now()}
+	// A frame's worth of playback, never less than twice the latency.
+	p.windowNs = max(int64(speeds[m.speed]*float64(frameInterval)), 2*p.latency)
+	switch {
+	case m.back.on:
+		p.rewound, p.at = true, m.back.at
+		if snap, ok := m.back.snap(); ok {
+			p.snap, p.exact = snap, snap.at == m.back.at
 		}
-		role := string(v.Status.Role)
-		state, stStyle := "up", st.Dim
-		switch {
-		case !v.Up:
-			state, stStyle, role = "DOWN", st.Down, "-"
-		case v.Paused:
-			state, stStyle = "PAUSED", st.Paused
-		}
-		if role == "" {
-			role = "-"
-		}
-		roleCell := fit(role, 8)
-		if v.Status.Role.Leads() && v.Up {
-			roleCell = st.Leader.Render(roleCell)
-		}
-		net, g := netLabel(v, shape, groups)
-		id := fit(v.ID, 3)
-		if i == m.nodeCursor {
-			id = st.Selected.Render(id)
-		}
-		row := fmt.Sprintf("%s%s %s %s %s %s %s %s",
-			cursor, id, roleCell, stStyle.Render(fit(state, 6)), fit(skewLabel(v.SkewNs), 5),
-			st.Group(g).Render(fit(net, 3)), padLeft(fmt.Sprint(m.run.flight.toNode(v.ID)), 2), nodeValue(v))
-		out = append(out, cut(row, width))
+	default:
+		p.snap, p.exact = snapOf(s), true
+		p.next = m.nextFault()
 	}
-	out = append(out, m.networkLines(width, nodes, shape)...)
-	return out
+	return p
 }
 
-// partitionGroups are the groups of the partition in force, from the
-// latest partition fault (the simulator fills them in).
-func (m *lessonModel) partitionGroups() [][]string {
-	if m.run.s.PartitionShape() == "" {
+func (p clusterPane) traffic() traffic {
+	return trafficAt(p.trace, p.snap.nodes, p.snap.at, p.windowNs, p.latency)
+}
+
+func (p clusterPane) title() string {
+	inFlight := plural(p.traffic().total, "msg") + " in flight"
+	if p.rewound {
+		return "cluster at " + fmtSeconds(p.at) + " · " + inFlight
+	}
+	return "cluster · " + inFlight
+}
+
+// network is the line under the picture: the network's faults and the
+// next scheduled one.
+func (p clusterPane) network(tr traffic) string {
+	net := networkLine(p.snap, tr)
+	if p.next != "" {
+		net += " · " + p.next
+	}
+	return net
+}
+
+// lines draw the cluster picture, the network's state under it, and the
+// legend when there is room.
+func (p clusterPane) lines(st *Styles, width, height int) []string {
+	if width <= 0 || height <= 0 {
 		return nil
 	}
-	applied := m.run.s.Applied()
-	for i := len(applied) - 1; i >= 0; i-- {
-		if applied[i].Fault.Kind == sim.FaultPartition {
-			return applied[i].Fault.Groups
+	if p.snap.nodes == nil {
+		return []string{st.Dim.Render(cut("re-simulating the run to that moment…", width))}
+	}
+	tr := p.traffic()
+	under := wrapLines(p.network(tr), width)
+	if !p.exact {
+		under = []string{st.Dim.Render(cut("re-simulating… showing "+fmtSeconds(p.snap.at), width))}
+	}
+	for _, n := range p.notes {
+		for _, l := range wrapLines(n, width) {
+			under = append(under, st.Dim.Render(l))
 		}
 	}
-	return nil
+	if height >= 14 {
+		under = append(under, st.Dim.Render(cut(pictureLegend(width), width)))
+	}
+	picH := max(1, height-len(under))
+	pic := drawCluster(st, pictureInput{snap: p.snap, traffic: tr, selected: p.cursor, width: width, height: picH})
+	for len(pic) < picH {
+		pic = append(pic, "")
+	}
+	if len(pic) > picH {
+		// The list form of a big cluster in a small pane: the rest of the
+		// nodes scroll into sight with the cursor.
+		top := clampInt(p.cursor*len(pic)/max(1, len(p.snap.nodes))-picH/2, 0, len(pic)-picH)
+		pic = pic[top : top+picH]
+	}
+	return append(pic, under...)
 }
 
-// netLabel is a node's side of the partition: A, B, ... ("A+B" for a
-// bridge node, which hears both), "ring" in a ring, "-" when whole.
-func netLabel(v sim.NodeView, shape sim.Shape, groups [][]string) (string, int) {
-	switch shape {
-	case "":
-		return "-", -1
-	case sim.ShapeRing:
-		return "ring", -1
+// need is how many lines the cluster needs at a width in its tightest
+// form: a node a line or more, and the network under it.
+func (p clusterPane) need(st *Styles, width int) int {
+	if p.snap.nodes == nil {
+		return minBody
 	}
-	for g, members := range groups {
-		for _, id := range members {
-			if id != v.ID {
-				continue
-			}
-			if shape == sim.ShapeBridge && g == 2 {
-				return "A+B", 2
-			}
-			return string(rune('A' + g)), g
+	need := len(listForm(st, pictureInput{snap: p.snap, selected: p.cursor, width: width})) + len(wrapLines(p.network(traffic{}), width))
+	for _, n := range p.notes {
+		need += len(wrapLines(n, width))
+	}
+	return need
+}
+
+// nextFault names the next fault the lesson's schedule starts, so that
+// nothing happens unannounced: "next: partition (one node cut off) at
+// 2.000s for 3s".
+func (m *lessonModel) nextFault() string {
+	if m.run.done() {
+		return ""
+	}
+	next := m.run.s.Upcoming(1)
+	if len(next) == 0 {
+		if m.own {
+			return "no scheduled faults"
 		}
+		return ""
 	}
-	if v.Group >= 0 {
-		return string(rune('A' + v.Group)), v.Group
+	u := next[0]
+	s := "next: " + sim.DescribeFault(u.Fault) + " at " + fmtSeconds(u.At)
+	if u.ForNs > 0 {
+		s += " for " + sim.FormatDuration(u.ForNs)
 	}
-	return "?", -1
+	return s
 }
 
 func skewLabel(ns int64) string {
@@ -104,72 +143,6 @@ func skewLabel(ns int64) string {
 		return "+" + sim.FormatDuration(ns)
 	}
 	return sim.FormatDuration(ns)
-}
-
-// nodeValue is the node's state, briefly, and what a fault would cost it.
-func nodeValue(v sim.NodeView) string {
-	if !v.Up {
-		return "-"
-	}
-	parts := []string{v.Status.Value}
-	if v.Status.Term > 0 {
-		parts = append(parts, fmt.Sprintf("term %d", v.Status.Term))
-	}
-	if v.Status.Detail != "" {
-		parts = append(parts, v.Status.Detail)
-	}
-	if v.Unsynced > 0 {
-		parts = append(parts, fmt.Sprintf("%d unsynced", v.Unsynced))
-	}
-	if v.Held > 0 {
-		parts = append(parts, fmt.Sprintf("%d held", v.Held))
-	}
-	return strings.Join(parts, " · ")
-}
-
-// networkLines say what the network is doing: the partition, loss,
-// duplication and delay, and how much is in flight.
-func (m *lessonModel) networkLines(width int, nodes []sim.NodeView, shape sim.Shape) []string {
-	s := m.run.s
-	net := "network whole"
-	if shape != "" {
-		net = m.partitionDesc()
-	}
-	loss, dup, delay := s.NetFaults()
-	if loss > 0 {
-		net += fmt.Sprintf(" · %.0f%% lost", loss*100)
-	}
-	if dup > 0 {
-		net += fmt.Sprintf(" · %.0f%% duplicated", dup*100)
-	}
-	if delay > 0 {
-		net += " · delay ≤" + sim.FormatDuration(delay)
-	}
-	out := []string{cut(net, width)}
-	if shape == sim.ShapeRing {
-		var hears []string
-		for _, a := range nodes {
-			var from []string
-			for _, b := range nodes {
-				if a.ID != b.ID && s.Reachable(b.ID, a.ID) {
-					from = append(from, b.ID)
-				}
-			}
-			hears = append(hears, a.ID+" hears "+strings.Join(from, " "))
-		}
-		out = append(out, cut(strings.Join(hears, " · "), width))
-	}
-	return out
-}
-
-func (m *lessonModel) partitionDesc() string {
-	applied := m.run.s.Applied()
-	for i := len(applied) - 1; i >= 0; i-- {
-		if applied[i].Fault.Kind == sim.FaultPartition {
-			return applied[i].Desc
-		}
-	}
-	return "partitioned"
 }
 
 // plural is "1 node", "3 nodes".

@@ -8,6 +8,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/faultline-lab/faultline/lessons"
 )
 
 // The smallest terminal the TUI draws in; below it, it says so.
@@ -25,6 +27,9 @@ type common struct {
 	progress      *progressStore
 	texts         *textCache
 	help          help.Model
+	// textOf reads what the workbench needs of a lesson's text (tests
+	// hand it fake texts).
+	textOf func(*lessons.Lesson) lessonText
 }
 
 func newCommon(r *lipgloss.Renderer, progress *progressStore) *common {
@@ -40,7 +45,7 @@ func newCommon(r *lipgloss.Renderer, progress *progressStore) *common {
 		FullSeparator:  st.Dim,
 	}
 	h.ShortSeparator = " · "
-	return &common{styles: st, keys: newKeyMap(), progress: progress, texts: newTextCache(st), help: h}
+	return &common{styles: st, keys: newKeyMap(), progress: progress, texts: newTextCache(st), help: h, textOf: textOf}
 }
 
 func (c *common) tooSmall() bool { return c.width < minWidth || c.height < minHeight }
@@ -187,13 +192,22 @@ func (c *common) boxPad(title, content string, width, height int, focused bool, 
 	for len(lines) < innerH {
 		lines = append(lines, "")
 	}
-	for i, l := range lines {
-		lines[i] = fit(strings.Repeat(" ", pad)+l, innerW)
-	}
-	body := st.BorderTop(false).Render(strings.Join(lines, "\n"))
-	// The top edge carries the title, so that panes need no extra line.
+	// The edges are styled once and joined by hand: rendering the whole
+	// block through lipgloss costs more than the rest of a frame.
 	bc := st.GetBorderTopForeground()
 	edge := c.styles.r.NewStyle().Foreground(bc)
+	left, right := edge.Render(border.Left), edge.Render(border.Right)
+	padding := strings.Repeat(" ", pad)
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(left)
+		b.WriteString(fit(padding+l, innerW))
+		b.WriteString(right)
+		b.WriteByte('\n')
+	}
+	b.WriteString(edge.Render(border.BottomLeft + strings.Repeat(border.Bottom, innerW) + border.BottomRight))
+	body := b.String()
+	// The top edge carries the title, so that panes need no extra line.
 	t := ""
 	if title != "" {
 		t = " " + title + " "

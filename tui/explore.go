@@ -20,10 +20,33 @@ const (
 	viewMessages
 )
 
-// explorerModel is the state of the views while one is open.
+// explorerInput is all the explorer sees of the screen that opened it (a
+// lesson's, or the learner's own node's): the shared size, styles and
+// keys, the run and its verdict (read only), the checker's model, and the
+// lines that screen frames every view with. The explorer never reaches
+// into the screen.
+type explorerInput struct {
+	c   *common
+	src runSource
+	// model and init are the checker's, for the order it finds; model is
+	// "" when the run is not checked for linearizability.
+	model  string
+	init   any
+	check  *checkState
+	header string // the screen's header: lesson, variant and seed, or the node's command
+	status string // the screen's status line
+}
+
+// explorerModel is the history explorer: the timeline (t), the witness
+// (w) and the message view (m), over the run of the lesson screen. It is a
+// child of the lesson screen, which hands it an explorerInput on every
+// Update and View.
 type explorerModel struct {
-	view          explorerView
-	width, height int
+	in    explorerInput
+	open  bool // a view is on the screen
+	view  explorerView
+	flash string // what the last key did, for the lesson's status line
+	look  *explorerCache
 
 	cursor int32 // the selected operation of the full timeline; -1 none
 	moment int64 // the moment the cluster is shown at (virtual ns)
@@ -36,12 +59,17 @@ type explorerModel struct {
 	witCursor int32 // the selected operation of the witness
 	msgRow    int   // the selected row of the message diagram; -1: at the moment
 	live      bool  // the cursor follows the latest operation of a run still playing
+	chatter   bool  // the message view shows every message, not only the causal ones
+}
+
+func newExplorer() explorerModel {
+	return explorerModel{cursor: -1, witCursor: -1, msgRow: -1, look: &explorerCache{}}
 }
 
 // explorerCache is what the views derive from a run, kept while the run
 // lasts (closing and reopening a view costs nothing), and dropped with it.
 type explorerCache struct {
-	run     *playback
+	src     runSource
 	tl      *timeline
 	msgs    *messageIndex
 	order   orderState
@@ -49,41 +77,46 @@ type explorerCache struct {
 	wit     *timeline // the witness as a timeline
 	witFor  *checker.Result
 	explain map[int32]string // causal notes of the message view, per operation
+	causal  *causalSet       // the messages that carried the witness's values
+	causeOf *checker.Result
 }
 
-// openExplorer opens (or switches to) a view, keeping the cursor.
-func (m *lessonModel) openExplorer(v explorerView) {
-	m.syncLook()
-	e := m.explorer
-	if e == nil {
-		e = &explorerModel{cursor: -1, witCursor: -1, msgRow: -1}
-		m.explorer = e
-	}
+// width and height are the screen's.
+func (e *explorerModel) width() int  { return e.in.c.width }
+func (e *explorerModel) height() int { return e.in.c.height }
+
+// show opens (or switches to) a view, keeping the cursor.
+func (e explorerModel) show(v explorerView, in explorerInput) explorerModel {
+	e.in = in
+	e.openView(v)
+	return e
+}
+
+func (e *explorerModel) openView(v explorerView) {
+	e.syncLook()
+	e.open = true
 	e.view = v
-	e.resize(m.c.width, m.c.height)
 	if e.cursor < 0 {
-		e.home(m)
+		e.home()
 	}
 	if v == viewWitness {
-		e.witCursor = m.witnessFailing()
+		e.witCursor = e.witnessFailing()
 	}
 	if v == viewMessages {
 		e.msgRow = -1
 	}
-	e.follow(m)
+	e.follow()
 }
 
-func (e *explorerModel) resize(w, h int) { e.width, e.height = w, h }
-
 // home puts the cursor on the failing operation, or the latest one.
-func (e *explorerModel) home(m *lessonModel) {
-	tl := m.look.tl
+func (e *explorerModel) home() {
+	tl := e.look.tl
 	if len(tl.ops) == 0 {
 		return
 	}
 	e.cursor = int32(len(tl.ops) - 1)
-	e.live = !m.run.done()
-	if i := m.check.failingIndex(); i >= 0 {
+	e.live = !e.in.src.done()
+	if i := e.in.check.failingIndex(); i >= 0 {
 		if id := tl.byInvocation(i); id >= 0 {
 			e.cursor, e.live = id, false
 		}
@@ -93,176 +126,223 @@ func (e *explorerModel) home(m *lessonModel) {
 
 // syncLook brings the caches up to date with the run: new records, new
 // trace events, a new run altogether.
-func (m *lessonModel) syncLook() {
-	lc := &m.look
-	if lc.run != m.run || lc.tl == nil {
+func (e *explorerModel) syncLook() {
+	lc := e.look
+	if lc.src != e.in.src || lc.tl == nil {
 		lc.order.stop()
-		*lc = explorerCache{run: m.run, tl: newTimeline(), msgs: &messageIndex{}}
-		if m.explorer != nil {
-			m.explorer.cursor, m.explorer.witCursor, m.explorer.placed = -1, -1, false
-		}
+		*lc = explorerCache{src: e.in.src, tl: newTimeline(), msgs: &messageIndex{}}
+		e.cursor, e.witCursor, e.placed = -1, -1, false
 	}
-	s := m.run.s
-	lc.tl.absorb(s.History(), s.Applied(), s.Now())
-	lc.msgs.absorb(s.Trace())
+	s := e.in.src
+	lc.tl.absorb(s.hist(), s.faults(), s.clock())
+	lc.msgs.absorb(s.events())
 }
 
-// explorerUpdate takes the messages of the explorer's background work; it
-// reports false for any other message.
-func (m *lessonModel) explorerUpdate(msg tea.Msg) (tea.Cmd, bool) {
+// stop ends the explorer's background work (the lesson screen is going).
+func (e *explorerModel) stop() { e.look.order.stop() }
+
+// owns reports whether a key is the explorer's while a view is open; the
+// others (run, pause, faults, …) go to the lesson screen, so the run can
+// be driven while a view watches it.
+func (e *explorerModel) owns(k tea.KeyMsg) bool {
+	keys := e.in.c.keys
+	return key.Matches(k, keys.Esc, keys.Quit, keys.Timeline, keys.Witness, keys.Messages, keys.Enter,
+		keys.Failing, keys.Up, keys.Down, keys.PageUp, keys.PageDown, keys.NextOp, keys.PrevOp,
+		keys.Left, keys.Right, keys.ZoomIn, keys.ZoomOut, keys.Tab, keys.Answer, keys.Chatter)
+}
+
+// Update takes the explorer's keys and the results of its background work,
+// then catches up with the run and starts the work the view needs: the
+// checker's order after a verdict, the cluster at the moment.
+func (e explorerModel) Update(msg tea.Msg, in explorerInput) (explorerModel, tea.Cmd) {
+	e.in = in
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case orderDoneMsg:
-		m.look.order.finish(msg)
-		return nil, true
+		e.look.order.finish(msg)
 	case scrubDoneMsg:
-		return m.look.scrub.finish(msg, m.run), true
+		if p, ok := e.in.src.(*playback); ok {
+			cmd = e.look.scrub.finish(msg, p)
+		}
+	case tea.KeyMsg:
+		if e.open {
+			e.key(msg)
+		}
 	}
-	return nil, false
+	if !e.open {
+		return e, cmd
+	}
+	return e, tea.Batch(cmd, e.sync())
 }
 
-// explorerSync runs after every Update while a view is open: it indexes
-// what the run added, and starts the background work the view needs —
-// the checker's order after a verdict, the cluster at the moment.
-func (m *lessonModel) explorerSync() tea.Cmd {
-	e := m.explorer
-	if e == nil {
-		return nil
-	}
-	m.syncLook()
-	tl := m.look.tl
+func (e *explorerModel) sync() tea.Cmd {
+	e.syncLook()
+	tl := e.look.tl
 	switch {
 	case e.cursor < 0:
-		e.home(m)
+		e.home()
 	case e.live && len(tl.ops) > 0:
 		e.cursor = int32(len(tl.ops) - 1)
 		e.moment = tl.ops[e.cursor].start
 		e.msgRow = -1
-		e.live = !m.run.done()
+		e.live = !e.in.src.done()
 	}
-	e.follow(m)
+	e.follow()
 	var cmds []tea.Cmd
-	lc := &m.look
-	if m.check.result != nil && !m.check.running && lc.order.checkID != m.check.id {
-		cmds = append(cmds, lc.order.start(m.check.id, m.l, m.run.s.History()))
+	lc := e.look
+	if e.in.check.result != nil && !e.in.check.running && lc.order.checkID != e.in.check.id && e.in.model != "" {
+		cmds = append(cmds, lc.order.start(e.in.check.id, e.in.model, e.in.init, e.in.src.hist()))
 	}
-	if m.run.started && m.run.s.Now() > 0 {
-		cmds = append(cmds, lc.scrub.request(m.run, e.moment))
+	if s := e.in.src; s.begun() && s.clock() > 0 {
+		at := max(0, min(e.moment, s.clock()))
+		if snap, ok := s.pastSnap(at); ok {
+			lc.scrub.set(at, snap)
+		} else if p, ok := s.(*playback); ok {
+			cmds = append(cmds, lc.scrub.request(p, e.moment))
+		}
 	}
 	return tea.Batch(cmds...)
 }
 
-// explorerKey handles a key while a view is open. The run's own keys keep
-// working behind it: pause, step, add a fault, and watch the view change.
-func (m *lessonModel) explorerKey(k tea.KeyMsg) tea.Cmd {
-	e, keys := m.explorer, m.c.keys
+// key handles one of the explorer's own keys (see owns).
+func (e *explorerModel) key(k tea.KeyMsg) {
+	keys := e.in.c.keys
 	switch {
 	case key.Matches(k, keys.Esc, keys.Quit):
-		m.explorer = nil
+		e.open = false
 	case key.Matches(k, keys.Timeline):
 		if e.view == viewWitness {
-			e.fromWitness(m)
+			e.fromWitness()
 		}
-		m.openExplorer(viewHistory)
+		e.openView(viewHistory)
 	case key.Matches(k, keys.Witness):
-		m.openExplorer(viewWitness)
+		e.openView(viewWitness)
 	case key.Matches(k, keys.Messages):
 		if e.view == viewWitness {
-			e.fromWitness(m)
+			e.fromWitness()
 		}
-		m.openExplorer(viewMessages)
+		e.openView(viewMessages)
 	case key.Matches(k, keys.Enter) && e.view == viewWitness:
-		e.fromWitness(m)
-		m.openExplorer(viewHistory)
+		e.fromWitness()
+		e.openView(viewHistory)
 	case key.Matches(k, keys.Failing):
-		e.toFailing(m)
+		e.toFailing()
+	case key.Matches(k, keys.Chatter) && e.view == viewMessages:
+		e.chatter = !e.chatter
+		e.flash = "messages: only those that carried the witness's values"
+		if e.chatter {
+			e.flash = "messages: every message, heartbeats included"
+		}
 	case key.Matches(k, keys.Up, keys.Down, keys.PageUp, keys.PageDown, keys.NextOp, keys.PrevOp,
 		keys.Left, keys.Right, keys.ZoomIn, keys.ZoomOut):
-		e.move(m, k)
-	case key.Matches(k, keys.Tab, keys.Enter, keys.Answer):
-	default:
-		return m.key(k)
+		e.move(k)
 	}
-	return nil
+}
+
+// take handles one of the explorer's keys for the screen that opened it;
+// what the key did goes to that screen's flash.
+func (e *explorerModel) take(k tea.KeyMsg, in explorerInput, flash *string) tea.Cmd {
+	var cmd tea.Cmd
+	*e, cmd = e.Update(k, in)
+	if f := e.takeFlash(); f != "" {
+		*flash = f
+	}
+	return cmd
+}
+
+// takeFlash hands the lesson screen what the last key did, once.
+func (e *explorerModel) takeFlash() string {
+	f := e.flash
+	e.flash = ""
+	return f
 }
 
 // move is a cursor, pan or zoom key in the view that is open. The cursor
 // then stays where the learner put it, even while the run plays on.
-func (e *explorerModel) move(m *lessonModel, k tea.KeyMsg) {
+func (e *explorerModel) move(k tea.KeyMsg) {
 	e.live = false
 	switch e.view {
 	case viewHistory:
-		e.timelineKey(m, k)
+		e.timelineKey(k)
 	case viewWitness:
-		e.witnessKey(m, k)
+		e.witnessKey(k)
 	case viewMessages:
-		e.messagesKey(m, k)
+		e.messagesKey(k)
 	}
 }
 
 // toFailing puts the cursor on the failing operation.
-func (e *explorerModel) toFailing(m *lessonModel) {
+func (e *explorerModel) toFailing() {
 	e.live = false
-	i := m.check.failingIndex()
+	i := e.in.check.failingIndex()
 	if i < 0 {
-		m.flash = "no failing operation: there is no NOT LINEARIZABLE verdict"
+		e.flash = "no failing operation: " + e.in.check.wordsOf().none
 		return
 	}
 	if e.view == viewWitness {
-		e.witCursor = m.witnessFailing()
+		e.witCursor = e.witnessFailing()
 		return
 	}
-	if id := m.look.tl.byInvocation(i); id >= 0 {
-		e.selectOp(m, id)
+	if id := e.look.tl.byInvocation(i); id >= 0 {
+		e.selectOp(id)
 	}
 }
 
 // selectOp moves the cursor to an operation and the moment to its start.
-func (e *explorerModel) selectOp(m *lessonModel, id int32) {
-	tl := m.look.tl
+func (e *explorerModel) selectOp(id int32) {
+	tl := e.look.tl
 	if id < 0 || int(id) >= len(tl.ops) {
 		return
 	}
 	e.cursor = id
 	e.moment = tl.ops[id].start
 	e.msgRow = -1
-	e.follow(m)
+	e.follow()
 }
 
 // fromWitness carries the witness's selected operation to the full views.
-func (e *explorerModel) fromWitness(m *lessonModel) {
-	w := m.look.wit
+func (e *explorerModel) fromWitness() {
+	w := e.look.wit
 	if w == nil || e.witCursor < 0 || int(e.witCursor) >= len(w.ops) {
 		return
 	}
 	inv := w.h[w.ops[e.witCursor].inv].Index
-	if id := m.look.tl.byInvocation(inv); id >= 0 {
-		e.selectOp(m, id)
+	if id := e.look.tl.byInvocation(inv); id >= 0 {
+		e.selectOp(id)
 	}
 }
 
 // follow keeps what is selected in sight after a move or a resize.
-func (e *explorerModel) follow(m *lessonModel) {
+func (e *explorerModel) follow() {
 	switch e.view {
 	case viewHistory:
-		e.followTimeline(m)
+		e.followTimeline()
 	}
 }
 
-func (e *explorerModel) View(m *lessonModel) string {
+func (e explorerModel) View(in explorerInput) string {
+	e.in = in
 	switch e.view {
 	case viewWitness:
-		return e.witnessView(m)
+		return e.witnessView()
 	case viewMessages:
-		return e.messagesView(m)
+		return e.messagesView()
 	}
-	return e.timelineView(m)
+	return e.timelineView()
 }
 
 // selectedOp is the cursor's operation: its invocation and completion.
-func (m *lessonModel) selectedOp() (history.Op, *history.Op, bool) {
-	e, tl := m.explorer, m.look.tl
-	if e == nil || e.cursor < 0 || int(e.cursor) >= len(tl.ops) {
+func (e *explorerModel) selectedOp() (history.Op, *history.Op, bool) {
+	tl := e.look.tl
+	if e.cursor < 0 || int(e.cursor) >= len(tl.ops) {
 		return history.Op{}, nil, false
 	}
 	return tl.invComp(e.cursor)
+}
+
+// syncCmd is what every Update of an open view does: catch up with the
+// run and ask for the work the view needs (tests call it directly).
+func (e *explorerModel) syncCmd(in explorerInput) tea.Cmd {
+	e.in = in
+	return e.sync()
 }

@@ -12,10 +12,10 @@ import (
 
 // opDetails describe the selected operation: who, where, when, how it
 // ended, and the model's state around it in the checker's order.
-func (m *lessonModel) opDetails(width int) []string {
-	st := m.c.styles
-	e, tl := m.explorer, m.look.tl
-	if e == nil || e.cursor < 0 || int(e.cursor) >= len(tl.ops) {
+func (e *explorerModel) opDetails(width int) []string {
+	st := e.in.c.styles
+	tl := e.look.tl
+	if e.cursor < 0 || int(e.cursor) >= len(tl.ops) {
 		return []string{st.Dim.Render(cut("No operation selected.", width))}
 	}
 	o := tl.ops[e.cursor]
@@ -30,14 +30,14 @@ func (m *lessonModel) opDetails(width int) []string {
 	}
 	parts = append(parts, "invoked "+fmtTime(inv.Time, 3))
 	parts = append(parts, outcome(o, comp))
-	switch m.markIn(tl)(o) {
+	switch e.markIn(tl)(o) {
 	case markFailing:
 		parts = append(parts, st.Failing.Render("! the failing operation"))
 	case markWitness:
 		parts = append(parts, st.Witness.Render("* in the witness"))
 	}
 	out := wrapLines(strings.Join(parts, " · "), width)
-	out = append(out, wrapLines(m.look.order.describe(m, inv, comp), width)...)
+	out = append(out, wrapLines(e.look.order.describe(e, inv, comp), width)...)
 	return out
 }
 
@@ -66,29 +66,29 @@ func outcome(o tlOp, comp *history.Op) string {
 
 // scrubLines show the cluster as it was at the moment: each node's role,
 // state, clock and value, re-simulated from the run's scenario.
-func (m *lessonModel) scrubLines(width, maxLines int) []string {
-	st := m.c.styles
-	e, sc := m.explorer, &m.look.scrub
-	if e == nil || maxLines <= 0 {
+func (e *explorerModel) scrubLines(width, maxLines int) []string {
+	st := e.in.c.styles
+	sc := &e.look.scrub
+	if maxLines <= 0 {
 		return nil
 	}
-	if !m.run.started {
+	if !e.in.src.begun() {
 		return []string{st.Dim.Render(cut("The cluster at the moment appears once the run has started.", width))}
 	}
-	head := "cluster at " + fmtTime(min(e.moment, m.run.s.Now()), 3)
+	head := "cluster at " + fmtTime(min(e.moment, e.in.src.clock()), 3)
 	switch {
 	case sc.err != "":
 		return []string{cut(head+": could not re-simulate: "+sc.err, width)}
 	case !sc.has:
 		return []string{st.Dim.Render(cut(head+": re-simulating the run to that moment…", width))}
-	case sc.busy || sc.at != min(e.moment, m.run.s.Now()):
+	case sc.busy || sc.at != min(e.moment, e.in.src.clock()):
 		head += st.Dim.Render(" (re-simulating… showing " + fmtTime(sc.at, 3) + ")")
 	}
-	if net := m.netAt(sc.at); net != "" {
+	if net := e.netAt(sc.at); net != "" {
 		head += " · " + net
 	}
-	rows := make([]string, 0, len(sc.nodes))
-	for _, v := range sc.nodes {
+	rows := make([]string, 0, len(sc.snap.nodes))
+	for _, v := range sc.snap.nodes {
 		rows = append(rows, nodeRow(st, v))
 	}
 	if 1+len(rows) <= maxLines {
@@ -102,7 +102,7 @@ func (m *lessonModel) scrubLines(width, maxLines int) []string {
 	// line as fit.
 	out := []string{}
 	line := st.Bold.Render(head) + ":"
-	for _, v := range sc.nodes {
+	for _, v := range sc.snap.nodes {
 		r := nodeBrief(st, v)
 		if lineWidth(line)+3+lineWidth(r) > width && len(out)+1 < maxLines {
 			out = append(out, line)
@@ -144,12 +144,12 @@ func nodeRow(st *Styles, v sim.NodeView) string {
 	if role == "" {
 		role = "-"
 	}
-	return fmt.Sprintf("%s %s %s %s %s", fit(v.ID, 3), fit(role, 8), padRight(state, 6), fit(skewLabel(v.SkewNs), 5), nodeValue(v))
+	return fmt.Sprintf("%s %s %s %s %s", fit(v.ID, 3), fit(role, 8), padRight(state, 6), fit(skewLabel(v.SkewNs), 5), strings.Join(nodeFields(v), " · "))
 }
 
 // netAt names the network faults in force at a moment, from the bands.
-func (m *lessonModel) netAt(at int64) string {
-	tl := m.look.tl
+func (e *explorerModel) netAt(at int64) string {
+	tl := e.look.tl
 	var parts []string
 	for _, bi := range tl.bandsIn(at, at) {
 		b := tl.bands[bi]

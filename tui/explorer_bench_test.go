@@ -8,7 +8,6 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/lessons"
 )
 
 // bigRun opens lesson 2 with a finished run of ops operations and a
@@ -17,24 +16,8 @@ func bigRun(b *testing.B, ops, w, h int) Model {
 	b.Helper()
 	m := openLesson2(b, w, h)
 	l := m.lesson
-	sc, err := l.l.Scenario(lessons.Options{Seed: failingSeed, Ops: ops, Trace: true})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := newPlayback(sc)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := p.s.Run(); err != nil {
-		b.Fatal(err)
-	}
-	p.absorb()
-	p.started = true
-	l.run = p
-	hist := p.s.History()
-	if n := len(hist.ClientOps()) / 2; n < ops {
-		b.Fatalf("only %d operations", n)
-	}
+	runOps(b, l, ops)
+	hist := l.run.s.History()
 	mid := len(hist) / 2
 	for hist[mid].Type != history.Invoke || hist[mid].IsNemesis() {
 		mid++
@@ -65,10 +48,10 @@ func BenchmarkTimelineView10kOps(b *testing.B) {
 func BenchmarkTimelineView10kOpsZoomedOut(b *testing.B) {
 	m := bigRun(b, 10_000, 200, 60)
 	m = press(b, m, "t")
-	e := m.lesson.explorer
-	e.zoom = zoomFor(m.lesson.look.tl.end, 200-gutterW-1)
-	e.t0, e.moment = 0, m.lesson.look.tl.end/2
-	e.followTimeline(m.lesson)
+	e := &m.lesson.explore
+	e.zoom = zoomFor(m.lesson.explore.look.tl.end, 200-gutterW-1)
+	e.t0, e.moment = 0, m.lesson.explore.look.tl.end/2
+	e.followTimeline()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -100,7 +83,7 @@ func BenchmarkExplorerMemory100kOps(b *testing.B) {
 			m = pressSettle(b, m, k) // with the cluster re-simulated to the moment
 			_ = m.View()
 		}
-		if !m.lesson.look.scrub.has {
+		if !m.lesson.explore.look.scrub.has {
 			b.Fatal("the cluster at the moment was not re-simulated")
 		}
 		after := liveHeap()

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,21 +13,32 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/sim"
 )
 
-// exportDoneMsg says where the files went, or what failed.
-type exportDoneMsg struct{ text string }
+// exportDoneMsg says where the files went (the status line's flash, and
+// the lines of a box that names the files and the command that replays
+// the run), or what failed.
+type exportDoneMsg struct {
+	flash  string
+	notice []string
+}
 
 // exportJob is everything an export needs, copied out of the run so the
 // command can write it while the run plays on.
 type exportJob struct {
-	dir      string
-	base     string
-	h        history.History
-	scenario sim.Scenario
-	result   *checker.Result // for the HTML page; nil: no page
-	opts     checker.Options
+	dir    string
+	base   string
+	h      history.History
+	result *checker.Result // for the HTML page; nil: no page
+	opts   checker.Options
+	// scenario writes the scenario file: a lesson's replays the run
+	// exactly, a live run's records it to be checked again.
+	scenario func(io.Writer) error
+	// use says what the scenario file at path is for, and the command
+	// that uses it.
+	use func(path string) []string
+	// pageNote is said when there is no HTML page.
+	pageNote string
 }
 
 // exportCmd writes the history (jsonl and edn), the scenario that replays
@@ -37,69 +49,108 @@ func (m *lessonModel) exportCmd(dir string) tea.Cmd {
 		m.flash = "nothing to export yet: r runs the lesson"
 		return nil
 	}
+	sc := m.run.scenario()
 	job := exportJob{
-		dir:      dir,
-		base:     fmt.Sprintf("faultline-%s-%s-seed%d", m.l.ID, m.variant, m.seed),
-		h:        append(history.History(nil), m.run.s.History()...),
-		scenario: m.run.scenario(),
-		opts:     checker.Options{Model: m.l.Model, Init: m.l.Init, Timeout: checkTimeout},
+		dir:  dir,
+		base: fmt.Sprintf("faultline-%s-%s-seed%d", m.l.ID, m.variant, m.seed),
+		h:    append(history.History(nil), m.run.s.History()...),
+		opts: checker.Options{Model: m.l.Model, Init: m.l.Init, Timeout: checkTimeout},
+		scenario: func(w io.Writer) error {
+			b, err := json.MarshalIndent(sc, "", "  ")
+			if err != nil {
+				return err
+			}
+			_, err = w.Write(append(b, '\n'))
+			return err
+		},
+		use: func(path string) []string {
+			return []string{"Replay it exactly: go run . run --scenario " + path}
+		},
+		pageNote: "The HTML page comes with a verdict on a finished run.",
 	}
 	if m.check.result != nil && m.check.full && m.run.done() {
 		r := *m.check.result
 		job.result = &r
 	}
 	m.flash = "exporting…"
-	return func() tea.Msg { return exportDoneMsg{text: job.write()} }
+	return func() tea.Msg { return job.write() }
 }
 
-func (j exportJob) write() string {
+// exportExts are the files of an export, the scenario first.
+var exportExts = []string{".scenario.json", ".jsonl", ".edn", ".html"}
+
+// freeBase is base, or base-2, base-3, …: the first name none of whose
+// files exists in dir, so that an export never overwrites another.
+func freeBase(dir, base string) string {
+	for n := 1; ; n++ {
+		b := base
+		if n > 1 {
+			b = fmt.Sprintf("%s-%d", base, n)
+		}
+		taken := false
+		for _, ext := range exportExts {
+			if _, err := os.Lstat(filepath.Join(dir, b+ext)); err == nil {
+				taken = true
+			}
+		}
+		if !taken || n > 10_000 {
+			return b
+		}
+	}
+}
+
+func (j exportJob) write() exportDoneMsg {
+	fail := func(err error) exportDoneMsg { return exportDoneMsg{flash: "export failed: " + err.Error()} }
+	if err := os.MkdirAll(j.dir, 0o755); err != nil {
+		return fail(err)
+	}
+	base := freeBase(j.dir, j.base)
 	var written []string
 	put := func(ext string, data []byte) error {
-		path := filepath.Join(j.dir, j.base+ext)
+		path := filepath.Join(j.dir, base+ext)
 		if err := writeFileAtomic(path, data); err != nil {
 			return err
 		}
-		written = append(written, path)
+		written = append(written, ext)
 		return nil
 	}
-	var jl, edn bytes.Buffer
+	var sc, jl, edn bytes.Buffer
+	if err := j.scenario(&sc); err != nil {
+		return fail(err)
+	}
 	if err := history.WriteJSONL(&jl, j.h); err != nil {
-		return "export failed: " + err.Error()
+		return fail(err)
 	}
 	if err := history.WriteEDN(&edn, j.h); err != nil {
-		return "export failed: " + err.Error()
-	}
-	sc, err := json.MarshalIndent(j.scenario, "", "  ")
-	if err != nil {
-		return "export failed: " + err.Error()
+		return fail(err)
 	}
 	for _, f := range []struct {
 		ext  string
 		data []byte
-	}{{".jsonl", jl.Bytes()}, {".edn", edn.Bytes()}, {".scenario.json", append(sc, '\n')}} {
+	}{{".scenario.json", sc.Bytes()}, {".jsonl", jl.Bytes()}, {".edn", edn.Bytes()}} {
 		if err := put(f.ext, f.data); err != nil {
-			return "export failed: " + err.Error()
+			return fail(err)
 		}
 	}
-	note := ""
+	note := j.pageNote
 	if j.result != nil {
 		var page bytes.Buffer
 		if err := checker.WriteHTML(&page, j.h, *j.result, j.opts); err != nil {
-			note = " (no HTML page: " + err.Error() + ")"
+			note = "No HTML page: " + err.Error()
 		} else if err := put(".html", page.Bytes()); err != nil {
-			note = " (no HTML page: " + err.Error() + ")"
+			note = "No HTML page: " + err.Error()
+		} else {
+			note = ""
 		}
-	} else {
-		note = " (the HTML page comes with a verdict on a finished run)"
 	}
-	dir, _ := filepath.Abs(j.dir)
-	exts := make([]string, len(written))
-	for i, p := range written {
-		exts[i] = strings.TrimPrefix(filepath.Base(p), j.base)
+	scenario := filepath.Join(j.dir, base+".scenario.json")
+	notice := []string{fmt.Sprintf("Exported to %s: %s (%s).", j.dir, base+".scenario.json", strings.Join(written[1:], " "))}
+	notice = append(notice, j.use(scenario)...)
+	if note != "" {
+		notice = append(notice, note)
 	}
-	// The folder first and the kinds of file next: a status line is cut
-	// from the right.
-	return fmt.Sprintf("exported to %s: %s of %s%s", dir, strings.Join(exts, " "), j.base, note)
+	notice = append(notice, "Any key goes on.")
+	return exportDoneMsg{flash: "exported " + base, notice: notice}
 }
 
 // writeFileAtomic writes through a temp file and a rename, so no partial

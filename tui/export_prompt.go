@@ -12,71 +12,113 @@ import (
 )
 
 // exportPrompt asks where e should write: a folder the learner names, or,
-// left empty, the current one (or the last one named). While it is open it
-// takes every key.
+// left empty, ./faultline-exports (or $FAULTLINE_EXPORT_DIR, or the last
+// one named), made when missing. While it is open it takes every key.
 type exportPrompt struct {
 	open  bool
 	input textinput.Model
 	last  string // the folder of the last export, offered again
+
+	// What the last key decided: a folder to export to, a reason it
+	// cannot be, or that the learner gave up.
+	dir       string
+	failed    string
+	cancelled bool
 }
 
-// askExport opens the prompt.
+// askExport opens the prompt (the run waits meanwhile: a folder takes a
+// moment to type).
 func (m *lessonModel) askExport() tea.Cmd {
 	if len(m.run.s.History()) == 0 {
 		m.flash = "nothing to export yet: r runs the lesson"
 		return nil
 	}
-	in := textinput.New()
-	in.Prompt = "export to folder: "
-	cwd, err := os.Getwd()
-	if err != nil {
-		cwd = "."
-	}
-	in.Placeholder = cwd + " (the current folder)"
-	if last := m.exportTo.last; last != "" {
-		in.Placeholder = last + " (as last time)"
-	}
-	in.CharLimit = 4096
-	in.Cursor.SetMode(cursor.CursorStatic) // no blinking: no ticks to route
-	in.Focus()
-	m.exportTo.input, m.exportTo.open = in, true
+	m.exportTo = m.exportTo.show()
 	if m.run.playing {
-		// A folder takes a moment to type; the run waits meanwhile.
-		m.run.playing = false
-		m.gen++
+		m.pausePlay()
 	}
 	return nil
 }
 
-// exportKey edits the folder; enter exports there, esc gives up.
+// exportKey hands a key to the prompt, and exports when it has a folder.
 func (m *lessonModel) exportKey(k tea.KeyMsg) tea.Cmd {
-	keys := m.c.keys
-	switch {
-	case key.Matches(k, keys.Esc):
-		m.exportTo.open = false
-		m.flash = "export cancelled"
-		return nil
-	case key.Matches(k, keys.Enter):
-		m.exportTo.open = false
-		typed := strings.TrimSpace(m.exportTo.input.Value())
-		if typed == "" {
-			typed = m.exportTo.last // enter alone: where the placeholder says
-		}
-		dir, err := exportDir(typed)
-		if err != nil {
-			m.flash = "export failed: " + err.Error()
-			return nil
-		}
-		m.exportTo.last = typed
-		return m.exportCmd(dir)
-	}
+	return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
+}
+
+// take hands a key to the prompt: with a folder chosen, it returns the
+// command export makes of it; a failure or a cancel is said in flash.
+func (p *exportPrompt) take(k tea.KeyMsg, c *common, flash *string, export func(dir string) tea.Cmd) tea.Cmd {
 	var cmd tea.Cmd
-	m.exportTo.input, cmd = m.exportTo.input.Update(k)
+	*p, cmd = p.Update(k, c)
+	switch {
+	case p.failed != "":
+		*flash = p.failed
+	case p.cancelled:
+		*flash = "export cancelled"
+	case p.dir != "":
+		return export(p.dir)
+	}
 	return cmd
 }
 
-// exportDir resolves the folder typed: empty is the current one, ~ is the
-// home folder; it must exist and be a folder.
+func (p exportPrompt) show() exportPrompt {
+	in := textinput.New()
+	in.Prompt = "export to folder: "
+	in.Placeholder = defaultExportDir() + " (enter: there)"
+	if p.last != "" {
+		in.Placeholder = p.last + " (as last time)"
+	}
+	in.CharLimit = 4096
+	in.Cursor.SetMode(cursor.CursorStatic) // no blinking: no ticks to route
+	in.Focus()
+	return exportPrompt{open: true, input: in, last: p.last}
+}
+
+// Update edits the folder; enter chooses it (dir, or failed saying why),
+// esc gives up (cancelled).
+func (p exportPrompt) Update(k tea.KeyMsg, c *common) (exportPrompt, tea.Cmd) {
+	keys := c.keys
+	p.dir, p.failed, p.cancelled = "", "", false
+	switch {
+	case key.Matches(k, keys.Esc):
+		p.open, p.cancelled = false, true
+		return p, nil
+	case key.Matches(k, keys.Enter):
+		p.open = false
+		typed := strings.TrimSpace(p.input.Value())
+		if typed == "" {
+			typed = p.last // enter alone: where the placeholder says
+		}
+		if typed == "" {
+			typed = defaultExportDir()
+		}
+		dir, err := exportDir(typed)
+		if err != nil {
+			p.failed = "export failed: " + err.Error()
+			return p, nil
+		}
+		p.last, p.dir = typed, dir
+		return p, nil
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(k)
+	return p, cmd
+}
+
+// ExportDirEnv names the folder exports go to by default.
+const ExportDirEnv = "FAULTLINE_EXPORT_DIR"
+
+// defaultExportDir is where exports go unless the learner names a folder:
+// one folder for them all, so that they do not litter the current one.
+func defaultExportDir() string {
+	if d := os.Getenv(ExportDirEnv); d != "" {
+		return d
+	}
+	return "faultline-exports"
+}
+
+// exportDir resolves the folder typed: ~ is the home folder; the default
+// folder is made when missing, any other must exist and be a folder.
 func exportDir(typed string) (string, error) {
 	dir := strings.TrimSpace(typed)
 	if dir == "" {
@@ -88,6 +130,11 @@ func exportDir(typed string) (string, error) {
 			return "", err
 		}
 		dir = filepath.Join(home, strings.TrimPrefix(dir, "~"))
+	}
+	if typed == defaultExportDir() {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
 	}
 	fi, err := os.Stat(dir)
 	switch {
@@ -107,16 +154,18 @@ type exportError struct{ msg string }
 func (e *exportError) Error() string { return e.msg }
 
 // exportPromptLine is the prompt, shown in place of the status line.
-func (m *lessonModel) exportPromptLine() string {
-	if !m.exportTo.open {
+func (m *lessonModel) exportPromptLine() string { return m.exportTo.View(m.c) }
+
+// View is the prompt on one line ("" when closed).
+func (p exportPrompt) View(c *common) string {
+	if !p.open {
 		return ""
 	}
-	st := m.c.styles
-	hint := st.Dim.Render("  enter: export here · esc: cancel")
-	in := m.exportTo.input
-	in.Width = max(10, m.c.width-lineWidth(hint)-3)
+	hint := c.styles.Dim.Render("  enter: export here · esc: cancel")
+	in := p.input
+	in.Width = max(10, c.width-lineWidth(hint)-3)
 	if in.Value() != "" {
 		in.Width -= len([]rune(in.Prompt)) // a placeholder's room counts the prompt, a value's does not
 	}
-	return cut(" "+in.View()+hint, m.c.width)
+	return cut(" "+in.View()+hint, c.width)
 }

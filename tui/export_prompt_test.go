@@ -17,13 +17,13 @@ func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
 		t.Fatal("e did not ask for a folder")
 	}
 	v := plain(m.View())
-	if !strings.Contains(v, "export to folder:") || !strings.Contains(v, "(the current folder)") {
+	if !strings.Contains(v, "export to folder:") || !strings.Contains(v, "faultline-exports (enter: there)") {
 		t.Errorf("the prompt does not say what it asks, or its default:\n%s", v)
 	}
 	// Every key is a character of the folder while it is typed: q, ? and
 	// the fault keys included.
 	m = pressSettle(t, m, "q", "?", "p")
-	if !l.exportTo.open || m.showHelp || l.explorer == nil || l.exportTo.input.Value() != "q?p" {
+	if !l.exportTo.open || m.showHelp || !l.explore.open || l.exportTo.input.Value() != "q?p" {
 		t.Fatalf("keys escaped the prompt: value %q, help %v", l.exportTo.input.Value(), m.showHelp)
 	}
 	for range 3 {
@@ -41,21 +41,27 @@ func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
 			t.Errorf("%s: %v", ext, err)
 		}
 	}
-	if !strings.Contains(l.flash, "exported to "+dir) {
-		t.Errorf("the export does not say where: %q", l.flash)
+	notice := strings.Join(l.notice, " ")
+	if !strings.Contains(notice, "Exported to "+dir) || !strings.Contains(notice, "go run . run --scenario "+base+".scenario.json") {
+		t.Errorf("the export does not say where, or how to replay it: %q", notice)
 	}
 	// The folder is offered again next time: enter alone exports there.
 	m = pressSettle(t, m, "e")
 	if v := plain(m.View()); !strings.Contains(v, dir+" (as last time)") {
 		t.Errorf("the prompt does not offer the last folder %q:\n%s", dir, v)
 	}
-	os.Remove(base + ".edn")
+	before, _ := os.ReadFile(base + ".jsonl")
+	os.WriteFile(base+".jsonl", []byte("mine"), 0o644)
 	m = pressSettle(t, m, "enter")
-	if _, err := os.Stat(base + ".edn"); err != nil {
-		t.Errorf("enter alone did not export to the last folder: %v", err)
+	// Never overwritten: the second export takes a suffix.
+	if _, err := os.Stat(base + "-2.scenario.json"); err != nil {
+		t.Errorf("enter alone did not export to the last folder, with a suffix: %v", err)
+	}
+	if b, _ := os.ReadFile(base + ".jsonl"); string(b) != "mine" || len(before) == 0 {
+		t.Error("an export overwrote an earlier file")
 	}
 	m = pressSettle(t, m, "e", "esc")
-	if l.exportTo.open || l.explorer == nil {
+	if l.exportTo.open || !l.explore.open {
 		t.Error("esc did not cancel just the prompt")
 	}
 }
@@ -82,7 +88,7 @@ func TestExportToAMissingFolderSaysSo(t *testing.T) {
 	}
 }
 
-func TestExportDefaultsToTheCurrentFolder(t *testing.T) {
+func TestExportDefaultsToItsOwnFolder(t *testing.T) {
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
 	if err := os.Chdir(dir); err != nil {
@@ -91,9 +97,9 @@ func TestExportDefaultsToTheCurrentFolder(t *testing.T) {
 	defer os.Chdir(wd)
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "e", "enter")
-	matches, _ := filepath.Glob(filepath.Join(dir, "faultline-*"))
+	matches, _ := filepath.Glob(filepath.Join(dir, "faultline-exports", "faultline-*"))
 	if len(matches) != 4 {
-		t.Errorf("exported %v into the current folder, want 4 files", matches)
+		t.Errorf("exported %v into ./faultline-exports, want 4 files", matches)
 	}
 	for _, f := range matches {
 		if strings.Contains(f, ".tmp-") {
@@ -135,7 +141,7 @@ func TestExplorerNoPanicOnAnyResize(t *testing.T) {
 		}
 		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
 		assertFits(t, s.View(), 80, 24)
-		if s.lesson.explorer == nil {
+		if s.lesson.explore.open == false {
 			t.Errorf("%s: resizing closed the view", name)
 		}
 	}

@@ -8,9 +8,11 @@ import (
 )
 
 func (m *lessonModel) historyTitle() string {
-	h := m.run.s.History()
-	t := fmt.Sprintf("history · %d records", len(h))
-	if m.histTop >= 0 {
+	t := fmt.Sprintf("history · %d records", m.historyLen())
+	switch {
+	case m.back.on:
+		t += " · up to " + fmtSeconds(m.back.at)
+	case m.histTop >= 0:
 		t += " · scrolled"
 	}
 	return t
@@ -20,20 +22,37 @@ func (m *lessonModel) historyTitle() string {
 // plays, or from histTop when scrolled. Only the visible records are
 // formatted, so a long history costs no more than a short one.
 func (m *lessonModel) historyLines(width, rows int) []string {
-	h := m.run.s.History()
+	return recordLines(m.c.styles, m.run.s.History()[:m.historyLen()], m.histTop, rows, width, m.check.witness)
+}
+
+// scrollHistory moves the history pane's first record shown by n (top
+// -1: following the run); back at the end, it follows the run again.
+func scrollHistory(top, n, total, rows int) int {
+	if top < 0 {
+		top = max(0, total-rows)
+	}
+	top = max(0, min(top+n, total-rows))
+	if top >= total-rows {
+		return -1
+	}
+	return top
+}
+
+// recordLines are rows records of h from top (-1: the latest), marked
+// where a verdict's witness is.
+func recordLines(st *Styles, h history.History, top, rows, width int, marks map[int64]mark) []string {
 	if rows <= 0 {
 		return nil
 	}
 	if len(h) == 0 {
-		return []string{m.c.styles.Dim.Render(cut("No records yet. Each line will be an invocation or a completion.", width))}
+		return []string{st.Dim.Render(cut("No records yet. Each line will be an invocation or a completion.", width))}
 	}
-	top := m.histTop
 	if top < 0 || top > len(h)-rows {
 		top = max(0, len(h)-rows)
 	}
 	out := make([]string, 0, rows)
 	for i := top; i < len(h) && len(out) < rows; i++ {
-		out = append(out, renderRecord(m.c.styles, h[i], m.check.witness[h[i].Index], width))
+		out = append(out, renderRecord(st, h[i], marks[h[i].Index], width))
 	}
 	return out
 }

@@ -13,11 +13,12 @@ type keyMap struct {
 	Run, Partition, Crash, Pause, Skew, Heal key.Binding
 	Play, Step, Slower, Faster               key.Binding
 	Variant, Seed, Check, Answer             key.Binding
+	OwnFaults, Reader                        key.Binding
 
 	Timeline, Witness, Messages, Export key.Binding
 
 	// The explorer's own: the cursor, pan and zoom.
-	NextOp, PrevOp, Left, Right, ZoomIn, ZoomOut, Failing key.Binding
+	NextOp, PrevOp, Left, Right, ZoomIn, ZoomOut, Failing, Chatter key.Binding
 
 	Tab, Esc, Help, Quit, ForceQuit key.Binding
 }
@@ -47,6 +48,8 @@ func newKeyMap() *keyMap {
 		Seed:      b("n", "next seed", "n"),
 		Check:     b("c", "check the history so far", "c"),
 		Answer:    b("1-9", "answer a question", "1", "2", "3", "4", "5", "6", "7", "8", "9"),
+		OwnFaults: b("o", "lesson's faults off / on", "o"),
+		Reader:    b("l", "the lesson text, full screen", "l"),
 
 		Timeline: b("t", "history explorer", "t"),
 		Witness:  b("w", "witness only", "w"),
@@ -60,6 +63,7 @@ func newKeyMap() *keyMap {
 		ZoomIn:  b("+", "zoom in", "+", "="),
 		ZoomOut: b("-", "zoom out", "-", "_"),
 		Failing: b("f", "the failing operation", "f"),
+		Chatter: b("a", "all messages, or causal only", "a"),
 
 		Tab:       b("tab", "next pane", "tab"),
 		Esc:       b("esc", "back or cancel", "esc"),
@@ -87,17 +91,6 @@ func (k *keyMap) pickerFull() []keyGroup {
 	}
 }
 
-// lessonShort is the lesson screen's help bar, most important first: it is
-// cut from the right to fit the width, so its words are short.
-func (k *keyMap) lessonShort() []key.Binding {
-	return []key.Binding{
-		short(k.Run, "run"), short(k.Partition, "partition"), short(k.Crash, "crash"),
-		short(k.Pause, "pause node"), short(k.Skew, "skew clock"), short(k.Heal, "heal"),
-		short(k.Play, "play/pause"), short(k.Variant, "variant"), short(k.Tab, "pane"),
-		k.Help, short(k.Quit, "back"),
-	}
-}
-
 // short is a binding with a shorter description, for the help bar.
 func short(b key.Binding, desc string) key.Binding {
 	b.SetHelp(b.Help().Key, desc)
@@ -107,9 +100,10 @@ func short(b key.Binding, desc string) key.Binding {
 func (k *keyMap) lessonFull() []keyGroup {
 	back := short(k.Quit, "back to the lessons, then quit")
 	return []keyGroup{
-		{"Run", []key.Binding{k.Run, k.Play, k.Step, k.Slower, k.Faster, k.Check, k.Variant, k.Seed}},
-		{"Faults, now", []key.Binding{k.Partition, k.Crash, k.Pause, k.Skew, k.Heal}},
-		{"Look", []key.Binding{k.Timeline, k.Witness, k.Messages, k.Export, k.Tab, k.Up, k.Down, k.PageUp, k.PageDown}},
+		{"Run", []key.Binding{k.Run, k.Play, k.Step, short(k.Left, "step back through the run"), short(k.Right, "step forward through the run"),
+			k.Slower, k.Faster, k.Check, k.Variant, k.Seed}},
+		{"Faults, now", []key.Binding{k.Partition, k.Crash, k.Pause, k.Skew, k.Heal, k.OwnFaults}},
+		{"Look", []key.Binding{k.Reader, k.Timeline, k.Witness, k.Messages, k.Export, k.Tab, k.Up, k.Down, k.PageUp, k.PageDown}},
 		{"Questions", []key.Binding{k.Answer, k.Enter}},
 		{"General", []key.Binding{k.Esc, k.Help, back, k.ForceQuit}},
 	}
@@ -126,7 +120,7 @@ func (k *keyMap) explorerShort(v explorerView) []key.Binding {
 		}
 	case viewMessages:
 		return []key.Binding{
-			pair(k.Up, k.Down, "earlier/later"), short(k.NextOp, "next op"), short(k.Failing, "failing"),
+			pair(k.Up, k.Down, "earlier/later"), short(k.Chatter, "all msgs"), short(k.NextOp, "next op"), short(k.Failing, "failing"),
 			short(k.Timeline, "timeline"), short(k.Witness, "witness"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
 		}
 	}
@@ -151,8 +145,13 @@ func (k *keyMap) explorerFull() []keyGroup {
 			short(k.PageUp, "lanes up"), short(k.PageDown, "lanes down")}},
 		{"Witness (w)", []key.Binding{short(k.NextOp, "next witness operation"), short(k.Enter, "it in the full timeline")}},
 		{"Messages (m)", []key.Binding{short(k.Up, "earlier event"), short(k.Down, "later event"),
-			short(k.PageUp, "a page earlier"), short(k.PageDown, "a page later"), short(k.NextOp, "next operation")}},
+			short(k.PageUp, "a page earlier"), short(k.PageDown, "a page later"), short(k.NextOp, "next operation"), k.Chatter}},
 		{"Views", []key.Binding{short(k.Timeline, "history timeline"), k.Witness, k.Messages, k.Export}},
 		{"General", []key.Binding{back, short(k.Quit, "back to the lesson"), k.Help, k.ForceQuit}},
 	}
+}
+
+// readerShort is the help bar of the full-screen lesson text.
+func (k *keyMap) readerShort() []key.Binding {
+	return []key.Binding{pair(k.Up, k.Down, "scroll"), pair(k.PageUp, k.PageDown, "page"), short(k.Run, "run"), short(k.Esc, "back"), k.Help}
 }

@@ -8,40 +8,66 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/faultline-lab/faultline/checker"
-	"github.com/faultline-lab/faultline/sim"
 )
 
 // lessonLayout is where each part of the lesson screen goes. Widths and
-// heights are outer sizes, borders included.
+// heights are outer sizes, borders included. Wide, the text is a pane
+// beside the cluster and the history; narrow, the cluster picture and the
+// history share the screen and the text is read full screen (l).
 type lessonLayout struct {
-	textW, rightW      int
-	bodyH              int
+	textW              int // 0: no text pane
+	clusterW, historyW int
 	clusterH, historyH int
+	stacked            bool // cluster above history (wide) or beside it
+	bodyH              int
 	bottomH            int
+	bottomOverflow     bool // the box under the panes scrolls
 }
 
-// chromeLines are the header, the status line and the help bar.
+// chromeLines are the header, the status line and the key bar.
 const chromeLines = 3
 
+// wideLayout is the width from which the text has a pane of its own.
+const wideLayout = 120
+
+// minBody is the least height the panes keep when the box under them
+// grows.
+const minBody = 11
+
 func (m *lessonModel) layout() lessonLayout {
-	W, H := m.c.width, m.c.height
+	W := m.c.width
+	lines, _ := m.bottomLines(W - 3)
+	return screenLayout(W, m.c.height, m.clusterPane().need(m.c.styles, W*3/5-3), len(lines), max(36, min(90, W*36/100)))
+}
+
+// screenLayout lays out a screen of panes W×H: the cluster (needing
+// clusterNeed lines at three fifths of the width) and the history, a box
+// of bottomLines under them, and, wide, a pane of sideW on the left.
+func screenLayout(W, H, clusterNeed, bottomLines, sideW int) lessonLayout {
 	var lay lessonLayout
-	maxBottom := max(4, (H-chromeLines)/3)
-	if m.check.result != nil && m.prompt.kind == promptNone {
-		maxBottom = max(4, (H-chromeLines)*2/5) // the verdict is what matters now
+	body := minBody
+	if W < wideLayout {
+		// The cluster's key state is never cut: the panes keep the height
+		// the cluster needs, and the box under them scrolls instead.
+		body = clampInt(clusterNeed+2, minBody, H-chromeLines-6)
 	}
-	if n := len(m.bottomLines(W-3, maxBottom-2)); n > 0 {
+	maxBottom := max(4, H-chromeLines-body)
+	if n := bottomLines; n > 0 {
 		lay.bottomH = min(n+2, maxBottom)
+		lay.bottomOverflow = n > lay.bottomH-2
 	}
 	lay.bodyH = max(0, H-chromeLines-lay.bottomH)
-	lay.textW = max(30, min(90, W*42/100))
-	lay.rightW = max(0, W-lay.textW)
-	lay.clusterH = m.run.s.Config().Nodes + 4
-	if m.run.s.PartitionShape() == sim.ShapeRing {
-		lay.clusterH++
+	if W >= wideLayout {
+		lay.textW = sideW
+		lay.stacked = true
+		lay.clusterW, lay.historyW = W-lay.textW, W-lay.textW
+		lay.clusterH = max(0, min(lay.bodyH-4, lay.bodyH*3/5))
+		lay.historyH = lay.bodyH - lay.clusterH
+		return lay
 	}
-	lay.clusterH = max(0, min(lay.clusterH, lay.bodyH-5))
-	lay.historyH = max(0, lay.bodyH-lay.clusterH)
+	lay.clusterW = W * 3 / 5
+	lay.historyW = W - lay.clusterW
+	lay.clusterH, lay.historyH = lay.bodyH, lay.bodyH
 	return lay
 }
 
@@ -50,39 +76,93 @@ func (m *lessonModel) historyRows() int { return max(1, m.layout().historyH-2) }
 
 func (m *lessonModel) View() string {
 	c := m.c
-	if m.explorer != nil {
-		return m.explorer.View(m)
+	if m.explore.open {
+		return m.explore.View(m.explorerInput())
+	}
+	if m.reader.open {
+		return m.reader.View(c, m.header())
 	}
 	lay := m.layout()
-	textBox := c.boxPad("lesson "+fmt.Sprint(m.l.Number)+m.textScroll(), m.text.View(), lay.textW, lay.bodyH, m.focus == paneText, 0)
-	cluster := c.box(m.clusterTitle(), strings.Join(m.clusterLines(lay.rightW-3), "\n"), lay.rightW, lay.clusterH, m.focus == paneCluster)
-	hist := c.box(m.historyTitle(), strings.Join(m.historyLines(lay.rightW-3, lay.historyH-2), "\n"), lay.rightW, lay.historyH, m.focus == paneHistory)
-	body := lipgloss.JoinHorizontal(lipgloss.Top, textBox, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
-
+	pane := m.clusterPane()
+	cluster := c.box(pane.title(), strings.Join(pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2), "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
+	hist := c.box(m.historyTitle(), strings.Join(m.historyLines(lay.historyW-3, lay.historyH-2), "\n"), lay.historyW, lay.historyH, m.focus == paneHistory)
+	var body string
+	if lay.stacked {
+		textBox := c.boxPad("lesson "+fmt.Sprint(m.l.Number)+m.textScroll(), m.textView.View(), lay.textW, lay.bodyH, m.focus == paneText, 0)
+		body = lipgloss.JoinHorizontal(lipgloss.Top, textBox, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
+	} else {
+		body = lipgloss.JoinHorizontal(lipgloss.Top, cluster, hist)
+	}
 	parts := []string{m.header(), body}
 	if lay.bottomH > 0 {
-		title, _ := m.bottomTitle()
-		parts = append(parts, c.box(title, strings.Join(m.bottomLines(c.width-3, lay.bottomH-2), "\n"), c.width, lay.bottomH, false))
+		parts = append(parts, m.bottomBox(lay))
 	}
-	parts = append(parts, m.statusLine(), c.helpBar(c.keys.lessonShort()))
+	parts = append(parts, m.statusLine(), c.helpBar(m.shortKeys()))
 	return fitBlock(strings.Join(parts, "\n"), c.width, c.height)
 }
 
+// bottomBox is the question, check or verdict under the panes. When it
+// has more lines than room, it scrolls (tab, then ↑ ↓), and its last line
+// — what to press next — always shows.
+func (m *lessonModel) bottomBox(lay lessonLayout) string {
+	lines, pinned := m.bottomLines(m.c.width - 3)
+	return scrollBox(m.c, m.bottomTitle(), lines, pinned, lay.bottomH, &m.bottomTop, m.focus == paneBottom)
+}
+
+// scrollBox is a box under the panes, height lines tall overall: when its
+// lines do not fit, they scroll from *top, and the last pinned lines —
+// what to press next — always show.
+func scrollBox(c *common, title string, lines []string, pinned, height int, top *int, focused bool) string {
+	room := height - 2
+	pinned = min(pinned, room-1)
+	if len(lines) > room && room >= 2 {
+		last := lines[len(lines)-pinned:]
+		body := lines[:len(lines)-pinned]
+		show := room - pinned
+		*top = max(0, min(*top, len(body)-show))
+		shown := body[*top : *top+show]
+		title += fmt.Sprintf(" · lines %d–%d of %d · tab here, then ↑ ↓", *top+1, *top+show, len(body))
+		lines = append(append([]string(nil), shown...), last...)
+	}
+	return c.box(title, strings.Join(lines, "\n"), c.width, height, focused)
+}
+
 func (m *lessonModel) textScroll() string {
-	if m.text.TotalLineCount() <= m.text.Height {
+	if m.textView.TotalLineCount() <= m.textView.Height {
 		return ""
 	}
-	return fmt.Sprintf(" · %d%%", int(m.text.ScrollPercent()*100))
+	return fmt.Sprintf(" · %d%% · l reads it full screen", int(m.textView.ScrollPercent()*100))
 }
 
 // header names the lesson and always shows the variant and the seed.
 func (m *lessonModel) header() string {
 	st := m.c.styles
 	right := fmt.Sprintf("variant %s · seed %d ", m.variant, m.seed)
+	if m.own {
+		right = "your faults only · " + right
+	}
 	left := fmt.Sprintf(" faultline › %d. %s", m.l.Number, m.l.Title)
 	left = cut(left, m.c.width-ansi.StringWidth(right)-1)
 	gap := max(1, m.c.width-ansi.StringWidth(left)-ansi.StringWidth(right))
 	return st.Title.Render(left) + strings.Repeat(" ", gap) + st.Bold.Render(right)
+}
+
+// runState is the run's state in a word or two.
+func (m *lessonModel) runState() string {
+	s := m.run.s
+	switch {
+	case !m.run.started:
+		return "ready"
+	case s.Err() != nil:
+		return "stopped"
+	case m.back.on:
+		return "rewound"
+	case m.run.done():
+		return "finished"
+	case m.run.playing:
+		return "playing " + speedLabel(m.speed)
+	}
+	return "paused " + speedLabel(m.speed)
 }
 
 // statusLine shows where the run is, and what the last key did (or the
@@ -93,26 +173,16 @@ func (m *lessonModel) statusLine() string {
 	}
 	st := m.c.styles
 	s := m.run.s
-	var state string
-	switch {
-	case !m.run.started:
-		state = "ready"
-	case s.Err() != nil:
-		state = "stopped"
-	case m.run.done():
-		state = "finished"
-	case m.run.playing:
-		state = "playing " + speedLabel(m.speed)
-	default:
-		state = "paused " + speedLabel(m.speed)
+	when := fmtSeconds(s.Now())
+	if m.back.on {
+		when = fmtSeconds(m.back.at) + " of " + fmtSeconds(s.Now())
 	}
-	ops := s.Config().Ops
-	info := fmt.Sprintf(" %s · %s · step %d · ops %d/%d", st.Bold.Render(state), fmtSeconds(s.Now()), s.Steps(), m.run.invokes, ops)
+	info := fmt.Sprintf(" %s · %s · %s", st.Bold.Render(m.runState()), when, m.run.opsLabel())
 	if res := m.check.result; res != nil && m.prompt.kind != promptNone {
 		info += " · " + verdictWord(st, res.Verdict)
 	}
 	msg := m.flash
-	if msg == "" && m.run.started && !m.run.playing {
+	if msg == "" && m.run.started && !m.run.playing && !m.back.on {
 		msg = m.run.last
 	}
 	if msg != "" {
@@ -123,162 +193,76 @@ func (m *lessonModel) statusLine() string {
 
 func fmtSeconds(ns int64) string { return fmt.Sprintf("%.3fs", float64(ns)/1e9) }
 
-func verdictWord(st *Styles, v checker.Verdict) string {
+func verdictWord(st *Styles, v checker.Verdict) string { return verdictIn(st, v, linearizabilityWords) }
+
+// verdictIn is a verdict in the words of its check.
+func verdictIn(st *Styles, v checker.Verdict, w verdictWords) string {
 	switch v {
 	case checker.Linearizable:
-		return st.Good.Render("LINEARIZABLE")
+		return st.Good.Render(w.pass)
 	case checker.NotLinearizable:
-		return st.Error.Render("NOT LINEARIZABLE")
+		return st.Error.Render(w.fail)
 	}
-	return st.Warn.Render("UNKNOWN")
+	return st.Warn.Render(w.unknown)
 }
 
-func (m *lessonModel) bottomTitle() (string, bool) {
+func (m *lessonModel) bottomTitle() string {
 	switch {
 	case m.prompt.kind == promptPredict:
-		return "predict", true
+		return "predict"
 	case m.prompt.kind == promptQuiz:
-		return "quiz", true
+		return "quiz"
+	case len(m.notice) > 0 && strings.HasPrefix(m.notice[0], "Exported"):
+		return "exported"
+	case len(m.notice) > 0:
+		return "next run"
 	case m.check.running:
-		return "checking", true
+		return "checking"
 	case m.check.result != nil || m.check.err != nil || m.check.cancelled:
-		return "verdict", true
+		return "verdict"
 	case !m.run.started:
-		return "start here", true
+		return "start here"
 	}
-	return "", false
+	return ""
 }
 
-// bottomLines is the content of the box under the panes: a question, the
-// check in progress, or the verdict. At most max lines; the explanation
-// gives way first.
-func (m *lessonModel) bottomLines(width, maxLines int) []string {
+// bottomLines is the content of the box under the panes: a question, an
+// export's files, the check in progress, or the verdict. Its last pinned
+// lines say what to press next: they stay when the rest scrolls.
+func (m *lessonModel) bottomLines(width int) ([]string, int) {
 	c, st := m.c, m.c.styles
-	if width <= 0 || maxLines <= 0 {
-		return nil
+	if width <= 0 {
+		return nil, 0
 	}
-	add := func(out []string, s string) []string { return append(out, strings.Split(wrap(s, width), "\n")...) }
 	var out []string
+	pinned := 1
+	add := func(s string) { out = append(out, wrapLines(s, width)...) }
 	switch {
 	case m.prompt.kind != promptNone:
-		out = m.prompt.lines(c, m.l.Text, width)
+		out, pinned = m.prompt.lines(c, m.l.Text, width)
+	case len(m.notice) > 0:
+		for _, n := range m.notice {
+			add(n)
+		}
 	case m.check.running:
 		p := m.check.progress
 		line := fmt.Sprintf("%s checking %d history records against the %s model…", m.check.spinner.View(), m.check.ops, m.l.Model)
 		if t := p.total.Load(); t > 0 {
 			line += fmt.Sprintf(" (%d of %d parts)", p.done.Load(), t)
 		}
-		out = add(out, line+"  esc cancels.")
+		add(line + "  esc cancels.")
 	case m.check.cancelled:
-		out = add(out, "Check cancelled. c checks again.")
+		add("Check cancelled. c checks again.")
 	case m.check.err != nil:
-		out = add(out, st.Error.Render("The checker could not check this history: ")+m.check.err.Error())
+		add(st.Error.Render("The checker could not check this history: ") + m.check.err.Error())
 	case m.check.result != nil:
-		out = m.verdictLines(width, maxLines)
+		out, pinned = m.verdictLines(width)
 	case !m.run.started:
-		out = add(out, "Press r to run this lesson with its default faults — or press fault keys first (p k z s h) to add your own from the first moment.")
-		out = add(out, st.Dim.Render("tab moves between panes (↑/↓ scroll the one in focus; in the cluster they choose the node k, z and s act on). ? lists every key."))
-	}
-	if len(out) > maxLines {
-		out = out[:maxLines]
-	}
-	return out
-}
-
-// verdictLines: the verdict in words that need no colour, the anomaly, the
-// explanation, where the witness is, and what to do next.
-func (m *lessonModel) verdictLines(width, maxLines int) []string {
-	c, st := m.c, m.c.styles
-	res := m.check.result
-	wrapped := func(s string) []string { return strings.Split(wrap(s, width), "\n") }
-	scope := "the whole run"
-	if !m.check.full {
-		scope = "the history so far"
-	}
-	head := verdictWord(st, res.Verdict)
-	switch res.Verdict {
-	case checker.NotLinearizable:
-		if res.Anomaly != "" {
-			head += " — " + st.Bold.Render(res.Anomaly)
+		add("Press r to run this lesson with its default faults — or press fault keys first (p k z s h) to add your own from the first moment; o turns the lesson's own faults off.")
+		if m.c.width < wideLayout {
+			add("l reads the lesson text full screen.")
 		}
-	case checker.Linearizable:
-		head += " — every operation fits one order that respects real time"
-	default:
-		head += fmt.Sprintf(" — the checker ran out of time (%s) before deciding", checkTimeout)
+		add(st.Dim.Render("Playback stops where the history first breaks. tab moves between panes (in the cluster, ↑ ↓ choose the node k, z and s act on). ? lists every key."))
 	}
-	head += st.Dim.Render(fmt.Sprintf(" (%s, %s, %d operations)", m.check.variant, scope, res.Ops))
-	sec := make([][]string, secCount)
-	sec[secHead] = wrapped(head)
-	sec[secExplain] = wrapped(res.Explanation)
-	if res.Explanation == "" {
-		sec[secExplain] = nil
-	}
-	if res.Verdict == checker.NotLinearizable {
-		sec[secWitness] = wrapped(fmt.Sprintf("Witness: %d records, marked > in the history (! the failing one) · w: witness · t: history", len(res.Witness)))
-	}
-	var predShort string
-	if p := c.progress.get(m.l.ID); p.Predicted != nil && m.check.full {
-		if r, short := predictionReveal(c, m.l.Text, *p.Predicted); r != "" {
-			sec[secPredict] = wrapped(r)
-			predShort = cut(short, width)
-		}
-	}
-	if n := m.nextStep(); n != "" {
-		sec[secNext] = wrapped(st.Bold.Render("Next: ") + n)
-	}
-	if m.quizOffered() && !m.quizDone {
-		sec[secQuiz] = wrapped(fmt.Sprintf("Quiz: %d short questions on this lesson — enter starts it (or skip it).", len(m.l.Text.Quiz)))
-	}
-	shrinkSections(sec, maxLines, st.Dim.Render("… (w: all)"), predShort)
-	var out []string
-	for _, lines := range sec {
-		out = append(out, lines...)
-	}
-	return out
-}
-
-// The parts of the verdict box, in the order they are shown.
-const (
-	secHead = iota
-	secExplain
-	secWitness
-	secPredict
-	secNext
-	secQuiz
-	secCount
-)
-
-// shrinkSteps say what gives way when the verdict box has too little room,
-// in turn: a section and the lines it keeps.
-var shrinkSteps = []struct{ sec, keep int }{
-	{secExplain, 3}, {secPredict, 1}, {secExplain, 2}, {secPredict, 0}, {secWitness, 1},
-	{secExplain, 1}, {secQuiz, 0}, {secExplain, 0}, {secWitness, 0}, {secNext, 1}, {secHead, 1},
-}
-
-// shrinkSections cuts sections until they fit in maxLines; a section cut
-// short ends with more (a hint to see the rest).
-func shrinkSections(sec [][]string, maxLines int, more, predShort string) {
-	total := func() int {
-		n := 0
-		for _, s := range sec {
-			n += len(s)
-		}
-		return n
-	}
-	for _, step := range shrinkSteps {
-		if total() <= maxLines {
-			return
-		}
-		if lines := sec[step.sec]; len(lines) > step.keep {
-			lines = lines[:step.keep]
-			if step.keep == 1 && step.sec == secPredict {
-				lines[0] = predShort
-			}
-			if step.keep > 0 && step.sec == secExplain {
-				last := lines[step.keep-1]
-				lines[step.keep-1] = ansi.Truncate(last, ansi.StringWidth(last)-ansi.StringWidth(more), "") + more
-			}
-			sec[step.sec] = lines
-		}
-	}
+	return out, pinned
 }

@@ -9,26 +9,27 @@ import (
 
 // msgInfo: the selected row in words, the selected operation and what its
 // node had heard of, what is in flight, and the cluster then.
-func (m *lessonModel) msgInfo(width, maxLines int) []string {
-	st := m.c.styles
-	e, x := m.explorer, m.look.msgs
+func (e *explorerModel) msgInfo(width, maxLines int) []string {
+	st := e.in.c.styles
+	x := e.look.msgs
+	rows := e.viewRows()
 	var out []string
 	add := func(s string) { out = append(out, wrapLines(s, width)...) }
-	if e == nil || len(x.rows) == 0 {
+	if len(rows) == 0 {
 		return nil
 	}
-	r := e.msgCursor(m)
-	i := int(x.rows[r])
-	add(st.Bold.Render(fmtTime(x.tr[i].Time, 3)+" ") + m.eventWords(i))
-	if inv, _, ok := m.selectedOp(); ok {
-		sel := fmt.Sprintf("Selected: p%s %s at %s.", inv.Process, opWords(m.look.tl.h, m.look.tl.ops[e.cursor], false), inv.Node)
-		if note := m.causalNoteCached(e.cursor); note != "" {
+	r := e.msgCursor()
+	i := int(rows[r])
+	add(st.Bold.Render(fmtTime(x.tr[i].Time, 3)+" ") + e.eventWords(i))
+	if inv, _, ok := e.selectedOp(); ok {
+		sel := fmt.Sprintf("Selected: p%s %s at %s.", inv.Process, opWords(e.look.tl.h, e.look.tl.ops[e.cursor], false), inv.Node)
+		if note := e.causalNoteCached(e.cursor); note != "" {
 			sel += " " + note
 		}
 		add(sel)
 	}
 	nodes := map[string]bool{}
-	for _, id := range m.run.s.NodeIDs() {
+	for _, id := range e.in.src.nodeIDs() {
 		nodes[id] = true
 	}
 	fl := x.inFlight(i, nodes)
@@ -40,7 +41,7 @@ func (m *lessonModel) msgInfo(width, maxLines int) []string {
 		var parts []string
 		for _, j := range fl[:min(3, len(fl))] {
 			s := x.tr[j]
-			parts = append(parts, fmt.Sprintf("%s→%s %s (sent %s)", s.Src, s.Dest, sim.DescribeBody(s.Body), fmtTime(s.Time, 3)))
+			parts = append(parts, fmt.Sprintf("%s→%s %s (sent %s)", s.Src, s.Dest, bodyWords(s.Body, 48), fmtTime(s.Time, 3)))
 		}
 		more := ""
 		if len(fl) > 3 {
@@ -48,7 +49,7 @@ func (m *lessonModel) msgInfo(width, maxLines int) []string {
 		}
 		add(fmt.Sprintf("On its way between nodes now: %s%s.", strings.Join(parts, ", "), more))
 	}
-	out = append(out, m.scrubLines(width, 1)...)
+	out = append(out, e.scrubLines(width, 1)...)
 	if len(out) > maxLines {
 		out = out[:maxLines]
 	}
@@ -56,15 +57,15 @@ func (m *lessonModel) msgInfo(width, maxLines int) []string {
 }
 
 // causalNoteCached computes an operation's causal note once.
-func (m *lessonModel) causalNoteCached(id int32) string {
-	lc := &m.look
+func (e *explorerModel) causalNoteCached(id int32) string {
+	lc := e.look
 	if lc.explain == nil {
 		lc.explain = map[int32]string{}
 	}
 	if s, ok := lc.explain[id]; ok {
 		return s
 	}
-	s := m.causalNote(id)
+	s := e.causalNote(id)
 	if _, comp, ok := lc.tl.invComp(id); ok && comp != nil {
 		lc.explain[id] = s // a pending operation's note may still change
 	}
@@ -72,12 +73,12 @@ func (m *lessonModel) causalNoteCached(id int32) string {
 }
 
 // eventWords is a trace event as a sentence.
-func (m *lessonModel) eventWords(i int) string {
-	x := m.look.msgs
+func (e *explorerModel) eventWords(i int) string {
+	x := e.look.msgs
 	ev := x.tr[i]
 	body := ""
 	if ev.Body != nil {
-		body = sim.DescribeBody(ev.Body)
+		body = bodyWords(ev.Body, 80)
 	}
 	sent := ""
 	if s := x.sendOf(i); s >= 0 {

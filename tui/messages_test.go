@@ -12,13 +12,24 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 	m = pressSettle(t, m, "m")
 	v := plain(m.View())
 	flat := strings.Join(strings.Fields(v), " ") // sentences wrap
-	for _, want := range []string{"messages", "c1", "c2", "c3", "n1", "n2", "n3",
-		"▸p1 read", "read ─", "ok 7", "write 1", "◷heartbeat", "•", "▶", "◀",
+	// By default only the messages that carried the witness's values, the
+	// clients' columns named by the processes they run.
+	for _, want := range []string{"messages", "only those that carried", "p0", "p1", "p2", "n1", "n2", "n3",
+		"▸p1 read", "read ─", "ok 7", "write 1", "•", "▶", "◀",
 		"It had NOT heard of p0's write 1", "It had heard of p0's write 7"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("message view lacks %q:\n%s", want, v)
 		}
 	}
+	if strings.Contains(flat, "◷heartbeat") {
+		t.Errorf("the causal message view shows timers:\n%s", v)
+	}
+	// a: every message, timers too.
+	m = pressSettle(t, m, "a")
+	if all := strings.Join(strings.Fields(plain(m.View())), " "); !strings.Contains(all, "◷heartbeat") || strings.Contains(all, "only those that carried") {
+		t.Errorf("a does not show every message:\n%s", plain(m.View()))
+	}
+	m = pressSettle(t, m, "a")
 	// The failing read's own rows are marked without colour.
 	if strings.Count(v, "\n!") < 2 {
 		t.Errorf("the failing read's request and reply are not marked:\n%s", v)
@@ -26,7 +37,7 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 	assertFits(t, m.View(), 100, 30)
 
 	// ↑ and ↓ move through the events, and the moment with them.
-	e := m.lesson.explorer
+	e := &m.lesson.explore
 	before := e.moment
 	m = pressSettle(t, m, "up", "up", "up")
 	if e.moment >= before {
@@ -36,7 +47,7 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 	if e.moment <= before {
 		t.Errorf("pgdn did not move to later events: %d then %d", before, e.moment)
 	}
-	if sc := m.lesson.look.scrub; !sc.has || sc.at != e.moment {
+	if sc := m.lesson.explore.look.scrub; !sc.has || sc.at != e.moment {
 		t.Errorf("the cluster is not shown at the new moment (%d, want %d)", sc.at, e.moment)
 	}
 }
@@ -45,12 +56,12 @@ func TestMessageViewMarksDroppedAndHeldMessages(t *testing.T) {
 	m := openLesson2(t, 120, 40)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 10)
-	m = press(t, m, "tab", "down", "z") // pause n2: its messages are held
+	m = press(t, m, "down", "z") // pause n2: its messages are held
 	m = frames(t, m, 20)
 	m = press(t, m, "z", "p") // resume, then partition
 	m = frames(t, m, 40)
 	m = pressSettle(t, m, "space", "m")
-	x := m.lesson.look.msgs
+	x := m.lesson.explore.look.msgs
 	seen := map[sim.TraceKind]bool{}
 	for kind, glyph := range map[sim.TraceKind]string{sim.TraceHold: "‖", sim.TraceDrop: "×"} {
 		row := -1
@@ -65,7 +76,7 @@ func TestMessageViewMarksDroppedAndHeldMessages(t *testing.T) {
 			continue
 		}
 		seen[kind] = true
-		m.lesson.explorer.msgRow = row
+		m.lesson.explore.msgRow = row
 		v := plain(m.View())
 		line := ""
 		for _, l := range strings.Split(v, "\n") {
@@ -99,9 +110,9 @@ func TestMessageViewMarksDelayedMessages(t *testing.T) {
 	}
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "m")
-	m.lesson.look.msgs = x
+	m.lesson.explore.look.msgs = x
 	cv := newCanvas(60, 1)
-	m.lesson.drawArrow(cv, 0, 1, map[string]int{"n1": 12, "n2": 50}, inkPlain)
+	m.lesson.explore.drawArrow(cv, 0, 1, map[string]int{"n1": 12, "n2": 50}, inkPlain)
 	line := cv.lines(asciiStyles())[0]
 	if !strings.Contains(line, "╌") || !strings.Contains(line, "+900ms") {
 		t.Errorf("a message 900ms on its way is not drawn as delayed: %q", line)

@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
@@ -27,42 +28,44 @@ type msgLayout struct {
 	info []string // the lines under it
 }
 
-func (e *explorerModel) msgLayout(m *lessonModel) msgLayout {
-	W, H := e.width, e.height
-	info := m.msgInfo(W-2, max(3, (H-8)/3))
+func (e *explorerModel) msgLayout() msgLayout {
+	W, H := e.width(), e.height()
+	info := e.msgInfo(W-2, max(3, (H-8)/3))
 	return msgLayout{rows: max(3, H-5-1-len(info)), info: info}
 }
 
 // msgCursor is the selected row: the one at the moment, unless moved.
-func (e *explorerModel) msgCursor(m *lessonModel) int {
-	x := m.look.msgs
-	if len(x.rows) == 0 {
+func (e *explorerModel) msgCursor() int {
+	x := e.look.msgs
+	rows := e.viewRows()
+	if len(rows) == 0 {
 		return -1
 	}
-	if e.msgRow >= 0 && e.msgRow < len(x.rows) {
+	if e.msgRow >= 0 && e.msgRow < len(rows) {
 		return e.msgRow
 	}
-	if inv, _, ok := m.selectedOp(); ok && inv.Time == e.moment {
+	if inv, _, ok := e.selectedOp(); ok && inv.Time == e.moment {
 		// The selected operation's own invocation, when the moment is it.
-		r := x.rowAt(e.moment)
-		for i := r; i < len(x.rows) && x.tr[x.rows[i]].Time == e.moment; i++ {
-			ev := x.tr[x.rows[i]]
-			if ev.Kind == sim.TraceInvoke && ev.Src == clientOf(inv.Process, m.run.s.Config().Clients) {
+		r := x.rowAt(rows, e.moment)
+		for i := r; i < len(rows) && x.tr[rows[i]].Time == e.moment; i++ {
+			ev := x.tr[rows[i]]
+			if ev.Kind == sim.TraceInvoke && ev.Src == e.in.src.clientOf(inv.Process) {
 				return i
 			}
 		}
 		return r
 	}
-	return x.rowAt(e.moment)
+	return x.rowAt(rows, e.moment)
 }
 
-func (e *explorerModel) messagesKey(m *lessonModel, k tea.KeyMsg) {
-	x, keys := m.look.msgs, m.c.keys
-	if len(x.rows) == 0 {
+func (e *explorerModel) messagesKey(k tea.KeyMsg) {
+	x, keys := e.look.msgs, e.in.c.keys
+	rows := e.viewRows()
+	if len(rows) == 0 {
 		return
 	}
-	r := e.msgCursor(m)
-	page := max(1, e.msgLayout(m).rows-1)
+	r := e.msgCursor()
+	page := max(1, e.msgLayout().rows-1)
 	switch {
 	case key.Matches(k, keys.Up):
 		r--
@@ -73,7 +76,7 @@ func (e *explorerModel) messagesKey(m *lessonModel, k tea.KeyMsg) {
 	case key.Matches(k, keys.PageDown, keys.Right):
 		r += page
 	case key.Matches(k, keys.NextOp, keys.PrevOp):
-		tl := m.look.tl
+		tl := e.look.tl
 		if len(tl.ops) > 0 {
 			id := e.cursor
 			if key.Matches(k, keys.NextOp) {
@@ -81,65 +84,100 @@ func (e *explorerModel) messagesKey(m *lessonModel, k tea.KeyMsg) {
 			} else {
 				id = max(0, id-1)
 			}
-			e.selectOp(m, id)
+			e.selectOp(id)
 		}
 		return
 	case key.Matches(k, keys.ZoomIn, keys.ZoomOut):
-		m.flash = "the diagram has a row per event; t zooms the timeline"
+		e.flash = "the diagram has a row per event; t zooms the timeline"
 		return
 	}
-	r = max(0, min(len(x.rows)-1, r))
+	r = max(0, min(len(rows)-1, r))
 	e.msgRow = r
-	e.moment = x.tr[x.rows[r]].Time
+	e.moment = x.tr[rows[r]].Time
 }
 
-func (e *explorerModel) messagesView(m *lessonModel) string {
-	c, st := m.c, m.c.styles
+func (e *explorerModel) messagesView() string {
+	c, st := e.in.c, e.in.c.styles
 	W := c.width
-	x := m.look.msgs
-	out := []string{m.header()}
-	if len(x.rows) == 0 {
+	x := e.look.msgs
+	rows := e.viewRows()
+	out := []string{e.in.header}
+	if len(rows) == 0 {
 		out = append(out, st.Title.Render(" messages"), "",
-			" "+st.Dim.Render(cut("Nothing here yet: r runs the lesson, and every message between clients and nodes appears here.", W-2)))
-		return e.finish(m, out)
+			" "+st.Dim.Render(cut("Nothing here yet: r runs it, and every message between clients and nodes appears here.", W-2)))
+		return e.finish(out)
 	}
-	lay := e.msgLayout(m)
-	cur := e.msgCursor(m)
-	top := max(0, min(cur-lay.rows/2, len(x.rows)-lay.rows))
-	bottom := min(len(x.rows), top+lay.rows)
-	title := fmt.Sprintf(" messages · %s – %s · events %d–%d of %d", fmtTime(x.tr[x.rows[top]].Time, 3),
-		fmtTime(x.tr[x.rows[bottom-1]].Time, 3), top+1, bottom, len(x.rows))
+	lay := e.msgLayout()
+	cur := e.msgCursor()
+	top := max(0, min(cur-lay.rows/2, len(rows)-lay.rows))
+	bottom := min(len(rows), top+lay.rows)
+	title := fmt.Sprintf(" messages · %s – %s · events %d–%d of %d", fmtTime(x.tr[rows[top]].Time, 3),
+		fmtTime(x.tr[rows[bottom-1]].Time, 3), top+1, bottom, len(rows))
+	if len(rows) < len(x.rows) {
+		title += " · only those that carried the witness's values (a: all)"
+	}
 	out = append(out, st.Title.Render(cut(title, W)))
 
-	cols := m.msgColumns()
+	cols := e.msgColumns()
 	cv := newCanvas(W-1, 1+lay.rows)
 	xs := columnX(len(cols), cv.w)
 	for i, name := range cols {
-		cv.text(xs[i]-len(name)/2, 0, name, inkBold, cv.w)
+		label := e.columnLabel(name, x.tr[rows[cur]].Time)
+		cv.text(xs[i]-lineWidth(label)/2, 0, label, inkBold, cv.w)
 	}
 	cv.text(1, 0, "time", inkDim, msgGutter)
 	col := map[string]int{}
 	for i, name := range cols {
 		col[name] = xs[i]
 	}
-	sel := m.selectedRows()
+	sel := e.selectedRows()
 	for r := top; r < bottom; r++ {
-		m.drawMsgRow(cv, 1+r-top, r, r == cur, col, xs, cols, sel)
+		e.drawMsgRow(cv, 1+r-top, r, r == cur, col, xs, cols, sel)
 	}
 	out = append(out, cv.lines(st)...)
 	out = append(out, " "+st.Dim.Render(cut("•──▶ arrived   •──× dropped   •──‖ held (paused node)   •╌╌▶ delayed   ◷ timer   ┊ paused   · down", W-2)))
 	out = append(out, indentLines(lay.info, 1)...)
-	return e.finish(m, out)
+	return e.finish(out)
 }
 
-// msgColumns are the clients, then the nodes.
-func (m *lessonModel) msgColumns() []string {
-	cfg := m.run.s.Config()
-	var out []string
-	for k := 1; k <= cfg.Clients; k++ {
-		out = append(out, fmt.Sprintf("c%d", k))
+// msgColumns are the clients, then the nodes (and the services a live
+// run's nodes talk to).
+func (e *explorerModel) msgColumns() []string { return e.in.src.columns() }
+
+// columnLabel names a client's column by the process it runs at a moment
+// (the history's p numbers), a node's by its id.
+func (e *explorerModel) columnLabel(name string, at int64) string {
+	if !isClient(name) {
+		return name
 	}
-	return append(out, m.run.s.NodeIDs()...)
+	h := e.in.src.hist()
+	clients := e.in.src.clientCount()
+	i := sort.Search(len(h), func(i int) bool { return h[i].Time > at })
+	for j := i - 1; j >= 0 && i-j < 10_000; j-- {
+		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && sim.ClientOf(o.Process, clients) == name {
+			return "p" + o.Process.String()
+		}
+	}
+	for j := i; j < len(h) && j-i < 10_000; j++ {
+		if o := h[j]; o.Type == history.Invoke && !o.IsNemesis() && sim.ClientOf(o.Process, clients) == name {
+			return "p" + o.Process.String()
+		}
+	}
+	return name
+}
+
+// isClient reports whether a column is a client's (c1, c2, …): its label
+// is the process it runs.
+func isClient(name string) bool {
+	if len(name) < 2 || name[0] != 'c' {
+		return false
+	}
+	for _, r := range name[1:] {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // columnX spreads n columns over the width right of the time gutter.
@@ -154,37 +192,31 @@ func columnX(n, width int) []int {
 
 // selectedRows are the trace positions of the selected operation: its
 // invocation, its request's arrivals and its completion.
-func (m *lessonModel) selectedRows() map[int]bool {
-	inv, comp, ok := m.selectedOp()
+func (e *explorerModel) selectedRows() map[int]bool {
+	inv, comp, ok := e.selectedOp()
 	if !ok {
 		return nil
 	}
-	x := m.look.msgs
-	a, b := x.opEvents(inv, comp, m.run.s.Config().Clients)
+	x := e.look.msgs
+	a, b := e.in.src.opEvents(x, inv, comp)
 	if a < 0 {
 		return nil
 	}
-	out := map[int]bool{a: true}
-	client := x.tr[a].Src
-	end := b
-	if end < 0 {
-		end = min(len(x.tr)-1, a+traceScan)
-	}
-	for i := a; i <= end; i++ {
-		if ev := x.tr[i]; (ev.Src == client || ev.Dest == client) && ev.Kind != sim.TraceSend {
-			out[i] = true
-		}
+	out := map[int]bool{}
+	for _, i := range x.opRows(a, b) {
+		out[i] = true
 	}
 	return out
 }
 
 // drawMsgRow draws diagram row r (index r of the message index) at canvas
 // row y.
-func (m *lessonModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[string]int, xs []int, cols []string, sel map[int]bool) {
-	x := m.look.msgs
-	i := int(x.rows[r])
+func (e *explorerModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[string]int, xs []int, cols []string, sel map[int]bool) {
+	x := e.look.msgs
+	rows := e.viewRows()
+	i := int(rows[r])
 	ev := x.tr[i]
-	tl := m.look.tl
+	tl := e.look.tl
 	// The column lines: a node down is dotted away, a paused one dashed.
 	for k, name := range cols {
 		r := '│'
@@ -199,7 +231,7 @@ func (m *lessonModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[stri
 	gut := " "
 	if sel[i] {
 		k, gut = inkWitness, "*"
-		if inv, _, ok := m.selectedOp(); ok && m.check.witness[inv.Index] == markFailing {
+		if inv, _, ok := e.selectedOp(); ok && e.in.check.witness[inv.Index] == markFailing {
 			k, gut = inkFailing, "!"
 		}
 	}
@@ -212,18 +244,18 @@ func (m *lessonModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[stri
 	}
 	switch ev.Kind {
 	case sim.TraceDeliver, sim.TraceDrop, sim.TraceHold:
-		m.drawArrow(cv, y, i, col, k)
+		e.drawArrow(cv, y, i, col, k)
 	case sim.TraceComplete:
 		if rep := x.replyOf(i); rep >= 0 {
 			from := x.tr[rep]
-			drawArrowCells(cv, y, col[from.Src], col[ev.Src], '▶', false, sim.DescribeBody(from.Body), k)
+			drawArrowCells(cv, y, col[from.Src], col[ev.Src], '▶', false, bodyWords(from.Body, 40), k)
 		} else {
 			cv.text(col[ev.Src]+1, y, " "+ev.Detail, k, cv.w)
 			cv.set(col[ev.Src], y, '◂', k)
 		}
 	case sim.TraceInvoke:
 		cv.set(col[ev.Src], y, '▸', k)
-		cv.text(col[ev.Src]+1, y, fmt.Sprintf("%s %s", "p"+procAt(m, ev), ev.Detail), k, nextCol(xs, col[ev.Src], cv.w))
+		cv.text(col[ev.Src]+1, y, fmt.Sprintf("%s %s", "p"+e.procAt(ev), ev.Detail), k, nextCol(xs, col[ev.Src], cv.w))
 	case sim.TraceTimer:
 		cv.set(col[ev.Src], y, '◷', inkDim)
 		cv.text(col[ev.Src]+1, y, ev.Detail, inkDim, nextCol(xs, col[ev.Src], cv.w))
@@ -238,11 +270,11 @@ func (m *lessonModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[stri
 }
 
 // procAt is the process of a client's invocation, from the history.
-func procAt(m *lessonModel, ev sim.TraceEvent) string {
-	h := m.run.s.History()
+func (e *explorerModel) procAt(ev sim.TraceEvent) string {
+	h := e.in.src.hist()
 	i := sort.Search(len(h), func(i int) bool { return h[i].Time >= ev.Time })
 	for ; i < len(h) && h[i].Time == ev.Time; i++ {
-		if h[i].Type == history.Invoke && !h[i].IsNemesis() && clientOf(h[i].Process, m.run.s.Config().Clients) == ev.Src {
+		if h[i].Type == history.Invoke && !h[i].IsNemesis() && e.in.src.clientOf(h[i].Process) == ev.Src {
 			return h[i].Process.String()
 		}
 	}
@@ -260,8 +292,8 @@ func nextCol(xs []int, x, width int) int {
 }
 
 // drawArrow draws a message's arrow on the row where it arrives.
-func (m *lessonModel) drawArrow(cv *canvas, y, i int, col map[string]int, k ink) {
-	x := m.look.msgs
+func (e *explorerModel) drawArrow(cv *canvas, y, i int, col map[string]int, k ink) {
+	x := e.look.msgs
 	ev := x.tr[i]
 	from, ok1 := col[ev.Src]
 	to, ok2 := col[ev.Dest]
@@ -270,12 +302,12 @@ func (m *lessonModel) drawArrow(cv *canvas, y, i int, col map[string]int, k ink)
 	}
 	label, short := "message", "message"
 	if ev.Body != nil {
-		label, short = sim.DescribeBody(ev.Body), ev.Body.Type()
+		label, short = bodyWords(ev.Body, 48), ev.Body.Type()
 	}
 	delayed, note := false, ""
 	if s := x.sendOf(i); s >= 0 {
 		lat := ev.Time - x.tr[s].Time
-		if slow := m.run.s.Config().LatencyMaxNs; lat > slow && ev.Kind == sim.TraceDeliver {
+		if slow := e.in.src.latencyNs(); lat > slow && ev.Kind == sim.TraceDeliver {
 			delayed, note = true, "+"+fmtSpan(lat)
 		}
 		if x.duplicated(s) {
@@ -342,4 +374,23 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// viewRows are the trace positions the message view draws: after a
+// failing verdict, only the causal ones (a shows them all).
+func (e *explorerModel) viewRows() []int32 {
+	lc := e.look
+	res := e.in.check.result
+	if e.chatter || res == nil || res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 {
+		return lc.msgs.rows
+	}
+	if lc.causal == nil || lc.causeOf != res {
+		src := e.in.src
+		lc.causal = causalRows(lc.msgs, res, func(inv history.Op, comp *history.Op) (int, int) { return src.opEvents(lc.msgs, inv, comp) })
+		lc.causeOf = res
+	}
+	if len(lc.causal.rows) == 0 {
+		return lc.msgs.rows
+	}
+	return lc.causal.rows
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/lessons"
 )
 
 // orderState is the order the checker found for the last verdict, with
@@ -36,19 +35,19 @@ type orderDoneMsg struct {
 }
 
 // orderCmd computes the order of h in the background.
-func orderCmd(ctx context.Context, checkID int, l *lessons.Lesson, h history.History) tea.Cmd {
+func orderCmd(ctx context.Context, checkID int, model string, init any, h history.History) tea.Cmd {
 	return func() tea.Msg {
-		orders, err := checker.LinearizationOrder(ctx, h, checker.Options{Model: l.Model, Init: l.Init, Timeout: checkTimeout})
+		orders, err := checker.LinearizationOrder(ctx, h, checker.Options{Model: model, Init: init, Timeout: checkTimeout})
 		return orderDoneMsg{checkID: checkID, orders: orders, err: err}
 	}
 }
 
 // start asks for the order of the history a finished check looked at.
-func (o *orderState) start(checkID int, l *lessons.Lesson, h history.History) tea.Cmd {
+func (o *orderState) start(checkID int, model string, init any, h history.History) tea.Cmd {
 	o.stop()
 	ctx, cancel := context.WithCancel(context.Background())
 	*o = orderState{checkID: checkID, running: true, cancel: cancel, records: len(h)}
-	return orderCmd(ctx, checkID, l, append(history.History(nil), h...))
+	return orderCmd(ctx, checkID, model, init, append(history.History(nil), h...))
 }
 
 func (o *orderState) stop() {
@@ -77,16 +76,18 @@ func (o *orderState) finish(msg orderDoneMsg) bool {
 // describe says where an operation stands in the checker's order: its
 // place and the model's state before and after it, or why it has none.
 // inv is its invocation, comp its completion (nil while pending).
-func (o *orderState) describe(m *lessonModel, inv history.Op, comp *history.Op) string {
-	res := m.check.result
+func (o *orderState) describe(e *explorerModel, inv history.Op, comp *history.Op) string {
+	res := e.in.check.result
 	switch {
-	case m.check.running:
+	case e.in.model == "":
+		return "This workload is not checked for linearizability, so there is no order of operations to show."
+	case e.in.check.running:
 		return "The checker is working; the order it finds comes with its verdict."
 	case res == nil:
 		return "No verdict yet: c checks the history, then each operation shows the model's state before and after it."
 	case res.Verdict == checker.Unknown:
 		return "The checker ran out of time, so it found no order to show."
-	case o.running || o.checkID != m.check.id:
+	case o.running || o.checkID != e.in.check.id:
 		return "Finding the order the checker would put the operations in…"
 	case o.err != nil:
 		return "No order: " + o.err.Error()
@@ -94,10 +95,10 @@ func (o *orderState) describe(m *lessonModel, inv history.Op, comp *history.Op) 
 	ord, found := o.orderFor(inv.Key)
 	if res.Failing != nil && res.Failing.Index == inv.Index {
 		why := " — w shows why."
-		if m.explorer != nil && m.explorer.view == viewWitness {
+		if e != nil && e.view == viewWitness {
 			why = "."
 		}
-		return "In no order: this is the operation no order can explain" + o.lastState(ord, found, m.l.Model) + why
+		return "In no order: this is the operation no order can explain" + o.lastState(ord, found, e.in.model) + why
 	}
 	if p, ok := o.at[inv.Index]; ok {
 		ord := o.orders[p.order]
@@ -106,7 +107,7 @@ func (o *orderState) describe(m *lessonModel, inv history.Op, comp *history.Op) 
 		if ord.Key != "" {
 			where += " for key " + ord.Key
 		}
-		out := fmt.Sprintf("In the checker's order: %s · the %s before it: %s · after it: %s", where, m.l.Model, brief(s.Before), brief(s.After))
+		out := fmt.Sprintf("In the checker's order: %s · the %s before it: %s · after it: %s", where, e.in.model, brief(s.Before), brief(s.After))
 		if s.Completion == nil && comp != nil {
 			out += fmt.Sprintf(" (the order stops at record %d, before this operation's outcome, so it may or may not have taken effect there)", ord.Records)
 		}

@@ -11,7 +11,8 @@ import (
 )
 
 // pickerModel is the lesson picker: every lesson that exists, with its
-// number, title, summary and the learner's progress.
+// number, title, summary and the learner's progress, and after them the
+// learner's own node.
 type pickerModel struct {
 	c       *common
 	lessons []*lessons.Lesson
@@ -20,8 +21,20 @@ type pickerModel struct {
 	message string // an error to show, e.g. a lesson that would not open
 }
 
-// openLessonMsg asks the root to open a lesson.
+// openLessonMsg asks the root to open a lesson (or, with nodeEntryID,
+// the learner's own node).
 type openLessonMsg struct{ id string }
+
+// entries counts the list: the lessons, then "Your own node".
+func (m pickerModel) entries() int { return len(m.lessons) + 1 }
+
+// entryID is the id of entry i.
+func (m pickerModel) entryID(i int) string {
+	if i < len(m.lessons) {
+		return m.lessons[i].ID
+	}
+	return nodeEntryID
+}
 
 func newPicker(c *common) pickerModel {
 	return pickerModel{c: c, lessons: lessons.All()}
@@ -32,21 +45,22 @@ const entryLines = 2
 
 func (m pickerModel) Update(msg tea.Msg) (pickerModel, tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
-	if !ok || len(m.lessons) == 0 {
+	if !ok {
 		return m, nil
 	}
 	keys := m.c.keys
+	last := m.entries() - 1
 	switch {
 	case key.Matches(k, keys.Up):
 		m.cursor = max(0, m.cursor-1)
 	case key.Matches(k, keys.Down):
-		m.cursor = min(len(m.lessons)-1, m.cursor+1)
+		m.cursor = min(last, m.cursor+1)
 	case key.Matches(k, keys.PageUp):
 		m.cursor = max(0, m.cursor-m.visible())
 	case key.Matches(k, keys.PageDown):
-		m.cursor = min(len(m.lessons)-1, m.cursor+m.visible())
+		m.cursor = min(last, m.cursor+m.visible())
 	case key.Matches(k, keys.Enter):
-		id := m.lessons[m.cursor].ID
+		id := m.entryID(m.cursor)
 		return m, func() tea.Msg { return openLessonMsg{id: id} }
 	}
 	m.scroll()
@@ -55,8 +69,8 @@ func (m pickerModel) Update(msg tea.Msg) (pickerModel, tea.Cmd) {
 
 // selectLesson puts the cursor on a lesson (after coming back from it).
 func (m *pickerModel) selectLesson(id string) {
-	for i, l := range m.lessons {
-		if l.ID == id {
+	for i := range m.entries() {
+		if m.entryID(i) == id {
 			m.cursor = i
 		}
 	}
@@ -85,7 +99,7 @@ func (m *pickerModel) scroll() {
 	if m.cursor >= m.top+v {
 		m.top = m.cursor - v + 1
 	}
-	m.top = max(0, min(m.top, len(m.lessons)-v))
+	m.top = max(0, min(m.top, m.entries()-v))
 }
 
 func (m pickerModel) View() string {
@@ -99,10 +113,10 @@ func (m pickerModel) View() string {
 	}
 	m.scroll()
 	v := m.visible()
-	for i := m.top; i < len(m.lessons) && i < m.top+v; i++ {
+	for i := m.top; i < m.entries() && i < m.top+v; i++ {
 		b.WriteString(m.entry(i, w) + "\n")
 	}
-	used := 3 + entryLines*min(v, max(0, len(m.lessons)-m.top))
+	used := 3 + entryLines*min(v, max(0, m.entries()-m.top))
 	for ; used < c.height-2-boolInt(m.message != "" || c.progress.Warning != ""); used++ {
 		b.WriteString("\n")
 	}
@@ -110,8 +124,8 @@ func (m pickerModel) View() string {
 		b.WriteString(" " + st.Warn.Render(cut(note, w-2)) + "\n")
 	}
 	more := ""
-	if m.top > 0 || m.top+v < len(m.lessons) {
-		more = fmt.Sprintf("lessons %d–%d of %d", m.top+1, min(len(m.lessons), m.top+v), len(m.lessons))
+	if m.top > 0 || m.top+v < m.entries() {
+		more = fmt.Sprintf("entries %d–%d of %d", m.top+1, min(m.entries(), m.top+v), m.entries())
 	}
 	b.WriteString(" " + st.Dim.Render(more) + "\n")
 	b.WriteString(c.helpBar(c.keys.pickerShort()))
@@ -129,6 +143,9 @@ func (m pickerModel) note() string {
 // a line with what it teaches.
 func (m pickerModel) entry(i, width int) string {
 	st := m.c.styles
+	if i >= len(m.lessons) {
+		return m.nodeEntry(i, width)
+	}
 	l := m.lessons[i]
 	status := m.c.progress.status(l.ID)
 	marker := "  "
@@ -151,4 +168,20 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// nodeEntry is the last entry: the learner's own node, after the lessons.
+func (m pickerModel) nodeEntry(i, width int) string {
+	st := m.c.styles
+	head := "   ★  "
+	if i == m.cursor {
+		head = ">  ★  "
+	}
+	title := fit("Your own node: run your program under faultline's faults", max(10, width-len(head)-4))
+	line := " " + head + title
+	if i == m.cursor {
+		line = " " + st.Selected.Render(head+title)
+	}
+	summary := "      " + st.Dim.Render(cut("your program, any language, Maelstrom's protocol; checked like a lesson", width-8))
+	return line + "\n" + summary
 }

@@ -63,7 +63,7 @@ func TestPickerMovesAndOpens(t *testing.T) {
 func TestPickerScrollsToKeepTheCursorVisible(t *testing.T) {
 	m := newTestModel(t, Options{}, 80, 24)
 	all := lessons.All()
-	for range all {
+	for range all[1:] {
 		m = press(t, m, "down")
 	}
 	last := all[len(all)-1]
@@ -72,6 +72,11 @@ func TestPickerScrollsToKeepTheCursorVisible(t *testing.T) {
 		t.Errorf("the cursor on the last lesson is not shown:\n%s", v)
 	}
 	assertFits(t, m.View(), 80, 24)
+	// After the lessons, the learner's own node.
+	m = press(t, m, "down", "down")
+	if v := plain(m.View()); !strings.Contains(v, ">  ★  Your own node") {
+		t.Errorf("the cursor on the last entry, your own node, is not shown:\n%s", v)
+	}
 }
 
 func TestPickerQuitsOnQ(t *testing.T) {

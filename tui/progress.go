@@ -29,6 +29,7 @@ type lessonProgress struct {
 	SawFail      bool   `json:"saw_default_fail,omitempty"`
 	SawFixedPass bool   `json:"saw_fixed_pass,omitempty"`
 	SawVerdict   bool   `json:"saw_verdict,omitempty"`
+	Ran          bool   `json:"ran,omitempty"`       // a run reached a verdict: the text's spoilers show
 	Predicted    *int   `json:"predicted,omitempty"` // index of the chosen answer
 	QuizTaken    int    `json:"quiz_taken,omitempty"`
 	QuizRight    int    `json:"quiz_right,omitempty"`
@@ -36,7 +37,69 @@ type lessonProgress struct {
 
 type progressFile struct {
 	Version int                        `json:"version"`
+	Last    string                     `json:"last,omitempty"` // the lesson opened last: the picker starts on it
 	Lessons map[string]*lessonProgress `json:"lessons"`
+	Node    *nodeSettings              `json:"node,omitempty"` // the settings of the learner's own node, last run
+}
+
+// nodeSettings are what the learner's own node last ran with, offered
+// again: the command above all.
+type nodeSettings struct {
+	Command   string  `json:"command"`
+	Workload  string  `json:"workload"`
+	Nodes     int     `json:"nodes"`
+	Nemesis   string  `json:"nemesis"`
+	TimeLimit string  `json:"time_limit"`
+	Rate      float64 `json:"rate"`
+	Seed      uint64  `json:"seed"`
+}
+
+// nodeSettings are the settings last run ("" command: none yet).
+func (s *progressStore) nodeSettings() (nodeSettings, bool) {
+	if s.data.Node == nil {
+		return nodeSettings{}, false
+	}
+	return *s.data.Node, true
+}
+
+// setNodeSettings remembers the settings of a run; it returns a warning
+// when they could not be saved.
+func (s *progressStore) setNodeSettings(n nodeSettings) string {
+	if s.data.Node != nil && *s.data.Node == n {
+		return ""
+	}
+	s.data.Node = &n
+	if s.path == "" {
+		return ""
+	}
+	if err := s.save(); err != nil {
+		s.Warning = "Your settings could not be saved to " + s.path + "."
+		return s.Warning
+	}
+	return ""
+}
+
+// ran reports whether the learner has seen a run of the lesson through
+// to a verdict (older files say so by the evidence they kept).
+func (p lessonProgress) ran() bool { return p.Ran || p.SawVerdict || p.SawFail || p.SawFixedPass }
+
+// knownStatus reports whether a status is one this version writes; others
+// (from a newer version, or a hand edit) are read as new.
+func knownStatus(s string) bool { return s == statusNew || s == statusStarted || s == statusDone }
+
+// last is the lesson opened last ("" none).
+func (s *progressStore) last() string { return s.data.Last }
+
+// setLast remembers the lesson just opened; failing to save it only
+// means the picker starts at the top next time.
+func (s *progressStore) setLast(id string) {
+	if s.data.Last == id {
+		return
+	}
+	s.data.Last = id
+	if s.path != "" {
+		_ = s.save()
+	}
 }
 
 // progressStore keeps progress in memory and on disk. It never fails the
@@ -66,7 +129,7 @@ func openProgress(dir string) *progressStore {
 	if dir == "" {
 		d, err := progressDir()
 		if err != nil {
-			s.Warning = "progress will not be saved: " + err.Error()
+			s.Warning = "Your progress will not be saved: this system gives faultline no folder for its settings."
 			return s
 		}
 		dir = d
@@ -77,23 +140,24 @@ func openProgress(dir string) *progressStore {
 	case errors.Is(err, fs.ErrNotExist):
 		return s
 	case err != nil:
-		s.Warning = "could not read progress: " + err.Error()
+		s.Warning = "Your progress could not be read, so this session starts afresh and will not save it (" + s.path + ")."
+		s.path = ""
 		return s
 	}
 	var f progressFile
 	if err := json.Unmarshal(b, &f); err != nil || f.Version != 1 {
-		if err == nil {
-			err = fmt.Errorf("unknown version %d", f.Version)
-		}
-		s.Warning = s.setAside(err)
+		s.Warning = s.setAside()
 		return s
 	}
 	if f.Lessons == nil {
 		f.Lessons = map[string]*lessonProgress{}
 	}
 	for id, p := range f.Lessons {
-		if p == nil {
+		switch {
+		case p == nil:
 			delete(f.Lessons, id)
+		case !knownStatus(p.Status):
+			p.Status = statusNew
 		}
 	}
 	s.data = f
@@ -101,8 +165,9 @@ func openProgress(dir string) *progressStore {
 }
 
 // setAside renames a corrupt progress file so that nothing is lost and the
-// learner starts afresh, and says so.
-func (s *progressStore) setAside(why error) string {
+// learner starts afresh, and says so in one sentence (what was wrong with
+// the file is no use to a learner: it is kept, for whoever wants to look).
+func (s *progressStore) setAside() string {
 	for i := 0; i < 100; i++ {
 		bad := s.path + ".corrupt"
 		if i > 0 {
@@ -112,11 +177,11 @@ func (s *progressStore) setAside(why error) string {
 			continue
 		}
 		if err := os.Rename(s.path, bad); err != nil {
-			return fmt.Sprintf("progress file %s is corrupt (%v) and could not be moved: %v", s.path, why, err)
+			break
 		}
-		return fmt.Sprintf("progress file was corrupt (%v); set aside as %s, starting afresh", why, bad)
+		return fmt.Sprintf("Your progress file could not be read, so it was set aside as %s and your progress starts afresh.", bad)
 	}
-	return fmt.Sprintf("progress file %s is corrupt (%v)", s.path, why)
+	return fmt.Sprintf("Your progress file %s could not be read, so your progress starts afresh this session.", s.path)
 }
 
 // get returns a lesson's progress (a zero "new" one when there is none).
@@ -153,7 +218,7 @@ func (s *progressStore) update(id string, f func(p *lessonProgress)) string {
 		return ""
 	}
 	if err := s.save(); err != nil {
-		s.Warning = "progress not saved: " + err.Error()
+		s.Warning = "Your progress could not be saved to " + s.path + "."
 		return s.Warning
 	}
 	return ""

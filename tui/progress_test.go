@@ -88,3 +88,33 @@ func TestProgressDirHonoursEnv(t *testing.T) {
 		t.Errorf("progressDir = %q, %v; want /some/where", d, err)
 	}
 }
+
+func TestCorruptProgressNoticeIsOneSentence(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, progressFileName), []byte(`{"version": 1, "lessons": {"x": 7}}`), 0o644)
+	w := openProgress(dir).Warning
+	if strings.Count(w, ". ") > 0 || !strings.HasSuffix(w, ".") || !strings.HasPrefix(w, "Your progress file") {
+		t.Errorf("the notice is not one sentence: %q", w)
+	}
+	for _, goWords := range []string{"json:", "unmarshal", "Go value", "*tui.", "lessonProgress", "cannot"} {
+		if strings.Contains(w, goWords) {
+			t.Errorf("the notice speaks Go (%q): %q", goWords, w)
+		}
+	}
+}
+
+func TestUnknownProgressStatusesAreIgnored(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, progressFileName),
+		[]byte(`{"version": 1, "lessons": {"stale-replica-reads": {"status": "mastered", "saw_default_fail": true}}}`), 0o644)
+	s := openProgress(dir)
+	if s.Warning != "" {
+		t.Errorf("an unknown status is reported: %q", s.Warning)
+	}
+	p := s.get("stale-replica-reads")
+	if p.Status != statusNew || !p.SawFail {
+		t.Errorf("read %+v, want the status ignored (new) and the evidence kept", p)
+	}
+}

@@ -74,18 +74,19 @@ func (p *promptState) next(t lessons.Text) bool {
 	return false
 }
 
-// lines renders the box's content for a width.
-func (p *promptState) lines(c *common, t lessons.Text, width int) []string {
+// lines renders the box's content for a width, and how many of its last
+// lines say what to press (they stay in sight when the rest scrolls).
+func (p *promptState) lines(c *common, t lessons.Text, width int) ([]string, int) {
 	st := c.styles
 	var out []string
 	add := func(s string) { out = append(out, strings.Split(wrap(s, width), "\n")...) }
 	if p.kind == promptQuiz && p.q >= len(t.Quiz) {
 		add(st.Bold.Render(fmt.Sprintf("Quiz done: %d of %d right.", p.right, len(t.Quiz))) + " Press enter to close.")
-		return out
+		return out, len(out)
 	}
 	q, ok := p.question(t)
 	if !ok {
-		return nil
+		return nil, 0
 	}
 	head := "Predict before you run: "
 	if p.kind == promptQuiz {
@@ -107,6 +108,7 @@ func (p *promptState) lines(c *common, t lessons.Text, width int) []string {
 			add(ch)
 		}
 	}
+	body := len(out)
 	switch {
 	case p.chosen < 0 && p.kind == promptPredict:
 		add(st.Dim.Render(fmt.Sprintf("Press 1–%d to answer (esc: not now). r runs whether you answer or not.", len(q.Choices))))
@@ -120,9 +122,10 @@ func (p *promptState) lines(c *common, t lessons.Text, width int) []string {
 			verdict = st.Error.Render("Not quite:") + " the answer is " + q.Choices[q.Answer] + "."
 		}
 		add(verdict + " " + q.Why)
+		body = len(out)
 		add(st.Dim.Render("Press enter for the next question."))
 	}
-	return out
+	return out, len(out) - body
 }
 
 // predictionReveal tells, after a run, how the learner's prediction fared:

@@ -40,6 +40,13 @@ func Run(opts Options) error {
 	if err != nil {
 		return err
 	}
-	_, err = tea.NewProgram(m, tea.WithAltScreen()).Run()
+	final, err := tea.NewProgram(m, tea.WithAltScreen()).Run()
+	// However the program ended (q, ctrl+c, a signal), nothing it started
+	// outlives it: a live run's processes are stopped here.
+	if fm, ok := final.(Model); ok {
+		fm.shutdown()
+	} else {
+		m.shutdown()
+	}
 	return err
 }

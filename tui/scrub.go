@@ -15,16 +15,26 @@ import (
 // never in Update. Simulations already part-way are kept as checkpoints:
 // moving forward continues the nearest one, so scrubbing stays quick.
 type scrubState struct {
+	owner scrubOwner
 	key   scrubKey
 	pool  []*sim.Sim // idle checkpoints, at various moments
 	id    int        // which request a scrubDoneMsg answers
 	busy  bool
 	asked int64 // the moment asked for while busy (or last asked)
 	has   bool  // nodes holds a result
-	at    int64 // the moment nodes shows
-	nodes []sim.NodeView
+	at    int64 // the moment snap shows
+	snap  clusterSnap
 	err   string
 }
+
+// scrubOwner says which screen asked for a re-simulation: the main
+// screen's rewind or the explorer's moment.
+type scrubOwner uint8
+
+const (
+	scrubExplorer scrubOwner = iota
+	scrubMain
+)
 
 // scrubKey identifies the run a checkpoint belongs to: a new run, or a
 // fault added live, makes old checkpoints wrong.
@@ -43,28 +53,29 @@ func checkpointsFor(n int) int { return max(1, min(scrubCheckpoints, 200_000/max
 
 // scrubDoneMsg brings a re-simulation back.
 type scrubDoneMsg struct {
+	owner scrubOwner
 	id    int
 	key   scrubKey
 	s     *sim.Sim
 	at    int64
-	nodes []sim.NodeView
+	snap  clusterSnap
 	err   error
 }
 
 // scrubCmd simulates sc up to the moment at, starting from s (nil: from
 // the beginning), and describes the cluster there.
-func scrubCmd(id int, key scrubKey, sc sim.Scenario, s *sim.Sim, at int64) tea.Cmd {
+func scrubCmd(owner scrubOwner, id int, key scrubKey, sc sim.Scenario, s *sim.Sim, at int64) tea.Cmd {
 	return func() tea.Msg {
 		if s == nil {
 			sc.Config.Trace = false // the cluster is all a scrub needs
 			var err error
 			if s, _, err = lessons.Start(sc); err != nil {
-				return scrubDoneMsg{id: id, key: key, at: at, err: err}
+				return scrubDoneMsg{owner: owner, id: id, key: key, at: at, err: err}
 			}
 		}
 		s.RunUntil(at)
 		s.CatchUp(at) // a fault pressed live at this very moment
-		return scrubDoneMsg{id: id, key: key, s: s, at: at, nodes: s.Cluster()}
+		return scrubDoneMsg{owner: owner, id: id, key: key, s: s, at: at, snap: snapOf(s)}
 	}
 }
 
@@ -73,7 +84,7 @@ func scrubCmd(id int, key scrubKey, sc sim.Scenario, s *sim.Sim, at int64) tea.C
 func (sc *scrubState) request(p *playback, at int64) tea.Cmd {
 	key := scrubKey{run: p, faults: len(p.s.Schedule().Faults)}
 	if key != sc.key {
-		*sc = scrubState{key: key, id: sc.id + 1}
+		*sc = scrubState{owner: sc.owner, key: key, id: sc.id + 1}
 	}
 	at = max(0, min(at, p.s.Now()))
 	if (sc.has && !sc.busy && sc.at == at) || (sc.busy && sc.asked == at) {
@@ -85,7 +96,13 @@ func (sc *scrubState) request(p *playback, at int64) tea.Cmd {
 	}
 	sc.busy = true
 	sc.id++
-	return scrubCmd(sc.id, key, p.scenario(), sc.take(at), at)
+	return scrubCmd(sc.owner, sc.id, key, p.scenario(), sc.take(at), at)
+}
+
+// set shows a moment whose cluster the run kept (a live run's past needs
+// no re-simulation).
+func (sc *scrubState) set(at int64, snap clusterSnap) {
+	sc.busy, sc.has, sc.at, sc.asked, sc.snap, sc.err = false, true, at, at, snap, ""
 }
 
 // take removes from the pool the checkpoint closest before at, if any.
@@ -112,7 +129,7 @@ func (sc *scrubState) finish(msg scrubDoneMsg, p *playback) tea.Cmd {
 	}
 	sc.busy = false
 	sc.has, sc.at = true, msg.at
-	sc.nodes, sc.err = msg.nodes, ""
+	sc.snap, sc.err = msg.snap, ""
 	if msg.err != nil {
 		sc.err = msg.err.Error()
 	}

@@ -14,7 +14,7 @@ func TestScrubShowsTheClusterAsItWas(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 20)
-	m = press(t, m, "tab", "down", "k") // crash n2 live: the re-simulation must replay it
+	m = press(t, m, "down", "k") // crash n2 live: the re-simulation must replay it
 	m = playToEnd(t, m)
 	m = pressSettle(t, m, "t")
 	l := m.lesson
@@ -32,9 +32,9 @@ func TestScrubShowsTheClusterAsItWas(t *testing.T) {
 		t.Fatalf("the run has no live crash and heal: %v", l.run.s.Applied())
 	}
 	for _, at := range []int64{crashAt + 50_000_000, crashAt / 2, l.run.s.Now() / 2, crashAt + 1_000_000} {
-		l.explorer.moment = at
-		m = settle(t, m, l.explorerSync()) // what every Update does: ask for the cluster at the moment
-		got := l.look.scrub
+		l.explore.moment = at
+		m = settle(t, m, l.explore.syncCmd(l.explorerInput())) // what every Update does: ask for the cluster at the moment
+		got := l.explore.look.scrub
 		if !got.has || got.at != at || got.err != "" {
 			t.Fatalf("scrub to %d: has %v at %d err %q", at, got.has, got.at, got.err)
 		}
@@ -44,14 +44,14 @@ func TestScrubShowsTheClusterAsItWas(t *testing.T) {
 		}
 		s.RunUntil(at)
 		s.CatchUp(at)
-		if want, have := fmt.Sprint(s.Cluster()), fmt.Sprint(got.nodes); want != have {
+		if want, have := fmt.Sprint(s.Cluster()), fmt.Sprint(got.snap.nodes); want != have {
 			t.Errorf("cluster at %d:\n got %s\nwant %s", at, have, want)
 		}
-		if down := !got.nodes[1].Up; down != (at >= crashAt && at < healAt) {
+		if down := !got.snap.nodes[1].Up; down != (at >= crashAt && at < healAt) {
 			t.Errorf("at %d (n2 crashed at %d) n2 down=%v", at, crashAt, down)
 		}
 	}
-	if n := len(l.look.scrub.pool); n == 0 || n > scrubCheckpoints {
+	if n := len(l.explore.look.scrub.pool); n == 0 || n > scrubCheckpoints {
 		t.Errorf("%d checkpoints kept, want 1–%d", n, scrubCheckpoints)
 	}
 	v := plain(m.View())

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/glamour"
+	"github.com/charmbracelet/glamour/styles"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 )
@@ -19,6 +20,7 @@ type textCache struct {
 type textKey struct {
 	id    string
 	width int
+	dark  bool
 }
 
 // renderedText is a lesson's text at one width, with where each "## "
@@ -32,22 +34,34 @@ func newTextCache(st *Styles) *textCache {
 	return &textCache{styles: st, done: map[textKey]renderedText{}}
 }
 
-// glamourStyle picks a style that reads well: plain ASCII without colour,
-// GLAMOUR_STYLE when the learner set one, else dark.
-func (tc *textCache) glamourStyle() string {
+// glamourStyle picks a style that reads well: plain text without colour
+// (no Markdown markers left in it), GLAMOUR_STYLE when the learner set
+// one, else light or dark as the terminal's background is — asked of the
+// same renderer every other style comes from.
+func (tc *textCache) glamourStyle() glamour.TermRendererOption {
 	if !tc.styles.color {
-		return "ascii"
+		cfg := styles.ASCIIStyleConfig
+		cfg.Strong.BlockPrefix, cfg.Strong.BlockSuffix = "", ""
+		cfg.Emph.BlockPrefix, cfg.Emph.BlockSuffix = "", ""
+		return glamour.WithStyles(cfg)
 	}
 	if s := os.Getenv("GLAMOUR_STYLE"); s != "" && s != "auto" {
-		return s
+		return glamour.WithStandardStyle(s)
 	}
-	return "dark"
+	cfg := styles.LightStyleConfig
+	if tc.styles.r.HasDarkBackground() {
+		cfg = styles.DarkStyleConfig
+	}
+	// Inline code keeps its colour but not its padding: a padded span at
+	// the end of a line wraps into a line of its own.
+	cfg.Code.Prefix, cfg.Code.Suffix = "", ""
+	return glamour.WithStyles(cfg)
 }
 
 // render returns the text of a lesson's Markdown at a width.
 func (tc *textCache) render(id, markdown string, width int) renderedText {
 	width = max(width, 10)
-	k := textKey{id, width}
+	k := textKey{id, width, tc.styles.r.HasDarkBackground()}
 	if r, ok := tc.done[k]; ok {
 		return r
 	}
@@ -65,13 +79,13 @@ func (tc *textCache) glamour(markdown string, width int) string {
 		profile = tc.styles.r.ColorProfile()
 	}
 	g, err := glamour.NewTermRenderer(
-		glamour.WithStandardStyle(tc.glamourStyle()),
+		tc.glamourStyle(),
 		glamour.WithColorProfile(profile),
 		glamour.WithWordWrap(width-1),
 	)
 	var out string
 	if err == nil {
-		out, err = g.Render(markdown)
+		out, err = g.Render(reflowTables(markdown, width-1))
 	}
 	if err != nil {
 		// The plain Markdown still reads well; never fail over a text.

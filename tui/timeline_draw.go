@@ -77,17 +77,28 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 	if len(idx) == 0 {
 		return 0
 	}
-	type placed struct{ b, row, x0, x1 int }
+	type placed struct {
+		b, row, x0, x1 int
+		beside         bool // the label goes after the band, not in it
+	}
 	var rowsEnd []int
 	var out []placed
 	hidden := 0
-	for _, bi := range idx {
+	starts := make([]int, len(idx))
+	for k, bi := range idx {
+		starts[k] = p.ax.col(p.tl.bands[bi].start)
+	}
+	for k, bi := range idx {
 		b := p.tl.bands[bi]
 		x0 := max(0, p.ax.col(b.start))
-		x1 := min(w-1, max(x0, p.ax.col(p.tl.bandEnd(b))))
+		end := p.ax.col(p.tl.bandEnd(b))
+		if b.end >= 0 && end > x0 && !p.ax.ordinal() {
+			end-- // it ends where the next begins: the column of its end is the next's
+		}
+		x1 := min(w-1, max(x0, end))
 		row := -1
 		for r, end := range rowsEnd {
-			if end < x0-1 {
+			if end < x0 { // a band may begin in the column after one ends
 				row = r
 				break
 			}
@@ -100,15 +111,32 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 			rowsEnd = append(rowsEnd, -2)
 			row = len(rowsEnd) - 1
 		}
-		// A band's label may run past its end when the row is free there.
-		rowsEnd[row] = max(x1, min(w-1, x0+len([]rune(b.label))+1))
-		out = append(out, placed{bi, row, x0, x1})
+		// A label goes inside its band when it fits, else just after it:
+		// either way the row is taken up to its end, so no label covers
+		// another band.
+		// Beside it only when no band begins under the label; else the
+		// label is shortened to fit in its band.
+		rowsEnd[row] = x1
+		beside := false
+		if n := lineWidth(bandLabel(b)) + 2; x1-x0+1 < n+2 {
+			beside = true
+			for _, s := range starts[k+1:] {
+				if s > x1 && s <= x1+n+1 {
+					beside = false
+				}
+			}
+			if beside {
+				rowsEnd[row] = min(w-1, x1+n)
+			}
+		}
+		out = append(out, placed{bi, row, x0, x1, beside})
 	}
 	for r := range rowsEnd {
 		c.text(0, y0+r, "fault", inkDim, gutterW)
 	}
 	if hidden > 0 {
-		c.text(0, y0+len(rowsEnd)-1, fmt.Sprintf("+%d", hidden), inkNemesis, gutterW)
+		// The whole gutter is written, so nothing of "fault" shows through.
+		c.text(0, y0+len(rowsEnd)-1, fmt.Sprintf("%-*s", gutterW, fmt.Sprintf("+%d more", hidden)), inkNemesis, gutterW)
 	}
 	for _, pl := range out {
 		b := p.tl.bands[pl.b]
@@ -116,23 +144,38 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 		for x := pl.x0; x <= pl.x1; x++ {
 			c.set(gutterW+x, y, '░', inkNemesis)
 		}
+		if c.at(gutterW+pl.x0-1, y) == '░' {
+			c.set(gutterW+pl.x0, y, '▕', inkNemesis) // where one ends and the next begins
+		}
 		if p.ax.col(b.start) < 0 {
 			c.set(gutterW+pl.x0, y, '◀', inkNemesis)
 		}
-		label := b.label
-		if b.end < 0 {
-			label += " …"
-		}
+		label := bandLabel(b)
 		lx := gutterW + pl.x0 + 1
 		if p.ax.col(b.start) < 0 {
 			lx++
 		}
-		c.text(lx, y, " "+label+" ", inkNemesis, c.w)
+		switch room := gutterW + pl.x1 - lx - 1; {
+		case pl.beside:
+			c.text(gutterW+pl.x1+1, y, " "+label+" ", inkNemesis, c.w)
+		case room >= lineWidth(label)+1:
+			c.text(lx, y, " "+label+" ", inkNemesis, c.w)
+		case room >= 4:
+			c.text(lx, y, " "+cut(label, room-1), inkNemesis, gutterW+pl.x1)
+		}
 		if p.ax.col(p.tl.bandEnd(b)) >= w {
 			c.set(c.w-1, y, '▶', inkNemesis)
 		}
 	}
 	return len(rowsEnd)
+}
+
+// bandLabel is what a band says: its fault, and … while it lasts.
+func bandLabel(b faultBand) string {
+	if b.end < 0 {
+		return b.label + " …"
+	}
+	return b.label
 }
 
 // glyphs draw an operation without colour: ok solid, fail struck, info

@@ -16,7 +16,7 @@ func TestTimelineOpensAtTheFailingOperation(t *testing.T) {
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "t")
 	l := m.lesson
-	e, tl := l.explorer, l.look.tl
+	e, tl := &l.explore, l.explore.look.tl
 	if e == nil || e.view != viewHistory {
 		t.Fatal("t did not open the timeline")
 	}
@@ -78,7 +78,7 @@ func asciiStyles() *Styles { return NewStyles(asciiRenderer()) }
 func TestTimelineCursorPanAndZoom(t *testing.T) {
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "t")
-	e, tl := m.lesson.explorer, m.lesson.look.tl
+	e, tl := &m.lesson.explore, m.lesson.explore.look.tl
 	start := e.cursor
 
 	m = pressSettle(t, m, "tab")
@@ -128,7 +128,7 @@ func TestTimelineCursorPanAndZoom(t *testing.T) {
 	if got := tl.lane(e.cursor); got != lane || tl.ops[e.cursor].start > e.moment {
 		t.Errorf("→: the cursor is not on its lane's operation at the moment")
 	}
-	ax := linearAxis(e.t0, zoomLevels[e.zoom], e.timelineLayout(m.lesson).plotW)
+	ax := linearAxis(e.t0, zoomLevels[e.zoom], e.timelineLayout().plotW)
 	if c := ax.col(e.moment); c < 0 || c >= ax.cols {
 		t.Errorf("the moment is off screen after panning (column %d)", c)
 	}
@@ -138,11 +138,11 @@ func TestTimelineCursorPanAndZoom(t *testing.T) {
 	if e.moment >= moment {
 		t.Errorf("←: moment %d, want earlier than %d", e.moment, moment)
 	}
-	if m.lesson.explorer == nil {
+	if m.lesson.explore.open == false {
 		t.Fatal("moving closed the view")
 	}
 	m = pressSettle(t, m, "esc")
-	if m.lesson.explorer != nil {
+	if m.lesson.explore.open {
 		t.Error("esc did not go back to the lesson")
 	}
 }
@@ -151,26 +151,26 @@ func TestTimelineDetailsShowTheModelStateInTheCheckersOrder(t *testing.T) {
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "t")
 	l := m.lesson
-	if l.look.order.orders == nil {
+	if l.explore.look.order.orders == nil {
 		t.Fatal("the checker's order was not computed")
 	}
 	// The write of 1 in the witness: in the order, 7 before it and 1 after.
 	var w1 int32 = -1
 	for _, o := range l.check.result.Witness {
 		if o.Type == history.Invoke && o.F == "write" && history.Format(o.Value) == "1" {
-			w1 = l.look.tl.byInvocation(o.Index)
+			w1 = l.explore.look.tl.byInvocation(o.Index)
 		}
 	}
 	if w1 < 0 {
 		t.Fatal("no write of 1 in the witness")
 	}
-	l.explorer.selectOp(l, w1)
+	l.explore.selectOp(w1)
 	v := plain(m.View())
 	if !strings.Contains(v, "before it: 7 · after it: 1") {
 		t.Errorf("details of the write of 1 lack the states around it:\n%s", v)
 	}
 	// An operation after the history stopped being linearizable has none.
-	l.explorer.selectOp(l, int32(len(l.look.tl.ops)-1))
+	l.explore.selectOp(int32(len(l.explore.look.tl.ops) - 1))
 	if v := plain(m.View()); !strings.Contains(v, "In no order") {
 		t.Errorf("the last operation claims a place in the order:\n%s", v)
 	}
@@ -222,7 +222,7 @@ func TestTimelineShowsFaultsAsBands(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 10)
-	m = press(t, m, "tab", "down", "z") // pause n2
+	m = press(t, m, "down", "z") // pause n2
 	m = frames(t, m, 10)
 	m = press(t, m, "z", "p")
 	m = frames(t, m, 10)
@@ -247,16 +247,16 @@ func TestTimelineFollowsALiveRunAndANewOne(t *testing.T) {
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 5)
 	m = pressSettle(t, m, "t")
-	before := len(m.lesson.look.tl.ops)
+	before := len(m.lesson.explore.look.tl.ops)
 	m = frames(t, m, 40)
-	if after := len(m.lesson.look.tl.ops); after <= before {
+	if after := len(m.lesson.explore.look.tl.ops); after <= before {
 		t.Errorf("the timeline did not grow with the run: %d then %d operations", before, after)
 	}
 	if !strings.Contains(plain(m.View()), "[r") && !strings.Contains(plain(m.View()), "█") {
 		t.Errorf("no bars while the run plays:\n%s", plain(m.View()))
 	}
 	m = press(t, m, "r") // a new run, with the view open
-	if got := len(m.lesson.look.tl.ops); got > 3 {
+	if got := len(m.lesson.explore.look.tl.ops); got > 3 {
 		t.Errorf("a new run kept %d operations of the old one", got)
 	}
 	assertFits(t, m.View(), 100, 30)
@@ -305,12 +305,12 @@ func TestTimelineFollowsTheLatestOperationUntilMoved(t *testing.T) {
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 5)
 	m = pressSettle(t, m, "t")
-	e := m.lesson.explorer
+	e := &m.lesson.explore
 	m = frames(t, m, 30)
 	if !e.live {
 		t.Fatal("opened during a run, the timeline does not follow it")
 	}
-	tl := m.lesson.look.tl
+	tl := m.lesson.explore.look.tl
 	if e.cursor != int32(len(tl.ops)-1) {
 		t.Errorf("cursor %d, want the latest operation %d", e.cursor, len(tl.ops)-1)
 	}

@@ -22,32 +22,32 @@ type timelineLayout struct {
 // line and the help bar.
 const timelineChrome = 6
 
-func (e *explorerModel) timelineLayout(m *lessonModel) timelineLayout {
-	W, H := e.width, e.height
+func (e *explorerModel) timelineLayout() timelineLayout {
+	W, H := e.width(), e.height()
 	lay := timelineLayout{plotW: max(1, W-gutterW-1)}
-	tl := m.look.tl
-	lay.details = m.opDetails(W - 2)
+	tl := e.look.tl
+	lay.details = e.opDetails(W - 2)
 	free := H - timelineChrome - len(lay.details)
-	lanes := len(e.shownLanes(m, lay.plotW))
+	lanes := len(e.shownLanes(lay.plotW))
 	bands := 0
 	if len(tl.bands) > 0 {
 		bands = min(3, max(1, (free-lanes)/3))
 	}
 	lay.bandRows = bands
-	clusterMax := max(1, min(m.run.s.Config().Nodes+1, free-bands-min(lanes, 3)))
-	lay.cluster = m.scrubLines(W-2, clusterMax)
+	clusterMax := max(1, min(len(e.in.src.nodeIDs())+1, free-bands-min(lanes, 3)))
+	lay.cluster = e.scrubLines(W-2, clusterMax)
 	lay.laneRows = max(1, min(lanes, free-bands-len(lay.cluster)))
 	return lay
 }
 
 // followTimeline chooses a readable zoom the first time, then keeps the
 // moment and the cursor's lane in sight.
-func (e *explorerModel) followTimeline(m *lessonModel) {
-	tl := m.look.tl
+func (e *explorerModel) followTimeline() {
+	tl := e.look.tl
 	if len(tl.ops) == 0 {
 		return
 	}
-	lay := e.timelineLayout(m)
+	lay := e.timelineLayout()
 	cols := lay.plotW
 	if !e.placed {
 		e.zoom = readableZoom(tl)
@@ -64,7 +64,7 @@ func (e *explorerModel) followTimeline(m *lessonModel) {
 		e.t0 = e.moment - span + margin
 	}
 	e.t0 = max(e.t0, -2*ns)
-	shown := e.shownLanes(m, cols)
+	shown := e.shownLanes(cols)
 	if e.cursor >= 0 {
 		pos := sort.SearchInts(shown, tl.lane(e.cursor))
 		e.laneTop = max(0, min(e.laneTop, pos))
@@ -78,8 +78,8 @@ func (e *explorerModel) followTimeline(m *lessonModel) {
 // shownLanes are the lanes with an operation in sight, and the cursor's:
 // a process that retired (after an info) or had not begun yet takes no
 // row where it has nothing to show.
-func (e *explorerModel) shownLanes(m *lessonModel, cols int) []int {
-	tl := m.look.tl
+func (e *explorerModel) shownLanes(cols int) []int {
+	tl := e.look.tl
 	ns := zoomLevels[e.zoom]
 	from, to := e.t0, e.t0+ns*int64(cols)
 	cl := -1
@@ -112,32 +112,32 @@ func readableZoom(tl *timeline) int {
 	return zoomFor(max(1, cycles[len(cycles)/2]/14), 1)
 }
 
-func (e *explorerModel) timelineKey(m *lessonModel, k tea.KeyMsg) {
-	tl, keys := m.look.tl, m.c.keys
+func (e *explorerModel) timelineKey(k tea.KeyMsg) {
+	tl, keys := e.look.tl, e.in.c.keys
 	if len(tl.ops) == 0 {
 		return
 	}
 	if e.cursor < 0 {
-		e.home(m)
+		e.home()
 	}
-	lay := e.timelineLayout(m)
+	lay := e.timelineLayout()
 	cols := int64(lay.plotW)
 	ns := zoomLevels[e.zoom]
 	li := tl.lane(e.cursor)
 	page := max(1, lay.laneRows-1)
 	switch {
 	case key.Matches(k, keys.Up):
-		e.toLane(m, -1)
+		e.toLane(-1)
 	case key.Matches(k, keys.Down):
-		e.toLane(m, 1)
+		e.toLane(1)
 	case key.Matches(k, keys.PageUp):
-		e.toLane(m, -page)
+		e.toLane(-page)
 	case key.Matches(k, keys.PageDown):
-		e.toLane(m, page)
+		e.toLane(page)
 	case key.Matches(k, keys.NextOp):
-		e.selectOp(m, min(int32(len(tl.ops)-1), e.cursor+1))
+		e.selectOp(min(int32(len(tl.ops)-1), e.cursor+1))
 	case key.Matches(k, keys.PrevOp):
-		e.selectOp(m, max(0, e.cursor-1))
+		e.selectOp(max(0, e.cursor-1))
 	case key.Matches(k, keys.Left, keys.Right):
 		d := max(ns, ns*cols/8)
 		if key.Matches(k, keys.Left) {
@@ -152,19 +152,20 @@ func (e *explorerModel) timelineKey(m *lessonModel, k tea.KeyMsg) {
 		if key.Matches(k, keys.ZoomIn) {
 			e.zoom = max(0, e.zoom-1)
 		} else {
-			e.zoom = min(len(zoomLevels)-1, e.zoom+1)
+			// Out as far as the whole run on the screen, no further.
+			e.zoom = min(max(e.zoom, zoomFor(tl.end, int(cols))), e.zoom+1)
 		}
 		e.t0 = e.moment - mc*zoomLevels[e.zoom]
-		m.flash = fmtSpan(zoomLevels[e.zoom]) + " a column"
+		e.flash = fmtSpan(zoomLevels[e.zoom]) + " a column"
 	}
-	e.followTimeline(m)
+	e.followTimeline()
 }
 
 // toLane moves the cursor by n of the lanes in sight, to the operation
 // there nearest the moment.
-func (e *explorerModel) toLane(m *lessonModel, n int) {
-	tl := m.look.tl
-	shown := e.shownLanes(m, e.timelineLayout(m).plotW)
+func (e *explorerModel) toLane(n int) {
+	tl := e.look.tl
+	shown := e.shownLanes(e.timelineLayout().plotW)
 	if len(shown) == 0 {
 		return
 	}
@@ -175,20 +176,20 @@ func (e *explorerModel) toLane(m *lessonModel, n int) {
 	}
 }
 
-func (e *explorerModel) timelineView(m *lessonModel) string {
-	c, st := m.c, m.c.styles
+func (e *explorerModel) timelineView() string {
+	c, st := e.in.c, e.in.c.styles
 	W := c.width
-	tl := m.look.tl
-	out := []string{m.header()}
+	tl := e.look.tl
+	out := []string{e.in.header}
 	if len(tl.ops) == 0 {
 		out = append(out, st.Title.Render(" history timeline"), "",
-			" "+st.Dim.Render("Nothing here yet: r runs the lesson, and its operations appear here as bars, a lane per process."))
-		return e.finish(m, out)
+			" "+st.Dim.Render("Nothing here yet: r runs it, and its operations appear here as bars, a lane per process."))
+		return e.finish(out)
 	}
-	lay := e.timelineLayout(m)
+	lay := e.timelineLayout()
 	ns := zoomLevels[e.zoom]
 	ax := linearAxis(e.t0, ns, lay.plotW)
-	shown := e.shownLanes(m, lay.plotW)
+	shown := e.shownLanes(lay.plotW)
 	title := fmt.Sprintf(" history timeline · %s – %s · %s a column · %d operations",
 		fmtTime(max(0, ax.from()), 3), fmtTime(ax.to(), 3), fmtSpan(ns), len(tl.ops))
 	if e.live {
@@ -206,19 +207,19 @@ func (e *explorerModel) timelineView(m *lessonModel) string {
 	lanes = lanes[:min(len(lanes), lay.laneRows)]
 	cv := newCanvas(W-1, 1+lay.bandRows+len(lanes))
 	used := drawPlot(cv, 0, plot{tl: tl, ax: ax, lanes: lanes, bandRows: lay.bandRows, cursor: e.cursor,
-		moment: e.moment, mark: m.markIn(tl)})
+		moment: e.moment, mark: e.markIn(tl)})
 	out = append(out, cv.lines(st)[:used]...)
 	out = append(out, st.Dim.Render(" "+cut(legend(W-2), W-2)))
 	out = append(out, indentLines(lay.details, 1)...)
 	out = append(out, indentLines(lay.cluster, 1)...)
-	out = append(out, m.recordsAround(W-2, c.height-2-len(out))...)
-	return e.finish(m, out)
+	out = append(out, e.recordsAround(W-2, c.height-2-len(out))...)
+	return e.finish(out)
 }
 
 // recordsAround fills the rows left with the history's records around the
 // selected operation, so the bars can be read against the records.
-func (m *lessonModel) recordsAround(width, rows int) []string {
-	e, tl, st := m.explorer, m.look.tl, m.c.styles
+func (e *explorerModel) recordsAround(width, rows int) []string {
+	tl, st := e.look.tl, e.in.c.styles
 	if rows < 4 || e.cursor < 0 {
 		return nil
 	}
@@ -233,15 +234,15 @@ func (m *lessonModel) recordsAround(width, rows int) []string {
 		if i == int(inv.Index) || (comp != nil && i == int(comp.Index)) {
 			lead = " ▸ "
 		}
-		out = append(out, lead+renderRecord(st, o, m.check.witness[o.Index], width-3))
+		out = append(out, lead+renderRecord(st, o, e.in.check.witness[o.Index], width-3))
 	}
 	return out
 }
 
 // finish pads a view to the screen and adds the status line and the help
 // bar.
-func (e *explorerModel) finish(m *lessonModel, lines []string) string {
-	c := m.c
+func (e *explorerModel) finish(lines []string) string {
+	c := e.in.c
 	rows := c.height - 2
 	if len(lines) > rows {
 		lines = lines[:rows]
@@ -249,7 +250,7 @@ func (e *explorerModel) finish(m *lessonModel, lines []string) string {
 	for len(lines) < rows {
 		lines = append(lines, "")
 	}
-	lines = append(lines, m.statusLine(), c.helpBar(c.keys.explorerShort(e.view)))
+	lines = append(lines, e.in.status, c.helpBar(c.keys.explorerShort(e.view)))
 	return fitBlock(strings.Join(lines, "\n"), c.width, c.height)
 }
 
@@ -264,8 +265,8 @@ func indentLines(lines []string, n int) []string {
 
 // markIn is how the verdict marks the operations of a timeline (the full
 // one or the witness: their records keep their history index).
-func (m *lessonModel) markIn(tl *timeline) func(tlOp) mark {
-	marks := m.check.witness
+func (e *explorerModel) markIn(tl *timeline) func(tlOp) mark {
+	marks := e.in.check.witness
 	return func(o tlOp) mark {
 		if marks == nil {
 			return markNone

@@ -14,9 +14,9 @@ import (
 // witnessTimeline is the minimal witness as a timeline of its own: only
 // its operations, as the witness sees them (an operation whose outcome came
 // after the failure is open there), and the run's faults.
-func (m *lessonModel) witnessTimeline() *timeline {
-	lc := &m.look
-	res := m.check.result
+func (e *explorerModel) witnessTimeline() *timeline {
+	lc := e.look
+	res := e.in.check.result
 	if res == nil || res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 {
 		return nil
 	}
@@ -28,18 +28,18 @@ func (m *lessonModel) witnessTimeline() *timeline {
 	for _, o := range res.Witness {
 		end = max(end, o.Time)
 	}
-	tl.absorb(res.Witness, m.run.s.Applied(), end)
+	tl.absorb(res.Witness, e.in.src.faults(), end)
 	lc.wit, lc.witFor = tl, res
 	return tl
 }
 
 // witnessFailing is the witness's failing operation (or its first).
-func (m *lessonModel) witnessFailing() int32 {
-	tl := m.witnessTimeline()
+func (e *explorerModel) witnessFailing() int32 {
+	tl := e.witnessTimeline()
 	if tl == nil || len(tl.ops) == 0 {
 		return -1
 	}
-	if i := m.check.failingIndex(); i >= 0 {
+	if i := e.in.check.failingIndex(); i >= 0 {
 		for id, o := range tl.ops {
 			if tl.h[o.inv].Index == i {
 				return int32(id)
@@ -49,8 +49,8 @@ func (m *lessonModel) witnessFailing() int32 {
 	return 0
 }
 
-func (e *explorerModel) witnessKey(m *lessonModel, k tea.KeyMsg) {
-	tl, keys := m.witnessTimeline(), m.c.keys
+func (e *explorerModel) witnessKey(k tea.KeyMsg) {
+	tl, keys := e.witnessTimeline(), e.in.c.keys
 	if tl == nil || len(tl.ops) == 0 {
 		return
 	}
@@ -72,33 +72,33 @@ func (e *explorerModel) witnessKey(m *lessonModel, k tea.KeyMsg) {
 			e.witCursor = tl.lanes[li].ops[0]
 		}
 	case key.Matches(k, keys.ZoomIn, keys.ZoomOut):
-		m.flash = "the witness is drawn to fit the screen, a column per moment that matters; t zooms in the full timeline"
+		e.flash = "the witness is drawn to fit the screen, a column per moment that matters; t zooms in the full timeline"
 	}
-	e.fromWitness(m)
+	e.fromWitness()
 }
 
 // witnessView: the verdict and its explanation beside (or above) the
 // witness's operations, the faults active then, and the selected
 // operation's details.
-func (e *explorerModel) witnessView(m *lessonModel) string {
-	c, st := m.c, m.c.styles
+func (e *explorerModel) witnessView() string {
+	c, st := e.in.c, e.in.c.styles
 	W := c.width
-	out := []string{m.header()}
-	res := m.check.result
-	tl := m.witnessTimeline()
+	out := []string{e.in.header}
+	res := e.in.check.result
+	tl := e.witnessTimeline()
 	if tl == nil {
-		msg := "No verdict yet: r runs the lesson, and the checker looks at the history when the run ends (c checks the history so far)."
+		msg := "No verdict yet: r runs it, and the checker looks at the history when the run ends (c checks the history so far)."
 		switch {
-		case m.check.running:
+		case e.in.check.running:
 			msg = "The checker is still working; the witness comes with its verdict."
 		case res != nil && res.Verdict != checker.NotLinearizable:
-			msg = verdictWord(st, res.Verdict) + ": there is no witness, because nothing needs explaining."
+			msg = e.in.check.word(st, res.Verdict) + ": there is no witness, because nothing needs explaining."
 		}
 		out = append(out, st.Title.Render(" witness"), "")
 		out = append(out, indentLines(wrapLines(msg, W-2), 1)...)
-		return e.finish(m, out)
+		return e.finish(out)
 	}
-	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", verdictWord(st, res.Verdict), st.Bold.Render(res.Anomaly), len(tl.ops), len(res.Witness))
+	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", e.in.check.word(st, res.Verdict), st.Bold.Render(res.Anomaly), len(tl.ops), len(res.Witness))
 	out = append(out, cut(title, W))
 
 	// The explanation goes beside the plot when the screen is wide.
@@ -108,7 +108,7 @@ func (e *explorerModel) witnessView(m *lessonModel) string {
 		textW = max(40, W*2/5)
 		plotW = W - textW - 3
 	}
-	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("the smallest part of the history that is still not linearizable (%d operations).", len(tl.ops))}
+	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, len(tl.ops))}
 	if res.Explanation != "" {
 		explain = append(explain, "", res.Explanation)
 	}
@@ -137,7 +137,7 @@ func (e *explorerModel) witnessView(m *lessonModel) string {
 		moment = tl.ops[e.witCursor].start
 	}
 	used := drawPlot(cv, 0, plot{tl: tl, ax: ax, lanes: lanes, bandRows: bandRows, cursor: e.witCursor,
-		moment: moment, mark: m.markIn(tl), openAsInfo: true})
+		moment: moment, mark: e.markIn(tl), openAsInfo: true})
 	plotLines := cv.lines(st)[:used]
 	faults := st.Dim.Render("No fault was in force during these operations: the database got this wrong on its own.")
 	if len(bands) > 0 {
@@ -150,10 +150,10 @@ func (e *explorerModel) witnessView(m *lessonModel) string {
 	plotLines = append(plotLines, wrapLines(faults, plotW-1)...)
 	plotLines = append(plotLines, st.Dim.Render(cut(legend(plotW-1), plotW-1)))
 
-	details := indentLines(m.opDetails(W-2), 1)
+	details := indentLines(e.opDetails(W-2), 1)
 	hint := " " + st.Dim.Render(cut("enter: this operation in the full timeline · m: the messages around it · tab: the next operation", W-2))
 	if side {
-		left := lipgloss.NewStyle().Width(plotW + 2).Render(strings.Join(plotLines, "\n"))
+		left := e.in.c.styles.r.NewStyle().Width(plotW + 2).Render(strings.Join(plotLines, "\n"))
 		right := strings.Join(text, "\n")
 		out = append(out, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right), "\n")...)
 	} else {
@@ -170,5 +170,5 @@ func (e *explorerModel) witnessView(m *lessonModel) string {
 	out = append(out, "")
 	out = append(out, details...)
 	out = append(out, hint)
-	return e.finish(m, out)
+	return e.finish(out)
 }

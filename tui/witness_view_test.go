@@ -12,7 +12,7 @@ func TestWitnessViewShowsOnlyTheWitnessAndItsExplanation(t *testing.T) {
 	m = pressSettle(t, m, "w")
 	l := m.lesson
 	res := l.check.result
-	wit := l.witnessTimeline()
+	wit := l.explore.witnessTimeline()
 	ops := 0
 	for _, o := range res.Witness {
 		if o.Type == history.Invoke {
@@ -41,22 +41,22 @@ func TestWitnessViewShowsOnlyTheWitnessAndItsExplanation(t *testing.T) {
 
 	// tab moves through the witness's operations, and enter opens the full
 	// timeline at the one selected.
-	failing := l.explorer.witCursor
+	failing := l.explore.witCursor
 	m = pressSettle(t, m, "tab")
-	if l.explorer.witCursor == failing {
+	if l.explore.witCursor == failing {
 		t.Error("tab did not move in the witness")
 	}
-	sel := wit.h[wit.ops[l.explorer.witCursor].inv].Index
+	sel := wit.h[wit.ops[l.explore.witCursor].inv].Index
 	m = pressSettle(t, m, "enter")
-	e := m.lesson.explorer
+	e := &m.lesson.explore
 	if e.view != viewHistory {
 		t.Fatalf("enter opened view %d, want the timeline", e.view)
 	}
-	if got := m.lesson.look.tl.h[m.lesson.look.tl.ops[e.cursor].inv].Index; got != sel {
+	if got := m.lesson.explore.look.tl.h[m.lesson.explore.look.tl.ops[e.cursor].inv].Index; got != sel {
 		t.Errorf("the timeline opened at record %d, want the witness's selected %d", got, sel)
 	}
 	m = pressSettle(t, m, "w", "enter")
-	if got := m.lesson.look.tl.h[m.lesson.look.tl.ops[e.cursor].inv].Index; got != l.check.failingIndex() {
+	if got := m.lesson.explore.look.tl.h[m.lesson.explore.look.tl.ops[e.cursor].inv].Index; got != l.check.failingIndex() {
 		t.Errorf("w then enter: the timeline is at record %d, want the failing operation %d", got, l.check.failingIndex())
 	}
 }

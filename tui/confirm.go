@@ -1,0 +1,35 @@
+package tui
+
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// confirmState asks before a key throws a run away: v or n while a run
+// is under way takes effect on its second press; any other key keeps the
+// run.
+type confirmState struct {
+	pending string // the key pressed once, "" none
+}
+
+// ask reports whether k was taken as the first press of a key that needs
+// confirming (the caller does nothing more with it).
+func (c *confirmState) ask(m *lessonModel, k tea.KeyMsg) (tea.Cmd, bool) {
+	keys := m.c.keys
+	needs := key.Matches(k, keys.Variant, keys.Seed) && m.run.started && !m.run.done()
+	if !needs {
+		c.pending = ""
+		return nil, false
+	}
+	if c.pending == k.String() {
+		c.pending = ""
+		return nil, false
+	}
+	c.pending = k.String()
+	what := "switches to the next variant"
+	if key.Matches(k, keys.Seed) {
+		what = "moves to the next seed"
+	}
+	m.flash = "the run is under way: " + k.String() + " again " + what + " and ends it; any other key keeps it"
+	return nil, true
+}

@@ -1,0 +1,105 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// nodeFields is the state a node's box shows, each field whole ("term 3",
+// "version 12", "token 5"): the box wraps between fields and never cuts
+// one. This is the one place that reads a design's status; when designs
+// declare their key state as label/value fields in sim.Status, they are
+// taken here as they are, in the design's order.
+func nodeFields(v sim.NodeView) []string {
+	st := v.Status
+	var out []string
+	if st.Term > 0 {
+		out = append(out, fmt.Sprintf("term %d", st.Term))
+	}
+	if st.Value != "" && st.Value != "-" {
+		out = append(out, valueField(st.Value))
+	}
+	out = append(out, detailFields(st.Detail)...)
+	if st.Leader != "" && st.Leader != v.ID && !st.Role.Leads() && st.Role != sim.RoleGateway && st.Role != sim.RoleForwarder {
+		out = append(out, "leader "+st.Leader)
+	}
+	if v.SkewNs != 0 {
+		out = append(out, "clock "+skewLabel(v.SkewNs))
+	}
+	if v.Unsynced > 0 {
+		out = append(out, fmt.Sprintf("%d unsynced", v.Unsynced))
+	}
+	if v.Held > 0 {
+		out = append(out, fmt.Sprintf("%d held", v.Held))
+	}
+	return out
+}
+
+// valueField labels a bare value ("7" → "value 7"); a value that says
+// what it is ("x=1 y=2", "3 queued") stands as it is.
+func valueField(v string) string {
+	if strings.ContainsAny(v, "= ") {
+		return v
+	}
+	return "value " + v
+}
+
+// detailFields splits a status's detail into its fields: "version 12",
+// "copy term 1 seq 4, 2 waiting" → two fields.
+func detailFields(d string) []string {
+	if d == "" {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.FieldsFunc(d, func(r rune) bool { return r == ',' || r == ';' }) {
+		if p := strings.TrimSpace(part); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// nodeTitle is a node's first line: its id and role, or its state when
+// it is not up.
+func nodeTitle(v sim.NodeView) string {
+	switch {
+	case !v.Up:
+		return v.ID + " DOWN"
+	case v.Paused:
+		return v.ID + " PAUSED"
+	}
+	if v.Status.Role == sim.RoleNone {
+		return v.ID
+	}
+	return v.ID + " " + string(v.Status.Role)
+}
+
+// packFields lays fields out on lines of at most width cells, as many to
+// a line as fit, separated by " · "; a field longer than a line is
+// wrapped, never cut.
+func packFields(fields []string, width int) []string {
+	var out []string
+	line := ""
+	for _, f := range fields {
+		switch {
+		case line == "":
+			line = f
+		case lineWidth(line)+3+lineWidth(f) <= width:
+			line += " · " + f
+		default:
+			out = append(out, line)
+			line = f
+		}
+		if lineWidth(line) > width {
+			wrapped := wrapLines(line, width)
+			out = append(out, wrapped[:len(wrapped)-1]...)
+			line = wrapped[len(wrapped)-1]
+		}
+	}
+	if line != "" {
+		out = append(out, line)
+	}
+	return out
+}

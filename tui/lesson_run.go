@@ -1,0 +1,386 @@
+package tui
+
+import (
+	"fmt"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// frame plays one frame of the run, and stops where the verdict, known
+// ahead, says the history stops being linearizable.
+func (m *lessonModel) frame(msg frameMsg) tea.Cmd {
+	if msg.gen != m.gen || !m.run.playing {
+		return nil
+	}
+	stop := m.ahead.stopFor(m.run)
+	if m.run.advance(int64(speeds[m.speed]*float64(frameInterval)), stop) {
+		return m.breakPoint()
+	}
+	if m.run.done() {
+		return m.runOver()
+	}
+	return frameCmd(m.gen)
+}
+
+// runOver stops playback and gives the verdict of the finished run: the
+// one computed ahead when it still holds, else a check.
+func (m *lessonModel) runOver() tea.Cmd {
+	m.pausePlay()
+	if err := m.run.s.Err(); err != nil {
+		m.flash = "the run stopped: " + err.Error()
+		return nil
+	}
+	if res, ok := m.ahead.resultFor(m.run); ok {
+		m.check.adopt(res, m.variant)
+		m.afterCheck()
+		return nil
+	}
+	m.flash = "run finished; checking the history"
+	return m.check.start(m.l, m.run.s.History(), true, m.variant)
+}
+
+// breakPoint pauses the run at the first operation the checker cannot
+// linearize: the verdict, the cluster as it is now, and one line of what
+// just happened.
+func (m *lessonModel) breakPoint() tea.Cmd {
+	m.pausePlay()
+	res, _ := m.ahead.resultFor(m.run)
+	m.check.adopt(res, m.variant)
+	m.afterCheck()
+	m.ahead.shown, m.ahead.seen = true, m.run
+	m.flash = "stopped where it breaks — space plays on"
+	if i := m.check.failingIndex(); i >= 0 {
+		m.histTop = max(0, int(i)-m.historyRows()/2)
+	}
+	return nil
+}
+
+func (m *lessonModel) pausePlay() {
+	m.run.playing = false
+	m.gen++
+}
+
+// startRun plays a fresh run (or the idle one, with any faults already
+// pressed). r always runs, whatever question is open.
+func (m *lessonModel) startRun() tea.Cmd {
+	if m.run.started {
+		if err := m.resetWith(m.carry()); err != nil {
+			m.flash = err.Error()
+			return nil
+		}
+	}
+	m.check.clear()
+	m.back = rewindState{}
+	if m.prompt.kind == promptPredict {
+		m.prompt.close() // its moment has passed; an answer is kept for the reveal
+	}
+	m.run.started, m.run.playing = true, true
+	m.gen++
+	m.histTop = -1
+	m.flash = fmt.Sprintf("running %s, seed %d, at %s", m.variant, m.seed, speedLabel(m.speed))
+	if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
+		if p.Status == statusNew {
+			p.Status = statusStarted
+		}
+	}); warn != "" {
+		m.flash = warn
+	}
+	return tea.Batch(frameCmd(m.gen), m.ahead.start(m.l, m.run))
+}
+
+func (m *lessonModel) togglePlay() tea.Cmd {
+	switch {
+	case !m.run.started || m.run.done():
+		return m.startRun()
+	case m.run.playing:
+		m.pausePlay()
+		m.flash = "paused; space resumes, . steps one event, ← → step through the run"
+		return nil
+	}
+	m.toLive()
+	m.run.playing = true
+	m.gen++
+	m.flash = "playing at " + speedLabel(m.speed)
+	return frameCmd(m.gen)
+}
+
+func (m *lessonModel) stepOnce() tea.Cmd {
+	if m.run.done() {
+		m.flash = "the run is over; r runs again"
+		return nil
+	}
+	var cmd tea.Cmd
+	if !m.run.started {
+		cmd = m.startRun() // its first frame is ignored: the generation moves on below
+	}
+	m.toLive()
+	m.pausePlay()
+	m.run.step()
+	m.flash = ""
+	if m.run.done() {
+		return tea.Batch(cmd, m.runOver())
+	}
+	return cmd
+}
+
+// inject applies a fault at the current moment of the run and records it
+// in the run's schedule; the verdict ahead is computed again with it.
+func (m *lessonModel) inject(f sim.Fault) tea.Cmd {
+	if m.run.done() {
+		m.flash = "the run is over; r runs again, then press the fault keys while it plays"
+		return nil
+	}
+	m.toLive()
+	a, err := m.run.s.Inject(f)
+	if err != nil {
+		m.flash = err.Error()
+		return nil
+	}
+	m.run.absorb()
+	m.run.pressed++
+	when := "at " + sim.FormatDuration(a.Time)
+	if !m.run.started {
+		when = "from the start; press r to run"
+	}
+	m.flash = a.Desc + " " + when
+	if f.Kind == sim.FaultPartition {
+		m.flash = fmt.Sprintf("p: %s — %s", f.Shape, m.flash)
+	}
+	if !m.run.started {
+		return nil
+	}
+	m.check.clear()
+	return m.ahead.start(m.l, m.run)
+}
+
+func (m *lessonModel) partition() tea.Cmd {
+	if m.run.s.Config().Nodes < 2 {
+		m.flash = "one node: there is no network between nodes to cut"
+		return nil
+	}
+	shape := sim.Shapes[m.run.shapeNext%len(sim.Shapes)]
+	m.run.shapeNext++
+	return m.inject(sim.Fault{Kind: sim.FaultPartition, Shape: shape})
+}
+
+// selected is the node the cursor is on in the cluster view.
+func (m *lessonModel) selected() sim.NodeView {
+	nodes := m.run.s.Cluster()
+	m.nodeCursor = max(0, min(m.nodeCursor, len(nodes)-1))
+	return nodes[m.nodeCursor]
+}
+
+func (m *lessonModel) crashOrRestart() tea.Cmd {
+	n := m.selected()
+	kind := sim.FaultCrash
+	if !n.Up {
+		kind = sim.FaultRestart
+	}
+	return m.inject(sim.Fault{Kind: kind, Nodes: []string{n.ID}})
+}
+
+func (m *lessonModel) pauseOrResume() tea.Cmd {
+	n := m.selected()
+	switch {
+	case !n.Up:
+		m.flash = n.ID + " is down: k restarts it"
+		return nil
+	case n.Paused:
+		return m.inject(sim.Fault{Kind: sim.FaultResume, Nodes: []string{n.ID}})
+	}
+	return m.inject(sim.Fault{Kind: sim.FaultPause, Nodes: []string{n.ID}})
+}
+
+// skewSteps are the offsets s sets in turn on the selected node's clock.
+var skewSteps = []int64{2_000_000_000, -2_000_000_000, 0}
+
+func (m *lessonModel) skew() tea.Cmd {
+	n := m.selected()
+	d := skewSteps[m.run.skewNext%len(skewSteps)]
+	m.run.skewNext++
+	return m.inject(sim.Fault{Kind: sim.FaultClockSkew, Nodes: []string{n.ID}, DeltaNs: d})
+}
+
+func (m *lessonModel) heal() tea.Cmd {
+	return m.inject(sim.Fault{Kind: sim.FaultHealAll})
+}
+
+// nextVariant switches to the next variant, keeping the seed and the
+// learner's faults (each at the moment it was pressed).
+func (m *lessonModel) nextVariant() {
+	vs := m.l.Variants()
+	i := 0
+	for j, v := range vs {
+		if v.Name == m.variant {
+			i = j
+		}
+	}
+	v := vs[(i+1)%len(vs)]
+	carry := m.carry()
+	m.variant = v.Name
+	if err := m.resetWith(carry); err != nil {
+		m.flash = err.Error()
+		return
+	}
+	m.flash = "variant " + v.Name + " — press r to run it"
+	m.notice = []string{
+		fmt.Sprintf("Variant %s: %s.", v.Name, v.Summary),
+		"r runs it with " + m.sameFaults(carry) + ".",
+	}
+}
+
+// sameFaults says which faults the next run has, truly: the lesson's
+// schedule (aimed at whichever node leads, where it aims at a role), and
+// the learner's own.
+func (m *lessonModel) sameFaults(carry []sim.Fault) string {
+	sched := "the same seed and schedule"
+	if m.run.sc.Faults.RoleTargeted() {
+		sched = "the same seed and schedule, aimed at whichever node leads"
+	}
+	if m.own {
+		sched = "the same seed, the lesson's schedule off"
+	}
+	switch len(carry) {
+	case 0:
+		return sched
+	case 1:
+		return sched + ", and your fault at the same moment"
+	}
+	return fmt.Sprintf("%s, and your %d faults at the same moments", sched, len(carry))
+}
+
+func (m *lessonModel) nextSeed() {
+	m.seed++
+	if err := m.reset(); err != nil {
+		m.flash = err.Error()
+		return
+	}
+	m.flash = fmt.Sprintf("seed %d — press r to run it", m.seed)
+}
+
+// toggleOwn runs the lesson with the learner's faults only, or with its
+// schedule again.
+func (m *lessonModel) toggleOwn() {
+	carry := m.carry()
+	m.own = !m.own
+	if err := m.resetWith(carry); err != nil {
+		m.flash = err.Error()
+		return
+	}
+	if m.own {
+		m.flash = "your faults only: the lesson's schedule is off — p k z s add faults, r runs; o brings the schedule back"
+		return
+	}
+	m.flash = "the lesson's fault schedule is back on; r runs"
+}
+
+// carry is the learner's faults of the run on the screen.
+func (m *lessonModel) carry() []sim.Fault { return learnerFaults(m.run.s) }
+
+func (m *lessonModel) checkNow() tea.Cmd {
+	h := m.run.s.History()
+	if len(h) == 0 {
+		m.flash = "nothing to check yet: r runs the lesson"
+		return nil
+	}
+	if m.run.playing {
+		m.pausePlay()
+	}
+	m.flash = "checking the history so far"
+	return m.check.start(m.l, h, m.run.done(), m.variant)
+}
+
+// afterCheck records the evidence, and points the text and the history at
+// what the verdict is about.
+func (m *lessonModel) afterCheck() {
+	if m.check.err != nil {
+		m.flash = "the checker could not check this history: " + m.check.err.Error()
+		return
+	}
+	res := m.check.result
+	m.flash = ""
+	m.reveal()
+	if res.Verdict == checker.NotLinearizable {
+		m.jumpText("what happened")
+		if i := m.check.failingIndex(); i >= 0 {
+			m.histTop = max(0, int(i)-m.historyRows()/2)
+		}
+	}
+	full, variant := m.check.full, m.check.variant
+	buggy := !m.l.IsCorrect(variant)
+	before := m.c.progress.status(m.l.ID)
+	warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
+		if p.Status == statusNew {
+			p.Status = statusStarted
+		}
+		p.Ran = true
+		if full && res.Verdict != checker.Unknown {
+			p.SawVerdict = true
+		}
+		if buggy && res.Verdict == checker.NotLinearizable {
+			p.SawFail = true
+		}
+		if !buggy && full && res.Verdict == checker.Linearizable {
+			p.SawFixedPass = true
+		}
+		// Done on evidence: a buggy variant caught and a correct one passing;
+		// a lesson with no bug (lesson 1) needs one checked run.
+		if (len(m.l.Buggy()) > 0 && p.SawFail && p.SawFixedPass) || (len(m.l.Buggy()) == 0 && p.SawVerdict) {
+			p.Status = statusDone
+		}
+	})
+	switch {
+	case warn != "":
+		m.flash = warn
+	case before != statusDone && m.c.progress.status(m.l.ID) == statusDone:
+		m.flash = "lesson done: it is marked done in the lesson list"
+	}
+}
+
+func (m *lessonModel) answer(choice int) {
+	t := m.l.Text
+	if m.prompt.kind == promptNone {
+		return
+	}
+	if !m.prompt.answer(t, choice) {
+		return
+	}
+	if m.prompt.kind == promptPredict {
+		if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) { p.Predicted = &choice }); warn != "" {
+			m.flash = warn
+		}
+	}
+}
+
+// enter moves the quiz on, or offers it after a verdict.
+func (m *lessonModel) enter() {
+	m.bottomTop = 0
+	switch {
+	case m.prompt.kind == promptQuiz && m.prompt.q >= len(m.l.Text.Quiz):
+		m.prompt.close()
+	case m.prompt.kind == promptQuiz:
+		if m.prompt.next(m.l.Text) {
+			right, total := m.prompt.right, len(m.l.Text.Quiz)
+			m.quizDone = true
+			if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
+				p.QuizTaken++
+				p.QuizRight = right
+			}); warn != "" {
+				m.flash = warn
+			}
+			m.flash = fmt.Sprintf("quiz: %d of %d right", right, total)
+		}
+	case m.prompt.kind == promptPredict:
+		m.prompt.close()
+	case m.quizOffered():
+		m.prompt.open(promptQuiz)
+	}
+}
+
+// quizOffered is true when a verdict is shown and the lesson has a quiz.
+func (m *lessonModel) quizOffered() bool {
+	return m.prompt.kind == promptNone && m.check.result != nil && len(m.l.Text.Quiz) > 0
+}

@@ -1,0 +1,84 @@
+package tui
+
+import (
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
+
+	"github.com/faultline-lab/faultline/lessons"
+)
+
+func colourRenderer(dark bool) *lipgloss.Renderer {
+	r := lipgloss.NewRenderer(io.Discard)
+	r.SetColorProfile(termenv.ANSI256)
+	r.SetHasDarkBackground(dark)
+	return r
+}
+
+func TestNoColourLeavesNoMarkdownMarkers(t *testing.T) {
+	t.Parallel()
+	tc := newTextCache(NewStyles(asciiRenderer()))
+	for _, l := range lessons.All() {
+		for _, w := range []int{40, 90} {
+			out := tc.render(l.ID, l.Text.Body, w).content
+			if strings.Contains(out, "**") {
+				t.Errorf("%s at %d: raw ** in the text without colour", l.ID, w)
+			}
+		}
+	}
+}
+
+func TestNarrowTablesBecomeLists(t *testing.T) {
+	t.Parallel()
+	l, err := lessons.Get("raft-capstone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tc := newTextCache(NewStyles(asciiRenderer()))
+	narrow := tc.render(l.ID, l.Text.Body, 40).content
+	if strings.Contains(narrow, "---") || strings.Contains(narrow, "│ what it") {
+		t.Errorf("a table too wide for 40 columns is still a table:\n%s", narrow)
+	}
+	flat := strings.Join(strings.Fields(narrow), " ")
+	if !strings.Contains(flat, "commit-without-majority — what it changes: the leader counts") {
+		t.Errorf("the table's rows are not read as a list:\n%s", narrow)
+	}
+	md := "| a | b |\n|---|---|\n| 1 | 2 |\n"
+	if got := reflowTables(md, 80); !strings.Contains(got, "| 1 | 2 |") {
+		t.Errorf("a table that fits was rewritten:\n%s", got)
+	}
+}
+
+func TestTextStyleFollowsTheBackground(t *testing.T) {
+	t.Parallel()
+	l, err := lessons.Get("stale-replica-reads")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dark := newTextCache(NewStyles(colourRenderer(true))).render(l.ID, l.Text.Body, 80).content
+	light := newTextCache(NewStyles(colourRenderer(false))).render(l.ID, l.Text.Body, 80).content
+	if dark == light {
+		t.Error("the lesson text renders the same on a light and a dark background")
+	}
+	if ansi.Strip(dark) != ansi.Strip(light) {
+		t.Error("the words differ between light and dark")
+	}
+}
+
+func TestInlineCodeLeavesNoStrayLines(t *testing.T) {
+	t.Parallel()
+	md := "Press `r` to run, then `p` to cut the network, and `h` to heal it; `w` shows the witness and `m` the messages."
+	tc := newTextCache(NewStyles(colourRenderer(true)))
+	for w := 20; w <= 60; w++ {
+		for _, line := range strings.Split(tc.render("code", md, w).content, "\n") {
+			if strings.TrimSpace(ansi.Strip(line)) == "" {
+				t.Errorf("width %d: a blank line inside a paragraph:\n%s", w, ansi.Strip(tc.render("code", md, w).content))
+				break
+			}
+		}
+	}
+}

@@ -1,0 +1,135 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/faultline-lab/faultline/checker"
+)
+
+// verdictLines: the verdict in words that need no colour, where the run
+// broke and the state that mattered, the explanation, where the witness
+// is, why a correct design held, the prediction, and what to do next
+// (last, so it always shows).
+func (m *lessonModel) verdictLines(width int) ([]string, int) {
+	c, st := m.c, m.c.styles
+	res := m.check.result
+	var out []string
+	add := func(s string) {
+		if s != "" {
+			out = append(out, wrapLines(s, width)...)
+		}
+	}
+	scope := "the whole run"
+	if !m.check.full {
+		scope = "the history so far"
+	}
+	head := verdictWord(st, res.Verdict)
+	switch res.Verdict {
+	case checker.NotLinearizable:
+		if res.Anomaly != "" {
+			head += " — " + st.Bold.Render(res.Anomaly)
+		}
+	case checker.Linearizable:
+		head += " — every operation fits one order that respects real time"
+	default:
+		head += fmt.Sprintf(" — the checker ran out of time (%s) before deciding", checkTimeout)
+	}
+	head += st.Dim.Render(fmt.Sprintf(" (%s, %s, %d operations)", m.check.variant, scope, res.Ops))
+	add(head)
+	if out := m.ahead.out; res.Verdict == checker.NotLinearizable && m.ahead.valid(m.run) && out.story != "" {
+		where := "Where it breaks"
+		if !m.run.done() && !m.back.on && m.run.s.Now() == out.stopAt {
+			where = "Stopped where it breaks"
+		}
+		add(st.Bold.Render(fmt.Sprintf("%s, at %s: ", where, fmtSeconds(out.stopAt))) + out.story + ".")
+		if out.mattered != "" {
+			add(st.Bold.Render("The state that mattered: ") + out.mattered + ".")
+		}
+	}
+	add(res.Explanation)
+	if res.Verdict == checker.NotLinearizable && m.check.full {
+		if broke := m.text.broke(m.check.variant); broke != "" {
+			add(st.Bold.Render("What broke in "+m.check.variant+": ") + broke)
+		}
+	}
+	if res.Verdict == checker.NotLinearizable {
+		add(fmt.Sprintf("Witness: %d records, marked > in the history (! the failing one) · w witness · m the messages that carried it · t timeline", len(res.Witness)))
+	}
+	if res.Verdict == checker.Linearizable && m.check.full {
+		add(m.whyHeld())
+	}
+	if p := c.progress.get(m.l.ID); p.Predicted != nil && m.check.full {
+		full, _ := predictionReveal(c, m.l.Text, *p.Predicted)
+		add(full)
+	}
+	if m.quizOffered() && !m.quizDone {
+		add(fmt.Sprintf("Quiz: %d short questions on this lesson — enter starts it (or skip it).", len(m.l.Text.Quiz)))
+	}
+	pinned := 0
+	if n := m.nextStep(); n != "" {
+		before := len(out)
+		add(st.Bold.Render("Next: ") + n)
+		pinned = len(out) - before
+	}
+	return out, pinned
+}
+
+// whyHeld says, under a pass, why the variant that ran held — or that a
+// buggy one was not caught this time.
+func (m *lessonModel) whyHeld() string {
+	v := m.check.variant
+	if why := m.text.held(v); why != "" {
+		if !m.l.IsCorrect(v) {
+			return m.c.styles.Bold.Render("Why this run of "+v+" held: ") + why
+		}
+		return m.c.styles.Bold.Render("Why "+v+" held: ") + why
+	}
+	if !m.l.IsCorrect(v) {
+		return ""
+	}
+	for _, x := range m.l.Variants() {
+		if x.Name == v && x.Summary != "" {
+			return m.c.styles.Bold.Render("Why "+v+" held: ") + "its design — " + x.Summary + "."
+		}
+	}
+	return ""
+}
+
+// nextStep is the hint under a verdict: what the evidence so far asks for.
+// Its words depend on the verdict first: "lesson done" is never said
+// under a failure.
+func (m *lessonModel) nextStep() string {
+	res := m.check.result
+	if res == nil {
+		return ""
+	}
+	p := m.c.progress.get(m.l.ID)
+	def := m.l.DefaultVariant()
+	buggy := !m.l.IsCorrect(m.check.variant)
+	hasBugs := len(m.l.Buggy()) > 0
+	done := p.Status == statusDone
+	switch {
+	case res.Verdict == checker.Unknown:
+		return "The checker ran out of time before deciding. c checks again; a shorter run (n for another seed) checks faster."
+	case !m.check.full:
+		return "That was the history so far; space plays on, and the finished run is checked again."
+	case res.Verdict == checker.NotLinearizable && !buggy:
+		return fmt.Sprintf("The %s variant must never fail: that is a bug in faultline. Please report lesson %s, seed %d.", m.check.variant, m.l.ID, m.seed)
+	case res.Verdict == checker.NotLinearizable && !m.run.done():
+		return "space plays the run on to its end; ← → step through it; w m t show why. Then v switches variant and r runs " + m.sameFaults(m.carry()) + "."
+	case res.Verdict == checker.NotLinearizable:
+		return "v switches variant (to a fix), then r runs it with " + m.sameFaults(m.carry()) + "."
+	case buggy:
+		return "This run did not expose the bug. n tries the next seed; or add faults yourself while it runs (p, k, z, s)."
+	case done && hasBugs:
+		return "Lesson done: you saw a bug caught and a correct design survive the same faults."
+	case done:
+		return "Lesson done. Try your own faults (p k z s h), or the next lesson (q)."
+	case hasBugs && !p.SawFail && m.l.IsCorrect(def):
+		return fmt.Sprintf("This design held. Now break it: v picks a variant with a bug (%s), then r.", strings.Join(m.l.Buggy(), ", "))
+	case hasBugs && !p.SawFail:
+		return fmt.Sprintf("The fix held. Now see %s fail: v to switch back, then r.", def)
+	}
+	return ""
+}
