@@ -48,6 +48,12 @@ func TestIssue10AuditFaultsNoLongerBreakTheFixes(t *testing.T) {
 			Options{Nodes: 3, Nemesis: n(sim.NemesisCrash, sim.NemesisDelay, sim.NemesisDuplicate), Mix: MixCycle}, 0, nil, 300},
 		{"a retried compare-and-set applied twice", "raft-capstone", "raft",
 			Options{}, 2, nil, 300},
+		// Found by the torture test: a forward the network duplicated, the
+		// first copy refused definitely, the second appended.
+		{"a refused forward's copy carried out", "async-failover", "fixed",
+			Options{Nodes: 5, Ops: 600, Nemesis: n(sim.NemesisLoss, sim.NemesisDuplicate, sim.NemesisDelay)}, 0, []uint64{38}, 0},
+		{"a refused forward's copy carried out", "unclean-election", "fixed",
+			Options{Nodes: 5, Ops: 600, Nemesis: n(sim.NemesisLoss, sim.NemesisDuplicate, sim.NemesisDelay)}, 0, []uint64{2, 20, 38}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.lesson+"/"+c.name, func(t *testing.T) {
@@ -57,7 +63,7 @@ func TestIssue10AuditFaultsNoLongerBreakTheFixes(t *testing.T) {
 				t.Fatal(err)
 			}
 			seeds := append([]uint64{}, c.seeds...)
-			to := uint64(10)
+			to := min(10, c.upTo)
 			if os.Getenv("FAULTLINE_LONG") == "1" {
 				to = c.upTo
 			}

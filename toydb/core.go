@@ -190,6 +190,7 @@ type replica struct {
 	holdTimer sim.TimerID
 	fsynced   int64            // SyncPeriodic: the last index on disk for certain
 	appended  map[string]int64 // per client, the newest request id this node appended (on disk)
+	refused   map[string]int64 // per client, the newest forward this node refused definitely (on disk)
 	quiet     bool             // logging off: the first boot
 	beating   bool             // a heartbeat timer is pending
 

@@ -25,6 +25,10 @@ func (r *replica) onClient(env *sim.Env, m sim.Message, req sim.ClientRequest, f
 		r.refuse(env, m, req, history.ErrorUnavailable, forwarded)
 	case req.F == "read":
 		r.startRead(env, m, req.Request)
+	case forwarded && req.ReqID <= r.refused[m.Src] && req.ReqID > r.appended[m.Src]:
+		// A copy of a forward this node already refused definitely: it must
+		// stay refused, or the first answer would be a lie.
+		r.refuse(env, m, req, history.ErrorUnavailable, forwarded)
 	default:
 		r.propose(env, m, req)
 	}
@@ -33,9 +37,16 @@ func (r *replica) onClient(env *sim.Env, m sim.Message, req sim.ClientRequest, f
 // refuse answers that a request was not carried out. The failure is
 // definite unless the request may be a copy of one this node appended
 // before (a forward the network duplicated, from before a truncation or
-// a crash): then it may yet happen.
+// a crash): then it may yet happen. A forward refused definitely stays
+// refused: its later copies are refused too.
 func (r *replica) refuse(env *sim.Env, m sim.Message, req sim.ClientRequest, code string, forwarded bool) {
 	definite := req.F == "read" || !forwarded || req.ReqID > r.appended[m.Src]
+	if definite && forwarded && req.F != "read" && req.ReqID > r.refused[m.Src] {
+		// The network may deliver this forward again: remember, on disk,
+		// that it was refused, so that no later copy is carried out.
+		r.refused[m.Src] = req.ReqID
+		env.Disk().Put("refused", r.refused)
+	}
 	env.ReplyError(m, code, definite, r.leader)
 }
 

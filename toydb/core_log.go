@@ -59,9 +59,12 @@ func (r *replica) recover(env *sim.Env) {
 	if v, ok := d.Get("vote"); ok && r.p.Persist != ForgetVote {
 		r.vote = v.(string)
 	}
-	r.appended = map[string]int64{}
+	r.appended, r.refused = map[string]int64{}, map[string]int64{}
 	if v, ok := d.Get("appended"); ok {
 		r.appended = v.(map[string]int64)
+	}
+	if v, ok := d.Get("refused"); ok {
+		r.refused = v.(map[string]int64)
 	}
 	if v, ok := d.Get("snap"); ok {
 		r.snap = v.(snapshot)

@@ -359,6 +359,19 @@ func TestAForwardedCopyIsNeverFailedDefinitely(t *testing.T) {
 	if r := fwd(2); len(r) != 1 || r[0].OK || r[0].Indefinite {
 		t.Fatalf("a request never appended here: %+v", r)
 	}
+	// A later copy of the forward it refused stays refused, even once it
+	// leads again and hears a majority: the first answer must stay true.
+	l.becomeLeader(c.Env(l.id))
+	run(c, 200_000_000, nil)
+	c.Replies("c1") // request 1 commits meanwhile
+	if r := fwd(2); len(r) != 1 || r[0].OK || r[0].Indefinite {
+		t.Fatalf("a copy of a refused forward: %+v", r)
+	}
+	for i := l.snap.Index + 1; i <= l.lastIndex(); i++ {
+		if e := l.entryAt(i); e.Seq == 2 {
+			t.Fatalf("a copy of a refused forward was appended at %d", i)
+		}
+	}
 }
 
 // --- snapshots ---
