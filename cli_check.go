@@ -72,7 +72,7 @@ var fileCheckers = map[string]func(context.Context, checkRequest, io.Writer) (in
 
 // checkModels are the names --model takes.
 func checkModels() []string {
-	models := checker.Models()
+	models := checker.ModelNames()
 	for m := range fileCheckers {
 		models = append(models, m)
 	}
@@ -106,9 +106,10 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	}
 	var files outputs
 	if req.html != "" && out.html != nil {
-		files.add(req.html, out.html)
+		files.addPage(req.html, out.html)
 	}
 	werr := files.commit()
+	out.notes = files.notes
 	code, err := printOutcome(stdout, req, out)
 	if werr != nil {
 		return exitUsage, werr
@@ -122,10 +123,10 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 func resolveModel(req *checkRequest) {
 	defModel, defInit := checker.FormatDefaults(req.info.Format)
 	if req.model == "" {
-		req.model = defModel
+		req.model = string(defModel)
 	}
 	if req.model == "" {
-		req.model = checker.GuessModel(req.h)
+		req.model = string(checker.GuessModel(req.h))
 	}
 	if !req.initSet {
 		req.init = defInit // a format's own convention (kv logs start at "")
@@ -188,7 +189,7 @@ func describeRecordError(err error, path string, info history.ReadInfo) error {
 
 // linearizability checks req with the linearizability checker.
 func linearizability(ctx context.Context, req checkRequest) (outcome, error) {
-	opts := checker.Options{Model: req.model, Init: req.init, Timeout: remaining(ctx)}
+	opts := checker.Options{Model: checker.Model(req.model), Init: req.init, Timeout: remaining(ctx)}
 	out, res, err := checkBounded(ctx, req.h, opts, checker.Check)
 	if err != nil {
 		return outcome{}, err
@@ -196,7 +197,7 @@ func linearizability(ctx context.Context, req checkRequest) (outcome, error) {
 	out.html = func(w io.Writer) error {
 		o := opts
 		o.Timeout = htmlTimeout(ctx)
-		return checker.WriteHTML(w, req.h, res, o)
+		return checker.WriteHTML(context.Background(), w, req.h, res, o)
 	}
 	return out, nil
 }
@@ -225,6 +226,7 @@ func printOutcome(stdout io.Writer, req checkRequest, out outcome) (int, error) 
 		if j.Model == "" {
 			j.Model = req.model
 		}
+		j.Notes = out.notes
 		return code, printJSON(stdout, j)
 	}
 	head := req.info.Format
@@ -238,6 +240,7 @@ func printOutcome(stdout io.Writer, req checkRequest, out outcome) (int, error) 
 		head = " (" + head + ")"
 	}
 	fmt.Fprintf(stdout, "%s%s\n\n%s", req.path, head, out.text)
+	printNotes(stdout, out.notes)
 	return code, nil
 }
 

@@ -240,6 +240,12 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	if r.code != exitUnknown && r.code != exitOK {
 		t.Errorf("check with time to read: exit %d, %s %s", r.code, clip(r.stdout), r.stderr)
 	}
+	// The page is written from a finished search or skipped with a note.
+	_, err := os.Stat(filepath.Join(dir, "big.html"))
+	noted := strings.Contains(r.stdout, "Note: big.html was not written")
+	if (err == nil) == noted {
+		t.Errorf("check with time to read: page written %v, note %v; want one of them:\n%s", err == nil, noted, clip(r.stdout))
+	}
 }
 
 // Issue 15 item 11: a termination while an output is being written leaves

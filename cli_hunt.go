@@ -80,19 +80,20 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 				code, verdict = exitUnknown, checker.Unknown
 			}
 			if asJSON {
-				return code, printJSON(stdout, huntJSON{Verdict: string(verdict), Lesson: l.ID, Variant: o.Variant, SeedsTried: res.Tried,
+				return code, printJSON(stdout, huntJSON{Verdict: verdictWord(l, verdict), Lesson: l.ID, Variant: o.Variant, SeedsTried: res.Tried,
 					FailingSeeds: nonNil(res.Failing), UnknownSeeds: nonNil(res.Unknown), TimedOut: timedOut})
 			}
 			fmt.Fprintf(stdout, "lesson %s, variant %s: %d of %d seeds tried (%d–%d)\n", l.ID, o.Variant, res.Tried, seeds.count(), seeds.from, seeds.to)
 			if timedOut {
 				fmt.Fprintf(stdout, "ran out of time (--timeout %s) before every seed was tried\n", *fs.timeout)
 			}
+			failing, allPassed := huntWords(l)
 			switch {
 			case len(res.Failing) > 0:
-				fmt.Fprintf(stdout, "%d seeds not linearizable: %s\n", len(res.Failing), seedList(res.Failing, 30))
+				fmt.Fprintf(stdout, "%d seeds %s: %s\n", len(res.Failing), failing, seedList(res.Failing, 30))
 				fmt.Fprintf(stdout, "see one:  faultline run --lesson %s --variant %s --seed %d\n", l.ID, o.Variant, res.Failing[0])
 			case !timedOut && len(res.Unknown) == 0:
-				fmt.Fprintln(stdout, "no failing seed: every history was linearizable")
+				fmt.Fprintln(stdout, "no failing seed: "+allPassed)
 			default:
 				fmt.Fprintln(stdout, "no failing seed among those decided")
 			}

@@ -12,14 +12,16 @@ import (
 )
 
 type lessonJSON struct {
-	Number   int             `json:"number"`
-	ID       string          `json:"id"`
-	Title    string          `json:"title"`
-	Summary  string          `json:"summary"`
-	Toy      string          `json:"toy_database"`
-	Model    string          `json:"model"`
-	Default  string          `json:"default_variant"`
-	Variants []toydb.Variant `json:"variants"`
+	Number  int    `json:"number"`
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Toy     string `json:"toy_database"`
+	Model   string `json:"model"`
+	// Consistency is a transactional lesson's consistency model.
+	Consistency string          `json:"consistency,omitempty"`
+	Default     string          `json:"default_variant"`
+	Variants    []toydb.Variant `json:"variants"`
 }
 
 var lessonsCmd = &command{
@@ -35,7 +37,7 @@ var lessonsCmd = &command{
 			var out []lessonJSON
 			for _, l := range lessons.All() {
 				out = append(out, lessonJSON{Number: l.Number, ID: l.ID, Title: l.Title, Summary: l.Summary,
-					Toy: l.Design.Name, Model: l.Model, Default: l.DefaultVariant(), Variants: l.Variants()})
+					Toy: l.Design.Name, Model: string(l.Model), Consistency: l.Consistency, Default: l.DefaultVariant(), Variants: l.Variants()})
 			}
 			if asJSON {
 				return exitOK, printJSON(stdout, out)
@@ -47,7 +49,11 @@ var lessonsCmd = &command{
 				for i, v := range l.Variants {
 					names[i] = v.Name
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Number, l.ID, l.Title, l.Toy, l.Model, strings.Join(names, ", "))
+				model := l.Model
+				if l.Consistency != "" {
+					model += " (" + l.Consistency + ")"
+				}
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", l.Number, l.ID, l.Title, l.Toy, model, strings.Join(names, ", "))
 			}
 			return exitOK, tw.Flush()
 		}

@@ -322,7 +322,7 @@ func writeNodeOutputs(f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) 
 	}
 	if f.html != "" && res.Lin != nil {
 		opts := checker.Options{Model: "kv"}
-		if err := writeNodeFile(f.html, func(w io.Writer) error { return checker.WriteHTML(w, sc.History, *res.Lin, opts) }); err != nil {
+		if err := writeNodeFile(f.html, func(w io.Writer) error { return checker.WriteHTML(context.Background(), w, sc.History, *res.Lin, opts) }); err != nil {
 			return err
 		}
 	}

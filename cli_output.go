@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -34,11 +36,12 @@ type verdictJSON struct {
 	Ops          *int            `json:"ops,omitempty"`
 	VirtualNs    *int64          `json:"virtual_ns,omitempty"`
 	Faults       int             `json:"faults,omitempty"`
+	Notes        []string        `json:"notes,omitempty"`
 }
 
 func resultJSON(r checker.Result) verdictJSON {
 	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
-		Witness: r.Witness, Failing: r.Failing, Model: r.Model}
+		Witness: r.Witness, Failing: r.Failing, Model: string(r.Model)}
 }
 
 func exitFor(v checker.Verdict) int {
@@ -57,6 +60,7 @@ type outcome struct {
 	text    string                // for people
 	json    any                   // the --json object; verdictJSON for linearizability
 	html    func(io.Writer) error // the HTML page; nil when the model has none
+	notes   []string              // outputs skipped, and why (printed under the verdict)
 }
 
 func verdictOutcome(res checker.Result) outcome {
@@ -155,8 +159,25 @@ func writableOutput(path string) error {
 // them or none (see atomicfile.Set). Their paths were checked writable
 // before the work began (flagSet.checkOutputs).
 type outputs struct {
-	set atomicfile.Set
-	n   int
+	set   atomicfile.Set
+	n     int
+	pages []page
+	notes []string // outputs skipped on purpose, said why
+}
+
+// page is an HTML page: made before the other files are committed, and
+// skipped with a note when its search could not finish in time (issue 15:
+// written from a finished search or not at all, never a failed command).
+type page struct {
+	path  string
+	write func(io.Writer) error
+}
+
+// addPage adds an HTML page (see page).
+func (o *outputs) addPage(path string, write func(io.Writer) error) {
+	if path != "" {
+		o.pages = append(o.pages, page{path, noPanic(write)})
+	}
 }
 
 func (o *outputs) add(path string, write func(io.Writer) error) {
@@ -182,6 +203,23 @@ func noPanic(write func(io.Writer) error) func(io.Writer) error {
 // commit writes every output; on failure none is left and the error says
 // that none was written.
 func (o *outputs) commit() error {
+	for _, p := range o.pages {
+		var b bytes.Buffer
+		err := p.write(&b)
+		if errors.Is(err, checker.ErrHTMLUnfinished) {
+			o.notes = append(o.notes, fmt.Sprintf("%s was not written: %s; a longer --timeout gives its search more time", p.path, strings.TrimPrefix(err.Error(), checker.ErrHTMLUnfinished.Error()+": ")))
+			continue
+		}
+		data := b.Bytes()
+		o.add(p.path, func(w io.Writer) error {
+			if err != nil {
+				return err
+			}
+			_, werr := w.Write(data)
+			return werr
+		})
+	}
+	o.pages = nil
 	if o.n == 0 {
 		return nil
 	}
@@ -214,4 +252,11 @@ func printJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
+}
+
+// printNotes prints the notes of skipped outputs under a text outcome.
+func printNotes(w io.Writer, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(w, "\nNote: %s.\n", n)
+	}
 }

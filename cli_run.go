@@ -96,6 +96,9 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 	if err != nil {
 		return exitUsage, fmt.Errorf("run: %w", err)
 	}
+	if l.Transactional() && f.html != "" {
+		return exitUsage, usagef("run: --html is porcupine's page, for the linearizability lessons; lesson %s checks transactions (--out FILE.edn writes its history for Elle)", l.ID)
+	}
 	if !simulate(ctx, s) {
 		return printRun(stdout, f, sc, s, runOutOfTime(f, sc, s))
 	}
@@ -104,7 +107,13 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 	}
 	h := s.History()
 	opts := checker.Options{Model: l.Model, Init: l.Init, Timeout: remaining(ctx)}
-	out, res, err := checkBounded(ctx, h, opts, l.Check)
+	var out outcome
+	var res checker.Result
+	if l.Transactional() {
+		out, res, err = checkRunTxn(ctx, l, h)
+	} else {
+		out, res, err = checkBounded(ctx, h, opts, l.Check)
+	}
 	if err != nil {
 		return exitUsage, fmt.Errorf("run: checking the history: %w", err)
 	}
@@ -118,13 +127,14 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 		files.add(f.outScenario, func(w io.Writer) error { return printJSON(w, replay) })
 	}
 	if f.html != "" {
-		files.add(f.html, func(w io.Writer) error {
+		files.addPage(f.html, func(w io.Writer) error {
 			o := opts
 			o.Timeout = htmlTimeout(ctx)
-			return checker.WriteHTML(w, h, res, o)
+			return checker.WriteHTML(context.Background(), w, h, res, o)
 		})
 	}
 	werr := files.commit()
+	out.notes = files.notes
 	code, err := printRun(stdout, f, sc, s, out)
 	if werr != nil {
 		return exitUsage, werr
@@ -158,9 +168,14 @@ func runOutOfTime(f runFlags, sc sim.Scenario, s *sim.Sim) outcome {
 func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out outcome) (int, error) {
 	code := exitFor(out.verdict)
 	ops, vns := countInvokes(s.History()), s.Now()
+	if t, ok := out.json.(txnJSON); ok && f.json {
+		return code, printJSON(stdout, txnRunJSON{txnJSON: t, Lesson: sc.Lesson, Variant: sc.Variant, Seed: sc.Seed,
+			Ops: ops, VirtualNs: vns, Faults: len(s.Applied())})
+	}
 	if f.json {
 		j, _ := out.json.(verdictJSON)
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
+		j.Notes = out.notes
 		return code, printJSON(stdout, j)
 	}
 	if f.replayed != "" {
@@ -168,6 +183,7 @@ func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out out
 	}
 	fmt.Fprintf(stdout, "lesson %s, variant %s, seed %d: %d operations, %d faults, %s of simulated time\n\n%s",
 		sc.Lesson, sc.Variant, sc.Seed, ops, len(s.Applied()), sim.FormatDuration(vns), out.text)
+	printNotes(stdout, out.notes)
 	return code, nil
 }
 

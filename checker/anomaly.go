@@ -25,7 +25,15 @@ const (
 	AnomalyNoOrder         = "no consistent order"
 )
 
-// analysis names the anomaly a witness shows and explains it.
+// AnomalyUnexplained names a failure whose witness search the machine's
+// limits (time, memory, a cancel) stopped: the verdict is proved, but a
+// name given to a witness that depends on the machine's speed would
+// change with it.
+const AnomalyUnexplained = "not linearizable (the witness search stopped before it could name the anomaly)"
+
+// analysis names the anomaly a witness shows and explains it. The names
+// and every number, value and record an explanation gives come from the
+// witness; a fact from the rest of the history says "in the history".
 type analysis struct {
 	p         *prepared
 	part      []*call // every call of the witness's partition
@@ -38,25 +46,16 @@ type analysis struct {
 }
 
 func (a *analysis) describe() (string, string) {
-	var name, why string
-	switch a.p.m.name {
-	case "register", "cas-register", "kv":
-		name, why = a.register()
-	case "counter":
-		name, why = a.counter()
-	case "set":
-		name, why = a.set()
-	case "queue":
-		name, why = a.queue()
-	case "lock":
-		name, why = a.lock()
-	case "multi-register":
-		name, why = a.multiRegister()
-	}
+	name, why := a.p.m.explain(a)
 	if name == "" {
 		name = AnomalyNoOrder
-		why = fmt.Sprintf("Each operation must take effect at one instant between its invocation and its completion, and %s; no such order of these %d operations exists. Remove any one of them and one does.", a.p.m.promise(), len(a.wit))
+		why = fmt.Sprintf("Each operation must take effect at one instant between its invocation and its completion, and %s; no such order of these %s exists. Remove any one of them and one does.", a.p.m.promise, plural(len(a.wit), "operation"))
 	}
+	return name, a.preface() + a.story() + " " + sentence(why)
+}
+
+// preface names the key and the elements the witness keeps.
+func (a *analysis) preface() string {
 	var b strings.Builder
 	if a.key != "" {
 		fmt.Fprintf(&b, "Key %s. ", a.key)
@@ -64,10 +63,18 @@ func (a *analysis) describe() (string, string) {
 	if a.projected {
 		fmt.Fprintf(&b, "Only %s shown. ", a.elementWords())
 	}
-	b.WriteString(a.story())
-	b.WriteString(" ")
-	b.WriteString(sentence(why))
-	return name, b.String()
+	return b.String()
+}
+
+// unexplained says what a stopped witness search proved: the verdict, and
+// a sub-history that is not linearizable.
+func (a *analysis) unexplained(stop stopReason, reason string) string {
+	s := a.preface() + fmt.Sprintf("The history is not linearizable: these %s admit no order in which each takes effect between its invocation and its completion and %s. But %s before the witness was minimal, so it is not explained further",
+		plural(len(a.wit), "operation"), a.p.m.promise, reason)
+	if stop == stopDeadline {
+		return s + "; a longer time limit gives the smallest witness, the same on every machine."
+	}
+	return s + "."
 }
 
 // sentence capitalises the first letter.
@@ -78,32 +85,48 @@ func sentence(s string) string {
 	return s
 }
 
+// elementWords names the elements kept: "element 3 is", "registers x, y are".
 func (a *analysis) elementWords() string {
-	what := "element"
-	if a.p.m.name == "multi-register" {
-		what = "register"
+	what := a.p.m.element
+	if what == "" {
+		what = "element"
 	}
 	if len(a.elems) == 1 {
 		return what + " " + a.elems[0] + " is"
 	}
-	return what + "s " + strings.Join(a.elems, ", ") + " are"
+	return what + "s " + joinAnd(a.elems) + " are"
 }
 
-// promise says what the model promises, to close the explanation.
-func (m *model) promise() string {
-	switch m.name {
-	case "counter":
-		return "every read must return the sum of the adds that took effect before it"
-	case "set":
-		return "every read must return exactly the elements added before it"
-	case "queue":
-		return "elements must leave the queue once each, in the order they entered"
-	case "lock":
-		return "the lock must be held by at most one process at a time"
-	case "multi-register":
-		return "each transaction must see the registers as the transactions before it left them"
+// projectedWords says which of the shown elements a projected result
+// held: "with 20", "without 20", "with 3 but not 4".
+func (a *analysis) projectedWords(xs []any) string {
+	have := map[string]bool{}
+	for _, x := range xs {
+		have[token(x)] = true
 	}
-	return "every read must return the value of the last write before it"
+	var with, without []string
+	for _, e := range a.elems {
+		if have[e] {
+			with = append(with, e)
+		} else {
+			without = append(without, e)
+		}
+	}
+	switch {
+	case len(without) == 0:
+		return "with " + joinAnd(with)
+	case len(with) == 0:
+		return "without " + joinAnd(without)
+	}
+	return "with " + joinAnd(with) + " but not " + joinAnd(without)
+}
+
+// joinAnd joins words as a sentence lists them: "a", "a and b", "a, b and c".
+func joinAnd(ws []string) string {
+	if len(ws) <= 1 {
+		return strings.Join(ws, "")
+	}
+	return strings.Join(ws[:len(ws)-1], ", ") + " and " + ws[len(ws)-1]
 }
 
 // before reports whether a certainly took effect before b began: a
@@ -114,22 +137,18 @@ func before(a, b *call) bool {
 
 func who(c *call) string { return "process " + c.proc.String() }
 
-// story tells the witness in time order.
+// story tells the witness in time order: one operation at a time, or, for
+// a long witness of a model that groups, its groups.
 func (a *analysis) story() string {
-	var parts []string
-	skip := 0
-	if len(a.wit) > storyMax {
-		skip = len(a.wit) - storyMax + 1
-		parts = append(parts, fmt.Sprintf("first, %s [records %d–%d]", summarize(a.wit[:skip]), a.wit[0].inv.Index, lastRecord(a.wit[:skip])))
+	if len(a.wit) > storyMax && a.p.m.group != nil {
+		return "The witness, grouped: " + strings.Join(a.p.m.group(a), "; ") + "."
 	}
+	var parts []string
 	for i, c := range a.wit {
-		if i < skip {
-			continue
-		}
 		s := who(c) + " " + a.phrase(c)
 		if i > 0 {
 			var running []string
-			for _, e := range a.wit[skip:i] {
+			for _, e := range a.wit[:i] {
 				if !(e.comp != nil && e.compPos < c.invPos) {
 					running = append(running, who(e)+"'s "+opNames[e.op])
 				}
@@ -137,65 +156,18 @@ func (a *analysis) story() string {
 			if len(running) == 0 {
 				s = "then " + s
 			} else {
-				s = "while " + strings.Join(running, " and ") + " " + isAre(len(running)) + " still in flight, " + s
+				s = "while " + joinAnd(running) + " " + isAre(len(running)) + " still in flight, " + s
 			}
 		}
-		s += fmt.Sprintf(" [%s]", a.records(c))
+		s += fmt.Sprintf(" [%s]", records(c))
 		parts = append(parts, s)
 	}
 	return "In time order: " + strings.Join(parts, "; ") + "."
 }
 
 // storyMax is how many operations the story tells one by one; longer
-// witnesses (a counter's adds) are summarised first.
+// witnesses (a counter's adds) are told in groups, where the model groups.
 const storyMax = 8
-
-// summarize counts operations by what they did: "75 adds (74 acknowledged,
-// 1 unknown) by processes 0, 1 and 2".
-func summarize(cs []*call) string {
-	byOp := map[opcode]int{}
-	var order []opcode
-	procs := map[string]bool{}
-	var names []string
-	unknown := 0
-	for _, c := range cs {
-		if byOp[c.op] == 0 {
-			order = append(order, c.op)
-		}
-		byOp[c.op]++
-		if c.status != statusOK {
-			unknown++
-		}
-		if p := c.proc.String(); !procs[p] {
-			procs[p] = true
-			names = append(names, p)
-		}
-	}
-	var kinds []string
-	for _, op := range order {
-		kinds = append(kinds, plural(byOp[op], opNames[op]))
-	}
-	s := strings.Join(kinds, " and ")
-	if unknown > 0 {
-		s += fmt.Sprintf(" (%d of them not acknowledged)", unknown)
-	}
-	who := "process " + names[0]
-	if len(names) > 1 {
-		who = "processes " + strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
-	}
-	return s + " by " + who
-}
-
-func lastRecord(cs []*call) int64 {
-	var last int64
-	for _, c := range cs {
-		last = max(last, c.inv.Index)
-		if c.comp != nil {
-			last = max(last, c.comp.Index)
-		}
-	}
-	return last
-}
 
 func isAre(n int) string {
 	if n == 1 {
@@ -204,12 +176,13 @@ func isAre(n int) string {
 	return "were"
 }
 
-// records names a call's records by index: "records 4–7".
-func (a *analysis) records(c *call) string {
+// records names a call's records by index: "records 4 and 7" (its
+// invocation and completion; records between them belong to others).
+func records(c *call) string {
 	if c.comp == nil {
-		return fmt.Sprintf("record %d, never completed", c.inv.Index)
+		return fmt.Sprintf("record %d, no completion", c.inv.Index)
 	}
-	return fmt.Sprintf("records %d–%d", c.inv.Index, c.comp.Index)
+	return fmt.Sprintf("records %d and %d", c.inv.Index, c.comp.Index)
 }
 
 // phrase says what a call did: "wrote 3", "read 1", ...
@@ -226,13 +199,11 @@ func (a *analysis) phrase(c *call) string {
 	}
 	switch c.op {
 	case opRead:
-		if c.status == statusOK {
-			if _, ok := a.p.m.ops["add"]; ok || a.p.m.name == "set" {
-				return "read " + f(c.result)
-			}
-			if c.result == nil && !c.nilAny {
-				return "read nil (nothing written yet)"
-			}
+		if c.status == statusOK && c.result == nil && !c.nilAny {
+			return "read nil (the empty register)"
+		}
+		if xs, ok := c.result.([]any); ok && c.status == statusOK && a.projected {
+			return "read a set " + a.projectedWords(xs)
 		}
 		return done("read "+f(c.result), "tried to read")
 	case opWrite:
@@ -251,6 +222,9 @@ func (a *analysis) phrase(c *call) string {
 	case opDequeue:
 		return done("dequeued "+f(c.result), "tried to dequeue")
 	case opDrain:
+		if xs, ok := c.result.([]any); ok && c.status == statusOK && a.projected {
+			return "drained the queue, " + a.projectedWords(xs)
+		}
 		return done("drained "+f(c.result), "tried to drain the queue")
 	case opAcquire:
 		if c.status == statusOK && c.result != nil {

@@ -40,7 +40,7 @@ func (a *analysis) appendReads() (string, string) {
 			}
 			rest = strings.Replace(rest, w.arg.(string), "", 1)
 			if w.invPos > r.compPos {
-				return AnomalyFutureRead, fmt.Sprintf("%s read %s, which includes %s — but %s only began to append it later [%s].", who(r), f(s), f(w.arg), who(w), a.records(w))
+				return AnomalyFutureRead, fmt.Sprintf("%s read %s, which includes %s — but %s only began to append it later [%s].", who(r), f(s), f(w.arg), who(w), records(w))
 			}
 			if w.status == statusFailed {
 				return AnomalyFailedWrite, fmt.Sprintf("%s read %s, which includes %s — but %s's append of it failed, so it did not happen.", who(r), f(s), f(w.arg), who(w))

@@ -180,18 +180,29 @@ func (a *analysis) staleRead(r *call) (string, string) {
 		if len(vWriters) > 0 {
 			source = who(vWriters[0]) + "'s " + f(v)
 		}
-		base := fmt.Sprintf("%s finished writing %s before %s's read began, and it replaced %s — yet the read returned %s, a value already overwritten.",
-			who(w), f(u), who(r), source, f(v))
-		switch {
-		case a.seenNewer(r, v, vWriters):
-			return AnomalyStaleRead, base + " Other reads had already returned newer values before this one began: it was served from stale state."
-		case a.everReadAfter(u, w):
-			return AnomalyStaleRead, base + fmt.Sprintf(" Later reads did see %s or newer: this read was served from stale state.", f(u))
+		base := fmt.Sprintf("%s finished writing %s [%s] before %s's read began, and it replaced %s — yet the read returned %s, a value already overwritten.",
+			sentence(who(w)), f(u), records(w), who(r), source, f(v))
+		if seen := a.observedLater(u, w); seen != nil {
+			return AnomalyStaleRead, base + fmt.Sprintf(" In the history, %s's %s [%s] saw %s: the write took effect, and this read was served from stale state.", who(seen), opNames[seen.op], records(seen), f(u))
 		}
-		return AnomalyLostWrite, fmt.Sprintf("%s's write of %s was acknowledged before %s's read began, yet the read returned %s (%s), and no read in the rest of the history ever saw %s: the acknowledged write was lost.",
-			who(w), f(u), who(r), f(v), source, f(u))
+		return AnomalyLostWrite, base + fmt.Sprintf(" No operation in the history ever saw %s: as far as the history shows, the acknowledged write was lost.", f(u))
 	}
 	return "", ""
+}
+
+// observedLater finds an operation of the history, begun after w was
+// invoked, that saw u: a read that returned it, or a compare-and-set that
+// succeeded from it.
+func (a *analysis) observedLater(u any, w *call) *call {
+	for _, c := range a.part {
+		if c == w || c.invPos < w.invPos || c.status != statusOK {
+			continue
+		}
+		if v, ok := constrainingValue(c); ok && valueEqual(v, u) {
+			return c
+		}
+	}
+	return nil
 }
 
 // written is the value a call certainly wrote, if it completed ok.
@@ -214,56 +225,6 @@ func writes(c *call, v any) bool {
 		return valueEqual(c.arg, v)
 	case opCAS:
 		return c.status != statusMismatch && valueEqual(c.arg2, v)
-	}
-	return false
-}
-
-// seenNewer reports whether a read that completed before r began had
-// already returned a value written after every write of v had completed.
-func (a *analysis) seenNewer(r *call, v any, vWriters []*call) bool {
-	for _, c := range a.part {
-		if c.op != opRead || c.status != statusOK || !before(c, r) || c.result == nil || valueEqual(c.result, v) {
-			continue
-		}
-		for _, x := range a.part {
-			if !writes(x, c.result) {
-				continue
-			}
-			newer := true
-			for _, vw := range vWriters {
-				if !before(vw, x) {
-					newer = false
-				}
-			}
-			if newer {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// everReadAfter reports whether any read of the partition that began after
-// w completed returned u, or a value not certainly older than w: then the
-// register moved past w, and the read that missed it was stale, not the
-// write lost.
-func (a *analysis) everReadAfter(u any, w *call) bool {
-	for _, c := range a.part {
-		if c.invPos <= w.compPos || c.status != statusOK || c.op != opRead {
-			continue
-		}
-		if valueEqual(c.result, u) {
-			return true
-		}
-		older := false
-		for _, x := range a.part {
-			if writes(x, c.result) && before(x, w) {
-				older = true
-			}
-		}
-		if !older && c.result != nil {
-			return true
-		}
 	}
 	return false
 }

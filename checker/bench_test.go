@@ -1,14 +1,13 @@
 package checker
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,10 +15,11 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-// Benchmarks: every etcd log through faultline and through porcupine
-// called directly (its own test's model and parser); shrinking a
-// 1,000-operation failing register history; a 100,000-operation key-value
-// history checked per key.
+// Benchmarks: every etcd log through faultline and through a baseline
+// that calls porcupine directly; shrinking a 1,000-operation failing
+// register history; a 100,000-operation key-value history checked per key;
+// and register histories of growing length, for the largest one a check
+// handles within its limits.
 
 func etcdLogs(b *testing.B) []string {
 	dir := porcupineDir(b)
@@ -30,9 +30,10 @@ func etcdLogs(b *testing.B) []string {
 	return paths
 }
 
-// BenchmarkEtcdLogs checks every etcd log with porcupine called directly
-// and with Check, interleaved file by file so that both see the same
-// machine load, and reports each side's time per pass and their ratio.
+// BenchmarkEtcdLogs checks every etcd log with the baseline (porcupine on
+// a model of its own, below) and with Check, interleaved file by file so
+// that both see the same machine load, and reports each side's time per
+// pass and their ratio.
 func BenchmarkEtcdLogs(b *testing.B) {
 	for _, mode := range []struct {
 		name        string
@@ -40,132 +41,154 @@ func BenchmarkEtcdLogs(b *testing.B) {
 	}{{"verdict", true}, {"with-witness", false}} {
 		b.Run(mode.name, func(b *testing.B) {
 			var hs []history.History
-			var evs [][]porcupine.Event
+			var base [][]porcupine.Operation
 			for _, p := range etcdLogs(b) {
 				h, _, err := history.ReadFile(p, history.FormatEtcdLog)
 				if err != nil {
 					b.Fatal(err)
 				}
 				hs = append(hs, h)
-				evs = append(evs, parseJepsenLog(b, p))
+				base = append(base, baselineOps(b, p))
 			}
 			var direct, ours time.Duration
 			b.ResetTimer()
 			for b.Loop() {
 				for i, h := range hs {
 					start := time.Now()
-					want := porcupine.CheckEvents(etcdModel, evs[i])
+					want := porcupine.CheckOperations(baselineModel, base[i])
 					direct += time.Since(start)
 					start = time.Now()
-					res, err := Check(context.Background(), h, Options{Model: "cas-register", VerdictOnly: mode.verdictOnly})
+					res, err := Check(context.Background(), h, Options{Model: ModelCASRegister, VerdictOnly: mode.verdictOnly})
 					ours += time.Since(start)
 					if err != nil || (res.Verdict == Linearizable) != want {
-						b.Fatalf("%d: %v %s, porcupine %v", i, err, res.Verdict, want)
+						b.Fatalf("%d: %v %s, baseline %v", i, err, res.Verdict, want)
 					}
 				}
 			}
-			b.ReportMetric(float64(direct.Nanoseconds())/float64(b.N), "porcupine-ns/op")
+			b.ReportMetric(float64(direct.Nanoseconds())/float64(b.N), "baseline-ns/op")
 			b.ReportMetric(float64(ours.Nanoseconds())/float64(b.N), "faultline-ns/op")
 			b.ReportMetric(float64(ours)/float64(direct), "ratio")
 		})
 	}
 }
 
-// etcdModel, etcdInput, etcdOutput and parseJepsenLog are porcupine's own
-// (porcupine_test.go, v1.3.1), for the direct comparison.
-type etcdInput struct {
-	op   uint8 // 0 => read, 1 => write, 2 => cas
-	arg1 int
-	arg2 int
+// The baseline: porcupine called directly on a compare-and-set register,
+// as a reader of Jepsen's etcd logs would write it from the format alone.
+//
+// What the logs say: each client line reads "INFO  jepsen.util - P
+// :TYPE :F VALUE" — process P invoked (:invoke) an operation F (:read,
+// :write or :cas), or it completed :ok, :fail or :info. A read is invoked
+// with nil and returns the value, nil when nothing was written yet; a
+// write carries its value both ways; a compare-and-set carries [from to],
+// and fails when the register did not hold from. An :info completion, or
+// a read that :fail's as :timed-out, or no completion at all, means the
+// outcome is unknown: it may have happened at any time after its
+// invocation, or never. Time is the line's position.
+
+// regOp is one operation of the baseline: what the client asked and what
+// it was told.
+type regOp struct {
+	f        string // "read", "write" or "cas"
+	from, to int    // the value written, or a compare-and-set's pair
+	sawNil   bool   // a read returned nil
+	got      int    // a read's value
+	ok       bool   // a compare-and-set matched
+	unknown  bool   // no answer: any outcome, or none
 }
 
-type etcdOutput struct {
-	ok      bool
-	exists  bool
-	value   int
-	unknown bool
+// regState is the register: unset until a write, then holding v.
+type regState struct {
+	set bool
+	v   int
 }
 
-var etcdModel = porcupine.Model{
-	Init: func() any { return -1000000 },
-	Step: func(state, input, output any) (bool, any) {
-		st := state.(int)
-		inp := input.(etcdInput)
-		out := output.(etcdOutput)
-		if inp.op == 0 {
-			ok := (!out.exists && st == -1000000) || (out.exists && st == out.value) || out.unknown
-			return ok, state
-		} else if inp.op == 1 {
-			return true, inp.arg1
+var baselineModel = porcupine.Model{
+	Init: func() any { return regState{} },
+	Step: func(state, input, _ any) (bool, any) {
+		st, op := state.(regState), input.(*regOp)
+		switch op.f {
+		case "read":
+			if op.unknown {
+				return true, st
+			}
+			if op.sawNil {
+				return !st.set, st
+			}
+			return st.set && st.v == op.got, st
+		case "write":
+			return true, regState{true, op.from}
 		}
-		ok := (inp.arg1 == st && out.ok) || (inp.arg1 != st && !out.ok) || out.unknown
-		result := st
-		if inp.arg1 == st {
-			result = inp.arg2
+		match := st.set && st.v == op.from
+		switch {
+		case op.unknown && match:
+			return true, regState{true, op.to}
+		case op.unknown:
+			return true, st
+		case op.ok:
+			return match, regState{true, op.to}
 		}
-		return ok, result
+		return !match, st
 	},
 }
 
-func parseJepsenLog(b testing.TB, filename string) []porcupine.Event {
-	file, err := os.Open(filename)
+// baselineOps reads an etcd log into porcupine operations.
+func baselineOps(b testing.TB, path string) []porcupine.Operation {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer file.Close()
-	invokeRead := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:invoke\s+:read\s+nil$`)
-	invokeWrite := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:invoke\s+:write\s+(\d+)$`)
-	invokeCas := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:invoke\s+:cas\s+\[(\d+)\s+(\d+)\]$`)
-	returnRead := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:ok\s+:read\s+(nil|\d+)$`)
-	returnWrite := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:ok\s+:write\s+(\d+)$`)
-	returnCas := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:(ok|fail)\s+:cas\s+\[(\d+)\s+(\d+)\]$`)
-	timeoutRead := regexp.MustCompile(`^INFO\s+jepsen\.util\s+-\s+(\d+)\s+:fail\s+:read\s+:timed-out$`)
-	var events []porcupine.Event
-	id := 0
-	procIDs := map[int]int{}
-	sc := bufio.NewScanner(file)
-	atoi := func(s string) int { n, _ := strconv.Atoi(s); return n }
-	call := func(proc int, in etcdInput) {
-		events = append(events, porcupine.Event{ClientId: proc, Kind: porcupine.CallEvent, Value: in, Id: id})
-		procIDs[proc] = id
-		id++
-	}
-	ret := func(proc int, out etcdOutput) {
-		events = append(events, porcupine.Event{ClientId: proc, Kind: porcupine.ReturnEvent, Value: out, Id: procIDs[proc]})
-		delete(procIDs, proc)
-	}
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case invokeRead.MatchString(line):
-			a := invokeRead.FindStringSubmatch(line)
-			call(atoi(a[1]), etcdInput{op: 0})
-		case invokeWrite.MatchString(line):
-			a := invokeWrite.FindStringSubmatch(line)
-			call(atoi(a[1]), etcdInput{op: 1, arg1: atoi(a[2])})
-		case invokeCas.MatchString(line):
-			a := invokeCas.FindStringSubmatch(line)
-			call(atoi(a[1]), etcdInput{op: 2, arg1: atoi(a[2]), arg2: atoi(a[3])})
-		case returnRead.MatchString(line):
-			a := returnRead.FindStringSubmatch(line)
-			out := etcdOutput{}
-			if a[2] != "nil" {
-				out.exists, out.value = true, atoi(a[2])
+	var ops []porcupine.Operation
+	open := map[int]int{} // process → its operation's index in ops
+	lines := strings.Split(string(data), "\n")
+	for n, line := range lines {
+		_, rest, found := strings.Cut(line, "jepsen.util - ")
+		fields := strings.Fields(rest)
+		if !found || len(fields) < 4 {
+			continue
+		}
+		proc, err := strconv.Atoi(fields[0])
+		if err != nil {
+			continue
+		}
+		typ, f := strings.TrimPrefix(fields[1], ":"), strings.TrimPrefix(fields[2], ":")
+		value := strings.Join(fields[3:], " ")
+		if typ == "invoke" {
+			op := &regOp{f: f}
+			switch f {
+			case "write":
+				op.from, _ = strconv.Atoi(value)
+			case "cas":
+				pair := strings.Fields(strings.Trim(value, "[]"))
+				op.from, _ = strconv.Atoi(pair[0])
+				op.to, _ = strconv.Atoi(pair[1])
 			}
-			ret(atoi(a[1]), out)
-		case returnWrite.MatchString(line):
-			ret(atoi(returnWrite.FindStringSubmatch(line)[1]), etcdOutput{})
-		case returnCas.MatchString(line):
-			a := returnCas.FindStringSubmatch(line)
-			ret(atoi(a[1]), etcdOutput{ok: a[2] == "ok"})
-		case timeoutRead.MatchString(line):
-			ret(atoi(timeoutRead.FindStringSubmatch(line)[1]), etcdOutput{unknown: true})
+			open[proc] = len(ops)
+			ops = append(ops, porcupine.Operation{ClientId: proc, Input: op, Call: int64(n), Return: -1})
+			continue
+		}
+		i, ok := open[proc]
+		if !ok {
+			continue
+		}
+		delete(open, proc)
+		op := ops[i].Input.(*regOp)
+		ops[i].Return = int64(n)
+		switch {
+		case typ == "info", typ == "fail" && f == "read":
+			op.unknown = true
+			ops[i].Return = int64(len(lines)) // it may take effect at any time
+		case f == "read":
+			op.sawNil = value == "nil"
+			op.got, _ = strconv.Atoi(value)
+		case f == "cas":
+			op.ok = typ == "ok"
 		}
 	}
-	for proc, match := range procIDs {
-		events = append(events, porcupine.Event{ClientId: proc, Kind: porcupine.ReturnEvent, Value: etcdOutput{unknown: true}, Id: match})
+	for _, i := range open {
+		ops[i].Input.(*regOp).unknown = true
+		ops[i].Return = int64(len(lines))
 	}
-	return events
+	return ops
 }
 
 // registerHistory is n operations of procs processes on a correct
@@ -264,7 +287,10 @@ func TestShrinkLargeHistory(t *testing.T) {
 	start := time.Now()
 	res := mustCheck(t, h, Options{Model: "register"})
 	el := time.Since(start)
-	if res.Verdict != NotLinearizable || res.Anomaly != AnomalyStaleRead {
+	// The last read returns the first value written: stale, or, when no
+	// operation saw the write the witness keeps as its replacement, that
+	// write lost (issue 9's rule: the history cannot tell them apart).
+	if res.Verdict != NotLinearizable || res.Anomaly != AnomalyStaleRead && res.Anomaly != AnomalyLostWrite {
 		t.Fatalf("%s %q", res.Verdict, res.Anomaly)
 	}
 	if n := countOps(res.Witness); n > 4 {

@@ -57,18 +57,12 @@ func LinearizationOrder(ctx context.Context, h history.History, opts Options) ([
 	if err != nil {
 		return nil, err
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	vctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
-	s, release, err := newSearcher(vctx, m, init)
+	lim := newLimits(ctx, opts)
+	defer lim.release()
+	s, err := newSearcher(m, init, lim)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-
 	out := make([]Order, 0, len(p.partitions))
 	for i, part := range p.partitions {
 		o := s.order(part, len(h))
@@ -85,7 +79,7 @@ func (s *searcher) order(part []*call, records int) Order {
 	case vUnknown:
 		return Order{Records: records, Unknown: true}
 	case vIllegal:
-		c := s.firstFailure(part, records)
+		c := s.firstFailure(part, records, 0)
 		if c < 0 {
 			return Order{Records: records, Unknown: true}
 		}
@@ -95,7 +89,10 @@ func (s *searcher) order(part []*call, records int) Order {
 	if len(ops) == 0 {
 		return o
 	}
-	res, info := porcupine.CheckOperationsVerbose(s.pm, ops, 0)
+	var steps int64
+	pm := s.porcupineModel(&steps, 0, true)
+	ops = withEnd(ops)
+	res, info := porcupine.CheckOperationsVerbose(pm, ops, s.lim.remaining())
 	if s.stopped() || res != porcupine.Ok {
 		// A prefix found linearizable is linearizable: only a stopped
 		// search ends here.
@@ -112,6 +109,10 @@ func (s *searcher) order(part []*call, records int) Order {
 	state := s.state
 	for _, id := range seq {
 		c := ops[id].Input.(*call)
+		if c == endCall {
+			// What follows the end marker changed nothing: it is in no order.
+			break
+		}
 		okStep, next := s.m.step(state, c)
 		step := OrderStep{Invoke: c.inv, Op: describeCall(c), Before: s.m.describeState(state), After: "?"}
 		if c.comp != nil && c.compPos < o.Records {

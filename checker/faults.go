@@ -1,6 +1,8 @@
 package checker
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/faultline-lab/faultline/history"
@@ -13,24 +15,32 @@ type Fault struct {
 	Detail     string // its value, formatted
 	Start, End int    // record positions in the history
 	Ended      bool   // false when the history ends before the fault is healed
+	// From and To are the index fields of the records at Start and End.
+	From, To int64
 }
 
 // faultEnds maps a fault's f to the fs that end it.
 var faultEnds = map[string][]string{
-	"start":     {"stop"},
-	"partition": {"heal", "stop-partition"},
-	"crash":     {"restart", "recover", "start"},
-	"kill":      {"start", "restart"},
-	"pause":     {"resume"},
+	"start":         {"stop"},
+	"partition":     {"heal", "stop-partition"},
+	"crash":         {"restart", "recover", "start"},
+	"kill":          {"start", "restart"},
+	"pause":         {"resume"},
+	"net-loss":      {"net-reset"},
+	"net-duplicate": {"net-reset"},
+	"net-delay":     {"net-reset"},
 }
 
 // FaultIntervals pairs a history's nemesis records into intervals: start-X
 // with stop-X, and crash/restart, pause/resume, partition/heal and the
-// like. A fault that nothing ends lasts to the end; an end that begins
-// nothing is a one-record interval. Jepsen's invoke/info pairs of one
-// nemesis action count once.
+// like. An end that names nodes (faultline's records carry "nodes") ends
+// the open faults on those nodes; one that names none ends every open
+// fault it can end. A fault that nothing ends lasts to the end; an end
+// that begins nothing is a one-record interval. Jepsen's invoke/info pairs
+// of one nemesis action count once.
 func FaultIntervals(h history.History) []Fault {
 	var out []Fault
+	var nodes [][]string       // per fault in out, the nodes it hit (nil: unknown)
 	open := map[string][]int{} // ending f → indexes into out
 	for i, o := range h {
 		if !o.IsNemesis() || isEcho(h, i) {
@@ -38,29 +48,88 @@ func FaultIntervals(h history.History) []Fault {
 		}
 		f := strings.ToLower(o.F)
 		if idx := open[f]; len(idx) > 0 {
-			j := idx[0]
-			for _, e := range endsOf(out[j].Name) {
-				open[e] = remove(open[e], j)
+			ends := nodesOf(o.Value)
+			for _, j := range slices.Clone(idx) {
+				if ends != nil && nodes[j] != nil && !overlap(ends, nodes[j]) {
+					continue
+				}
+				for _, e := range endsOf(out[j].Name) {
+					open[e] = remove(open[e], j)
+				}
+				out[j].End, out[j].Ended, out[j].To = i, true, o.Index
 			}
-			out[j].End, out[j].Ended = i, true
 			continue
 		}
-		out = append(out, Fault{Name: o.F, Detail: valueDetail(o.Value), Start: i, End: len(h) - 1})
+		out = append(out, Fault{Name: o.F, Detail: valueDetail(o.Value), Start: i, End: len(h) - 1, From: o.Index, To: h[len(h)-1].Index})
+		nodes = append(nodes, nodesOf(o.Value))
 		for _, e := range endsOf(f) {
 			open[e] = append(open[e], len(out)-1)
 		}
 		if len(endsOf(f)) == 0 {
-			out[len(out)-1].End, out[len(out)-1].Ended = i, true
+			last := &out[len(out)-1]
+			last.End, last.Ended, last.To = i, true, o.Index
 		}
 	}
 	return out
+}
+
+// nodesOf reads the nodes a fault record names ({"nodes": [...]}), nil
+// when it names none.
+func nodesOf(v any) []string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	list, ok := m["nodes"].([]any)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, n := range list {
+		if s, ok := n.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func overlap(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func valueDetail(v any) string {
 	if v == nil {
 		return ""
 	}
+	if m, ok := v.(map[string]any); ok {
+		if d, ok := m["desc"].(string); ok {
+			return d // faultline's own: {"desc": "partition {n3} | {n1 n2}", ...}
+		}
+	}
 	return history.Format(v)
+}
+
+// String names the fault and the records it spans: "start-partition
+// (partition {n3} | {n1 n2}), records 50 to 90".
+func (f Fault) String() string {
+	s := f.Name
+	if f.Detail != "" {
+		s += " (" + f.Detail + ")"
+	}
+	switch {
+	case !f.Ended:
+		return s + fmt.Sprintf(", from record %d on, never ended", f.From)
+	case f.End == f.Start:
+		return s + fmt.Sprintf(", record %d", f.From)
+	}
+	return s + fmt.Sprintf(", records %d to %d", f.From, f.To)
 }
 
 // isEcho reports whether record i completes a nemesis invocation (Jepsen
@@ -99,6 +168,32 @@ func remove(xs []int, x int) []int {
 	for _, y := range xs {
 		if y != x {
 			out = append(out, y)
+		}
+	}
+	return out
+}
+
+// faultsDuring lists the faults in force at some moment of the calls'
+// intervals, from invocation to completion (to the history's end for an
+// operation that never completed): a fault that began before the
+// operation ended and ended after it began. A fault healed before the
+// operation began, or begun after it ended, is not listed.
+func faultsDuring(h history.History, calls []*call) []Fault {
+	var out []Fault
+	for _, f := range FaultIntervals(h) {
+		for _, c := range calls {
+			end := c.compPos
+			if end < 0 {
+				end = len(h)
+			}
+			fEnd := f.End
+			if !f.Ended {
+				fEnd = len(h)
+			}
+			if f.Start < end && fEnd > c.invPos {
+				out = append(out, f)
+				break
+			}
 		}
 	}
 	return out

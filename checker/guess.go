@@ -6,12 +6,12 @@ import "github.com/faultline-lab/faultline/history"
 // implies: Jepsen's etcd logs are a CAS register starting empty, the
 // key-value logs a key-value store whose values start as "". For other
 // formats it returns "" and nil: the history does not say.
-func FormatDefaults(format string) (model string, init any) {
+func FormatDefaults(format string) (model Model, init any) {
 	switch format {
 	case history.FormatEtcdLog:
-		return "cas-register", nil
+		return ModelCASRegister, nil
 	case history.FormatKVLog:
-		return "kv", ""
+		return ModelKV, ""
 	}
 	return "", nil
 }
@@ -20,7 +20,7 @@ func FormatDefaults(format string) (model string, init any) {
 // txn multi-register, acquire/release lock, enqueue/dequeue/drain queue,
 // add with list reads set, add with integer reads counter, cas
 // cas-register, else register.
-func GuessModel(h history.History) string {
+func GuessModel(h history.History) Model {
 	var keyed, cas, add, listRead, intRead bool
 	for _, o := range h {
 		if o.IsNemesis() {
@@ -28,11 +28,11 @@ func GuessModel(h history.History) string {
 		}
 		switch o.F {
 		case "txn":
-			return "multi-register"
+			return ModelMultiRegister
 		case "acquire", "release":
-			return "lock"
+			return ModelLock
 		case "enqueue", "dequeue", "drain":
-			return "queue"
+			return ModelQueue
 		case "cas":
 			cas = true
 		case "add", "incr", "increment":
@@ -53,13 +53,13 @@ func GuessModel(h history.History) string {
 	}
 	switch {
 	case keyed:
-		return "kv"
+		return ModelKV
 	case add && listRead:
-		return "set"
+		return ModelSet
 	case add && (intRead || !listRead):
-		return "counter"
+		return ModelCounter
 	case cas:
-		return "cas-register"
+		return ModelCASRegister
 	}
-	return "register"
+	return ModelRegister
 }

@@ -1,7 +1,9 @@
 package checker
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -12,17 +14,28 @@ import (
 
 // Colours of the HTML annotations.
 const (
-	witnessColor = "#ffd6d6"
-	failingColor = "#ff8a8a"
-	faultColor   = "#e4e4e4"
+	witnessColor   = "#ffd6d6"
+	failingColor   = "#ff8a8a"
+	faultColor     = "#e4e4e4"
+	unorderedColor = "#f2f2f2"
 )
+
+// ErrHTMLUnfinished is returned (wrapped, with the reason) when the search
+// behind the page did not finish within the limits: nothing was written.
+var ErrHTMLUnfinished = errors.New("the HTML page was not written: its search did not finish")
 
 // WriteHTML writes porcupine's interactive visualisation of h: a lane per
 // process (porcupine's clients), the partial linearisations porcupine
 // found, and faultline's annotations — the witness operations, the failing
-// operation, and the fault (nemesis) intervals. Time is the record
-// position. res is the result of Check for h and opts.
-func WriteHTML(w io.Writer, h history.History, res Result, opts Options) error {
+// operation, the fault (nemesis) intervals, and the operations no order
+// includes (failed, or of unknown outcome and unobserved). Time is the
+// record position. res is the result of Check for h and opts.
+//
+// The page comes from a search that finished, over the operations the
+// verdict's search saw (pruned as it pruned them), within ctx and opts'
+// limits like Check; when the search does not finish, nothing is written
+// and the error wraps ErrHTMLUnfinished, saying why.
+func WriteHTML(ctx context.Context, w io.Writer, h history.History, res Result, opts Options) (err error) {
 	m, err := lookupModel(opts.Model)
 	if err != nil {
 		return err
@@ -35,42 +48,94 @@ func WriteHTML(w io.Writer, h history.History, res Result, opts Options) error {
 	if err != nil {
 		return err
 	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = DefaultTimeout
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	s, release, err := newSearcher(ctx, m, init)
+	lim := newLimits(ctx, opts)
+	defer lim.release()
+	s, err := newSearcher(m, init, lim)
 	if err != nil {
 		return err
 	}
-	defer release()
 
 	lanes := laneOf(p.calls)
+	endLane := len(lanes)
 	var ops []porcupine.Operation
-	partOf := map[int]int{}
+	partOf := map[*call]int{}
+	shown := map[int]bool{}
 	for i, part := range p.partitions {
-		for _, op := range operations(part, len(h)) {
-			op.ClientId = lanes[op.Input.(*call).proc]
-			partOf[op.Input.(*call).id] = i
+		for _, op := range withEnd(s.operations(part, len(h))) {
+			c := op.Input.(*call)
+			op.ClientId = endLane
+			if c != endCall {
+				op.ClientId = lanes[c.proc]
+				shown[c.id] = true
+			}
+			partOf[c] = i
 			ops = append(ops, op)
 		}
 	}
-	pm := s.pm
+	var steps int64
+	search := s.porcupineModel(&steps, 0, true)
+	page := s.porcupineModel(&steps, 0, false)
 	if len(p.partitions) > 1 {
-		pm.Partition = func(ops []porcupine.Operation) [][]porcupine.Operation {
+		split := func(ops []porcupine.Operation) [][]porcupine.Operation {
 			out := make([][]porcupine.Operation, len(p.partitions))
 			for _, op := range ops {
-				i := partOf[op.Input.(*call).id]
+				i := partOf[op.Input.(*call)]
 				out[i] = append(out[i], op)
 			}
 			return out
 		}
+		search.Partition, page.Partition = split, split
 	}
-	_, info := porcupine.CheckOperationsVerbose(pm, ops, 0)
+	verdict, info := porcupine.CheckOperationsVerbose(search, ops, lim.remaining())
+	if stop := lim.stopped(); stop != running || verdict == porcupine.Unknown {
+		if stop == running {
+			stop = stopDeadline
+		}
+		return fmt.Errorf("%w: %s", ErrHTMLUnfinished, lim.reason(stop, "search for the page"))
+	}
 	info.AddAnnotations(annotations(h, res, lanes))
-	return porcupine.Visualize(pm, info, w)
+	info.AddAnnotations(unordered(p.calls, shown, lanes, len(h)))
+	// Porcupine's visualisation replays the search's linearisations with
+	// the model, and panics if one does not replay; the search above is
+	// the one it replays, so it should not, but a page is not worth a
+	// crash.
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the HTML page was not written: porcupine's visualisation failed: %v", r)
+		}
+	}()
+	var buf bytes.Buffer
+	if err := porcupine.Visualize(page, info, &buf); err != nil {
+		return err
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// unordered annotates the operations no search includes, saying why.
+func unordered(calls []*call, shown map[int]bool, lanes map[history.Process]int, records int) []porcupine.Annotation {
+	var out []porcupine.Annotation
+	for _, c := range calls {
+		if shown[c.id] {
+			continue
+		}
+		why := "its outcome is unknown and nothing observed it: it may as well not have happened, so no order includes it"
+		switch {
+		case c.status == statusFailed:
+			why = "it failed, so it did not happen"
+		case inert(c):
+			why = "its result is unknown, so it constrains nothing"
+		}
+		end := records - 1
+		if c.comp != nil {
+			end = c.compPos
+		}
+		out = append(out, porcupine.Annotation{
+			ClientId: lanes[c.proc], Start: int64(c.invPos), End: int64(end),
+			Description: describeCall(c), Details: why, BackgroundColor: unorderedColor,
+		})
+	}
+	return out
 }
 
 // laneOf numbers processes densely, in order, for porcupine's client lanes.

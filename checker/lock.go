@@ -6,6 +6,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// ModelLock is the lock.
+const ModelLock Model = "lock"
+
 // The lock: acquire → a fencing token or nil, release → nil (fail when not
 // held). The state is who holds the lock and the last fencing token
 // granted; tokens must grow with every acquisition.
@@ -19,7 +22,7 @@ type lockState struct {
 
 func init() {
 	register(&model{
-		name:      "lock",
+		name:      ModelLock,
 		doc:       "a lock: acquire → fencing token or nil (fail: not acquired), release (fail: not held); one holder at a time, tokens increasing",
 		ops:       map[string]opcode{"acquire": opAcquire, "lock": opAcquire, "release": opRelease, "unlock": opRelease},
 		parse:     parseLock,
@@ -51,6 +54,12 @@ func init() {
 			}
 			return nil
 		},
+		noop: func(st any, c *call) bool {
+			l := st.(lockState)
+			return c.op == opAcquire && l.held || c.op == opRelease && (!l.held || l.holder != c.proc)
+		},
+		explain: (*analysis).lock,
+		promise: "the lock must be held by at most one process at a time",
 		describeState: func(s any) string {
 			l := s.(lockState)
 			desc := "free"
@@ -98,4 +107,39 @@ func lockStep(st any, c *call) (bool, any) {
 		return true, lockState{token: l.token, hasToken: l.hasToken}
 	}
 	return false, st
+}
+
+// lock names lock anomalies.
+func (a *analysis) lock() (string, string) {
+	f := history.Format
+	for i, c1 := range a.wit {
+		if c1.op != opAcquire || c1.status != statusOK {
+			continue
+		}
+		for _, c2 := range a.wit[i+1:] {
+			if c2.op != opAcquire || c2.status != statusOK {
+				continue
+			}
+			if t1, ok1 := c1.result.(int64); ok1 {
+				if t2, ok2 := c2.result.(int64); ok2 && t2 <= t1 && before(c1, c2) {
+					return AnomalyStaleToken, fmt.Sprintf("%s acquired the lock with fencing token %s, and afterwards %s acquired it with token %s: tokens must grow, or storage cannot tell the stale holder from the new one.", who(c1), f(t1), who(c2), f(t2))
+				}
+			}
+			released := false
+			for _, r := range a.wit {
+				if r.op == opRelease && r.proc == c1.proc && r.status != statusFailed && r.invPos < c2.compPos {
+					released = true
+				}
+			}
+			if !released {
+				return AnomalyTwoHolders, fmt.Sprintf("%s acquired the lock, and %s acquired it too while %s had not released it: two processes held the lock at once.", who(c1), who(c2), who(c1))
+			}
+		}
+	}
+	for _, r := range a.wit {
+		if r.op == opRelease && r.status == statusOK {
+			return AnomalyReleaseNotHeld, fmt.Sprintf("%s released the lock, but no order of these operations has it holding the lock then.", who(r))
+		}
+	}
+	return "", ""
 }

@@ -2,8 +2,11 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/anishathalye/porcupine"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -65,10 +68,17 @@ type call struct {
 	comp    *history.Op
 }
 
+// Model names a consistency model the checker knows. Use the constants
+// (ModelRegister, ModelCounter, ...: each in its model's file); ParseModel
+// reads a name typed by a person.
+type Model string
+
 // model is a data type the checker knows: a porcupine model plus what the
-// witness search and the explanations need.
+// witness search and the explanations need. Everything particular to a
+// model lives in its own file, as hooks here: adding a model touches that
+// file (and its tests) only.
 type model struct {
-	name        string
+	name        Model
 	doc         string
 	partitioned bool // checked per key
 	ops         map[string]opcode
@@ -96,37 +106,79 @@ type model struct {
 	// prune drops or bounds unknown operations without changing the
 	// verdict (see prune.go). Optional.
 	prune pruneFunc
+	// decide, when set, decides the histories it accepts exactly, in
+	// near-linear time, instead of porcupine's search (accepted false:
+	// search). It sees the operations exactly as the search would.
+	decide func(ops []porcupine.Operation, init any) (ok, accepted bool)
+	// noop reports whether an operation of unknown outcome would change
+	// nothing if it took effect in this state: such a placement is the
+	// same as never happening (see search.go). Optional.
+	noop func(state any, c *call) bool
+	// reach, when set, replaces the writes/observes rule of the witness
+	// search: it removes, from cur, the observers left without what they
+	// need once the calls in remove are gone (see shrink.go).
+	reach func(sh *shrinker, cur []*call, remove map[int]bool)
+	// witness, when set, builds a minimal witness straight from the part
+	// as of the failing prefix, anchored on the failing call; nil when it
+	// has none to offer, and the general search runs.
+	witness func(sh *shrinker, part, universe []*call, failing *call) *found
+	// explain names the anomaly a witness shows and explains it ("" when
+	// it cannot tell; the checker then says no order exists).
+	explain func(a *analysis) (name, why string)
+	// group summarises a long witness for a learner. Optional.
+	group func(a *analysis) []string
+	// promise says what the model promises, to close an explanation.
+	promise string
+	// element names what a projection keeps: "element", "register".
+	element string
 }
 
-var models = map[string]*model{}
+var models = map[Model]*model{}
 
 func register(m *model) { models[m.name] = m }
 
-// Models lists the model names Check accepts, sorted.
-func Models() []string {
-	names := make([]string, 0, len(models))
+// Models lists the models Check accepts, sorted by name.
+func Models() []Model {
+	names := make([]Model, 0, len(models))
 	for n := range models {
 		names = append(names, n)
 	}
-	sort.Strings(names)
+	slices.Sort(names)
 	return names
 }
 
-// ModelDoc describes a model's operations in one line, for help texts.
-func ModelDoc(name string) string {
-	if m, ok := models[name]; ok {
-		return m.doc
+// ModelNames lists the models' names, sorted, for messages and help.
+func ModelNames() []string {
+	var out []string
+	for _, m := range Models() {
+		out = append(out, string(m))
+	}
+	return out
+}
+
+// ParseModel reads a model's name as a person types it.
+func ParseModel(name string) (Model, error) {
+	if _, ok := models[Model(name)]; !ok {
+		return "", fmt.Errorf("unknown model %q; want one of %s", name, strings.Join(ModelNames(), ", "))
+	}
+	return Model(name), nil
+}
+
+// Doc describes a model's operations in one line, for help texts.
+func (m Model) Doc() string {
+	if mm, ok := models[m]; ok {
+		return mm.doc
 	}
 	return ""
 }
 
-func lookupModel(name string) (*model, error) {
+func lookupModel(name Model) (*model, error) {
 	if name == "" {
-		name = "register"
+		name = ModelRegister
 	}
 	m, ok := models[name]
 	if !ok {
-		return nil, fmt.Errorf("unknown model %q; want one of %s", name, strings.Join(Models(), ", "))
+		return nil, fmt.Errorf("unknown model %q; want one of %s", name, strings.Join(ModelNames(), ", "))
 	}
 	return m, nil
 }

@@ -3,11 +3,15 @@ package checker
 import (
 	"fmt"
 	"hash/maphash"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/faultline-lab/faultline/history"
 )
+
+// ModelMultiRegister is Knossos's multi-register.
+const ModelMultiRegister Model = "multi-register"
 
 // The multi-register (Knossos's): txn [[read k v] [write k v] ...] runs its
 // micro-operations atomically, in order. The state maps register names to
@@ -62,7 +66,7 @@ func newMregState(vals map[string]any, def func(string) any) *mregState {
 
 func init() {
 	register(&model{
-		name:      "multi-register",
+		name:      ModelMultiRegister,
 		doc:       "registers read and written in transactions: txn [[read k nil] [write k v] ...] → the same with the reads filled in",
 		ops:       map[string]opcode{"txn": opTxn},
 		parse:     parseTxn,
@@ -83,12 +87,23 @@ func init() {
 			}
 			return "{" + strings.Join(parts, ", ") + "}"
 		},
+		// Others see a transaction's last write of each register only, and
+		// a read that follows the transaction's own write of a register
+		// sees that write, not another transaction's.
 		writes: func(c *call) []string {
-			var out []string
+			last := map[string]string{}
+			var regs []string
 			for _, m := range c.arg.([]microOp) {
 				if m.write {
-					out = append(out, m.reg+"="+token(m.value))
+					if _, seen := last[m.reg]; !seen {
+						regs = append(regs, m.reg)
+					}
+					last[m.reg] = m.reg + "=" + token(m.value)
 				}
+			}
+			out := make([]string, len(regs))
+			for i, r := range regs {
+				out[i] = last[r]
 			}
 			return out
 		},
@@ -98,9 +113,16 @@ func init() {
 			}
 			def := mregDefault(init)
 			var out []string
+			own := map[string]bool{}
 			for _, m := range c.result.([]microOp) {
-				if !m.write && m.value != nil && !valueEqual(m.value, def(m.reg)) {
-					out = append(out, m.reg+"="+token(m.value))
+				switch {
+				case m.write:
+					own[m.reg] = true
+				case own[m.reg] || m.value == nil || valueEqual(m.value, def(m.reg)):
+				default:
+					if t := m.reg + "=" + token(m.value); !slices.Contains(out, t) {
+						out = append(out, t)
+					}
 				}
 			}
 			return out
@@ -109,11 +131,16 @@ func init() {
 		elements: func(c *call) []string {
 			var out []string
 			for _, m := range c.arg.([]microOp) {
-				out = append(out, m.reg)
+				if !slices.Contains(out, m.reg) {
+					out = append(out, m.reg)
+				}
 			}
 			return out
 		},
 		project: projectTxn,
+		explain: (*analysis).multiRegister,
+		promise: "each transaction must see the registers as the transactions before it left them",
+		element: "register",
 	})
 }
 
@@ -278,4 +305,77 @@ func txnText(result, arg any) string {
 		}
 	}
 	return "[" + strings.Join(parts, ", ") + "]"
+}
+
+// multiRegister names multi-register anomalies, as registers do.
+func (a *analysis) multiRegister() (string, string) {
+	f := history.Format
+	def := mregDefault(a.p.init)
+	for _, r := range a.wit {
+		if r.status != statusOK {
+			continue
+		}
+		for _, m := range r.result.([]microOp) {
+			if m.write || m.value == nil || valueEqual(m.value, def(m.reg)) {
+				continue
+			}
+			written := false
+			for _, c := range a.part {
+				for _, w := range c.arg.([]microOp) {
+					if w.write && w.reg == m.reg && valueEqual(w.value, m.value) {
+						written = true
+					}
+				}
+			}
+			if !written {
+				return AnomalyNeverWritten, fmt.Sprintf("%s read %s = %s, but no transaction in the history ever wrote %s to %s.", who(r), m.reg, f(m.value), f(m.value), m.reg)
+			}
+		}
+	}
+	for _, r := range a.wit {
+		if r.status != statusOK {
+			continue
+		}
+		for _, m := range r.result.([]microOp) {
+			if m.write || m.value == nil && def(m.reg) != nil {
+				continue
+			}
+			if w, u := a.overwrote(m.reg, m.value, r); w != nil {
+				return AnomalyStaleRead, fmt.Sprintf("%s's transaction, which wrote %s = %s, finished before %s's began — yet it read %s = %s, a value already overwritten.", who(w), m.reg, f(u), who(r), m.reg, f(m.value))
+			}
+		}
+	}
+	return "", ""
+}
+
+// overwrote finds a transaction of the witness that completed before r
+// began, writing reg a value other than v, after every write of v to reg
+// in the witness had completed.
+func (a *analysis) overwrote(reg string, v any, r *call) (*call, any) {
+	writesOf := func(c *call) (any, bool) {
+		var last any
+		found := false
+		for _, m := range c.arg.([]microOp) {
+			if m.write && m.reg == reg {
+				last, found = m.value, true
+			}
+		}
+		return last, found
+	}
+	for _, w := range a.wit {
+		u, ok := writesOf(w)
+		if !ok || w.status != statusOK || valueEqual(u, v) || !before(w, r) {
+			continue
+		}
+		replaced := true
+		for _, x := range a.wit {
+			if xv, ok := writesOf(x); ok && valueEqual(xv, v) && !before(x, w) {
+				replaced = false
+			}
+		}
+		if replaced {
+			return w, u
+		}
+	}
+	return nil, nil
 }

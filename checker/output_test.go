@@ -3,9 +3,11 @@ package checker
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -73,7 +75,7 @@ func TestWriteHTML(t *testing.T) {
 	opts := Options{Model: "register"}
 	res := mustCheck(t, h, opts)
 	var buf bytes.Buffer
-	if err := WriteHTML(&buf, h, res, opts); err != nil {
+	if err := WriteHTML(t.Context(), &buf, h, res, opts); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
@@ -85,10 +87,10 @@ func TestWriteHTML(t *testing.T) {
 	kv := hist(keyed("a", inv(0, "write", 1)), keyed("b", inv(1, "write", 2)), keyed("a", ok(0, "write", 1)), keyed("b", ok(1, "write", 2)))
 	kres := mustCheck(t, kv, Options{Model: "kv"})
 	buf.Reset()
-	if err := WriteHTML(&buf, kv, kres, Options{Model: "kv"}); err != nil || !strings.Contains(buf.String(), "<html") {
+	if err := WriteHTML(t.Context(), &buf, kv, kres, Options{Model: "kv"}); err != nil || !strings.Contains(buf.String(), "<html") {
 		t.Fatalf("kv HTML: %v", err)
 	}
-	if err := WriteHTML(&buf, kv, kres, Options{Model: "nope"}); err == nil {
+	if err := WriteHTML(t.Context(), &buf, kv, kres, Options{Model: "nope"}); err == nil {
 		t.Error("unknown model: want an error")
 	}
 }
@@ -136,4 +138,30 @@ func ExampleCheck() {
 	//   process 0 | write 1 | | write 2 |
 	//   process 1                         | read → 1 |  ← cannot be linearized
 	//   (|--| ok  --? info: may or may not have happened  --x failed: did not happen  --> never completed)
+}
+
+// TestWriteHTMLAfterATimeOut: a page asked for after the check ran out of
+// time used to panic inside porcupine's visualisation ("valid partial
+// linearization returned non-ok result"), its search reusing a model whose
+// steps fail once the limit passed. Now it is written from a finished
+// search or not at all.
+func TestWriteHTMLAfterATimeOut(t *testing.T) {
+	h := hardHistory(22)
+	opts := Options{Model: ModelCounter, Timeout: 20 * time.Millisecond}
+	res := mustCheck(t, h, opts)
+	if res.Verdict != Unknown {
+		t.Fatalf("the hard history was decided in 20ms: %s", res.Verdict)
+	}
+	var page bytes.Buffer
+	err := WriteHTML(t.Context(), &page, h, res, opts)
+	if !errors.Is(err, ErrHTMLUnfinished) || page.Len() != 0 || !strings.Contains(err.Error(), "time limit") {
+		t.Fatalf("got %v and %d bytes; want ErrHTMLUnfinished naming the time limit, and nothing written", err, page.Len())
+	}
+	// With time to finish, the page is written, witness and all.
+	small := hardHistory(6)
+	opts.Timeout = time.Minute
+	res = mustCheck(t, small, opts)
+	if err := WriteHTML(t.Context(), &page, small, res, opts); err != nil || !strings.Contains(page.String(), "cannot be linearized") {
+		t.Fatalf("finished page: %v", err)
+	}
 }

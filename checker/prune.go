@@ -1,6 +1,10 @@
 package checker
 
-import "github.com/anishathalye/porcupine"
+import (
+	"slices"
+
+	"github.com/anishathalye/porcupine"
+)
 
 // Pruning: operations whose outcome is unknown (info, or no completion) may
 // take effect at any moment after their invocation, or never, so porcupine
@@ -24,11 +28,28 @@ func opCall(o porcupine.Operation) *call { return o.Input.(*call) }
 
 func unknownOp(o porcupine.Operation) bool { return o.Return == never }
 
-// valueIndex finds the operations carrying a value: a hash bucket,
-// confirmed with valueEqual.
-type valueIndex map[uint64][]int
+// returnsBy gathers, per value, the returns of the operations that
+// observed it, to answer "the earliest after t" by binary search: every
+// rule below runs in O(n log n), so pruning a long history stays cheap.
+type returnsBy map[any][]int64
 
-func (ix valueIndex) add(v any, i int) { h := valueHash(v); ix[h] = append(ix[h], i) }
+func (r returnsBy) add(v any, ret int64) { k := valueKey(v); r[k] = append(r[k], ret) }
+
+func (r returnsBy) sort() {
+	for _, rs := range r {
+		slices.Sort(rs)
+	}
+}
+
+// after is the earliest return of an observer of v later than t.
+func (r returnsBy) after(v any, t int64) (int64, bool) {
+	rs := r[valueKey(v)]
+	i, _ := slices.BinarySearch(rs, t+1)
+	if i == len(rs) {
+		return 0, false
+	}
+	return rs[i], true
+}
 
 // pruneSet applies, to each unknown add A of x:
 //
@@ -46,24 +67,23 @@ func (ix valueIndex) add(v any, i int) { h := valueHash(v); ix[h] = append(ix[h]
 //     follows the read, hence that add, and follows those operations (they
 //     completed before A began, before r): real-time order holds.
 func pruneSet(ops []porcupine.Operation, init any) []porcupine.Operation {
-	adds := valueIndex{}
-	for i, o := range ops {
-		if c := opCall(o); c.op == opAdd && unknownOp(o) {
-			adds.add(c.arg, i)
+	unknown := false
+	for _, o := range ops {
+		if opCall(o).op == opAdd && unknownOp(o) {
+			unknown = true
+			break
 		}
 	}
-	if len(adds) == 0 {
+	if !unknown {
 		return ops
 	}
-	// first[i] is the earliest return of a completed read containing the
-	// element of unknown add i (-1 for the initial set); absent when none
-	// does.
-	first := make(map[int]int64, len(adds))
+	// first: the earliest return of a completed read holding each element
+	// (-1 for the initial set).
+	first := map[any]int64{}
 	seen := func(x any, ret int64) {
-		for _, i := range adds[valueHash(x)] {
-			if r, ok := first[i]; valueEqual(opCall(ops[i]).arg, x) && (!ok || ret < r) {
-				first[i] = ret
-			}
+		k := valueKey(x)
+		if r, ok := first[k]; !ok || ret < r {
+			first[k] = ret
 		}
 	}
 	for _, o := range ops {
@@ -81,9 +101,9 @@ func pruneSet(ops []porcupine.Operation, init any) []porcupine.Operation {
 		seen(x, -1)
 	}
 	out := ops[:0:0]
-	for i, o := range ops {
+	for _, o := range ops {
 		if c := opCall(o); c.op == opAdd && unknownOp(o) {
-			r, observed := first[i]
+			r, observed := first[valueKey(c.arg)]
 			if !observed || r < o.Call {
 				continue
 			}
@@ -108,86 +128,51 @@ func pruneSet(ops []porcupine.Operation, init any) []porcupine.Operation {
 //     returns when the first completed dequeue or drain showing x returns.
 //     That one needs x in the queue, so E's point in L is before it.
 func pruneQueue(ops []porcupine.Operation, init any) []porcupine.Operation {
-	enq := valueIndex{}
-	writers := valueIndex{}
-	for i, o := range ops {
-		c := opCall(o)
-		if c.op != opEnqueue {
-			continue
-		}
-		writers.add(c.arg, i)
-		if unknownOp(o) {
-			enq.add(c.arg, i)
+	writers := map[any]int{}
+	unknown := false
+	for _, o := range ops {
+		if c := opCall(o); c.op == opEnqueue {
+			writers[valueKey(c.arg)]++
+			unknown = unknown || unknownOp(o)
 		}
 	}
-	if len(enq) == 0 {
+	if !unknown {
 		return ops
-	}
-	observed := map[int]bool{}
-	first := map[int]int64{} // the earliest return of an observer after the enqueue's invocation
-	only := map[int]bool{}
-	for _, is := range enq {
-		for _, i := range is {
-			only[i] = countEqual(ops, writers, opCall(ops[i]).arg, func(c *call) any { return c.arg }) == 1
-		}
 	}
 	initial, _ := init.([]any)
 	for _, x := range initial {
-		for _, i := range enq[valueHash(x)] {
-			if valueEqual(opCall(ops[i]).arg, x) {
-				only[i] = false
-			}
-		}
+		writers[valueKey(x)]++
 	}
-	seen := func(x any, ret int64) {
-		for _, i := range enq[valueHash(x)] {
-			if !valueEqual(opCall(ops[i]).arg, x) {
-				continue
-			}
-			observed[i] = true
-			if r, ok := first[i]; ret > ops[i].Call && (!ok || ret < r) {
-				first[i] = ret
-			}
-		}
-	}
+	// Completed dequeues and drains, by what they delivered.
+	seen := returnsBy{}
 	for _, o := range ops {
 		c := opCall(o)
 		switch {
 		case c.status != statusOK || c.result == nil:
 		case c.op == opDequeue:
-			seen(c.result, o.Return)
+			seen.add(c.result, o.Return)
 		case c.op == opDrain:
 			xs, _ := c.result.([]any)
 			for _, x := range xs {
-				seen(x, o.Return)
+				seen.add(x, o.Return)
 			}
 		}
 	}
+	seen.sort()
 	out := ops[:0:0]
-	for i, o := range ops {
+	for _, o := range ops {
 		if c := opCall(o); c.op == opEnqueue && unknownOp(o) {
-			if !observed[i] {
+			k := valueKey(c.arg)
+			if len(seen[k]) == 0 {
 				continue
 			}
-			if r, ok := first[i]; ok && only[i] {
+			if r, ok := seen.after(c.arg, o.Call); ok && writers[k] == 1 {
 				o.Return = r
 			}
 		}
 		out = append(out, o)
 	}
 	return out
-}
-
-// countEqual counts the operations of ix's bucket for v whose value (got)
-// equals v.
-func countEqual(ops []porcupine.Operation, ix valueIndex, v any, got func(*call) any) int {
-	n := 0
-	for _, i := range ix[valueHash(v)] {
-		if valueEqual(got(opCall(ops[i])), v) {
-			n++
-		}
-	}
-	return n
 }
 
 // pruneRegister applies, to each unknown write W of v (a write, or a
@@ -202,86 +187,81 @@ func countEqual(ops []porcupine.Operation, ix valueIndex, v any, got func(*call)
 //     there found no v and changed nothing: move it to the end of L, never
 //     happening. Remove W, and the register holds the previous value in
 //     that stretch instead, unseen.
+//   - W is a compare-and-set from u to v, and the same holds except that
+//     compares that missed are allowed unless they expected u: drop W.
+//     The previous value in the stretch is u, and a missed compare there
+//     expected something other than v (it missed v) and other than u, so
+//     it misses u too.
 //   - W is the only write of v, v is not the initial value and the key has
 //     no appends: W returns when the first completed read of v, or
 //     successful compare-and-set from v, returns. That one needs v in the
 //     register, so W's point in L is before it.
 func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
-	var unknown []int
-	writers := valueIndex{}
+	writers := map[any]int{}
 	lastAppend, lastMiss := int64(-1), int64(-1)
-	for i, o := range ops {
+	lastMissOf := map[any]int64{} // per expected value
+	unknown := false
+	for _, o := range ops {
 		c := opCall(o)
 		switch {
 		case c.op == opAppend:
 			lastAppend = max(lastAppend, o.Return)
 		case c.op == opCAS && c.status == statusMismatch:
 			lastMiss = max(lastMiss, o.Return)
+			k := valueKey(c.arg)
+			if r, ok := lastMissOf[k]; !ok || o.Return > r {
+				lastMissOf[k] = o.Return
+			}
 		}
 		if v, ok := newValue(c); ok {
-			writers.add(v, i)
-			if unknownOp(o) {
-				unknown = append(unknown, i)
-			}
+			writers[valueKey(v)]++
+			unknown = unknown || unknownOp(o)
 		}
 	}
-	if len(unknown) == 0 {
+	if !unknown {
 		return ops
 	}
-	// Observers of each unknown write's value: the earliest return after
-	// the write's invocation, and whether any (an unknown compare-and-set
-	// from v included) exists at all.
-	target := valueIndex{}
-	for _, i := range unknown {
-		v, _ := newValue(opCall(ops[i]))
-		target.add(v, i)
-	}
-	observed := map[int]bool{}
-	first := map[int]int64{}
-	seen := func(v any, ret int64, completed bool) {
-		for _, i := range target[valueHash(v)] {
-			w, _ := newValue(opCall(ops[i]))
-			if !valueEqual(w, v) {
-				continue
-			}
-			observed[i] = true
-			if r, ok := first[i]; completed && ret > ops[i].Call && (!ok || ret < r) {
-				first[i] = ret
-			}
-		}
-	}
+	// Observers of each value: the returns of the completed ones, and
+	// whether any (an unknown compare-and-set from it included) exists.
+	seen := returnsBy{}
+	observed := map[any]bool{}
 	for _, o := range ops {
 		c := opCall(o)
 		switch {
 		case c.op == opRead && c.status == statusOK && !(c.result == nil && c.nilAny):
-			seen(c.result, o.Return, true)
+			seen.add(c.result, o.Return)
+			observed[valueKey(c.result)] = true
 		case c.op == opCAS && c.status == statusOK:
-			seen(c.arg, o.Return, true)
+			seen.add(c.arg, o.Return)
+			observed[valueKey(c.arg)] = true
 		case c.op == opCAS && c.status == statusUnknown:
-			seen(c.arg, o.Return, false)
+			observed[valueKey(c.arg)] = true
 		}
 	}
-	drop := map[int]bool{}
-	for _, i := range unknown {
-		o := &ops[i]
-		if !observed[i] && lastAppend < o.Call && lastMiss < o.Call {
-			drop[i] = true
+	seen.sort()
+	out := ops[:0:0]
+	for _, o := range ops {
+		c := opCall(o)
+		v, isWrite := newValue(c)
+		if !isWrite || !unknownOp(o) {
+			out = append(out, o)
 			continue
 		}
-		v, _ := newValue(opCall(*o))
-		if _, ok := first[i]; ok && lastAppend < 0 && !valueEqual(v, init) &&
-			countEqual(ops, writers, v, func(c *call) any { w, _ := newValue(c); return w }) == 1 {
-			o.Return = first[i]
+		k := valueKey(v)
+		missed := lastMiss
+		if c.op == opCAS {
+			missed = -1
+			if r, ok := lastMissOf[valueKey(c.arg)]; ok {
+				missed = r
+			}
 		}
-	}
-	if len(drop) == 0 {
-		return ops
-	}
-	out := make([]porcupine.Operation, 0, len(ops)-len(drop))
-	for i, o := range ops {
-		if !drop[i] {
-			out = append(out, o)
+		if !observed[k] && lastAppend < o.Call && missed < o.Call {
+			continue
 		}
+		if r, ok := seen.after(v, o.Call); ok && lastAppend < 0 && !valueEqual(v, init) && writers[k] == 1 {
+			o.Return = r
+		}
+		out = append(out, o)
 	}
 	return out
 }

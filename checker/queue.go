@@ -2,9 +2,13 @@ package checker
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/faultline-lab/faultline/history"
 )
+
+// ModelQueue is the FIFO queue.
+const ModelQueue Model = "queue"
 
 // The queue: enqueue x → x, dequeue → x (fail when empty), drain → [x ...].
 // The state is the queue's contents, first in first out; a drain returns
@@ -29,7 +33,7 @@ func (q *queueState) equal(r *queueState) bool {
 
 func init() {
 	register(&model{
-		name:      "queue",
+		name:      ModelQueue,
 		doc:       "a FIFO queue: enqueue x → x, dequeue → x (fail when empty), drain → [x ...] (everything left, in order)",
 		ops:       map[string]opcode{"enqueue": opEnqueue, "dequeue": opDequeue, "drain": opDrain},
 		parse:     parseQueue,
@@ -55,6 +59,12 @@ func init() {
 		},
 		project: projectList(opEnqueue, opDrain),
 		prune:   pruneQueue,
+		noop: func(st any, c *call) bool {
+			return c.op == opDequeue && len(st.(*queueState).elems) == 0
+		},
+		explain: (*analysis).queue,
+		group:   (*analysis).listGroups,
+		promise: "elements must leave the queue once each, in the order they entered",
 	})
 }
 
@@ -108,4 +118,164 @@ func queueStep(st any, c *call) (bool, any) {
 		return true, newQueueState(nil)
 	}
 	return false, st
+}
+
+// deliveredIn lists the elements a completed dequeue or drain of calls
+// returned.
+func deliveredIn(calls []*call) map[any]bool {
+	delivered := map[any]bool{}
+	for _, c := range calls {
+		if c.status != statusOK {
+			continue
+		}
+		switch {
+		case c.op == opDequeue && c.result != nil:
+			delivered[valueKey(c.result)] = true
+		case c.op == opDrain:
+			xs, _ := c.result.([]any)
+			for _, x := range xs {
+				delivered[valueKey(x)] = true
+			}
+		}
+	}
+	return delivered
+}
+
+// missingBefore lists the enqueues acknowledged before d began whose
+// element nothing delivered, earliest acknowledged first.
+func missingBefore(calls []*call, d *call, delivered map[any]bool) []*call {
+	var out []*call
+	for _, e := range calls {
+		if e.op == opEnqueue && e.status == statusOK && before(e, d) && !delivered[valueKey(e.arg)] {
+			out = append(out, e)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b *call) int { return a.compPos - b.compPos })
+	return out
+}
+
+// unknownTakers counts the dequeues and drains whose outcome is unknown,
+// invoked before d ended: they may have taken elements out unseen.
+func unknownTakers(calls []*call, d *call) (dequeues, drains int) {
+	for _, c := range calls {
+		if c.status != statusUnknown || d.compPos >= 0 && c.invPos > d.compPos {
+			continue
+		}
+		switch c.op {
+		case opDequeue:
+			dequeues++
+		case opDrain:
+			drains++
+		}
+	}
+	return dequeues, drains
+}
+
+// queue names queue anomalies: an element nobody enqueued (or only a
+// failed enqueue, or only after it came out), an acknowledged message
+// lost, one delivered more often than enqueued, or two delivered out of
+// order. Whether a skipped message ever came out is read from the
+// history, and said so.
+func (a *analysis) queue() (string, string) {
+	f := history.Format
+	delivered := map[string][]*call{}
+	for _, r := range a.wit {
+		if r.status != statusOK {
+			continue
+		}
+		var xs []any
+		switch {
+		case r.op == opDequeue && r.result != nil:
+			xs = []any{r.result}
+		case r.op == opDrain:
+			xs, _ = r.result.([]any)
+		}
+		for _, x := range xs {
+			if name, why := a.elementSource(x, r, opEnqueue); name != "" {
+				return name, why
+			}
+			delivered[token(x)] = append(delivered[token(x)], r)
+		}
+	}
+	for _, w := range a.wit {
+		if w.op != opEnqueue || w.status != statusOK || len(delivered[token(w.arg)]) > 0 {
+			continue
+		}
+		for _, d := range a.wit {
+			if d.op == opDrain && d.status == statusOK && before(w, d) && a.neverDelivered(w.arg) {
+				why := fmt.Sprintf("%s's enqueue of %s was acknowledged before %s's drain began, yet the drain did not return %s.",
+					who(w), f(w.arg), who(d), f(w.arg))
+				missing := missingBefore(a.part, d, deliveredIn(a.part))
+				switch dequeues, drains := unknownTakers(a.part, d); {
+				case drains > 0:
+					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, nothing ever delivered %s, though a drain with no answer may have taken it unseen.", f(w.arg))
+				case dequeues > 0:
+					lost := len(missing) - dequeues
+					return AnomalyLostWrite, why + fmt.Sprintf(" In the history, nothing ever delivered %s; of %d acknowledged messages that never came out, %s with no answer could have taken %d: at least %d %s lost.",
+						f(w.arg), len(missing), plural(dequeues, "dequeue"), dequeues, lost, isAre(lost))
+				}
+				return AnomalyLostWrite, why + fmt.Sprintf(" In the history, no operation ever delivered %s: the acknowledged message was lost.", f(w.arg))
+			}
+		}
+	}
+	for _, w := range a.wit {
+		if w.op != opEnqueue {
+			continue
+		}
+		got := delivered[token(w.arg)]
+		enqueues := 0
+		for _, e := range a.wit {
+			if e.op == opEnqueue && e.status != statusFailed && valueEqual(e.arg, w.arg) {
+				enqueues++
+			}
+		}
+		if len(got) > enqueues {
+			return AnomalyDuplicated, fmt.Sprintf("%s was enqueued %s but delivered %s (to %s): a message was consumed more than once.",
+				f(w.arg), times(enqueues), times(len(got)), whoAll(got))
+		}
+	}
+	for _, e1 := range a.wit {
+		for _, e2 := range a.wit {
+			if e1.op != opEnqueue || e2.op != opEnqueue || !before(e1, e2) || e1.status != statusOK {
+				continue
+			}
+			d1, d2 := delivered[token(e1.arg)], delivered[token(e2.arg)]
+			if len(d2) != 1 || d2[0].op != opDequeue {
+				continue
+			}
+			if len(d1) == 1 && d1[0] != d2[0] && before(d2[0], d1[0]) {
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s], while %s was still in the queue: the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg))
+			}
+			if len(d1) == 0 {
+				if a.neverDelivered(e1.arg) {
+					return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s was enqueued, yet %s came out first, to %s [%s]. In the history, no operation ever delivered %s: the acknowledged message was lost.",
+						who(e1), f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg))
+				}
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s], while %s was still in the queue: the queue did not keep its order. In the history, %s came out later.", f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg), f(e1.arg))
+			}
+		}
+	}
+	return "", ""
+}
+
+// neverDelivered reports whether no completed dequeue or drain of the
+// history returned x.
+func (a *analysis) neverDelivered(x any) bool {
+	for _, c := range a.part {
+		if c.status != statusOK {
+			continue
+		}
+		switch {
+		case c.op == opDequeue && c.result != nil && valueEqual(c.result, x):
+			return false
+		case c.op == opDrain:
+			xs, _ := c.result.([]any)
+			for _, y := range xs {
+				if valueEqual(y, x) {
+					return false
+				}
+			}
+		}
+	}
+	return true
 }

@@ -6,6 +6,13 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// The register family's models.
+const (
+	ModelRegister    Model = "register"
+	ModelCASRegister Model = "cas-register"
+	ModelKV          Model = "kv"
+)
+
 // The register family: register, cas-register and kv (a register per key,
 // checked per key). The state is the register's value; nil means nothing
 // written yet.
@@ -20,15 +27,15 @@ func init() {
 	for k, v := range withCAS {
 		kvOps[k] = v
 	}
-	register(registerModel("register", base, false,
+	register(registerModel(ModelRegister, base, false,
 		"a single register: write v → v, read → v (nil: nothing written yet)"))
-	register(registerModel("cas-register", withCAS, false,
+	register(registerModel(ModelCASRegister, withCAS, false,
 		"a register with compare-and-set: write v, read → v, cas [from to] (fail: the compare missed)"))
-	register(registerModel("kv", kvOps, true,
+	register(registerModel(ModelKV, kvOps, true,
 		"a register per key, checked per key: read/get, write/put, cas [from to], append s (strings); every op has a key"))
 }
 
-func registerModel(name string, ops map[string]opcode, partitioned bool, doc string) *model {
+func registerModel(name Model, ops map[string]opcode, partitioned bool, doc string) *model {
 	// Without a hash, porcupine buckets its cache by the set of operations
 	// linearized alone: faster for a register's few small values (measured
 	// on the etcd logs), far slower for the many long strings that appends
@@ -52,7 +59,22 @@ func registerModel(name string, ops map[string]opcode, partitioned bool, doc str
 		observes:      registerObserves,
 		latest:        true,
 		prune:         pruneRegister,
+		noop:          registerNoop,
+		explain:       (*analysis).register,
+		promise:       "every read must return the value of the last write before it",
 	}
+}
+
+// registerNoop: a compare-and-set whose compare misses, or a write of the
+// value already there, changes nothing.
+func registerNoop(st any, c *call) bool {
+	switch c.op {
+	case opCAS:
+		return !valueEqual(st, c.arg)
+	case opWrite:
+		return valueEqual(st, c.arg)
+	}
+	return false
 }
 
 func parseRegister(keyed bool) func(c *call, init any) error {

@@ -1,7 +1,6 @@
 package checker
 
 import (
-	"context"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -14,47 +13,172 @@ import (
 // moment after its invocation: later than every record.
 const never = int64(1) << 62
 
-// searcher runs porcupine on sets of calls. Porcupine has no context, so
-// the model's Step checks a flag that ctx's cancellation raises: every step
-// then fails, the search unwinds quickly, and the result is discarded.
+// searcher runs porcupine (or the model's exact decision, where it has
+// one) on sets of calls, within the check's limits and, for the witness
+// search, a step budget. Porcupine takes no context: its timeout is set
+// from the deadline, and a cancel or the memory cap makes every model step
+// fail, so the search unwinds quickly; its answer is then discarded.
 type searcher struct {
 	m     *model
 	init  any
-	stop  atomic.Bool
-	pm    porcupine.Model
-	state any
+	state any // the initial state
+	lim   *limits
+	// budget, when set, bounds the searches in model steps, in total:
+	// the witness search runs them one after another.
+	budget *stepBudget
+	// quit stops the searches still running once the verdict is known.
+	quit atomic.Bool
 }
 
-func newSearcher(ctx context.Context, m *model, init any) (*searcher, func(), error) {
+// stepBudget is a deterministic bound on work: model steps (and, for an
+// exact decision, the operations it reads).
+type stepBudget struct {
+	left, total int64
+	exhausted   bool
+}
+
+// spent is how many steps the searches have taken from the budget (0
+// when there is none).
+func (s *searcher) spent() int64 {
+	if s.budget == nil {
+		return 0
+	}
+	return s.budget.total - s.budget.left
+}
+
+func (b *stepBudget) spend(n int64) bool {
+	if b == nil {
+		return true
+	}
+	if b.exhausted || n > b.left {
+		b.left, b.exhausted = 0, true
+		return false
+	}
+	b.left -= n
+	return true
+}
+
+func newSearcher(m *model, init any, lim *limits) (*searcher, error) {
 	st, err := m.initState(init)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	s := &searcher{m: m, init: init, state: st}
-	stopWatch := context.AfterFunc(ctx, func() { s.stop.Store(true) })
-	if ctx.Err() != nil {
-		s.stop.Store(true)
-	}
-	s.pm = porcupine.Model{
-		Init: func() any { return s.state },
-		Step: func(state, input, _ any) (bool, any) {
-			if s.stop.Load() {
-				return false, state
-			}
-			return m.step(state, input.(*call))
-		},
-		Equal: m.equal,
-		Hash:  m.hash,
-		DescribeOperation: func(input, _ any) string {
-			return describeCall(input.(*call))
-		},
-		DescribeState: m.describeState,
-	}
-	return s, func() { stopWatch() }, nil
+	return &searcher{m: m, init: init, state: st, lim: lim}, nil
 }
 
-// stopped reports whether the search was cancelled or timed out.
-func (s *searcher) stopped() bool { return s.stop.Load() }
+// stopped reports whether the searches were stopped by the check's limits
+// or the step budget: their answers say nothing.
+func (s *searcher) stopped() bool {
+	return s.lim.stopped() != running || s.budget != nil && s.budget.exhausted
+}
+
+// reason is why the searches stopped.
+func (s *searcher) reason() stopReason {
+	if r := s.lim.stopped(); r != running {
+		return r
+	}
+	if s.budget != nil && s.budget.exhausted {
+		return stopSteps
+	}
+	return running
+}
+
+// ended is the state after the end marker (see withEnd).
+type ended struct{}
+
+// endCall marks the end of the completed operations.
+var endCall = &call{id: -1, status: statusOK}
+
+// porcupineModel wraps the model for one search. When guarded, the
+// check's limits stop it, steps counts the model steps it takes, and
+// limit (0: none) bounds them; unguarded, it is the model alone (for
+// porcupine's visualisation, which replays a finished search and must not
+// see a step fail). With the end marker, an operation of unknown outcome
+// may not take effect as a no-op before the end: see withEnd.
+func (s *searcher) porcupineModel(steps *int64, limit int64, guarded bool) porcupine.Model {
+	m := s.m
+	equal, hash := m.equal, m.hash
+	return porcupine.Model{
+		Init: func() any { return s.state },
+		Step: func(state, input, _ any) (bool, any) {
+			if guarded {
+				if s.lim.stopped() != running || s.quit.Load() {
+					return false, state
+				}
+				*steps++
+				if limit > 0 && *steps > limit {
+					return false, state
+				}
+			}
+			c := input.(*call)
+			if c == endCall {
+				return true, ended{}
+			}
+			if _, over := state.(ended); over {
+				return true, state
+			}
+			if c.status == statusUnknown && m.noop != nil && m.noop(state, c) {
+				return false, state
+			}
+			return m.step(state, c)
+		},
+		Equal: func(a, b any) bool {
+			_, ea := a.(ended)
+			_, eb := b.(ended)
+			if ea || eb {
+				return ea && eb
+			}
+			return equal(a, b)
+		},
+		Hash: func(st any) uint64 {
+			if _, over := st.(ended); over {
+				return 0x5eed
+			}
+			if hash == nil {
+				return 0
+			}
+			return hash(st)
+		},
+		DescribeOperation: func(input, _ any) string {
+			if input == endCall {
+				return "end of the completed operations"
+			}
+			return describeCall(input.(*call))
+		},
+		DescribeState: func(st any) string {
+			if _, over := st.(ended); over {
+				return "(after the end)"
+			}
+			return m.describeState(st)
+		},
+	}
+}
+
+// withEnd adds the end marker when some operation's outcome is unknown.
+// Such an operation may take effect at any moment after its invocation,
+// or never; porcupine must place it somewhere, and tries every place,
+// although where it would change nothing (a compare-and-set whose compare
+// misses, a dequeue of an empty queue) every place is the same as never.
+// The marker comes after every completion; before it, such a no-op is
+// refused, and after it every operation is accepted and nothing is
+// observed. A linearization that placed a no-op earlier moves it past the
+// marker unchanged, so the verdict is the same, and the search is spared
+// the choice.
+func withEnd(ops []porcupine.Operation) []porcupine.Operation {
+	last := int64(-1)
+	open := false
+	for _, o := range ops {
+		if o.Return == never {
+			open = true
+		} else {
+			last = max(last, o.Return)
+		}
+	}
+	if !open {
+		return ops
+	}
+	return append(ops, porcupine.Operation{ClientId: -1, Input: endCall, Call: last + 1, Return: never})
+}
 
 // operations turns calls into porcupine operations, as the history looks
 // when only its first cut records are known: operations invoked later are
@@ -136,29 +260,81 @@ func (s *searcher) operations(calls []*call, cut int) []porcupine.Operation {
 	return ops
 }
 
-// check runs one search over calls as of cut records.
+// check runs one search over calls as of cut records, within the step
+// budget when there is one.
 func (s *searcher) check(calls []*call, cut int) verdict {
+	limit := int64(0)
+	if s.budget != nil {
+		if s.budget.exhausted {
+			return vUnknown
+		}
+		limit = s.budget.left
+	}
+	v, steps := s.run(calls, cut, limit)
+	if s.budget != nil && !s.budget.spend(steps) {
+		return vUnknown
+	}
+	return v
+}
+
+// run runs one search over calls as of cut records, stopping after limit
+// model steps (0: no limit), and reports how many it took. The search is
+// deterministic: given the same calls, it takes the same steps, on any
+// machine. A decision counts the operations it reads.
+func (s *searcher) run(calls []*call, cut int, limit int64) (verdict, int64) {
+	if s.lim.stopped() != running || s.quit.Load() {
+		return vUnknown, 0
+	}
 	ops := s.operations(calls, cut)
 	if len(ops) == 0 {
-		return vOK
+		return vOK, 0
 	}
-	res := porcupine.CheckOperations(s.pm, ops)
+	if s.m.decide != nil {
+		n := int64(len(ops))
+		if limit > 0 && n > limit {
+			return vUnknown, n
+		}
+		if ok, accepted := s.m.decide(ops, s.init); accepted {
+			if ok {
+				return vOK, n
+			}
+			return vIllegal, n
+		}
+	}
+	var steps int64
+	pm := s.porcupineModel(&steps, limit, true)
+	res := porcupine.CheckOperationsTimeout(pm, withEnd(ops), s.lim.remaining())
 	switch {
-	case s.stopped():
-		return vUnknown
-	case res:
-		return vOK
+	case limit > 0 && steps > limit:
+		return vUnknown, steps
+	case res == porcupine.Unknown:
+		s.lim.halt(stopDeadline)
+		return vUnknown, steps
+	case s.lim.stopped() != running, s.quit.Load():
+		return vUnknown, steps
+	case res == porcupine.Ok:
+		return vOK, steps
 	}
-	return vIllegal
+	return vIllegal, steps
+}
+
+// outcome is one part's verdict search: its verdict, the model steps it
+// took, and whether it finished (a search stopped once another part
+// failed did not).
+type outcome struct {
+	v        verdict
+	steps    int64
+	finished bool
 }
 
 // checkPartitions checks every partition in parallel, reporting each
-// result through done from the calling goroutine. Once one fails, the
-// others get grace to finish before they are stopped.
-func (s *searcher) checkPartitions(parts [][]*call, cut int, grace time.Duration, done func(i int, v verdict)) {
+// outcome through done from the calling goroutine. Once one fails, the
+// others get grace to finish before they are stopped (none, when
+// grace is 0).
+func (s *searcher) checkPartitions(parts [][]*call, cut int, grace time.Duration, done func(i int, o outcome)) {
 	type result struct {
 		i int
-		v verdict
+		o outcome
 	}
 	results := make(chan result, len(parts))
 	work := make(chan int)
@@ -169,7 +345,8 @@ func (s *searcher) checkPartitions(parts [][]*call, cut int, grace time.Duration
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				results <- result{i, s.check(parts[i], cut)}
+				v, steps := s.run(parts[i], cut, 0)
+				results <- result{i, outcome{v: v, steps: steps, finished: v != vUnknown}}
 			}
 		}()
 	}
@@ -188,20 +365,18 @@ func (s *searcher) checkPartitions(parts [][]*call, cut int, grace time.Duration
 			if !ok {
 				return
 			}
-			done(r.i, r.v)
-			if r.v == vIllegal && stopAt == nil {
-				// The verdict is known: stop the others, as porcupine does,
-				// after the grace.
+			done(r.i, r.o)
+			if r.o.v == vIllegal && stopAt == nil {
 				stopAt = time.After(grace)
 			}
 		case <-stopAt:
-			s.stop.Store(true)
+			// The verdict is known: stop the others, as porcupine does.
+			s.quit.Store(true)
 			stopAt = nil
 		}
 	}
 }
 
 // graceAfterFailure is how long the other partitions may run once one
-// has failed, so that the earliest failure is usually found (the witness
-// comes from it) even when the failures finish in another order.
+// has failed: the witness search reuses what they found (see explain).
 const graceAfterFailure = 200 * time.Millisecond

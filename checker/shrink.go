@@ -36,9 +36,10 @@ type shrinker struct {
 	writers    map[string]int // how many calls of the universe write each value
 	appends    stringPieces   // the strings the universe appends and writes (kv)
 	obs        map[*call][]string
-	// reachable marks the counter reads whose totals the universe's adds
-	// (failed ones included) can reach: the witness keeps enough adds to
-	// reach them.
+	// universe is what the witness is cut from.
+	universe []*call
+	// reachable is the model's own memory for its reach hook (the counter
+	// reads whose totals the universe's adds can reach); nil until used.
 	reachable map[int]bool
 	// mismatchable marks the compare-and-sets that failed to match where
 	// the universe writes some other value that explains it: the witness
@@ -59,7 +60,7 @@ type shrinker struct {
 }
 
 func newShrinker(s *searcher, universe []*call) *shrinker {
-	sh := &shrinker{s: s, m: s.m, init: s.init, supported: map[string]bool{}, failedOnly: map[string]bool{}, writers: map[string]int{}, obs: map[*call][]string{}, reachable: map[int]bool{}, mismatchable: map[int]int{}, tip: -1}
+	sh := &shrinker{s: s, m: s.m, init: s.init, supported: map[string]bool{}, failedOnly: map[string]bool{}, writers: map[string]int{}, obs: map[*call][]string{}, universe: universe, mismatchable: map[int]int{}, tip: -1}
 	var all doneWrites
 	for _, w := range universe {
 		if overwrites(w) {
@@ -75,11 +76,6 @@ func newShrinker(s *searcher, universe []*call) *shrinker {
 			if otherValueWritten(c, universe, nil, bound) {
 				sh.mismatchable[c.id] = bound
 			}
-		}
-	}
-	for _, c := range universe {
-		if c.op == opRead && sh.m.name == "counter" && totalReachable(c, universe, nil, sh.init) {
-			sh.reachable[c.id] = true
 		}
 	}
 	if sh.m.writes == nil {
@@ -164,16 +160,8 @@ func (sh *shrinker) anchoredOn(calls []*call) bool {
 // without a writer that began before they ended. remove is extended in
 // place.
 func (sh *shrinker) without(cur []*call, remove map[int]bool) []*call {
-	if sh.m.name == "counter" {
-		for changed := true; changed; {
-			changed = false
-			for _, c := range cur {
-				if !remove[c.id] && sh.reachable[c.id] && !totalReachable(c, cur, remove, sh.init) {
-					remove[c.id] = true
-					changed = true
-				}
-			}
-		}
+	if sh.m.reach != nil {
+		sh.m.reach(sh, cur, remove)
 	} else if sh.m.observes != nil && sh.m.writes != nil {
 		for changed := true; changed; {
 			changed = false
@@ -220,29 +208,6 @@ func otherValueWritten(c *call, calls []*call, remove map[int]bool, bound int) b
 		}
 	}
 	return false
-}
-
-// totalReachable reports whether a counter read's total is one that some
-// of the adds invoked before it ended (in any status: a failed add may be
-// the explanation) sum to.
-func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool {
-	t, ok := r.result.(int64)
-	if r.status != statusOK || !ok {
-		return true
-	}
-	start, _ := counterInit(init)
-	var deltas []int64
-	for _, c := range calls {
-		if c.op == opAdd && !remove[c.id] && (r.compPos < 0 || c.invPos < r.compPos) {
-			deltas = append(deltas, c.arg.(int64))
-		}
-	}
-	totals, exact := subsetSums(start.(int64), deltas)
-	if !exact {
-		return totals[0] <= t && t <= totals[1]
-	}
-	_, found := slices.BinarySearch(totals, t)
-	return found
 }
 
 func (sh *shrinker) observes(c *call) []string {
@@ -301,9 +266,85 @@ func appendsOf(calls []*call) stringPieces {
 	return p
 }
 
-// minimize runs ddmin over the calls, all of which together fail.
+// oneByOne is the longest list minimize takes one call at a time.
+const oneByOne = 48
+
+// windowMin is the first window the search tries around the failing call.
+const windowMin = 8
+
+// window narrows calls to those near the failing call, before ddmin: the
+// k calls invoked last, the failing one, and every call that wrote what
+// they observed; k doubles until the failure shows within them. To prove
+// a history fails, a search must try every order, so a check costs the
+// more the more calls it has; ddmin would begin with halves of the whole
+// prefix, and a long history's witness is usually near its failing call.
+func (sh *shrinker) window(calls []*call, tip *call) []*call {
+	if tip == nil || len(calls) <= 2*windowMin {
+		return calls
+	}
+	byToken := map[string][]*call{}
+	if sh.m.writes != nil {
+		for _, c := range calls {
+			for _, t := range sh.writesOf(c) {
+				byToken[t] = append(byToken[t], c)
+			}
+		}
+	}
+	order := slices.Clone(calls)
+	slices.SortStableFunc(order, func(a, b *call) int { return b.invPos - a.invPos })
+	for k := windowMin; 2*k < len(calls); k *= 2 {
+		keep := map[int]bool{tip.id: true}
+		for _, c := range order[:k] {
+			keep[c.id] = true
+		}
+		for _, c := range order[:k] {
+			if sh.m.observes == nil {
+				break
+			}
+			for _, t := range sh.observes(c) {
+				for _, w := range byToken[t] {
+					keep[w.id] = true
+				}
+			}
+		}
+		for _, t := range sh.observesOrNil(tip) {
+			for _, w := range byToken[t] {
+				keep[w.id] = true
+			}
+		}
+		remove := map[int]bool{}
+		for _, c := range calls {
+			if !keep[c.id] {
+				remove[c.id] = true
+			}
+		}
+		cand := sh.without(calls, remove)
+		if len(cand) < len(calls) && sh.nonLinearizable(cand) {
+			return cand
+		}
+		if sh.s.stopped() {
+			break
+		}
+	}
+	return calls
+}
+
+func (sh *shrinker) observesOrNil(c *call) []string {
+	if sh.m.observes == nil {
+		return nil
+	}
+	return sh.observes(c)
+}
+
+// minimize runs ddmin over the calls, all of which together fail. A short
+// list goes one call at a time from the first invoked, so that of two
+// witnesses the one nearer the failure stays: the write that replaced a
+// value just before a stale read, rather than an older one.
 func (sh *shrinker) minimize(cur []*call) []*call {
 	n := 2
+	if len(cur) <= oneByOne {
+		n = len(cur)
+	}
 	for len(cur) >= 2 && !sh.s.stopped() {
 		chunk := (len(cur) + n - 1) / n
 		reduced := false
@@ -351,9 +392,9 @@ func (sh *shrinker) projectOnto(calls []*call, keep map[string]bool) []*call {
 
 // fewestElements projects calls onto as few elements as still fail. It
 // returns the calls unchanged when the model has no elements.
-func (sh *shrinker) fewestElements(calls []*call, first *call) ([]*call, []string) {
+func (sh *shrinker) fewestElements(calls []*call, first *call) []*call {
 	if sh.m.elements == nil {
-		return calls, nil
+		return calls
 	}
 	var elems []string
 	seen := map[string]bool{}
@@ -372,14 +413,14 @@ func (sh *shrinker) fewestElements(calls []*call, first *call) ([]*call, []strin
 		add(c)
 	}
 	if len(elems) <= 1 {
-		return calls, elems
+		return calls
 	}
 	for _, e := range elems {
 		if sh.s.stopped() {
-			return calls, elems
+			return calls
 		}
 		if p := sh.projectOnto(calls, map[string]bool{e: true}); sh.nonLinearizable(p) {
-			return p, []string{e}
+			return p
 		}
 	}
 	// No single element fails alone: drop elements ddmin-style.
@@ -402,7 +443,7 @@ func (sh *shrinker) fewestElements(calls []*call, first *call) ([]*call, []strin
 			n = min(n*2, len(kept))
 		}
 	}
-	return sh.projectOnto(calls, setOf(kept)), kept
+	return sh.projectOnto(calls, setOf(kept))
 }
 
 func setOf(xs []string) map[string]bool {

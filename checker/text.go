@@ -15,31 +15,55 @@ func FormatText(res Result) string {
 	var b strings.Builder
 	model := res.Model
 	if model == "" {
-		model = "register"
+		model = ModelRegister
 	}
 	switch res.Verdict {
 	case Linearizable:
 		fmt.Fprintf(&b, "linearizable (%s): %s checked%s.\n", model, plural(res.Ops, "operation"), partsText(res))
 		return b.String()
 	case Unknown:
-		fmt.Fprintf(&b, "unknown (%s): the check stopped (time limit or cancelled) before it could decide; %s. A longer --timeout may decide it.\n", model, plural(res.Ops, "operation"))
+		reason := res.Reason
+		if reason == "" {
+			reason = "the check stopped before it could decide"
+		}
+		fmt.Fprintf(&b, "unknown (%s): %s, before it could decide; %s read. A longer --timeout may decide it.\n", model, reason, plural(res.Ops, "operation"))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "NOT linearizable (%s): %s\n", model, res.Anomaly)
-	fmt.Fprintf(&b, "%s checked%s; the longest linearizable prefix is %s", plural(res.Ops, "operation"), partsText(res), plural(res.Prefix, "record"))
-	if res.Failing != nil {
-		fmt.Fprintf(&b, "; the first operation that cannot be linearized is process %v's %s (record %d)", res.Failing.Process, res.Failing.F, res.Failing.Index)
+	fmt.Fprintf(&b, "%s checked%s", plural(res.Ops, "operation"), partsText(res))
+	if res.Prefix >= 0 {
+		where := ""
+		if res.Key != "" {
+			where = " of key " + res.Key
+		}
+		fmt.Fprintf(&b, "; the longest linearizable prefix%s is %s", where, plural(res.Prefix, "record"))
+	} else {
+		b.WriteString("; the longest linearizable prefix was not determined")
 	}
-	b.WriteString(".\n\n")
+	if res.Failing != nil {
+		fmt.Fprintf(&b, "; the witness fails at process %v's %s (record %d)", res.Failing.Process, res.Failing.F, res.Failing.Index)
+	}
+	b.WriteString(".\n")
+	if res.Reason != "" {
+		fmt.Fprintf(&b, "The search for the witness stopped early: %s.\n", res.Reason)
+	}
+	b.WriteString("\n")
 	ops := countOps(res.Witness)
 	minimal := "removing any one of them makes the rest linearizable"
 	if !res.WitnessMinimal {
-		minimal = "the search for a smaller one ran out of time"
+		minimal = "it may not be minimal"
 	}
 	if ops == 1 {
 		fmt.Fprintf(&b, "Witness: 1 operation that is not linearizable even on its own:\n\n")
 	} else {
 		fmt.Fprintf(&b, "Witness: %s that are not linearizable together (%s):\n\n", plural(ops, "operation"), minimal)
+	}
+	if len(res.Summary) > 0 {
+		for _, line := range res.Summary {
+			b.WriteString(indent(wrap(line, 74), "  - ", "    "))
+			b.WriteString("\n")
+		}
+		b.WriteString("\n")
 	}
 	w := res.Witness
 	if ops > timelineMax {
@@ -47,10 +71,31 @@ func FormatText(res Result) string {
 		fmt.Fprintf(&b, "  (the last %d drawn; --json or --html show all %d)\n", timelineMax, ops)
 	}
 	b.WriteString(Timeline(w, res.Failing))
+	if len(res.Faults) > 0 {
+		var names []string
+		for _, f := range res.Faults {
+			names = append(names, f.String())
+		}
+		b.WriteString(indent(wrap("Faults in force during these operations: "+strings.Join(names, "; ")+".", 76), "  ", "  "))
+		b.WriteString("\n")
+	}
 	b.WriteString("\n")
 	b.WriteString(wrap(res.Explanation, 78))
 	b.WriteString("\n")
 	return b.String()
+}
+
+// indent prefixes a block's first line with first and the others with rest.
+func indent(block, first, rest string) string {
+	lines := strings.Split(block, "\n")
+	for i := range lines {
+		if i == 0 {
+			lines[i] = first + lines[i]
+		} else {
+			lines[i] = rest + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // timelineMax is how many operations FormatText draws.

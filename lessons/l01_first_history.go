@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -15,7 +16,7 @@ func init() {
 		ID:      "first-history",
 		Design:  toydb.Single,
 		Correct: []string{"single"},
-		Model:   "register",
+		Model:   checker.ModelRegister,
 		Config:  cfg,
 		// One crash in the middle of the run turns the operations in flight
 		// into info; the node comes back with its synced value.

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 2,
 		ID:     "stale-replica-reads",
 		Design: toydb.Replicas,
-		Model:  "register",
+		Model:  checker.ModelRegister,
 		Config: cfg,
 		// Replication lag is always there; then a follower (or the primary)
 		// is cut off for three seconds, and its copy falls further behind.

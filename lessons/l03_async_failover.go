@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 3,
 		ID:     "async-failover",
 		Design: toydb.AsyncFailover,
-		Model:  "set",
+		Model:  checker.ModelSet,
 		Config: cfg,
 		// The primary is cut off from its backups for four seconds: long
 		// enough for them to elect a new one while clients still reach the

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 4,
 		ID:     "split-brain",
 		Design: toydb.SplitBrain,
-		Model:  "cas-register",
+		Model:  checker.ModelCASRegister,
 		Config: cfg,
 		// Random halves, healed, then a bridge: two groups that cannot hear
 		// each other, joined by one node that hears both.

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 5,
 		ID:     "lww-clocks",
 		Design: toydb.LWWClocks,
-		Model:  "register",
+		Model:  checker.ModelRegister,
 		Config: cfg,
 		// One node's clock runs two seconds slow for five seconds, then
 		// the clocks are set right.

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -14,7 +15,7 @@ func init() {
 		Number: 6,
 		ID:     "sloppy-quorums",
 		Design: toydb.SloppyQuorums,
-		Model:  "register",
+		Model:  checker.ModelRegister,
 		Config: cfg,
 		// The cluster cut in two for two seconds, then a flaky network that
 		// loses half the messages between nodes, then slow links.

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -14,7 +15,7 @@ func init() {
 		Number: 7,
 		ID:     "timeouts-are-unknown",
 		Design: toydb.GatewayCounter,
-		Model:  "counter",
+		Model:  checker.ModelCounter,
 		Config: cfg,
 		// The client library is what the variants change: every variant
 		// retries a timed-out request twice (same request id); the default

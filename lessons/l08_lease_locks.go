@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -22,7 +23,7 @@ func init() {
 		Number: 8,
 		ID:     "lease-locks",
 		Design: toydb.LeaseLock,
-		Model:  "counter",
+		Model:  checker.ModelCounter,
 		Config: cfg,
 		// A worker — any one — paused past its lease (a long GC, a stalled
 		// VM) five times a cycle: the lock service hands the lock to a

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -14,7 +15,7 @@ func init() {
 		Number: 9,
 		ID:     "fsync-lies",
 		Design: toydb.FsyncStore,
-		Model:  "register",
+		Model:  checker.ModelRegister,
 		Config: cfg,
 		// A crash (a kill -9, a power cut) every few seconds: the page
 		// cache is lost, the disk keeps what was fsynced.

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 10,
 		ID:     "stale-leader-reads",
 		Design: toydb.LeaderReads,
-		Model:  "register",
+		Model:  checker.ModelRegister,
 		Config: cfg,
 		// The leader is cut off; a moment later its wall clock is stepped
 		// back three seconds (an NTP correction), which only the lease

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 11,
 		ID:     "racy-cas",
 		Design: toydb.RacyCAS,
-		Model:  "cas-register",
+		Model:  checker.ModelCASRegister,
 		Config: cfg,
 		// No fault is needed; slow links widen the window between a
 		// replica's read and its write.

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -13,7 +14,7 @@ func init() {
 		Number: 12,
 		ID:     "unclean-election",
 		Design: toydb.ISRLog,
-		Model:  "queue",
+		Model:  checker.ModelQueue,
 		Config: cfg,
 		// The leader is cut off from the other replicas: they stop
 		// acknowledging, it shrinks its in-sync set and, in the default

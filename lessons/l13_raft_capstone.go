@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
 	"github.com/faultline-lab/faultline/toydb"
 )
@@ -19,7 +20,7 @@ func init() {
 		ID:       "raft-capstone",
 		Design:   toydb.Raft,
 		Correct:  []string{"raft"},
-		Model:    "kv",
+		Model:    checker.ModelKV,
 		Config:   cfg,
 		Faults:   raftFaults(),
 		Workload: func() sim.Generator { return newKVWorkload([]string{"x", "y", "z"}, 0.5, 0.2) },

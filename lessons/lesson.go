@@ -20,10 +20,14 @@ type Lesson struct {
 	Title   string
 	Summary string // one line on what it teaches
 	Design  toydb.Design
-	Model   string // the checker's model
-	Init    any    // the model's initial value (nil: nothing written yet)
-	Config  sim.Config
-	Faults  sim.Schedule
+	Model   checker.Model // the checker's model (a transactional lesson's: its workload, see txn.go)
+	Init    any           // the model's initial value (nil: nothing written yet)
+	// Consistency is, for a transactional lesson (Model list-append or
+	// rw-register), the consistency model its database claims and its
+	// histories are checked against (see txn.go).
+	Consistency string
+	Config      sim.Config
+	Faults      sim.Schedule
 	// Correct names the variants besides "fixed" that must survive every
 	// seed (lesson 1's only design, lesson 13's correct Raft). Every other
 	// variant is a bug the lesson shows.
@@ -121,8 +125,11 @@ func (r *registry) check(l *Lesson) error {
 		return fmt.Errorf("number must be 1 or more")
 	case l.Workload == nil:
 		return fmt.Errorf("no workload")
-	case !knownModel(l.Model):
+	case !knownModel(string(l.Model)) && !l.Transactional():
 		return fmt.Errorf("unknown model %q (models: %s)", l.Model, strings.Join(modelNames(), ", "))
+	}
+	if err := l.checkConsistency(); err != nil {
+		return err
 	}
 	for _, other := range r.byID {
 		if other.Number == l.Number {

@@ -182,8 +182,12 @@ func Run(sc sim.Scenario) (*sim.Sim, *Lesson, error) {
 	return s, l, s.Run()
 }
 
-// Check checks a history of this lesson against its model.
+// Check checks a history of this lesson against its model (a
+// transactional lesson's against its consistency model: see txn.go).
 func (l *Lesson) Check(ctx context.Context, h history.History, opts checker.Options) (checker.Result, error) {
+	if l.Transactional() {
+		return l.checkTxn(ctx, h, opts)
+	}
 	opts.Model = l.Model
 	if opts.Init == nil {
 		opts.Init = l.Init

@@ -98,6 +98,24 @@ var intended = map[string][]keyed{
 		{3, "its term and its vote (and its log)"},
 		{3, "only if the entry at 7 still has the term it was created in"},
 	},
+	"dirty-reads": {
+		{3, "the 4, which then never existed"},
+		{3, "read committed"},
+		{3, "an intermediate read (G1b)"},
+		{3, "no, the writer may have committed"},
+	},
+	"lost-update": {
+		{3, "one of the two, and the other write is gone without a trace"},
+		{3, "repeatable read, snapshot isolation and everything stronger"},
+		{3, "one ok, one fail with the error conflict"},
+		{3, "it retries the writes of a transaction that lost a conflict without running its reads again"},
+	},
+	"write-skew": {
+		{3, "both go off call, and both transactions commit"},
+		{3, "that no key the transaction wrote was committed by another since its snapshot"},
+		{3, "rw, a write after a read that missed it"},
+		{3, "make the two transactions write a common row, or lock what they read"},
+	},
 }
 
 func TestQuestionsKeyTheIntendedChoice(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/checker/txn"
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/lessons"
 	"github.com/faultline-lab/faultline/sim"
@@ -40,6 +41,7 @@ type aheadKey struct {
 // aheadOutcome is what the run comes to.
 type aheadOutcome struct {
 	res       checker.Result
+	extra     any // what the check gave besides (a transactional lesson's result)
 	err       error
 	stopIndex int   // the history position of the completion that breaks it; -1 none
 	stopAt    int64 // its moment
@@ -124,7 +126,7 @@ func (m *lessonModel) aheadDone(msg aheadDoneMsg) tea.Cmd {
 		return tea.Batch(cmd, m.rewindTo(out.stopAt))
 	case m.run.done() && m.check.result == nil:
 		m.check.stop()
-		m.check.adopt(res, m.variant)
+		m.check.adopt(res, m.ahead.out.extra, m.variant)
 		m.afterCheck()
 	}
 	return nil
@@ -154,12 +156,12 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario) ahead
 		return out
 	}
 	h := s.History()
-	res, err := l.Check(ctx, h, checker.Options{Timeout: checkTimeout})
+	res, extra, err := checkLesson(ctx, l, h, checker.Options{Timeout: checkTimeout})
 	if err != nil {
 		out.err = err
 		return out
 	}
-	out.res = res
+	out.res, out.extra = res, extra
 	if res.Verdict != checker.NotLinearizable || res.Failing == nil {
 		return out
 	}
@@ -169,6 +171,11 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario) ahead
 	}
 	out.stopAt = h[out.stopIndex].Time
 	out.story = storyLine(res)
+	if tr, ok := extra.(txn.Result); ok {
+		if a, found := lessons.FirstForbidden(tr); found {
+			out.story = txnStory(tr, a)
+		}
+	}
 	out.mattered = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex])
 	return out
 }

@@ -87,11 +87,11 @@ type checkDoneMsg struct {
 // checkCmd checks a copy of the history in the background.
 func checkCmd(ctx context.Context, id int, l *lessons.Lesson, h history.History, p *checkProgress) tea.Cmd {
 	return func() tea.Msg {
-		res, err := l.Check(ctx, h, checker.Options{Timeout: checkTimeout, Progress: func(done, total int) {
+		res, extra, err := checkLesson(ctx, l, h, checker.Options{Timeout: checkTimeout, Progress: func(done, total int) {
 			p.done.Store(int64(done))
 			p.total.Store(int64(total))
 		}})
-		return checkDoneMsg{id: id, res: res, err: err}
+		return checkDoneMsg{id: id, res: res, extra: extra, err: err}
 	}
 }
 
@@ -191,11 +191,12 @@ func (c *checkState) failingIndex() int64 {
 }
 
 // adopt takes a verdict computed elsewhere (ahead of playback) for the
-// finished run of a variant, as if a check had just given it.
-func (c *checkState) adopt(res checker.Result, variant string) {
+// finished run of a variant, as if a check had just given it; extra is
+// what that check gave besides.
+func (c *checkState) adopt(res checker.Result, extra any, variant string) {
 	c.stop()
 	c.id++
-	c.result, c.err, c.cancelled = &res, nil, false
+	c.result, c.extra, c.err, c.cancelled = &res, extra, nil, false
 	c.full, c.variant = true, variant
 	c.witness = marks(res)
 	c.ops = res.Ops

@@ -18,6 +18,7 @@ const (
 	viewHistory explorerView = iota
 	viewWitness
 	viewMessages
+	viewCycle // w in a transactional lesson: the anomaly's transactions and dependencies
 )
 
 // explorerInput is all the explorer sees of the screen that opened it (a
@@ -30,8 +31,11 @@ type explorerInput struct {
 	src runSource
 	// model and init are the checker's, for the order it finds; model is
 	// "" when the run is not checked for linearizability.
-	model  string
-	init   any
+	model string
+	init  any
+	// txn says the run's operations are transactions: w opens the cycle
+	// view, and the verdict's extra is the transactional result.
+	txn    bool
 	check  *checkState
 	header string // the screen's header: lesson, variant and seed, or the node's command
 	status string // the screen's status line
@@ -56,10 +60,11 @@ type explorerModel struct {
 	laneTop int   // the first lane shown
 	placed  bool  // zoom and window chosen
 
-	witCursor int32 // the selected operation of the witness
-	msgRow    int   // the selected row of the message diagram; -1: at the moment
-	live      bool  // the cursor follows the latest operation of a run still playing
-	chatter   bool  // the message view shows every message, not only the causal ones
+	witCursor int32      // the selected operation of the witness
+	cyc       cycleState // the cycle view's anomaly and transaction
+	msgRow    int        // the selected row of the message diagram; -1: at the moment
+	live      bool       // the cursor follows the latest operation of a run still playing
+	chatter   bool       // the message view shows every message, not only the causal ones
 }
 
 func newExplorer() explorerModel {
@@ -93,6 +98,12 @@ func (e explorerModel) show(v explorerView, in explorerInput) explorerModel {
 }
 
 func (e *explorerModel) openView(v explorerView) {
+	if v == viewWitness && e.in.txn {
+		v = viewCycle
+	}
+	if v == viewCycle && e.view != viewCycle {
+		e.cyc = cycleState{}
+	}
 	e.syncLook()
 	e.open = true
 	e.view = v
@@ -211,19 +222,15 @@ func (e *explorerModel) key(k tea.KeyMsg) {
 	case key.Matches(k, keys.Esc, keys.Quit):
 		e.open = false
 	case key.Matches(k, keys.Timeline):
-		if e.view == viewWitness {
-			e.fromWitness()
-		}
+		e.carry()
 		e.openView(viewHistory)
 	case key.Matches(k, keys.Witness):
 		e.openView(viewWitness)
 	case key.Matches(k, keys.Messages):
-		if e.view == viewWitness {
-			e.fromWitness()
-		}
+		e.carry()
 		e.openView(viewMessages)
-	case key.Matches(k, keys.Enter) && e.view == viewWitness:
-		e.fromWitness()
+	case key.Matches(k, keys.Enter) && (e.view == viewWitness || e.view == viewCycle):
+		e.carry()
 		e.openView(viewHistory)
 	case key.Matches(k, keys.Failing):
 		e.toFailing()
@@ -268,6 +275,19 @@ func (e *explorerModel) move(k tea.KeyMsg) {
 		e.witnessKey(k)
 	case viewMessages:
 		e.messagesKey(k)
+	case viewCycle:
+		e.cycleKey(k)
+	}
+}
+
+// carry takes the witness's or the cycle's selected operation to the full
+// views.
+func (e *explorerModel) carry() {
+	switch e.view {
+	case viewWitness:
+		e.fromWitness()
+	case viewCycle:
+		e.fromCycle()
 	}
 }
 
@@ -281,6 +301,10 @@ func (e *explorerModel) toFailing() {
 	}
 	if e.view == viewWitness {
 		e.witCursor = e.witnessFailing()
+		return
+	}
+	if e.view == viewCycle {
+		e.cyc = cycleState{} // the anomaly the verdict names
 		return
 	}
 	if id := e.look.tl.byInvocation(i); id >= 0 {
@@ -323,6 +347,8 @@ func (e *explorerModel) follow() {
 func (e explorerModel) View(in explorerInput) string {
 	e.in = in
 	switch e.view {
+	case viewCycle:
+		return e.cycleView()
 	case viewWitness:
 		return e.witnessView()
 	case viewMessages:

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -68,9 +69,12 @@ func (m *lessonModel) exportCmd(dir string) tea.Cmd {
 		},
 		pageNote: "The HTML page comes with a verdict on a finished run.",
 	}
-	if m.check.result != nil && m.check.full && m.run.done() {
+	if m.check.result != nil && m.check.full && m.run.done() && !m.l.Transactional() {
 		r := *m.check.result
 		job.result = &r
+	}
+	if m.l.Transactional() {
+		txnExport(&job, m.l)
 	}
 	m.flash = "exporting…"
 	return func() tea.Msg { return job.write() }
@@ -135,7 +139,7 @@ func (j exportJob) write() exportDoneMsg {
 	note := j.pageNote
 	if j.result != nil {
 		var page bytes.Buffer
-		if err := checker.WriteHTML(&page, j.h, *j.result, j.opts); err != nil {
+		if err := checker.WriteHTML(context.Background(), &page, j.h, *j.result, j.opts); err != nil {
 			note = "No HTML page: " + err.Error()
 		} else if err := put(".html", page.Bytes()); err != nil {
 			note = "No HTML page: " + err.Error()

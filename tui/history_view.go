@@ -101,6 +101,9 @@ func formatRecord(o history.Op) string {
 // opText is the function and its value as a learner reads them: `write 3`,
 // `read` (invoked), `read 2` (completed), `cas 1→2`.
 func opText(o history.Op) string {
+	if t, ok := txnText(o.Value, o.Type == history.OK); ok && o.F == "txn" {
+		return "txn " + t
+	}
 	s := o.F
 	if o.Key != "" {
 		s += " " + o.Key

@@ -113,6 +113,11 @@ func (k *keyMap) lessonFull() []keyGroup {
 // first (it is cut from the right).
 func (k *keyMap) explorerShort(v explorerView) []key.Binding {
 	switch v {
+	case viewCycle:
+		return []key.Binding{
+			short(k.NextOp, "next anomaly"), pair(k.Up, k.Down, "transaction"), short(k.Enter, "in the timeline"),
+			short(k.Messages, "messages"), short(k.Timeline, "timeline"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
+		}
 	case viewWitness:
 		return []key.Binding{
 			short(k.NextOp, "next op"), short(k.Enter, "in the timeline"), short(k.Messages, "messages"),
@@ -131,6 +136,19 @@ func (k *keyMap) explorerShort(v explorerView) []key.Binding {
 	}
 }
 
+// cycleNamed renames w in a help bar for a transactional lesson, where it
+// opens the cycle view.
+func cycleNamed(bar []key.Binding, k *keyMap) []key.Binding {
+	out := make([]key.Binding, len(bar))
+	for i, b := range bar {
+		out[i] = b
+		if b.Help().Key == k.Witness.Help().Key {
+			out[i] = short(b, "cycle")
+		}
+	}
+	return out
+}
+
 // pair is two bindings shown as one in the help bar: `←/→ pan`.
 func pair(a, b key.Binding, desc string) key.Binding {
 	keys := append(append([]string(nil), a.Keys()...), b.Keys()...)
@@ -144,6 +162,8 @@ func (k *keyMap) explorerFull() []keyGroup {
 			short(k.Left, "earlier: pan and scrub"), short(k.Right, "later: pan and scrub"), k.ZoomIn, k.ZoomOut, k.Failing,
 			short(k.PageUp, "lanes up"), short(k.PageDown, "lanes down")}},
 		{"Witness (w)", []key.Binding{short(k.NextOp, "next witness operation"), short(k.Enter, "it in the full timeline")}},
+		{"Cycle (w, lessons 14–16)", []key.Binding{short(k.NextOp, "next anomaly"), short(k.PrevOp, "previous anomaly"),
+			short(k.Up, "transaction above"), short(k.Down, "transaction below"), short(k.Enter, "it in the full timeline"), short(k.Failing, "the anomaly of the verdict")}},
 		{"Messages (m)", []key.Binding{short(k.Up, "earlier event"), short(k.Down, "later event"),
 			short(k.PageUp, "a page earlier"), short(k.PageDown, "a page later"), short(k.NextOp, "next operation"), k.Chatter}},
 		{"Views", []key.Binding{short(k.Timeline, "history timeline"), k.Witness, k.Messages, k.Export}},

@@ -76,6 +76,9 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	m := &lessonModel{c: c, l: l, text: t, variant: variant, seed: seed, histTop: -1, focus: paneCluster,
 		explore: newExplorer()}
 	m.check.spinner = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Warn))
+	if l.Transactional() {
+		m.check.words = txnWords(l)
+	}
 	m.textView = viewport.New(0, 0)
 	m.revealed = c.progress.get(l.ID).ran()
 	if err := m.reset(); err != nil {
@@ -132,7 +135,11 @@ func (m *lessonModel) leave() {
 // explorerInput is what the explorer is handed: nothing of the lesson
 // screen but the run, the verdict and the lines that frame a view.
 func (m *lessonModel) explorerInput() explorerInput {
-	return explorerInput{c: m.c, src: m.run, model: m.l.Model, init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
+	in := explorerInput{c: m.c, src: m.run, model: string(m.l.Model), init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
+	if m.l.Transactional() {
+		in.model, in.txn = "", true // no linearizability order; w opens the cycle view
+	}
+	return in
 }
 
 func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {

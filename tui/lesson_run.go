@@ -34,7 +34,7 @@ func (m *lessonModel) runOver() tea.Cmd {
 		return nil
 	}
 	if res, ok := m.ahead.resultFor(m.run); ok {
-		m.check.adopt(res, m.variant)
+		m.check.adopt(res, m.ahead.out.extra, m.variant)
 		m.afterCheck()
 		return nil
 	}
@@ -48,7 +48,7 @@ func (m *lessonModel) runOver() tea.Cmd {
 func (m *lessonModel) breakPoint() tea.Cmd {
 	m.pausePlay()
 	res, _ := m.ahead.resultFor(m.run)
-	m.check.adopt(res, m.variant)
+	m.check.adopt(res, m.ahead.out.extra, m.variant)
 	m.afterCheck()
 	m.ahead.shown, m.ahead.seen = true, m.run
 	m.flash = "stopped where it breaks — space plays on"

@@ -179,7 +179,7 @@ func (m *lessonModel) statusLine() string {
 	}
 	info := fmt.Sprintf(" %s · %s · %s", st.Bold.Render(m.runState()), when, m.run.opsLabel())
 	if res := m.check.result; res != nil && m.prompt.kind != promptNone {
-		info += " · " + verdictWord(st, res.Verdict)
+		info += " · " + m.check.word(st, res.Verdict)
 	}
 	msg := m.flash
 	if msg == "" && m.run.started && !m.run.playing && !m.back.on {

@@ -319,6 +319,9 @@ func bodyWords(b sim.Body, limit int) string {
 	if s, ok := b.(interface{ Summary() string }); ok {
 		return cut(s.Summary(), limit)
 	}
+	if s, ok := txnBodyWords(b); ok {
+		return cut(s, limit)
+	}
 	return summarise(sim.DescribeBody(b), limit)
 }
 

@@ -260,7 +260,11 @@ func (e *explorerModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[st
 		cv.set(col[ev.Src], y, '◷', inkDim)
 		cv.text(col[ev.Src]+1, y, ev.Detail, inkDim, nextCol(xs, col[ev.Src], cv.w))
 	case sim.TraceLog:
-		cv.text(col[ev.Src]+1, y, ev.Detail, inkDim, cv.w)
+		at := col[ev.Src] + 1
+		if w := lineWidth(ev.Detail); at+w > cv.w {
+			at = max(msgGutter, col[ev.Src]-1-w) // the rightmost node logs to its left
+		}
+		cv.text(at, y, ev.Detail, inkDim, cv.w)
 	case sim.TraceFault:
 		for xx := msgGutter; xx < cv.w; xx++ {
 			cv.set(xx, y, '░', inkNemesis)
@@ -388,6 +392,9 @@ func (e *explorerModel) viewRows() []int32 {
 		src := e.in.src
 		lc.causal = causalRows(lc.msgs, res, func(inv history.Op, comp *history.Op) (int, int) { return src.opEvents(lc.msgs, inv, comp) })
 		lc.causeOf = res
+		if e.in.txn {
+			lc.causal.rows = withLogs(lc.msgs, lc.causal.rows)
+		}
 	}
 	if len(lc.causal.rows) == 0 {
 		return lc.msgs.rows

@@ -246,7 +246,7 @@ func asCheckerResult(res maelstrom.Result) checker.Result {
 	if res.Lin != nil {
 		return *res.Lin
 	}
-	out := checker.Result{Model: res.Workload, Anomaly: res.Anomaly, Explanation: res.Explanation, Witness: res.Witness,
+	out := checker.Result{Model: checker.Model(res.Workload), Anomaly: res.Anomaly, Explanation: res.Explanation, Witness: res.Witness,
 		Ops: res.Ops, WitnessMinimal: true}
 	switch res.Verdict {
 	case maelstrom.Valid:

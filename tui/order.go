@@ -37,7 +37,7 @@ type orderDoneMsg struct {
 // orderCmd computes the order of h in the background.
 func orderCmd(ctx context.Context, checkID int, model string, init any, h history.History) tea.Cmd {
 	return func() tea.Msg {
-		orders, err := checker.LinearizationOrder(ctx, h, checker.Options{Model: model, Init: init, Timeout: checkTimeout})
+		orders, err := checker.LinearizationOrder(ctx, h, checker.Options{Model: checker.Model(model), Init: init, Timeout: checkTimeout})
 		return orderDoneMsg{checkID: checkID, orders: orders, err: err}
 	}
 }
@@ -79,6 +79,8 @@ func (o *orderState) finish(msg orderDoneMsg) bool {
 func (o *orderState) describe(e *explorerModel, inv history.Op, comp *history.Op) string {
 	res := e.in.check.result
 	switch {
+	case e.in.txn:
+		return txnOrderNote(e, inv)
 	case e.in.model == "":
 		return "This workload is not checked for linearizability, so there is no order of operations to show."
 	case e.in.check.running:

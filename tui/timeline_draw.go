@@ -328,6 +328,15 @@ func opWords(h history.History, o tlOp, abbrev bool) string {
 	if inv.Key != "" {
 		f += " " + inv.Key
 	}
+	if inv.F == "txn" {
+		v, reads := inv.Value, false
+		if o.status == opOK {
+			v, reads = h[o.comp].Value, true
+		}
+		if t, ok := txnText(v, reads); ok {
+			return f + " " + cut(t, limit)
+		}
+	}
 	switch {
 	case inv.F == "cas":
 		if pair, ok := inv.Value.([]any); ok && len(pair) == 2 {

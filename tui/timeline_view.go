@@ -250,7 +250,11 @@ func (e *explorerModel) finish(lines []string) string {
 	for len(lines) < rows {
 		lines = append(lines, "")
 	}
-	lines = append(lines, e.in.status, c.helpBar(c.keys.explorerShort(e.view)))
+	keys := c.keys.explorerShort(e.view)
+	if e.in.txn {
+		keys = cycleNamed(keys, c.keys)
+	}
+	lines = append(lines, e.in.status, c.helpBar(keys))
 	return fitBlock(strings.Join(lines, "\n"), c.width, c.height)
 }
 

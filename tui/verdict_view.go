@@ -25,17 +25,24 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 		scope = "the history so far"
 	}
 	head := verdictWord(st, res.Verdict)
-	switch res.Verdict {
-	case checker.NotLinearizable:
+	tr, transactional := m.check.txnResult()
+	switch {
+	case transactional:
+		head = txnVerdictHead(st, &m.check, tr)
+	case res.Verdict == checker.NotLinearizable:
 		if res.Anomaly != "" {
 			head += " — " + st.Bold.Render(res.Anomaly)
 		}
-	case checker.Linearizable:
+	case res.Verdict == checker.Linearizable:
 		head += " — every operation fits one order that respects real time"
 	default:
 		head += fmt.Sprintf(" — the checker ran out of time (%s) before deciding", checkTimeout)
 	}
-	head += st.Dim.Render(fmt.Sprintf(" (%s, %s, %d operations)", m.check.variant, scope, res.Ops))
+	if transactional {
+		head += st.Dim.Render(fmt.Sprintf(" (%s, %s, %d transactions; found: %s)", m.check.variant, scope, len(tr.Txns), strings.Join(anomalyCounts(tr), ", ")))
+	} else {
+		head += st.Dim.Render(fmt.Sprintf(" (%s, %s, %d operations)", m.check.variant, scope, res.Ops))
+	}
 	add(head)
 	if out := m.ahead.out; res.Verdict == checker.NotLinearizable && m.ahead.valid(m.run) && out.story != "" {
 		where := "Where it breaks"
@@ -53,7 +60,10 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 			add(st.Bold.Render("What broke in "+m.check.variant+": ") + broke)
 		}
 	}
-	if res.Verdict == checker.NotLinearizable {
+	switch {
+	case res.Verdict == checker.NotLinearizable && transactional:
+		add(fmt.Sprintf("The evidence: %d transactions, marked > in the history (! the last to complete) · w the cycle view · m the messages · t timeline", invocations(res.Witness)))
+	case res.Verdict == checker.NotLinearizable:
 		add(fmt.Sprintf("Witness: %d records, marked > in the history (! the failing one) · w witness · m the messages that carried it · t timeline", len(res.Witness)))
 	}
 	if res.Verdict == checker.Linearizable && m.check.full {

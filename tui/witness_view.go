@@ -102,12 +102,7 @@ func (e *explorerModel) witnessView() string {
 	out = append(out, cut(title, W))
 
 	// The explanation goes beside the plot when the screen is wide.
-	side := W >= 130
-	plotW, textW := W-1, W-2
-	if side {
-		textW = max(40, W*2/5)
-		plotW = W - textW - 3
-	}
+	side, plotW, textW := besideWhenWide(W, W-1)
 	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, len(tl.ops))}
 	if res.Explanation != "" {
 		explain = append(explain, "", res.Explanation)
@@ -139,11 +134,13 @@ func (e *explorerModel) witnessView() string {
 	used := drawPlot(cv, 0, plot{tl: tl, ax: ax, lanes: lanes, bandRows: bandRows, cursor: e.witCursor,
 		moment: moment, mark: e.markIn(tl), openAsInfo: true})
 	plotLines := cv.lines(st)[:used]
+	// The faults the checker found in force during the witness's
+	// operations, not those the plot's columns happen to span.
 	faults := st.Dim.Render("No fault was in force during these operations: the database got this wrong on its own.")
-	if len(bands) > 0 {
+	if len(res.Faults) > 0 {
 		var names []string
-		for _, bi := range bands {
-			names = append(names, tl.bands[bi].label)
+		for _, f := range res.Faults {
+			names = append(names, f.String())
 		}
 		faults = "Faults in force then: " + strings.Join(names, " · ")
 	}
