@@ -194,11 +194,7 @@ func linearizability(ctx context.Context, req checkRequest) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	out.html = func(w io.Writer) error {
-		o := opts
-		o.Timeout = htmlTimeout(ctx)
-		return checker.WriteHTML(context.Background(), w, req.h, res, o)
-	}
+	out.html = func(w io.Writer) error { return writePage(ctx, w, req.h, res, opts) }
 	return out, nil
 }
 

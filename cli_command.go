@@ -191,9 +191,9 @@ func (c *command) prefix() string {
 // seeHelp ends a usage message: where the flags are explained.
 func (c *command) seeHelp() string {
 	if c.name == "" {
-		return " (see faultline --help)"
+		return " (see go run . --help)"
 	}
-	return fmt.Sprintf(" (see faultline %s --help)", c.name)
+	return fmt.Sprintf(" (see go run . %s --help)", c.name)
 }
 
 // execute parses args for c and runs it: --help prints c's help and
@@ -224,7 +224,7 @@ func (c *command) execute(ctx context.Context, args []string, stdout io.Writer) 
 // synopsis is the command's usage line, every flag included.
 func (c *command) synopsis() string {
 	fs := c.flags()
-	parts := []string{"faultline"}
+	parts := []string{"go run ."}
 	if c.name != "" {
 		parts = append(parts, c.name)
 	}

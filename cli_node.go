@@ -20,12 +20,12 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-const nodeHelp = `faultline node — run your own node, in any language, under faultline's faults and checker.
+const nodeHelp = `go run . node — run your own node, in any language, under faultline's faults and checker.
 
 Usage:
-  faultline node --workload echo|unique-ids|broadcast|g-counter|lin-kv --bin "CMD ARGS" [flags]
-  faultline node --scenario FILE                 check a recorded run again
-  faultline node --scenario FILE --bin "CMD"     run its workload and fault schedule again, against CMD
+  go run . node --workload echo|unique-ids|broadcast|g-counter|lin-kv --bin "CMD ARGS" [flags]
+  go run . node --scenario FILE                 check a recorded run again
+  go run . node --scenario FILE --bin "CMD"     run its workload and fault schedule again, against CMD
 
 Your program speaks Maelstrom's protocol: one JSON message a line on stdin and stdout
 ({"src","dest","body":{"type","msg_id","in_reply_to",...}}), init / init_ok first, logs on
@@ -90,7 +90,7 @@ func cmdNode(args []string, stdout io.Writer) (int, error) {
 		}
 	}
 	if err := fs.Parse(args); err != nil {
-		return exitUsage, usagef("node: %s (see faultline node --help)", err)
+		return exitUsage, usagef("node: %s (see go run . node --help)", err)
 	}
 	if fs.NArg() > 0 {
 		return exitUsage, usagef("node: unexpected argument %q (quote the command: --bin \"%s\")", fs.Arg(0), strings.Join(fs.Args(), " "))
@@ -281,7 +281,7 @@ func runNode(cfg maelstrom.Config, f nodeFlags, stdout io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("node: check: %w", err)
 	}
 	sc := r.Scenario(out)
-	if err := writeNodeOutputs(f, sc, res); err != nil {
+	if err := writeNodeOutputs(checkCtx, f, sc, res); err != nil {
 		return exitUsage, err
 	}
 	return reportNode(stdout, f.json, sc, res)
@@ -308,7 +308,7 @@ func nemesisText(cfg maelstrom.Config) string {
 	return strings.Join(cfg.Nemesis, ",")
 }
 
-func writeNodeOutputs(f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) error {
+func writeNodeOutputs(ctx context.Context, f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) error {
 	if f.out != "" {
 		w, _ := historyWriter(f.out)
 		if err := writeNodeFile(f.out, func(out io.Writer) error { return w(out, sc.History) }); err != nil {
@@ -321,8 +321,10 @@ func writeNodeOutputs(f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) 
 		}
 	}
 	if f.html != "" && res.Lin != nil {
+		ctx, cancel := context.WithTimeout(ctx, f.timeout)
+		defer cancel()
 		opts := checker.Options{Model: "kv"}
-		if err := writeNodeFile(f.html, func(w io.Writer) error { return checker.WriteHTML(context.Background(), w, sc.History, *res.Lin, opts) }); err != nil {
+		if err := writeNodeFile(f.html, func(w io.Writer) error { return writePage(ctx, w, sc.History, *res.Lin, opts) }); err != nil {
 			return err
 		}
 	}
@@ -428,11 +430,13 @@ func recheckNode(f nodeFlags, set map[string]bool, stdout io.Writer) (int, error
 	if err := nodeOutputsOK(f, sc.Config.Workload); err != nil {
 		return exitUsage, err
 	}
-	res, err := maelstrom.Check(context.Background(), sc.Config.Workload, sc.History, sc.FinalFrom, f.timeout)
+	ctx, _, stop := interrupts()
+	defer stop()
+	res, err := maelstrom.Check(ctx, sc.Config.Workload, sc.History, sc.FinalFrom, f.timeout)
 	if err != nil {
 		return exitUsage, fmt.Errorf("node: check %s: %w", f.scenario, err)
 	}
-	if err := writeNodeOutputs(f, sc, res); err != nil {
+	if err := writeNodeOutputs(ctx, f, sc, res); err != nil {
 		return exitUsage, err
 	}
 	if !f.json {

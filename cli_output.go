@@ -139,8 +139,29 @@ func remaining(ctx context.Context) time.Duration {
 // an output, written after the verdict, like the history file.
 const minHTMLTime = time.Second
 
-func htmlTimeout(ctx context.Context) time.Duration {
-	return max(remaining(ctx), minHTMLTime)
+// writePage writes the HTML page of h and res within the command's
+// context: Ctrl-C stops its search at once, and its deadline bounds it,
+// but never to less than minHTMLTime from now.
+func writePage(ctx context.Context, w io.Writer, h history.History, res checker.Result, opts checker.Options) error {
+	ctx, cancel := pageContext(ctx)
+	defer cancel()
+	opts.Timeout = remaining(ctx)
+	return checker.WriteHTML(ctx, w, h, res, opts)
+}
+
+// pageContext is ctx with its deadline moved to at least minHTMLTime from
+// now, and still cancelled when ctx is (an interrupt, not its deadline).
+func pageContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) >= minHTMLTime {
+		return context.WithCancel(ctx)
+	}
+	page, cancel := context.WithTimeout(context.WithoutCancel(ctx), minHTMLTime)
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancel()
+		}
+	})
+	return page, func() { stop(); cancel() }
 }
 
 // writableOutput fails on an output path ("" is none) that could not be

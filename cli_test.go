@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -90,7 +91,7 @@ func splitName(name string) []string {
 func TestHelpExitsZero(t *testing.T) {
 	for _, a := range [][]string{{"check", "--help"}, {"run", "-h"}, {"hunt", "-h"}, {"lessons", "-h"}, {"help"}, {"--help"}, {"help", "check"}} {
 		r := faultline(t, t.TempDir(), a...)
-		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see faultline help") {
+		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see go run . help") {
 			t.Errorf("%v: exit %d, stderr %q", a, r.code, r.stderr)
 		}
 	}
@@ -111,7 +112,7 @@ func TestBadFlagValues(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--seed", "abc"}, `--seed "abc": want a non-negative integer (see faultline --help)`},
+		{[]string{"--seed", "abc"}, `--seed "abc": want a non-negative integer (see go run . --help)`},
 		{[]string{"--seed", "3", "--lesson", "nope"}, `--lesson "nope": unknown lesson`},
 		{[]string{"--seed", "3"}, "--variant and --seed need --lesson"},
 		{[]string{"extra"}, "unknown command extra"},
@@ -168,7 +169,7 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"run", "--lesson", lesson, "--out", "no/such/dir.jsonl"}, "no such file or directory"},
 		{[]string{"run", "--lesson", lesson, "--html", "adir"}, "it is a directory"},
 		{[]string{"run", "--lesson", lesson, "--html", "plain/x.html"}, "not a directory"},
-		{[]string{"run", "--lesson", lesson, "--frobnicate"}, "run: unknown flag --frobnicate (see faultline run --help)"},
+		{[]string{"run", "--lesson", lesson, "--frobnicate"}, "run: unknown flag --frobnicate (see go run . run --help)"},
 		{[]string{"run", "--lesson", lesson, "--seed"}, "run: --seed needs a value"},
 		{[]string{"run", "--lesson", lesson, "--json=maybe"}, `--json="maybe": want true or false`},
 		{[]string{"run", "--lesson", lesson, "stray"}, "run: unexpected argument stray"},
@@ -184,7 +185,7 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"check", "missing.jsonl"}, "missing.jsonl: no such file or directory"},
 		{[]string{"check", "adir"}, "adir: is a directory"},
 		{[]string{"help", "nope"}, "help: unknown command nope"},
-		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check, node; see faultline help)"},
+		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check, node; see go run . help)"},
 		{[]string{strings.Repeat("\x01\xff", 5000)}, `unknown command "\x01\xff`},
 	}
 	for _, c := range cases {
@@ -310,5 +311,28 @@ func TestOutputPanicIsAnError(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// Every command a learner is told to type is typed as README's set-up
+// runs it: go run . COMMAND (never a faultline binary nobody built).
+func TestHintsSayGoRun(t *testing.T) {
+	binary := regexp.MustCompile(`\bfaultline (lessons|run|hunt|check|node|help|COMMAND|--help)\b`)
+	cases := [][]string{
+		{"help"}, {"--help"}, {"nosuch"}, {"run"}, {"hunt"}, {"run", "--variant", ""}, {"check"},
+		{"run", "--lesson", "async-failover", "--seed", "1"},
+		{"hunt", "--lesson", "stale-replica-reads", "--seeds", "1-3"},
+	}
+	for _, c := range commands {
+		cases = append(cases, []string{"help", c.name}, []string{c.name, "--help"})
+	}
+	for _, args := range cases {
+		_, out, errs := cli(t, args...)
+		if m := binary.FindString(out + errs); m != "" {
+			t.Errorf("%q says %q; README runs it as go run . …:\n%s%s", args, m, out, errs)
+		}
+		if !strings.Contains(out+errs, "go run . ") {
+			t.Errorf("%q names no command to type:\n%s%s", args, out, errs)
+		}
 	}
 }
