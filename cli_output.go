@@ -20,28 +20,36 @@ import (
 // verdictJSON is the --json object of run and check (DESIGN's fields, and
 // a few more: where the verdict came from).
 type verdictJSON struct {
-	Verdict      string          `json:"verdict"`
-	Anomaly      string          `json:"anomaly,omitempty"`
-	Explanation  string          `json:"explanation,omitempty"`
-	Witness      history.History `json:"witness,omitempty"`
-	Failing      *history.Op     `json:"failing,omitempty"`
-	Model        string          `json:"model,omitempty"`
-	File         string          `json:"file,omitempty"`
-	Format       string          `json:"format,omitempty"`
-	Records      *int            `json:"records,omitempty"`
-	SkippedLines *int            `json:"skipped_lines,omitempty"`
-	Lesson       string          `json:"lesson,omitempty"`
-	Variant      string          `json:"variant,omitempty"`
-	Seed         *uint64         `json:"seed,omitempty"`
-	Ops          *int            `json:"ops,omitempty"`
-	VirtualNs    *int64          `json:"virtual_ns,omitempty"`
-	Faults       int             `json:"faults,omitempty"`
-	Notes        []string        `json:"notes,omitempty"`
+	Verdict     string          `json:"verdict"`
+	Anomaly     string          `json:"anomaly,omitempty"`
+	Explanation string          `json:"explanation,omitempty"`
+	Summary     []string        `json:"summary,omitempty"` // the witness grouped, as the text shows it
+	Witness     history.History `json:"witness,omitempty"`
+	// WitnessFaults are the faults in force during the witness's
+	// operations, as the text names them.
+	WitnessFaults []witnessFaultJSON `json:"witness_faults,omitempty"`
+	Failing       *history.Op        `json:"failing,omitempty"`
+	Model         string             `json:"model,omitempty"`
+	File          string             `json:"file,omitempty"`
+	Format        string             `json:"format,omitempty"`
+	Records       *int               `json:"records,omitempty"`
+	SkippedLines  *int               `json:"skipped_lines,omitempty"`
+	Lesson        string             `json:"lesson,omitempty"`
+	Variant       string             `json:"variant,omitempty"`
+	Seed          *uint64            `json:"seed,omitempty"`
+	Ops           *int               `json:"ops,omitempty"`
+	VirtualNs     *int64             `json:"virtual_ns,omitempty"`
+	Faults        int                `json:"faults,omitempty"` // fault actions applied (heals included)
+	// FaultIntervals are the run's faults, each with its owner and the
+	// virtual time it was in force.
+	FaultIntervals []runFaultJSON `json:"fault_intervals,omitempty"`
+	Notes          []string       `json:"notes,omitempty"`
 }
 
-func resultJSON(r checker.Result) verdictJSON {
-	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
-		Witness: r.Witness, Failing: r.Failing, Model: string(r.Model)}
+// resultJSON is a check's result of h for --json.
+func resultJSON(r checker.Result, h history.History) verdictJSON {
+	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation, Summary: r.Summary,
+		Witness: r.Witness, WitnessFaults: witnessFaults(h, r.Faults), Failing: r.Failing, Model: string(r.Model)}
 }
 
 func exitFor(v checker.Verdict) int {
@@ -63,8 +71,8 @@ type outcome struct {
 	notes   []string              // outputs skipped, and why (printed under the verdict)
 }
 
-func verdictOutcome(res checker.Result) outcome {
-	return outcome{verdict: res.Verdict, text: checker.FormatText(res), json: resultJSON(res)}
+func verdictOutcome(res checker.Result, h history.History) outcome {
+	return outcome{verdict: res.Verdict, text: checker.FormatText(res), json: resultJSON(res, h)}
 }
 
 // checkGrace is how long a check may take to notice its deadline before
@@ -108,11 +116,11 @@ func checkBounded(ctx context.Context, h history.History, opts checker.Options,
 	case a.panic != nil:
 		res := checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h)}
 		msg := fmt.Sprintf("unknown: the checker failed (%s), a bug in faultline; please report it with this history.", oneLine(fmt.Sprint(a.panic)))
-		j := resultJSON(res)
+		j := resultJSON(res, h)
 		j.Explanation = msg
 		return outcome{verdict: checker.Unknown, text: msg + "\n", json: j}, res, nil
 	}
-	return verdictOutcome(a.res), a.res, nil
+	return verdictOutcome(a.res, h), a.res, nil
 }
 
 func countInvokes(h history.History) int {

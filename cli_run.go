@@ -166,11 +166,12 @@ func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out out
 	ops, vns := countInvokes(s.History()), s.Now()
 	if t, ok := out.json.(txnJSON); ok && f.json {
 		return code, printJSON(stdout, txnRunJSON{txnJSON: t, Lesson: sc.Lesson, Variant: sc.Variant, Seed: sc.Seed,
-			Ops: ops, VirtualNs: vns, Faults: len(s.Applied())})
+			Ops: ops, VirtualNs: vns, Faults: len(s.Applied()), FaultIntervals: faultSpans(s, vns)})
 	}
 	if f.json {
 		j, _ := out.json.(verdictJSON)
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
+		j.FaultIntervals = faultSpans(s, vns)
 		j.Notes = out.notes
 		return code, printJSON(stdout, j)
 	}
