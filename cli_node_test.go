@@ -35,7 +35,7 @@ func nodeBin(t *testing.T, name string) string {
 func TestNodeHelpExitsZero(t *testing.T) {
 	for _, h := range []string{"--help", "-h"} {
 		code, out, _ := cli(t, "node", h)
-		if code != exitOK || !strings.Contains(out, "-workload") || !strings.Contains(out, "-time-limit duration") || !strings.Contains(out, "real time") {
+		if code != exitOK || !strings.Contains(out, "-workload") || !strings.Contains(out, "--time-limit D") || !strings.Contains(out, "real time") {
 			t.Fatalf("node %s: exit %d\n%s", h, code, out)
 		}
 	}
@@ -61,6 +61,9 @@ func TestNodeUsageErrors(t *testing.T) {
 		{[]string{"--workload", "echo", "--bin", hello, "--time-limit", "0s"}, "time limit must be positive"},
 		{[]string{"--scenario", "nope.json"}, "cannot read scenario nope.json"},
 		{[]string{"--scenario", "nope.json", "--seed", "3"}, "--seed needs --bin"},
+		// The shared flag framework: one message for a bad value, outputs checked before any work.
+		{[]string{"--workload", "echo", "--bin", hello, "--nodes", "three"}, `node: --nodes "three": want an integer (see go run . node --help)`},
+		{[]string{"--workload", "lin-kv", "--bin", hello, "--out", "x.jsonl", "--out-scenario", "x.jsonl"}, "--out and --out-scenario name the same file"},
 	}
 	for _, c := range cases {
 		code, out, errText := cli(t, append([]string{"node"}, c.args...)...)

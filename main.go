@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,14 +34,6 @@ const (
 // is one line here: its flags, help and --timeout come from its definition.
 var commands = []*command{lessonsCmd, runCmd, huntCmd, checkCmd, nodeCmd}
 
-// nodeCmd runs a learner's own node (cli_node.go); it parses its own flags.
-var nodeCmd = &command{
-	name:     "node",
-	summary:  "run your own node, speaking Maelstrom's protocol, under faultline's faults and checker",
-	own:      cmdNode,
-	ownFlags: func() *flag.FlagSet { return nodeFlagSet(&nodeFlags{}) },
-}
-
 // usageError is bad input from the user: exit 2 with one clear line.
 type usageError struct{ msg string }
 
@@ -51,7 +42,7 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func main() {
-	if c := findCommand(safeArg(os.Args, 1)); c != nil && c.own == nil {
+	if c := findCommand(safeArg(os.Args, 1)); c != nil && !c.ownSignals {
 		stopOnSignal() // a command with its own parsing handles its own signals
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
