@@ -240,9 +240,6 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	if r.code != exitUnknown && r.code != exitOK {
 		t.Errorf("check with time to read: exit %d, %s %s", r.code, clip(r.stdout), r.stderr)
 	}
-	if strings.Contains(r.stdout, "while reading") {
-		t.Skipf("a loaded machine took 3s to read the history: %s", clip(r.stdout))
-	}
 	// The page is written from a finished search or skipped with a note.
 	_, err := os.Stat(filepath.Join(dir, "big.html"))
 	noted := strings.Contains(r.stdout, "Note: big.html was not written")
