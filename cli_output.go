@@ -107,7 +107,8 @@ func checkBounded(ctx context.Context, h history.History, opts checker.Options,
 		select {
 		case a = <-done:
 		case <-time.After(checkGrace):
-			a.res = checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h)}
+			a.res = checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h), Prefix: -1,
+				Reason: "the time limit ran out while the checker was still working"}
 		}
 	}
 	switch {
@@ -150,7 +151,12 @@ const minHTMLTime = time.Second
 // writePage writes the HTML page of h and res within the command's
 // context: Ctrl-C stops its search at once, and its deadline bounds it,
 // but never to less than minHTMLTime from now.
+// A check that reached no verdict has no page: its search would meet the
+// same wall.
 func writePage(ctx context.Context, w io.Writer, h history.History, res checker.Result, opts checker.Options) error {
+	if res.Verdict == checker.Unknown {
+		return fmt.Errorf("%w: the check reached no verdict", checker.ErrHTMLUnfinished)
+	}
 	ctx, cancel := pageContext(ctx)
 	defer cancel()
 	opts.Timeout = remaining(ctx)

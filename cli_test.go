@@ -3,13 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/lessons"
 )
@@ -326,5 +329,35 @@ func TestHintsSayGoRun(t *testing.T) {
 		if !strings.Contains(out+errs, "go run . ") {
 			t.Errorf("%q names no command to type:\n%s%s", args, out, errs)
 		}
+	}
+}
+
+// A check with no verdict gets no page (a note says so), and a page's
+// search stops when the command is interrupted, even past its deadline's
+// floor of minHTMLTime.
+func TestPageNeedsAVerdictAndStopsOnInterrupt(t *testing.T) {
+	var b strings.Builder
+	err := writePage(context.Background(), &b, nil, checker.Result{Verdict: checker.Unknown}, checker.Options{Model: checker.ModelRegister})
+	if !errors.Is(err, checker.ErrHTMLUnfinished) || b.Len() > 0 {
+		t.Errorf("page of an unknown verdict: %v, %d bytes", err, b.Len())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	<-ctx.Done()
+	page, stop := pageContext(ctx)
+	if page.Err() != nil {
+		t.Fatal("a page past the command's deadline gets no time of its own")
+	}
+	stop()
+	parent, interrupt := context.WithCancel(context.Background())
+	short, cancelShort := context.WithTimeout(parent, minHTMLTime/2) // a deadline the page outlasts
+	defer cancelShort()
+	page, stop = pageContext(short)
+	defer stop()
+	interrupt()
+	select {
+	case <-page.Done():
+	case <-time.After(minHTMLTime / 4):
+		t.Error("an interrupt did not stop the page's search")
 	}
 }
