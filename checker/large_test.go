@@ -88,11 +88,8 @@ func bigRegisterHistory(seed uint64, n, procs, values, infoEvery int, stale bool
 // each phase in turn, and asserts that the phase stopped and said so. (No
 // timing is asserted: the limit is forced to pass where the test needs it.)
 func TestTimeLimitBoundsEveryPhase(t *testing.T) {
-	n := 200_000
-	if testing.Short() {
-		n = 20_000
-	}
-	h := bigRegisterHistory(1, n, 8, 5, 20, true)
+	t.Parallel()
+	h := bigRegisterHistory(1, sweep(20_000, 20_000, 200_000), 8, 5, 20, true)
 
 	// The verdict search: a limit far too short for it.
 	res := mustCheck(t, h, Options{Model: ModelRegister, Timeout: time.Millisecond})
