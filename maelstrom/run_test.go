@@ -3,6 +3,7 @@ package maelstrom
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -23,7 +24,16 @@ var (
 	examplesErr  error
 )
 
+// The end-to-end runs spend their time waiting on the wall clock, not the
+// CPU, so more of them run at once than -parallel's default of one per
+// CPU (unless -parallel is given).
 func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", "8")
+	}
 	code := m.Run()
 	if examplesDir != "" {
 		os.RemoveAll(examplesDir)
@@ -111,6 +121,7 @@ func faultLines(out Outcome) []string {
 }
 
 func TestEchoAndUniqueIDsEndToEnd(t *testing.T) {
+	t.Parallel()
 	out, res := runToEnd(t, testConfig(t, "echo", example(t, "hello")))
 	mustBeValid(t, out, res)
 	cfg := testConfig(t, "unique-ids", example(t, "hello"))
@@ -125,6 +136,7 @@ func TestEchoAndUniqueIDsEndToEnd(t *testing.T) {
 // The correct lin-kv example survives every fault it says it tolerates,
 // one after another.
 func TestLinKVLeaderIsLinearizableUnderFaults(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "lin-kv", example(t, "kv"))
 	cfg.Nodes, cfg.TimeLimit = 5, 5*time.Second
 	cfg.Faults = quickFaults(t, "partition", "pause", "loss", "duplicate", "delay")
@@ -138,6 +150,7 @@ func TestLinKVLeaderIsLinearizableUnderFaults(t *testing.T) {
 // The buggy lin-kv example (reads from each node's own copy) is caught
 // within a few seeds.
 func TestLinKVLocalReadsAreCaught(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 5; seed++ {
 		cfg := testConfig(t, "lin-kv", example(t, "kv"), "-local-reads")
 		cfg.Nodes, cfg.Rate, cfg.Seed = 5, 200, seed
@@ -152,6 +165,7 @@ func TestLinKVLocalReadsAreCaught(t *testing.T) {
 }
 
 func TestBroadcastEndToEnd(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "broadcast", example(t, "broadcast"))
 	cfg.Nodes, cfg.TimeLimit, cfg.Recovery = 5, 3*time.Second, 2*time.Second
 	cfg.Faults = quickFaults(t, "partition", "crash", "loss")
@@ -163,6 +177,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 }
 
 func TestGCounterOnSeqKVInPython(t *testing.T) {
+	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed: the Python example cannot run")
@@ -179,6 +194,7 @@ func TestGCounterOnSeqKVInPython(t *testing.T) {
 // Reading seq-kv without first writing to it reads the past: the
 // Gossip Glomers' classic g-counter bug is caught within a few seeds.
 func TestGCounterWithoutSyncIsCaught(t *testing.T) {
+	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed: the Python example cannot run")
@@ -226,6 +242,7 @@ func wantNodeError(t *testing.T, ne *NodeError, node string, wants ...string) {
 }
 
 func TestNodesThatBreakTheProtocol(t *testing.T) {
+	t.Parallel()
 	hello := example(t, "hello")
 	t.Run("not found", func(t *testing.T) {
 		ne := nodeError(t, testConfig(t, "echo", "./no-such-node"))
@@ -289,6 +306,7 @@ func AllGone(t testing.TB, pids []int) {
 }
 
 func TestNothingOutlivesARun(t *testing.T) {
+	t.Parallel()
 	pids := filepath.Join(t.TempDir(), "pids")
 	cfg := testConfig(t, "echo", pidNode(t, pids)...)
 	cfg.TimeLimit = time.Second
@@ -302,6 +320,7 @@ func TestNothingOutlivesARun(t *testing.T) {
 }
 
 func TestAbortStopsEveryProcess(t *testing.T) {
+	t.Parallel()
 	pids := filepath.Join(t.TempDir(), "pids")
 	cfg := testConfig(t, "echo", pidNode(t, pids)...)
 	cfg.TimeLimit = time.Minute
@@ -326,6 +345,7 @@ func TestAbortStopsEveryProcess(t *testing.T) {
 }
 
 func TestEventsInjectAndStop(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "broadcast", example(t, "broadcast"))
 	cfg.TimeLimit, cfg.Recovery = time.Minute, 300*time.Millisecond
 	events := make(chan Event, 1<<16)
@@ -377,6 +397,7 @@ func TestEventsInjectAndStop(t *testing.T) {
 }
 
 func TestScenarioRoundTrip(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "g-counter", "python3", "../examples/nodes/python/g_counter.py")
 	if _, err := exec.LookPath("python3"); err != nil {
 		cfg = testConfig(t, "echo", example(t, "hello"))
@@ -404,6 +425,7 @@ func TestScenarioRoundTrip(t *testing.T) {
 }
 
 func TestConfigRefusesClockFaults(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "echo", "true")
 	cfg.Nemesis = []string{"partition", "clock"}
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "clock faults cannot be imposed") {
