@@ -3,122 +3,16 @@ package maelstrom
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/faultline-lab/faultline/sim"
 )
-
-// examples holds the example nodes, built once for the package's tests.
-var (
-	examplesDir  string
-	examplesOnce sync.Once
-	examplesErr  error
-)
-
-// The end-to-end runs spend their time waiting on the wall clock, not the
-// CPU, so more of them run at once than -parallel's default of one per
-// CPU (unless -parallel is given).
-func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		flag.Set("test.parallel", "8")
-	}
-	code := m.Run()
-	if examplesDir != "" {
-		os.RemoveAll(examplesDir)
-	}
-	os.Exit(code)
-}
-
-// example is the path of a built example node (kv, broadcast, hello).
-func example(t testing.TB, name string) string {
-	t.Helper()
-	examplesOnce.Do(func() {
-		examplesDir, examplesErr = os.MkdirTemp("", "faultline-examples-")
-		if examplesErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", examplesDir+string(filepath.Separator), "../examples/nodes/...").CombinedOutput()
-		if err != nil {
-			examplesErr = fmt.Errorf("go build ../examples/nodes/...: %v\n%s", err, out)
-		}
-	})
-	if examplesErr != nil {
-		t.Fatal(examplesErr)
-	}
-	return filepath.Join(examplesDir, name)
-}
-
-// testConfig is a short, busy run: 2 s at 100 operations a second.
-func testConfig(t testing.TB, workload string, bin ...string) Config {
-	c := DefaultConfig(workload)
-	c.Bin, c.LogDir = bin, t.TempDir()
-	c.TimeLimit, c.Rate, c.Recovery, c.InitTimeout = 2*time.Second, 100, 500*time.Millisecond, 10*time.Second
-	return c
-}
-
-// quickFaults is a cyclic schedule with one fault per second: each starts
-// 250 ms into its second and is undone 500 ms later.
-func quickFaults(t testing.TB, kinds ...string) sim.Schedule {
-	s, err := nemesisSchedule(kinds, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// startAndWait runs cfg to its end.
-func startAndWait(t testing.TB, cfg Config) (*Run, Outcome) {
-	t.Helper()
-	r, err := Start(context.Background(), cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := r.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r, out
-}
-
-func runToEnd(t testing.TB, cfg Config) (Outcome, Result) {
-	t.Helper()
-	_, out := startAndWait(t, cfg)
-	res, err := Check(context.Background(), cfg.Workload, out.History, out.FinalFrom, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out, res
-}
-
-func mustBeValid(t *testing.T, out Outcome, res Result) {
-	t.Helper()
-	if res.Verdict != Valid {
-		t.Fatalf("%s: %s\n%s", res.Verdict, FormatText(res), strings.Join(faultLines(out), "\n"))
-	}
-	if ops := res.Ops; ops < 20 {
-		t.Fatalf("only %d operations ran: the test would pass with nothing tested", ops)
-	}
-}
-
-func faultLines(out Outcome) []string {
-	var s []string
-	for _, a := range out.Applied {
-		s = append(s, fmt.Sprintf("%s %s", sim.FormatDuration(a.Time), a.Desc))
-	}
-	return s
-}
 
 func TestEchoAndUniqueIDsEndToEnd(t *testing.T) {
 	t.Parallel()
