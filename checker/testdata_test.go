@@ -109,7 +109,6 @@ func porcupineDir(t testing.TB) string {
 }
 
 func TestPorcupineHistories(t *testing.T) {
-	t.Parallel()
 	dir := porcupineDir(t)
 	rows := readTSV(t, "testdata/porcupine-expected.tsv")
 	seen := 0

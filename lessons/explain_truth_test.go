@@ -260,7 +260,6 @@ func derivable(h history.History, init any) map[int64]bool {
 // every lesson gives the same witness, summary and explanation with a
 // time limit of 2 s as with 60 s.
 func TestWitnessDoesNotDependOnTheTimeLimit(t *testing.T) {
-	t.Parallel()
 	for _, l := range All() {
 		for _, variant := range l.Buggy() {
 			seeds := failingSeeds(t, l.ID, variant, 1)
