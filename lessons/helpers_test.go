@@ -18,15 +18,28 @@ import (
 func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
 
 // correctSeeds is how many seeds a correct variant must pass: 1,000 in
-// long mode, 100 normally, 50 under -short.
+// long mode, 100 normally, 50 under -short, 10 under -race -short (the
+// plain run tries more; the race detector looks at the hunt's goroutines).
 func correctSeeds() uint64 {
 	switch {
 	case long():
 		return 1000
+	case testing.Short() && raceDetector:
+		return 10
 	case testing.Short():
 		return 50
 	}
 	return 100
+}
+
+// buggySample is the buggy variants of l a test of every failing run
+// tries: all of them, or under -race -short the first (the plain run
+// tries all; the race detector sees the same checker either way).
+func buggySample(l *Lesson) []string {
+	if testing.Short() && raceDetector {
+		return l.Buggy()[:min(1, len(l.Buggy()))]
+	}
+	return l.Buggy()
 }
 
 // hunts shares hunts between tests: the lesson kit and a lesson's own
@@ -149,10 +162,11 @@ func huntRun(id string, o Options, to uint64) (HuntResult, bool) {
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
 // returns the failing seeds (only the first when least is 1). Only long
 // mode tries all 200; normally it tries seeds 1–100 and asks for half as
-// many, under -short seeds 1–50 and a quarter as many.
+// many, under -short seeds 1–50 and a quarter as many, and under -race
+// -short only for the first failing seed (the plain run counts them).
 func assertFails(t *testing.T, id, variant string, least int) []uint64 {
 	t.Helper()
-	if least <= 1 {
+	if least <= 1 || testing.Short() && raceDetector {
 		return []uint64{firstFailing(t, id, variant)}
 	}
 	to := uint64(200)
