@@ -120,7 +120,7 @@ func TestTimeLimitBoundsEveryPhase(t *testing.T) {
 	if text := FormatText(res); strings.Contains(text, "longest linearizable prefix is") || !strings.Contains(text, "not determined") {
 		t.Errorf("after a time-out the text claims a prefix it did not prove:\n%s", text)
 	}
-	if again := mustCheck(t, res.Witness, Options{Model: ModelRegister}); again.Verdict != NotLinearizable {
+	if again := mustCheck(t, res.Witness, Options{Model: ModelRegister, Timeout: time.Minute}); again.Verdict != NotLinearizable {
 		t.Errorf("the unfinished witness is %s: it must still be a proof", again.Verdict)
 	}
 
