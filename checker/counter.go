@@ -1,7 +1,10 @@
 package checker
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"math/bits"
 	"slices"
 	"sort"
 	"strconv"
@@ -265,8 +268,12 @@ func counterReach(sh *shrinker, cur []*call, remove map[int]bool) {
 	}
 	for changed := true; changed; {
 		changed = false
+		fast, ok := reachableReads(cur, remove, sh.init)
 		for _, c := range cur {
-			if !remove[c.id] && sh.reachable[c.id] && !totalReachable(c, cur, remove, sh.init) {
+			if remove[c.id] || !sh.reachable[c.id] {
+				continue
+			}
+			if ok && !fast[c.id] || !ok && !totalReachable(c, cur, remove, sh.init) {
 				remove[c.id] = true
 				changed = true
 			}
@@ -282,7 +289,7 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 		return true
 	}
 	start := counterStart(init)
-	var deltas []int64
+	deltas := make([]int64, 0, len(calls))
 	for _, c := range calls {
 		if c.op == opAdd && !remove[c.id] && (r.compPos < 0 || c.invPos < r.compPos) {
 			deltas = append(deltas, c.arg.(int64))
@@ -298,6 +305,10 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 		k, ok := countOf(t, start, d)
 		return ok && k <= n
 	}
+	if lo, words, ok := subsetSumBits(start, deltas); ok {
+		i := t - lo
+		return i >= 0 && i/64 < int64(len(words)) && words[i/64]&(1<<uint(i%64)) != 0
+	}
 	totals, exact := subsetSums(start, deltas)
 	if !exact {
 		return totals[0] <= t && t <= totals[1]
@@ -310,17 +321,27 @@ func totalReachable(r *call, calls []*call, remove map[int]bool, init any) bool 
 // exact is false when there were too many to list (then only the lowest
 // and highest are given).
 func subsetSums(base int64, deltas []int64) ([]int64, bool) {
+	lo, hi := base, base
+	for _, d := range deltas {
+		if d < 0 {
+			lo += d
+		} else {
+			hi += d
+		}
+	}
+	if lo, words, ok := subsetSumBits(base, deltas); ok {
+		var out []int64
+		for i, w := range words {
+			for w != 0 {
+				out = append(out, lo+int64(i*64+bits.TrailingZeros64(w)))
+				w &= w - 1
+			}
+		}
+		return out, true
+	}
 	sums := map[int64]bool{base: true}
 	for _, d := range deltas {
 		if len(sums) > 4096 {
-			lo, hi := base, base
-			for _, d := range deltas {
-				if d < 0 {
-					lo += d
-				} else {
-					hi += d
-				}
-			}
 			return []int64{lo, hi}, false
 		}
 		next := make(map[int64]bool, 2*len(sums))
@@ -335,6 +356,119 @@ func subsetSums(base int64, deltas []int64) ([]int64, bool) {
 	}
 	slices.Sort(out)
 	return out, true
+}
+
+// bitsetSpan bounds the range of totals subsetSums tracks as a bitset, in
+// time proportional to the deltas times the span over 64, whatever the
+// number of totals: small adds (the lessons add 1 to 5) stay exact and
+// fast however many there are.
+const bitsetSpan = 1 << 16
+
+// reachableReads is totalReachable for every read of calls at once, in
+// one pass: the reads in order of completion, each adding to one bitset
+// of totals the adds invoked before it completed. ok is false when the
+// adds are uniform (totalReachable counts them) or span too much.
+func reachableReads(calls []*call, remove map[int]bool, init any) (reach map[int]bool, ok bool) {
+	var adds, reads []*call
+	var deltas []int64
+	for _, c := range calls {
+		switch {
+		case remove[c.id]:
+		case c.op == opAdd:
+			adds = append(adds, c)
+			deltas = append(deltas, c.arg.(int64))
+		case c.op == opRead:
+			reads = append(reads, c)
+		}
+	}
+	if _, uniform := uniformDelta(slices.Values(deltas)); uniform {
+		return nil, false
+	}
+	start := counterStart(init)
+	lo, words, ok := subsetSumBits(start, deltas) // sized for every add
+	if !ok {
+		return nil, false
+	}
+	clear(words)
+	words[(start-lo)/64] |= 1 << uint((start-lo)%64)
+	slices.SortStableFunc(adds, func(a, b *call) int { return a.invPos - b.invPos })
+	// A read with no completion sees every add: it sorts last.
+	end := func(r *call) int {
+		if r.compPos < 0 {
+			return math.MaxInt
+		}
+		return r.compPos
+	}
+	slices.SortStableFunc(reads, func(a, b *call) int { return cmp.Compare(end(a), end(b)) })
+	reach = make(map[int]bool, len(reads))
+	next := 0
+	for _, r := range reads {
+		for ; next < len(adds) && (r.compPos < 0 || adds[next].invPos < r.compPos); next++ {
+			switch d := adds[next].arg.(int64); {
+			case d > 0:
+				shiftOr(words, d, true)
+			case d < 0:
+				shiftOr(words, -d, false)
+			}
+		}
+		t, isInt := r.result.(int64)
+		if r.status != statusOK || !isInt {
+			reach[r.id] = true
+			continue
+		}
+		i := t - lo
+		reach[r.id] = i >= 0 && i/64 < int64(len(words)) && words[i/64]&(1<<uint(i%64)) != 0
+	}
+	return reach, true
+}
+
+// subsetSumBits is subsetSums as a bitset, bit i for the total lo+i;
+// ok is false when the totals span more than bitsetSpan.
+func subsetSumBits(base int64, deltas []int64) (lo int64, words []uint64, ok bool) {
+	lo, span := base, int64(0)
+	for _, d := range deltas {
+		if d < 0 {
+			lo += d
+		}
+		span += max(d, -d)
+		if span > bitsetSpan {
+			return 0, nil, false
+		}
+	}
+	words = make([]uint64, span/64+1)
+	words[(base-lo)/64] |= 1 << uint((base-lo)%64)
+	for _, d := range deltas {
+		switch {
+		case d > 0:
+			shiftOr(words, d, true)
+		case d < 0:
+			shiftOr(words, -d, false)
+		}
+	}
+	return lo, words, true
+}
+
+// shiftOr sets words |= words << n (up) or words >> n (down), in place.
+func shiftOr(words []uint64, n int64, up bool) {
+	q, r := int(n/64), uint(n%64)
+	w := len(words)
+	if up {
+		for i := w - 1; i >= q; i-- {
+			v := words[i-q] << r
+			if r > 0 && i-q-1 >= 0 {
+				v |= words[i-q-1] >> (64 - r)
+			}
+			words[i] |= v
+		}
+		return
+	}
+	for i := 0; i+q < w; i++ {
+		v := words[i+q] >> r
+		if r > 0 && i+q+1 < w {
+			v |= words[i+q+1] << (64 - r)
+		}
+		words[i] |= v
+	}
 }
 
 // counterBounds sorts the adds of calls around a read r: acknowledged

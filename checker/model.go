@@ -114,6 +114,9 @@ type model struct {
 	// nothing if it took effect in this state: such a placement is the
 	// same as never happening (see search.go). Optional.
 	noop func(state any, c *call) bool
+	// overwrites reports whether an operation's step ignores the state it
+	// replaces (a register's write; see symmetry.go). Optional.
+	overwrites func(c *call) bool
 	// reach, when set, replaces the writes/observes rule of the witness
 	// search: it removes, from cur, the observers left without what they
 	// need once the calls in remove are gone (see shrink.go).

@@ -247,15 +247,47 @@ func (a *analysis) queue() (string, string) {
 				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s], while %s was still in the queue: the queue did not keep its order.", f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg))
 			}
 			if len(d1) == 0 {
+				still, later := a.cameOut(e1.arg, d2[0])
 				if a.neverDelivered(e1.arg) {
 					return AnomalyLostWrite, fmt.Sprintf("%s's enqueue of %s was acknowledged before %s was enqueued, yet %s came out first, to %s [%s]. In the history, no operation ever delivered %s: the acknowledged message was lost.",
 						who(e1), f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg))
 				}
-				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s], while %s was still in the queue: the queue did not keep its order. In the history, %s came out later.", f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), f(e1.arg), f(e1.arg))
+				return AnomalyReordered, fmt.Sprintf("%s was enqueued before %s, but %s came out first, to %s [%s]%s: the queue did not keep its order. %s",
+					f(e1.arg), f(e2.arg), f(e2.arg), who(d2[0]), records(d2[0]), still, later)
 			}
 		}
 	}
 	return "", ""
+}
+
+// cameOut says, from the history, where x first came out, against d's
+// dequeue: later, earlier (an operation the witness leaves out) or while
+// d was in flight; and, for the sentence before, whether x was still in
+// the queue when d took another out.
+func (a *analysis) cameOut(x any, d *call) (still, where string) {
+	var first *call
+	for _, c := range a.part {
+		if c.status != statusOK || first != nil && c.invPos >= first.invPos {
+			continue
+		}
+		xs, _ := c.result.([]any)
+		if c.op == opDequeue && c.result != nil && valueEqual(c.result, x) || c.op == opDrain && slices.ContainsFunc(xs, func(y any) bool { return valueEqual(x, y) }) {
+			first = c
+		}
+	}
+	f := history.Format
+	still = fmt.Sprintf(", while %s was still in the queue", f(x))
+	switch {
+	case first == nil:
+		return still, fmt.Sprintf("In the history, no operation ever delivered %s.", f(x))
+	case before(d, first):
+		return still, fmt.Sprintf("In the history, %s came out later, to %s [%s].", f(x), who(first), records(first))
+	case before(first, d):
+		return fmt.Sprintf(", though no operation of this witness took %s out", f(x)),
+			fmt.Sprintf("In the history, %s had come out earlier, to %s [%s], an operation the witness leaves out.", f(x), who(first), records(first))
+	}
+	return fmt.Sprintf(", and no operation of this witness took %s out", f(x)),
+		fmt.Sprintf("In the history, %s came out to %s [%s], while that dequeue was in flight.", f(x), who(first), records(first))
 }
 
 // neverDelivered reports whether no completed dequeue or drain of the

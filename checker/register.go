@@ -60,6 +60,7 @@ func registerModel(name Model, ops map[string]opcode, partitioned bool, doc stri
 		latest:        true,
 		prune:         pruneRegister,
 		noop:          registerNoop,
+		overwrites:    func(c *call) bool { return c.op == opWrite },
 		explain:       (*analysis).register,
 		promise:       "every read must return the value of the last write before it",
 	}

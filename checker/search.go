@@ -301,21 +301,31 @@ func (s *searcher) run(calls []*call, cut int, limit int64) (verdict, int64) {
 			return vIllegal, n
 		}
 	}
+	if v, steps, used := s.segmented(ops, limit); used {
+		return v, steps
+	}
 	var steps int64
-	pm := s.porcupineModel(&steps, limit, true)
-	res := porcupine.CheckOperationsTimeout(pm, withEnd(ops), s.lim.remaining())
+	return s.porcupine(ops, s.state, &steps, limit), steps
+}
+
+// porcupine runs porcupine once on ops from state start, adding the model
+// steps it takes to steps, and reads its answer against the limits.
+func (s *searcher) porcupine(ops []porcupine.Operation, start any, steps *int64, limit int64) verdict {
+	pm := s.porcupineModel(steps, limit, true)
+	pm.Init = func() any { return start }
+	res := porcupine.CheckOperationsTimeout(symmetric(pm, s.m, ops), withEnd(ops), s.lim.remaining())
 	switch {
-	case limit > 0 && steps > limit:
-		return vUnknown, steps
+	case limit > 0 && *steps > limit:
+		return vUnknown
 	case res == porcupine.Unknown:
 		s.lim.halt(stopDeadline)
-		return vUnknown, steps
+		return vUnknown
 	case s.lim.stopped() != running, s.quit.Load():
-		return vUnknown, steps
+		return vUnknown
 	case res == porcupine.Ok:
-		return vOK, steps
+		return vOK
 	}
-	return vIllegal, steps
+	return vIllegal
 }
 
 // outcome is one part's verdict search: its verdict, the model steps it

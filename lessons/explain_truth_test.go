@@ -24,15 +24,7 @@ import (
 // checkSeed runs a seed and checks its history fully.
 func checkSeed(t *testing.T, l *Lesson, variant string, seed uint64, opts checker.Options) (history.History, checker.Result) {
 	t.Helper()
-	sc, err := l.Scenario(Options{Variant: variant, Seed: seed})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := s.History()
+	h := runHistory(t, l, Options{Variant: variant, Seed: seed})
 	res, err := l.Check(context.Background(), h, opts)
 	if err != nil {
 		t.Fatal(err)
@@ -325,4 +317,94 @@ func TestFalseFactsCatchesTheReportedLies(t *testing.T) {
 			t.Errorf("objections to a true sentence %q: %v", text, errs)
 		}
 	}
+}
+
+// TestQueueOrderClaimsHold holds what the numbers test cannot see: a
+// queue explanation's claims of order ("came out first", "came out
+// later", "had come out earlier", "no operation ever delivered") and the
+// anomaly's name, each against the records the sentence cites.
+func TestQueueOrderClaimsHold(t *testing.T) {
+	var (
+		first   = regexp.MustCompile(`(\S+) was enqueued before (\S+), but (\S+) came out first, to process (\d+) \[records (\d+) and (\d+)\]`)
+		later   = regexp.MustCompile(`In the history, (\S+) came out later, to process (\d+) \[records (\d+) and (\d+)\]`)
+		earlier = regexp.MustCompile(`In the history, (\S+) had come out earlier, to process (\d+) \[records (\d+) and (\d+)\]`)
+		never   = regexp.MustCompile(`no operation ever delivered (\S+?)[.:;,]`)
+	)
+	per := 10
+	if testing.Short() {
+		per = 3
+	}
+	claims := 0
+	for _, l := range All() {
+		if l.Model != checker.ModelQueue {
+			continue
+		}
+		for _, variant := range l.Buggy() {
+			for _, seed := range failingSeeds(t, l.ID, variant, per) {
+				h, res := checkSeed(t, l, variant, seed, checker.Options{})
+				name := fmt.Sprintf("%s/%s seed %d", l.ID, variant, seed)
+				text := res.Explanation
+				// delivered finds, in src, the completed dequeue invoked
+				// at record inv and completed at comp; it returns its value.
+				delivered := func(src history.History, inv, comp string) (string, bool) {
+					i, _ := strconv.ParseInt(inv, 10, 64)
+					c, _ := strconv.ParseInt(comp, 10, 64)
+					if oneOperation(src, i, c, -1) != nil {
+						return "", false
+					}
+					for _, o := range src {
+						if o.Index == c && o.Type == history.OK && o.F == "dequeue" {
+							return history.Format(o.Value), true
+						}
+					}
+					return "", false
+				}
+				var outAt int64 = -1 // the completion of the dequeue that came out first
+				if m := first.FindStringSubmatch(text); m != nil {
+					claims++
+					if res.Anomaly != checker.AnomalyReordered && res.Anomaly != checker.AnomalyLostWrite {
+						t.Errorf("%s: %q named %q", name, m[0], res.Anomaly)
+					}
+					if v, ok := delivered(res.Witness, m[5], m[6]); !ok || v != m[3] || m[2] != m[3] {
+						t.Errorf("%s: the witness has no dequeue of %s at records %s and %s", name, m[3], m[5], m[6])
+					}
+					outAt, _ = strconv.ParseInt(m[6], 10, 64)
+				}
+				if m := later.FindStringSubmatch(text); m != nil {
+					claims++
+					inv, _ := strconv.ParseInt(m[3], 10, 64)
+					if v, ok := delivered(h, m[3], m[4]); !ok || v != m[1] || outAt < 0 || inv <= outAt {
+						t.Errorf("%s: %q is not a later dequeue of %s in the history", name, m[0], m[1])
+					}
+				}
+				if m := earlier.FindStringSubmatch(text); m != nil {
+					claims++
+					comp, _ := strconv.ParseInt(m[4], 10, 64)
+					if v, ok := delivered(h, m[3], m[4]); !ok || v != m[1] || outAt < 0 || comp >= outAt {
+						t.Errorf("%s: %q is not an earlier dequeue of %s in the history", name, m[0], m[1])
+					}
+				}
+				if m := never.FindStringSubmatch(text); m != nil {
+					claims++
+					for _, o := range h {
+						if o.Type != history.OK || o.IsNemesis() {
+							continue
+						}
+						if o.F == "dequeue" && history.Format(o.Value) == m[1] || o.F == "drain" && slices.ContainsFunc(asList(o.Value), func(x any) bool { return history.Format(x) == m[1] }) {
+							t.Errorf("%s: says no operation ever delivered %s; record %d did", name, m[1], o.Index)
+						}
+					}
+				}
+			}
+		}
+	}
+	if claims == 0 {
+		t.Error("no queue order claim found: the test proves nothing")
+	}
+	t.Logf("%d claims checked", claims)
+}
+
+func asList(v any) []any {
+	xs, _ := v.([]any)
+	return xs
 }

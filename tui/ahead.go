@@ -239,7 +239,12 @@ func storyLine(res checker.Result) string {
 		return ""
 	}
 	line := fmt.Sprintf("p%s %s", f.inv.Process, pastTense(f.inv, f.comp))
-	if f.inv.Node != "" {
+	switch {
+	case f.comp.Node != "" && f.inv.Node != "" && f.comp.Node != f.inv.Node:
+		// A gateway's retry: the node asked is not the node that
+		// answered, and the state that mattered is the answerer's.
+		line += " (sent to " + f.inv.Node + ", answered by " + f.comp.Node + ")"
+	case f.inv.Node != "":
 		line += " at " + f.inv.Node
 	}
 	// A read (or a compare) that missed a change is told against that

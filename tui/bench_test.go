@@ -29,7 +29,7 @@ func BenchmarkLessonView10kOps(b *testing.B) {
 		Explanation: "In time order: process 1 wrote 7; then process 0 read 3, a value already overwritten.",
 		Witness:     history.History{h[mid], h[mid+1], h[mid+2], h[mid+3]}, Failing: &h[mid+2], WitnessMinimal: true}
 	l.check.result, l.check.full, l.check.variant, l.check.witness = &res, true, l.variant, marks(res)
-	l.histTop = mid - 5
+	l.hist.top = mid - 5
 	l.prompt.close()
 	m = update(b, m, tea.WindowSizeMsg{Width: 200, Height: 60})
 	b.ReportAllocs()

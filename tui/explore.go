@@ -61,6 +61,7 @@ type explorerModel struct {
 	placed  bool  // zoom and window chosen
 
 	witCursor int32      // the selected operation of the witness
+	witAll    bool       // every operation of a grouped witness drawn, not only the last few
 	cyc       cycleState // the cycle view's anomaly and transaction
 	msgRow    int        // the selected row of the message diagram; -1: at the moment
 	live      bool       // the cursor follows the latest operation of a run still playing
@@ -81,6 +82,7 @@ type explorerCache struct {
 	scrub   scrubState
 	wit     *timeline // the witness as a timeline
 	witFor  *checker.Result
+	witAll  bool             // wit draws every operation of a grouped witness
 	explain map[int32]string // causal notes of the message view, per operation
 	causal  *causalSet       // the messages that carried the witness's values
 	causeOf *checker.Result
@@ -142,6 +144,7 @@ func (e *explorerModel) syncLook() {
 	if lc.src != e.in.src || lc.tl == nil {
 		lc.order.stop()
 		*lc = explorerCache{src: e.in.src, tl: newTimeline(), msgs: &messageIndex{}}
+		lc.tl.names = e.in.src.ownerName
 		e.cursor, e.witCursor, e.placed = -1, -1, false
 	}
 	s := e.in.src
@@ -234,6 +237,8 @@ func (e *explorerModel) key(k tea.KeyMsg) {
 		e.openView(viewHistory)
 	case key.Matches(k, keys.Failing):
 		e.toFailing()
+	case key.Matches(k, keys.Chatter) && e.view == viewWitness:
+		e.witnessKey(k)
 	case key.Matches(k, keys.Chatter) && e.view == viewMessages:
 		e.chatter = !e.chatter
 		e.flash = "messages: only those that carried the witness's values"

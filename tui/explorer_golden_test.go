@@ -21,6 +21,7 @@ const stableExplanation = "In time order: process 1 wrote 7; then process 1 wrot
 	"already overwritten. No order of these operations explains it."
 
 func TestGoldenTimelineOfLesson2(t *testing.T) {
+	t.Parallel()
 	// The real program: the order and the cluster at the moment are worked
 	// out in the background, as they are for a learner.
 	tm := startProgram(t, Options{Lesson: lesson2, Seed: failingSeed, SeedSet: true}, 100, 30)
@@ -33,7 +34,7 @@ func TestGoldenTimelineOfLesson2(t *testing.T) {
 	tm.Type("t")
 	// Both come in the background, maybe in one frame: wait for both at once.
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte("where the order")) && bytes.Contains(b, []byte("n3  follower"))
+		return bytes.Contains(b, []byte("no order can explain")) && bytes.Contains(b, []byte("n3  follower"))
 	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
@@ -44,6 +45,7 @@ func TestGoldenTimelineOfLesson2(t *testing.T) {
 }
 
 func TestGoldenWitnessOfLesson2(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m.lesson.check.result.Explanation = stableExplanation
 	m = pressSettle(t, m, "w")
@@ -51,6 +53,7 @@ func TestGoldenWitnessOfLesson2(t *testing.T) {
 }
 
 func TestGoldenMessagesAroundTheStaleRead(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "m")
 	golden.RequireEqual(t, []byte(m.View()))

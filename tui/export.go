@@ -14,6 +14,7 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/atomicfile"
 )
 
 // exportDoneMsg says where the files went (the status line's flash, and
@@ -40,6 +41,12 @@ type exportJob struct {
 	use func(path string) []string
 	// pageNote is said when there is no HTML page.
 	pageNote string
+	// checkPrefix asks for the page of a run stopped where it breaks: the
+	// history so far is checked again (the verdict on screen is the whole
+	// run's), and its page written when it fails.
+	checkPrefix bool
+	// ctx ends the page's search when the screen goes (exportPrompt.stop).
+	ctx context.Context
 }
 
 // exportCmd writes the history (jsonl and edn), the scenario that replays
@@ -69,14 +76,22 @@ func (m *lessonModel) exportCmd(dir string) tea.Cmd {
 		},
 		pageNote: "The HTML page comes with a verdict on a finished run.",
 	}
-	if m.check.result != nil && m.check.full && m.run.done() && !m.l.Transactional() {
-		r := *m.check.result
+	switch res := m.check.result; {
+	case m.l.Transactional() || res == nil:
+	case m.check.full && m.run.done():
+		r := *res
 		job.result = &r
+	case res.Verdict == checker.NotLinearizable:
+		// Stopped where it breaks (or stepped back): the page shows the
+		// history so far, checked again in the background.
+		job.checkPrefix = true
+		job.pageNote = "No HTML page: the history so far did not fail on its own (the page comes with a failing verdict of the records exported)."
 	}
 	if m.l.Transactional() {
 		txnExport(&job, m.l)
 	}
 	m.flash = "exporting…"
+	job.ctx = m.exportTo.begin()
 	return func() tea.Msg { return job.write() }
 }
 
@@ -105,20 +120,15 @@ func freeBase(dir, base string) string {
 
 func (j exportJob) write() exportDoneMsg {
 	fail := func(err error) exportDoneMsg { return exportDoneMsg{flash: "export failed: " + err.Error()} }
+	ctx := j.ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if err := os.MkdirAll(j.dir, 0o755); err != nil {
 		return fail(err)
 	}
 	base := freeBase(j.dir, j.base)
-	var written []string
-	put := func(ext string, data []byte) error {
-		path := filepath.Join(j.dir, base+ext)
-		if err := writeFileAtomic(path, data); err != nil {
-			return err
-		}
-		written = append(written, ext)
-		return nil
-	}
-	var sc, jl, edn bytes.Buffer
+	var sc, jl, edn, page bytes.Buffer
 	if err := j.scenario(&sc); err != nil {
 		return fail(err)
 	}
@@ -128,24 +138,43 @@ func (j exportJob) write() exportDoneMsg {
 	if err := history.WriteEDN(&edn, j.h); err != nil {
 		return fail(err)
 	}
-	for _, f := range []struct {
+	files := []struct {
 		ext  string
 		data []byte
-	}{{".scenario.json", sc.Bytes()}, {".jsonl", jl.Bytes()}, {".edn", edn.Bytes()}} {
-		if err := put(f.ext, f.data); err != nil {
-			return fail(err)
+	}{{".scenario.json", sc.Bytes()}, {".jsonl", jl.Bytes()}, {".edn", edn.Bytes()}}
+	note := j.pageNote
+	res := j.result
+	if res == nil && j.checkPrefix {
+		if r, err := checker.Check(ctx, j.h, j.opts); err == nil && r.Verdict == checker.NotLinearizable {
+			res = &r
 		}
 	}
-	note := j.pageNote
-	if j.result != nil {
-		var page bytes.Buffer
-		if err := checker.WriteHTML(context.Background(), &page, j.h, *j.result, j.opts); err != nil {
-			note = "No HTML page: " + err.Error()
-		} else if err := put(".html", page.Bytes()); err != nil {
+	if res != nil {
+		if err := checker.WriteHTML(ctx, &page, j.h, *res, j.opts); err != nil {
 			note = "No HTML page: " + err.Error()
 		} else {
+			files = append(files, struct {
+				ext  string
+				data []byte
+			}{".html", page.Bytes()})
 			note = ""
 		}
+	}
+	// All the files or none, through the command line's writer: no
+	// reader sees one half-written, and an interrupted export leaves
+	// nothing behind.
+	var set atomicfile.Set
+	var written []string
+	for _, f := range files {
+		data := f.data
+		set.Add(filepath.Join(j.dir, base+f.ext), func(w io.Writer) error {
+			_, err := w.Write(data)
+			return err
+		})
+		written = append(written, f.ext)
+	}
+	if err := set.Commit(); err != nil {
+		return fail(err)
 	}
 	scenario := filepath.Join(j.dir, base+".scenario.json")
 	notice := []string{fmt.Sprintf("Exported to %s: %s (%s).", j.dir, base+".scenario.json", strings.Join(written[1:], " "))}
@@ -155,26 +184,4 @@ func (j exportJob) write() exportDoneMsg {
 	}
 	notice = append(notice, "Any key goes on.")
 	return exportDoneMsg{flash: "exported " + base, notice: notice}
-}
-
-// writeFileAtomic writes through a temp file and a rename, so no partial
-// file is left behind.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,25 @@ type exportPrompt struct {
 	dir       string
 	failed    string
 	cancelled bool
+
+	// stopWork ends the last export's HTML search (the screen is going).
+	stopWork context.CancelFunc
+}
+
+// begin is the context of a new export's work; the last one's ends.
+func (p *exportPrompt) begin() context.Context {
+	p.stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	p.stopWork = cancel
+	return ctx
+}
+
+// stop ends an export's search for its page, if one is still working.
+func (p *exportPrompt) stop() {
+	if p.stopWork != nil {
+		p.stopWork()
+		p.stopWork = nil
+	}
 }
 
 // askExport opens the prompt (the run waits meanwhile: a folder takes a

@@ -6,10 +6,11 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	"github.com/faultline-lab/faultline/history"
 )
 
 func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 160, 40) // wide enough for a temporary folder's long name
 	m = pressSettle(t, m, "t", "e")
 	l := m.lesson
@@ -67,6 +68,7 @@ func TestExportAsksForAFolderAndSaysWhere(t *testing.T) {
 }
 
 func TestExportToAMissingFolderSaysSo(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "e")
 	missing := filepath.Join(t.TempDir(), "no", "such")
@@ -118,6 +120,7 @@ func typeText(t testing.TB, m Model, s string) Model {
 }
 
 func TestExplorerNoPanicOnAnyResize(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	screens := map[string]Model{
 		"prompt in the timeline": pressSettle(t, m, "t", "e", "x"),
@@ -130,19 +133,61 @@ func TestExplorerNoPanicOnAnyResize(t *testing.T) {
 	live = frames(t, press(t, live, "esc", "r"), 30)
 	screens["following a run"] = pressSettle(t, live, "t")
 	for name, s := range screens {
-		for w := 0; w <= 230; w += 13 {
-			for h := 0; h <= 70; h += 7 {
-				s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
-				v := s.View()
-				if w >= minWidth && h >= minHeight {
-					assertFits(t, v, w, h)
-				}
-			}
-		}
-		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
-		assertFits(t, s.View(), 80, 24)
+		s = resizeThrough(t, s)
 		if s.lesson.explore.open == false {
 			t.Errorf("%s: resizing closed the view", name)
 		}
+	}
+}
+
+// At the break point the export has the page of the history so far (its
+// failing operation is in it), and nothing but the export's files is left
+// in the folder.
+func TestExportAtTheBreakPointHasItsPage(t *testing.T) {
+	t.Parallel()
+	m := openLesson2(t, 100, 30)
+	m = startAhead(t, m)
+	m = playUntilPaused(t, m)
+	if m.lesson.run.done() || m.lesson.check.result == nil {
+		t.Fatal("the run did not stop at its break point")
+	}
+	dir := t.TempDir()
+	msgs := run(m.lesson.exportCmd(dir))
+	done := msgs[0].(exportDoneMsg)
+	base := "faultline-stale-replica-reads-read-any-seed1"
+	page, err := os.ReadFile(filepath.Join(dir, base+".html"))
+	if err != nil || len(page) == 0 {
+		t.Fatalf("no page at the break point: %v; said %q", err, done.notice)
+	}
+	h, _, err := history.ReadFile(filepath.Join(dir, base+".jsonl"), "jsonl")
+	if err != nil || len(h) != len(m.lesson.run.s.History()) {
+		t.Errorf("exported history: %d records of %d, %v", len(h), len(m.lesson.run.s.History()), err)
+	}
+	if names := folderNames(dir); len(names) != 4 {
+		t.Errorf("the folder holds %q, want the 4 files of the export", names)
+	}
+}
+
+// Leaving the screen ends an export's search for its page: the history
+// and the scenario are still written, and the note says why there is no
+// page.
+func TestAnExportWhoseScreenWentHasNoPage(t *testing.T) {
+	t.Parallel()
+	m := failedRun(t, 100, 30)
+	dir := t.TempDir()
+	cmd := m.lesson.exportCmd(dir)
+	m.lesson.leave()
+	done := run(cmd)[0].(exportDoneMsg)
+	base := filepath.Join(dir, "faultline-stale-replica-reads-read-any-seed1")
+	for _, ext := range []string{".jsonl", ".edn", ".scenario.json"} {
+		if _, err := os.Stat(base + ext); err != nil {
+			t.Errorf("%s: %v", ext, err)
+		}
+	}
+	if _, err := os.Stat(base + ".html"); err == nil {
+		t.Error("the page was written although its search was stopped")
+	}
+	if text := strings.Join(done.notice, " "); !strings.Contains(text, "No HTML page") {
+		t.Errorf("the notice does not say why there is no page: %q", text)
 	}
 }

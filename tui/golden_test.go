@@ -36,6 +36,7 @@ func finalView(t *testing.T, tm *teatest.TestModel) []byte {
 }
 
 func TestGoldenPicker(t *testing.T) {
+	t.Parallel()
 	m, err := newModel(Options{}, asciiRenderer(), openProgress(t.TempDir()))
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestGoldenPicker(t *testing.T) {
 }
 
 func TestGoldenFailingRunOfLesson2(t *testing.T) {
+	t.Parallel()
 	tm := startProgram(t, Options{Lesson: lesson2, Seed: failingSeed, SeedSet: true}, 100, 30)
 	waitFor(t, tm, "Predict before you run")
 	tm.Type("2")

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -158,4 +159,53 @@ func assertFits(t testing.TB, view string, w, h int) {
 			t.Errorf("line %d is %d wide, screen %d: %q", i, lw, w, plain(l))
 		}
 	}
+}
+
+// resizes are the sizes the resize tests try: every size just around the
+// smallest the screens support and the sizes the README promises, and a
+// grid up to 230×70 — a fine one with FAULTLINE_LONG=1, a coarse one
+// otherwise (the suite stays fast; the edges are tried either way).
+func resizes() [][2]int {
+	out := [][2]int{{0, 0}, {1, 1}, {80, 24}, {100, 30}, {160, 45}, {230, 70}}
+	for dw := -1; dw <= 1; dw++ {
+		for dh := -1; dh <= 1; dh++ {
+			out = append(out, [2]int{minWidth + dw, minHeight + dh})
+		}
+	}
+	dw, dh := 29, 11
+	if os.Getenv("FAULTLINE_LONG") != "" {
+		dw, dh = 11, 5
+	}
+	for w := 0; w <= 230; w += dw {
+		for h := 0; h <= 70; h += dh {
+			out = append(out, [2]int{w, h})
+		}
+	}
+	return out
+}
+
+// resizeThrough resizes a screen through every size of resizes, checking
+// that it fits wherever the screen is big enough, and ends at 80×24.
+func resizeThrough(t *testing.T, s Model) Model {
+	t.Helper()
+	for _, size := range resizes() {
+		w, h := size[0], size[1]
+		s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
+		if v := s.View(); w >= minWidth && h >= minHeight {
+			assertFits(t, v, w, h)
+		}
+	}
+	s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
+	assertFits(t, s.View(), 80, 24)
+	return s
+}
+
+// folderNames are the names in a folder (none when it cannot be read).
+func folderNames(dir string) []string {
+	entries, _ := os.ReadDir(dir)
+	names := make([]string, 0, len(entries))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	return names
 }

@@ -7,22 +7,43 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-func (m *lessonModel) historyTitle() string {
-	t := fmt.Sprintf("history · %d records", m.historyLen())
+// historyPane is the history beside the cluster, on the lesson screen and
+// the learner's own node's: the latest records while the run plays, or
+// from the record the learner scrolled (or a verdict pointed) to. It is
+// handed the records to show; it keeps only where it is.
+type historyPane struct {
+	top int // the first record shown; -1 follows the run
+}
+
+func newHistoryPane() historyPane { return historyPane{top: -1} }
+
+// follow shows the latest records again.
+func (p *historyPane) follow() { p.top = -1 }
+
+// scroll moves by n records of total, rows at a time on the screen.
+func (p *historyPane) scroll(n, total, rows int) { p.top = scrollHistory(p.top, n, total, rows) }
+
+// centre puts record i in the middle of rows.
+func (p *historyPane) centre(i int64, rows int) { p.top = max(0, int(i)-rows/2) }
+
+// title counts the records shown; upTo names the moment they stop at
+// ("" for the present).
+func (p historyPane) title(records int, upTo string) string {
+	t := fmt.Sprintf("history · %d records", records)
 	switch {
-	case m.back.on:
-		t += " · up to " + fmtSeconds(m.back.at)
-	case m.histTop >= 0:
+	case upTo != "":
+		t += " · up to " + upTo
+	case p.top >= 0:
 		t += " · scrolled"
 	}
 	return t
 }
 
-// historyLines shows rows records of the history: the latest while the run
-// plays, or from histTop when scrolled. Only the visible records are
-// formatted, so a long history costs no more than a short one.
-func (m *lessonModel) historyLines(width, rows int) []string {
-	return recordLines(m.c.styles, m.run.s.History()[:m.historyLen()], m.histTop, rows, width, m.check.witness)
+// lines are rows records of h, marked where a verdict's witness is. Only
+// the visible records are formatted, so a long history costs no more than
+// a short one.
+func (p historyPane) lines(st *Styles, h history.History, width, rows int, marks map[int64]mark) []string {
+	return recordLines(st, h, p.top, rows, width, marks)
 }
 
 // scrollHistory moves the history pane's first record shown by n (top

@@ -111,7 +111,8 @@ func (k *keyMap) lessonFull() []keyGroup {
 
 // explorerShort is the help bar of the t, w and m views, most important
 // first (it is cut from the right).
-func (k *keyMap) explorerShort(v explorerView) []key.Binding {
+// grouped says the witness is one the checker grouped (a draws all of it).
+func (k *keyMap) explorerShort(v explorerView, grouped bool) []key.Binding {
 	switch v {
 	case viewCycle:
 		return []key.Binding{
@@ -119,10 +120,12 @@ func (k *keyMap) explorerShort(v explorerView) []key.Binding {
 			short(k.Messages, "messages"), short(k.Timeline, "timeline"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
 		}
 	case viewWitness:
-		return []key.Binding{
-			short(k.NextOp, "next op"), short(k.Enter, "in the timeline"), short(k.Messages, "messages"),
-			short(k.Timeline, "timeline"), short(k.Export, "export"), short(k.Esc, "back"), k.Help,
+		bar := []key.Binding{short(k.NextOp, "next op"), short(k.Enter, "in the timeline")}
+		if grouped {
+			bar = append(bar, short(k.Chatter, "all ops"))
 		}
+		return append(bar, short(k.Messages, "messages"),
+			short(k.Timeline, "timeline"), short(k.Export, "export"), short(k.Esc, "back"), k.Help)
 	case viewMessages:
 		return []key.Binding{
 			pair(k.Up, k.Down, "earlier/later"), short(k.Chatter, "all msgs"), short(k.NextOp, "next op"), short(k.Failing, "failing"),
@@ -161,7 +164,8 @@ func (k *keyMap) explorerFull() []keyGroup {
 		{"Timeline (t)", []key.Binding{short(k.Up, "lane above"), short(k.Down, "lane below"), k.NextOp, k.PrevOp,
 			short(k.Left, "earlier: pan and scrub"), short(k.Right, "later: pan and scrub"), k.ZoomIn, k.ZoomOut, k.Failing,
 			short(k.PageUp, "lanes up"), short(k.PageDown, "lanes down")}},
-		{"Witness (w)", []key.Binding{short(k.NextOp, "next witness operation"), short(k.Enter, "it in the full timeline")}},
+		{"Witness (w)", []key.Binding{short(k.NextOp, "next witness operation"), short(k.Enter, "it in the full timeline"),
+			short(k.Chatter, "every operation of a grouped witness, or the last few")}},
 		{"Cycle (w, lessons 14–16)", []key.Binding{short(k.NextOp, "next anomaly"), short(k.PrevOp, "previous anomaly"),
 			short(k.Up, "transaction above"), short(k.Down, "transaction below"), short(k.Enter, "it in the full timeline"), short(k.Failing, "the anomaly of the verdict")}},
 		{"Messages (m)", []key.Binding{short(k.Up, "earlier event"), short(k.Down, "later event"),

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/faultline-lab/faultline/sim"
@@ -9,19 +10,26 @@ import (
 
 // nodeFields is the state a node's box shows, each field whole ("term 3",
 // "version 12", "token 5"): the box wraps between fields and never cuts
-// one. This is the one place that reads a design's status; when designs
-// declare their key state as label/value fields in sim.Status, they are
-// taken here as they are, in the design's order.
-func nodeFields(v sim.NodeView) []string {
+// one. This is the one place that reads a design's status. A design that
+// declares its key state (declaredKey) is shown as it declares it, in its
+// order; the others by their value and detail, split into fields.
+func nodeFields(v sim.NodeView) []string { return fieldsWith(v, keyFields(declaredKey(v.Status))) }
+
+// fieldsWith is nodeFields given the declared key's fields (nil: none).
+func fieldsWith(v sim.NodeView, key []string) []string {
 	st := v.Status
 	var out []string
-	if st.Term > 0 {
+	if st.Term > 0 && !slices.ContainsFunc(key, func(f string) bool { return strings.HasPrefix(f, "term ") }) {
 		out = append(out, fmt.Sprintf("term %d", st.Term))
 	}
-	if st.Value != "" && st.Value != "-" {
-		out = append(out, valueField(st.Value))
+	if key != nil {
+		out = append(out, key...)
+	} else {
+		if st.Value != "" && st.Value != "-" {
+			out = append(out, valueField(st.Value))
+		}
+		out = append(out, detailFields(st.Detail)...)
 	}
-	out = append(out, detailFields(st.Detail)...)
 	if st.Leader != "" && st.Leader != v.ID && !st.Role.Leads() && st.Role != sim.RoleGateway && st.Role != sim.RoleForwarder {
 		out = append(out, "leader "+st.Leader)
 	}
@@ -33,6 +41,36 @@ func nodeFields(v sim.NodeView) []string {
 	}
 	if v.Held > 0 {
 		out = append(out, fmt.Sprintf("%d held", v.Held))
+	}
+	return out
+}
+
+// keyFact is one labelled piece of a node's key state, as a design
+// declares it: "commit" "41", "token" "5".
+type keyFact struct{ label, value string }
+
+// declaredKey is the seam for designs that declare their key state: the
+// toydb branch adds sim.Status.Key, a list of sim.Fact{Label, Value}.
+// Until it is merged no design declares any, and nodeFields reads value
+// and detail. Adopting it is this one edit (and nothing else in tui/):
+//
+//	out := make([]keyFact, 0, len(st.Key))
+//	for _, f := range st.Key {
+//		out = append(out, keyFact{f.Label, f.Value})
+//	}
+//	return out
+func declaredKey(st sim.Status) []keyFact { return nil }
+
+// keyFields are declared facts as the box's fields, "label value" each,
+// in the design's order; nil when none are declared (an empty value
+// shows its label alone).
+func keyFields(facts []keyFact) []string {
+	if len(facts) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(facts))
+	for _, f := range facts {
+		out = append(out, strings.TrimSpace(f.label+" "+f.value))
 	}
 	return out
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/lessons"
@@ -36,12 +35,9 @@ type lessonModel struct {
 	gen     int // playback generation: ticks of older ones are ignored
 
 	focus      pane
-	textView   viewport.Model
-	textWidth  int
-	revealed   bool   // the text's spoilers are shown (after the first run)
-	textAt     string // the section the text was last pointed at; the reader opens there
+	textPane   textPane // the lesson text beside the cluster
 	nodeCursor int
-	histTop    int // first history record shown; -1 follows the run
+	hist       historyPane
 	bottomTop  int // first line of the box under the panes shown
 
 	check    checkState
@@ -73,14 +69,13 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	if seed == 0 {
 		seed = t.seedOr(defaultSeed)
 	}
-	m := &lessonModel{c: c, l: l, text: t, variant: variant, seed: seed, histTop: -1, focus: paneCluster,
+	m := &lessonModel{c: c, l: l, text: t, variant: variant, seed: seed, hist: newHistoryPane(), focus: paneCluster,
 		explore: newExplorer()}
 	m.check.spinner = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Warn))
 	if l.Transactional() {
 		m.check.words = txnWords(l)
 	}
-	m.textView = viewport.New(0, 0)
-	m.revealed = c.progress.get(l.ID).ran()
+	m.textPane = newTextPane(l.ID, t, c.progress.get(l.ID).ran())
 	if err := m.reset(); err != nil {
 		return nil, err
 	}
@@ -118,7 +113,7 @@ func (m *lessonModel) resetWith(carry []sim.Fault) error {
 	m.back = rewindState{}
 	m.run = p
 	m.gen++
-	m.histTop = -1
+	m.hist.follow()
 	m.bottomTop = 0
 	return nil
 }
@@ -128,6 +123,7 @@ func (m *lessonModel) leave() {
 	m.check.stop()
 	m.ahead.stop()
 	m.explore.stop()
+	m.exportTo.stop()
 	m.run.playing = false
 	m.gen++
 }
@@ -250,16 +246,8 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 		return m.stepBack()
 	case key.Matches(k, keys.Right):
 		return m.stepForward()
-	case key.Matches(k, keys.Partition):
-		return m.partition()
-	case key.Matches(k, keys.Crash):
-		return m.crashOrRestart()
-	case key.Matches(k, keys.Pause):
-		return m.pauseOrResume()
-	case key.Matches(k, keys.Skew):
-		return m.skew()
-	case key.Matches(k, keys.Heal):
-		return m.heal()
+	case isFaultKey(k, keys):
+		return m.faultKey(k)
 	case key.Matches(k, keys.Variant):
 		m.nextVariant()
 	case key.Matches(k, keys.Seed):
@@ -283,7 +271,7 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.PageDown):
 		m.scroll(m.pageSize())
 	case key.Matches(k, keys.Reader):
-		m.reader = m.reader.show(m.c, m.l, m.text.body(m.revealed), m.textAt)
+		m.reader = m.reader.show(m.c, m.l, m.textPane.body(), m.textPane.at)
 	case key.Matches(k, keys.Timeline):
 		return m.openExplorer(viewHistory)
 	case key.Matches(k, keys.Witness):
@@ -333,15 +321,11 @@ func (m *lessonModel) paneShown(p pane) bool {
 func (m *lessonModel) scroll(n int) {
 	switch m.focus {
 	case paneText:
-		if n < 0 {
-			m.textView.ScrollUp(-n)
-		} else {
-			m.textView.ScrollDown(n)
-		}
+		m.textPane.scroll(n)
 	case paneCluster:
 		m.nodeCursor = max(0, min(m.run.s.Config().Nodes-1, m.nodeCursor+n))
 	case paneHistory:
-		m.histTop = scrollHistory(m.histTop, n, m.historyLen(), m.historyRows())
+		m.hist.scroll(n, m.historyLen(), m.historyRows())
 	case paneBottom:
 		m.bottomTop = max(0, m.bottomTop+n)
 	}
@@ -350,7 +334,7 @@ func (m *lessonModel) scroll(n int) {
 func (m *lessonModel) pageSize() int {
 	switch m.focus {
 	case paneText:
-		return max(1, m.textView.Height-1)
+		return m.textPane.pageSize()
 	case paneHistory:
 		return max(1, m.historyRows()-1)
 	case paneBottom:
@@ -359,33 +343,11 @@ func (m *lessonModel) pageSize() int {
 	return 1
 }
 
-// jumpText scrolls the text to a section whose heading starts with title.
-func (m *lessonModel) jumpText(title string) {
-	m.textAt = title
-	r := m.c.texts.render(m.textKey(), m.text.body(m.revealed), m.textWidth)
-	for h, line := range r.sections {
-		if len(h) >= len(title) && h[:len(title)] == title {
-			m.textView.SetYOffset(line)
-			return
-		}
-	}
-}
-
-// textKey names the rendered text: its spoilers shown or not.
-func (m *lessonModel) textKey() string {
-	if m.revealed {
-		return m.l.ID + "+revealed"
-	}
-	return m.l.ID
-}
-
 // reveal shows the text's spoilers, after the learner's first run.
 func (m *lessonModel) reveal() {
-	if m.revealed {
+	if !m.textPane.reveal() {
 		return
 	}
-	m.revealed = true
-	m.textWidth = 0 // render again, now
 	m.resize()
 	if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) { p.Ran = true }); warn != "" {
 		m.flash = warn
@@ -395,15 +357,7 @@ func (m *lessonModel) reveal() {
 // resize lays the screen out again for the terminal's size.
 func (m *lessonModel) resize() {
 	lay := m.layout()
-	w := max(10, lay.textW-2)
-	if w != m.textWidth {
-		off := m.textView.YOffset
-		m.textWidth = w
-		m.textView.SetContent(m.c.texts.render(m.textKey(), m.text.body(m.revealed), w).content)
-		m.textView.SetYOffset(off)
-	}
-	m.textView.Width, m.textView.Height = w, max(1, lay.bodyH-2)
-	m.textView.SetYOffset(m.textView.YOffset) // clamp to the new height
+	m.textPane.resize(m.c.texts, max(10, lay.textW-2), lay.bodyH-2)
 	if m.reader.open {
 		m.reader.resize(m.c)
 	}

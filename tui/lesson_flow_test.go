@@ -274,17 +274,17 @@ func TestSpoilersWaitForTheFirstRun(t *testing.T) {
 		t.Fatalf("the spoilers show before the first run:\n%s", v)
 	}
 	m = playToEnd(t, m)
-	if !m.lesson.revealed || !m.c.progress.get(lesson2).Ran {
+	if !m.lesson.textPane.revealed || !m.c.progress.get(lesson2).Ran {
 		t.Fatal("a verdict did not reveal the text")
 	}
-	if r := m.c.texts.render(m.lesson.textKey(), m.lesson.text.body(true), m.lesson.textWidth); !strings.Contains(r.content, "SECRET-STORY") {
+	if r := m.c.texts.render(m.lesson.textPane.key(), m.lesson.text.body(true), m.lesson.textPane.width); !strings.Contains(r.content, "SECRET-STORY") {
 		t.Errorf("the revealed text lacks its story:\n%s", r.content)
 	}
 	// Revealed for good: the next visit shows them at once.
 	m = press(t, m, "q")
 	m = update(t, m, backMsg{})
 	m = update(t, m, openLessonMsg{id: lesson2})
-	if !m.lesson.revealed {
+	if !m.lesson.textPane.revealed {
 		t.Error("the spoilers hid again on the next visit")
 	}
 }
@@ -344,6 +344,7 @@ func TestEveryLessonBreaksOnAPictureThatFits(t *testing.T) {
 			m = press(t, m, "esc")
 			m = startAhead(t, m)
 			m = playUntilPaused(t, m)
+			assertNarratedFromTheRun(t, m)
 			for _, size := range [][2]int{{80, 24}, {100, 30}, {160, 45}} {
 				m = update(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				assertFits(t, m.View(), size[0], size[1])

@@ -53,7 +53,7 @@ func (m *lessonModel) breakPoint() tea.Cmd {
 	m.ahead.shown, m.ahead.seen = true, m.run
 	m.flash = "stopped where it breaks — space plays on"
 	if i := m.check.failingIndex(); i >= 0 {
-		m.histTop = max(0, int(i)-m.historyRows()/2)
+		m.hist.centre(i, m.historyRows())
 	}
 	return nil
 }
@@ -79,7 +79,7 @@ func (m *lessonModel) startRun() tea.Cmd {
 	}
 	m.run.started, m.run.playing = true, true
 	m.gen++
-	m.histTop = -1
+	m.hist.follow()
 	m.flash = fmt.Sprintf("running %s, seed %d, at %s", m.variant, m.seed, speedLabel(m.speed))
 	if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
 		if p.Status == statusNew {
@@ -156,56 +156,14 @@ func (m *lessonModel) inject(f sim.Fault) tea.Cmd {
 	return m.ahead.start(m.l, m.run)
 }
 
-func (m *lessonModel) partition() tea.Cmd {
-	if m.run.s.Config().Nodes < 2 {
-		m.flash = "one node: there is no network between nodes to cut"
+// faultKey injects the fault a fault key asks for, now.
+func (m *lessonModel) faultKey(k tea.KeyMsg) tea.Cmd {
+	f, why := m.run.faultKeys.choose(k, m.c.keys, m.run.s.Cluster(), m.nodeCursor)
+	if why != "" {
+		m.flash = why
 		return nil
 	}
-	shape := sim.Shapes[m.run.shapeNext%len(sim.Shapes)]
-	m.run.shapeNext++
-	return m.inject(sim.Fault{Kind: sim.FaultPartition, Shape: shape})
-}
-
-// selected is the node the cursor is on in the cluster view.
-func (m *lessonModel) selected() sim.NodeView {
-	nodes := m.run.s.Cluster()
-	m.nodeCursor = max(0, min(m.nodeCursor, len(nodes)-1))
-	return nodes[m.nodeCursor]
-}
-
-func (m *lessonModel) crashOrRestart() tea.Cmd {
-	n := m.selected()
-	kind := sim.FaultCrash
-	if !n.Up {
-		kind = sim.FaultRestart
-	}
-	return m.inject(sim.Fault{Kind: kind, Nodes: []string{n.ID}})
-}
-
-func (m *lessonModel) pauseOrResume() tea.Cmd {
-	n := m.selected()
-	switch {
-	case !n.Up:
-		m.flash = n.ID + " is down: k restarts it"
-		return nil
-	case n.Paused:
-		return m.inject(sim.Fault{Kind: sim.FaultResume, Nodes: []string{n.ID}})
-	}
-	return m.inject(sim.Fault{Kind: sim.FaultPause, Nodes: []string{n.ID}})
-}
-
-// skewSteps are the offsets s sets in turn on the selected node's clock.
-var skewSteps = []int64{2_000_000_000, -2_000_000_000, 0}
-
-func (m *lessonModel) skew() tea.Cmd {
-	n := m.selected()
-	d := skewSteps[m.run.skewNext%len(skewSteps)]
-	m.run.skewNext++
-	return m.inject(sim.Fault{Kind: sim.FaultClockSkew, Nodes: []string{n.ID}, DeltaNs: d})
-}
-
-func (m *lessonModel) heal() tea.Cmd {
-	return m.inject(sim.Fault{Kind: sim.FaultHealAll})
+	return m.inject(f)
 }
 
 // nextVariant switches to the next variant, keeping the seed and the
@@ -304,9 +262,9 @@ func (m *lessonModel) afterCheck() {
 	m.flash = ""
 	m.reveal()
 	if res.Verdict == checker.NotLinearizable {
-		m.jumpText("what happened")
+		m.textPane.jump(m.c.texts, "what happened")
 		if i := m.check.failingIndex(); i >= 0 {
-			m.histTop = max(0, int(i)-m.historyRows()/2)
+			m.hist.centre(i, m.historyRows())
 		}
 	}
 	full, variant := m.check.full, m.check.variant

@@ -33,6 +33,7 @@ func frames(t testing.TB, m Model, n int) Model {
 }
 
 func TestFailingSeedStillFails(t *testing.T) {
+	t.Parallel()
 	l, err := lessons.Get(lesson2)
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,7 @@ func TestFailingSeedStillFails(t *testing.T) {
 }
 
 func TestLessonOpensStraightWithSeedVariantAndPrediction(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{Lesson: "2", Seed: 7, SeedSet: true, Variant: "fixed"}, 80, 24)
 	v := plain(m.View())
 	for _, want := range []string{"Stale reads from replicas", "variant fixed", "seed 7", "Predict before you run", "1) always the new value", "cluster", "history"} {
@@ -63,6 +65,7 @@ func TestLessonOpensStraightWithSeedVariantAndPrediction(t *testing.T) {
 }
 
 func TestUnknownLessonOrVariantIsAnError(t *testing.T) {
+	t.Parallel()
 	if _, err := newModel(Options{Lesson: "no-such-lesson"}, asciiRenderer(), openProgress(t.TempDir())); err == nil {
 		t.Error("an unknown lesson opened")
 	}
@@ -72,6 +75,7 @@ func TestUnknownLessonOrVariantIsAnError(t *testing.T) {
 }
 
 func TestRunFailsThenFixedPassesAndTheLessonIsDone(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "2") // predict: possibly an older value
 	m = playToEnd(t, m)
@@ -123,6 +127,7 @@ func TestRunFailsThenFixedPassesAndTheLessonIsDone(t *testing.T) {
 }
 
 func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 10)
@@ -183,6 +188,7 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 }
 
 func TestSpaceStepAndSpeed(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "space") // space on an idle run starts it
 	if !m.lesson.run.playing {
@@ -234,6 +240,7 @@ func TestSpaceStepAndSpeed(t *testing.T) {
 }
 
 func TestDefaultSpeedPlaysTheRunInAQuarterMinute(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = playToEnd(t, m)
 	wall := float64(watchedNs(m.lesson.run.s.History(), m.lesson.run.s.Now())) / speeds[m.lesson.speed] / 1e9
@@ -244,6 +251,7 @@ func TestDefaultSpeedPlaysTheRunInAQuarterMinute(t *testing.T) {
 }
 
 func TestEscCancelsTheCheck(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 40)
@@ -273,6 +281,7 @@ func TestEscCancelsTheCheck(t *testing.T) {
 }
 
 func TestCheckOnDemandOfThePrefix(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 60)
@@ -287,6 +296,7 @@ func TestCheckOnDemandOfThePrefix(t *testing.T) {
 }
 
 func TestPredictionIsOfferedNeverForced(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 80, 24)
 	if m.lesson.prompt.kind != promptPredict {
 		t.Fatal("no prediction offered before the first run")
@@ -315,6 +325,7 @@ func TestPredictionIsOfferedNeverForced(t *testing.T) {
 }
 
 func TestQuizAfterTheVerdict(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc") // no prediction
 	m = playToEnd(t, m)
@@ -346,6 +357,7 @@ func TestQuizAfterTheVerdict(t *testing.T) {
 }
 
 func TestQBackThenQuit(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 80, 24)
 	m, cmd := updateCmd(m, keyMsg("q"))
 	msgs := run(cmd)
@@ -369,6 +381,7 @@ func TestQBackThenQuit(t *testing.T) {
 }
 
 func TestHelpIsGeneratedFromTheKeymap(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 120, 40)
 	m = press(t, m, "?")
 	v := plain(m.View())
@@ -392,6 +405,7 @@ func TestHelpIsGeneratedFromTheKeymap(t *testing.T) {
 }
 
 func TestTooSmallSaysSoAndQStillWorks(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 79, 24)
 	v := plain(m.View())
 	if !strings.Contains(v, "at least 80×24") || !strings.Contains(v, "79×24") {
@@ -408,6 +422,7 @@ func TestTooSmallSaysSoAndQStillWorks(t *testing.T) {
 }
 
 func TestNoPanicOnAnyResize(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "2")
 	m = playToEnd(t, m)
@@ -419,23 +434,13 @@ func TestNoPanicOnAnyResize(t *testing.T) {
 	screens["help"] = press(t, m, "?")
 	screens["picker"] = newTestModel(t, Options{}, 100, 30)
 	screens["idle"] = openLesson2(t, 100, 30)
-	for name, s := range screens {
-		for w := 0; w <= 230; w += 11 {
-			for h := 0; h <= 70; h += 5 {
-				s = update(t, s, tea.WindowSizeMsg{Width: w, Height: h})
-				v := s.View()
-				if w >= minWidth && h >= minHeight {
-					assertFits(t, v, w, h)
-				}
-			}
-		}
-		s = update(t, s, tea.WindowSizeMsg{Width: 80, Height: 24})
-		assertFits(t, s.View(), 80, 24)
-		_ = name
+	for _, s := range screens {
+		resizeThrough(t, s)
 	}
 }
 
 func TestNoColourMeansNoEscapeCodes(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = playToEnd(t, m)
 	for _, v := range []string{m.View(), press(t, m, "w").View(), press(t, m, "?").View()} {
@@ -446,6 +451,7 @@ func TestNoColourMeansNoEscapeCodes(t *testing.T) {
 }
 
 func TestExplorerViews(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = playToEnd(t, m)
 	res := m.lesson.check.result
@@ -480,6 +486,7 @@ func TestExplorerViews(t *testing.T) {
 }
 
 func TestExportWritesHistoryScenarioAndPage(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 30)
@@ -525,6 +532,7 @@ func TestNotATerminal(t *testing.T) {
 }
 
 func TestClusterShowsFaultsWithoutColour(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 10)
@@ -543,6 +551,7 @@ func TestClusterShowsFaultsWithoutColour(t *testing.T) {
 }
 
 func TestEveryLessonOpensPlaysAndFits(t *testing.T) {
+	t.Parallel()
 	for _, l := range lessons.All() {
 		m := newTestModel(t, Options{Lesson: l.ID}, 80, 24)
 		m = press(t, m, "esc", "r", "]", "]", "]", "]", "]", "]")
@@ -566,6 +575,7 @@ func TestEveryLessonOpensPlaysAndFits(t *testing.T) {
 // Lesson 13's default is the correct Raft: the evidence is a switch caught
 // and the correct design passing, in either order.
 func TestCorrectDefaultThenSwitchMarksTheLessonDone(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{Lesson: "raft-capstone", Seed: 1, SeedSet: true}, 100, 30)
 	m = playToEnd(t, m)
 	if res := m.lesson.check.result; res == nil || res.Verdict != checker.Linearizable {

@@ -85,10 +85,16 @@ func (m *lessonModel) View() string {
 	lay := m.layout()
 	pane := m.clusterPane()
 	cluster := c.box(pane.title(), strings.Join(pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2), "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
-	hist := c.box(m.historyTitle(), strings.Join(m.historyLines(lay.historyW-3, lay.historyH-2), "\n"), lay.historyW, lay.historyH, m.focus == paneHistory)
+	upTo := ""
+	if m.back.on {
+		upTo = fmtSeconds(m.back.at)
+	}
+	shown := m.run.s.History()[:m.historyLen()]
+	hist := c.box(m.hist.title(len(shown), upTo), strings.Join(m.hist.lines(c.styles, shown, lay.historyW-3, lay.historyH-2, m.check.witness), "\n"),
+		lay.historyW, lay.historyH, m.focus == paneHistory)
 	var body string
 	if lay.stacked {
-		textBox := c.boxPad("lesson "+fmt.Sprint(m.l.Number)+m.textScroll(), m.textView.View(), lay.textW, lay.bodyH, m.focus == paneText, 0)
+		textBox := c.boxPad("lesson "+fmt.Sprint(m.l.Number)+m.textPane.scrollNote(), m.textPane.view.View(), lay.textW, lay.bodyH, m.focus == paneText, 0)
 		body = lipgloss.JoinHorizontal(lipgloss.Top, textBox, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
 	} else {
 		body = lipgloss.JoinHorizontal(lipgloss.Top, cluster, hist)
@@ -125,13 +131,6 @@ func scrollBox(c *common, title string, lines []string, pinned, height int, top 
 		lines = append(append([]string(nil), shown...), last...)
 	}
 	return c.box(title, strings.Join(lines, "\n"), c.width, height, focused)
-}
-
-func (m *lessonModel) textScroll() string {
-	if m.textView.TotalLineCount() <= m.textView.Height {
-		return ""
-	}
-	return fmt.Sprintf(" · %d%% · l reads it full screen", int(m.textView.ScrollPercent()*100))
 }
 
 // header names the lesson and always shows the variant and the seed.
@@ -256,7 +255,7 @@ func (m *lessonModel) bottomLines(width int) ([]string, int) {
 	case m.check.err != nil:
 		add(st.Error.Render("The checker could not check this history: ") + m.check.err.Error())
 	case m.check.result != nil:
-		out, pinned = m.verdictLines(width)
+		out, pinned = m.verdictPanel().lines(width)
 	case !m.run.started:
 		add("Press r to run this lesson with its default faults — or press fault keys first (p k z s h) to add your own from the first moment; o turns the lesson's own faults off.")
 		if m.c.width < wideLayout {

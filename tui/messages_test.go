@@ -8,6 +8,7 @@ import (
 )
 
 func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "m")
 	v := plain(m.View())
@@ -53,6 +54,7 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 }
 
 func TestMessageViewMarksDroppedAndHeldMessages(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 120, 40)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 10)
@@ -99,6 +101,7 @@ func TestMessageViewMarksDroppedAndHeldMessages(t *testing.T) {
 }
 
 func TestMessageViewMarksDelayedMessages(t *testing.T) {
+	t.Parallel()
 	x := &messageIndex{}
 	tr := []sim.TraceEvent{
 		{Time: 0, Kind: sim.TraceSend, Src: "n1", Dest: "n2", MsgID: 1, Body: sim.ClientRequest{Request: sim.Request{F: "read"}}},
@@ -120,6 +123,7 @@ func TestMessageViewMarksDelayedMessages(t *testing.T) {
 }
 
 func TestHeardFollowsChainsOfMessages(t *testing.T) {
+	t.Parallel()
 	ev := func(kind sim.TraceKind, src, dest string, id int64) sim.TraceEvent {
 		return sim.TraceEvent{Kind: kind, Src: src, Dest: dest, MsgID: id}
 	}

@@ -52,7 +52,7 @@ type nodeModel struct {
 
 	focus      pane
 	nodeCursor int
-	histTop    int // first history record shown; -1 follows the run
+	hist       historyPane
 	bottomTop  int
 	pending    string // a key pressed once that needs a second press
 	flash      string
@@ -112,7 +112,7 @@ func newNodeModel(c *common) *nodeModel {
 	if !ok {
 		s = defaultNodeSettings()
 	}
-	m := &nodeModel{c: c, form: newNodeForm(s), histTop: -1, focus: paneCluster, explore: newExplorer()}
+	m := &nodeModel{c: c, form: newNodeForm(s), hist: newHistoryPane(), focus: paneCluster, explore: newExplorer()}
 	m.check.spinner = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Warn))
 	c.progress.setLast(nodeEntryID)
 	return m
@@ -130,6 +130,7 @@ func (m *nodeModel) running() bool { return m.stage == stageStarting || m.stage 
 func (m *nodeModel) leave() {
 	m.check.stop()
 	m.explore.stop()
+	m.exportTo.stop()
 	m.gen++
 	m.proc.stop()
 }
@@ -360,7 +361,7 @@ func (m *nodeModel) scroll(n int) {
 	case paneCluster:
 		m.nodeCursor = max(0, min(m.cfg.Nodes-1, m.nodeCursor+n))
 	case paneHistory:
-		m.histTop = scrollHistory(m.histTop, n, m.historyLen(), m.historyRows())
+		m.hist.scroll(n, m.historyLen(), m.historyRows())
 	case paneBottom:
 		m.bottomTop = max(0, m.bottomTop+n)
 	}

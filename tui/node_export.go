@@ -58,6 +58,7 @@ func (m *nodeModel) exportCmd(dir string) tea.Cmd {
 		job.pageNote = ""
 	}
 	m.flash = "exporting…"
+	job.ctx = m.exportTo.begin()
 	return func() tea.Msg { return job.write() }
 }
 

@@ -26,8 +26,10 @@ var (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if nodeExamplesDir != "" {
-		os.RemoveAll(nodeExamplesDir)
+	for _, dir := range []string{nodeExamplesDir, faultlineDir} {
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
 	}
 	os.Exit(code)
 }

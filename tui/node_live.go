@@ -97,7 +97,7 @@ func (l *liveRun) absorb(batch []maelstrom.Event) {
 	l.commit(max(l.newest-holdbackNs, int64(l.r.Elapsed())-quietNs))
 	l.addRecords(l.r.HistoryFrom(len(l.h)))
 	if faults {
-		l.applied = l.r.Applied()
+		l.applied = owned(l.r.Applied())
 	}
 }
 
@@ -110,7 +110,7 @@ func (l *liveRun) finish(out maelstrom.Outcome, rest []maelstrom.Event) {
 	sort.SliceStable(l.pending, func(i, j int) bool { return l.pending[i].Time < l.pending[j].Time })
 	l.commit(1 << 62)
 	l.addRecords(out.History[min(len(l.h), len(out.History)):])
-	l.applied = out.Applied
+	l.applied = owned(out.Applied)
 	l.finished, l.end = true, max(out.ElapsedNs, l.newest)
 }
 
@@ -301,12 +301,31 @@ func (l *liveRun) addState(at int64, st maelstrom.State) {
 
 func (l *liveRun) hist() history.History      { return l.h }
 func (l *liveRun) faults() []sim.AppliedFault { return l.applied }
-func (l *liveRun) events() []sim.TraceEvent   { return l.trace }
-func (l *liveRun) nodeIDs() []string          { return l.ids }
-func (l *liveRun) clientCount() int           { return l.clients }
-func (l *liveRun) begun() bool                { return true }
-func (l *liveRun) done() bool                 { return l.finished }
-func (l *liveRun) latencyNs() int64           { return liveLatencyNs }
+
+// owned gives a live run's faults their owners: the runner records none,
+// and a fault the learner pressed is Live, the others the nemesis
+// schedule's (its closing heal among them).
+func owned(applied []sim.AppliedFault) []sim.AppliedFault {
+	out := make([]sim.AppliedFault, len(applied))
+	for i, a := range applied {
+		a.Owner = sim.OwnerSchedule
+		if a.Fault.Live {
+			a.Owner = sim.OwnerLearner
+		}
+		out[i] = a
+	}
+	return out
+}
+
+// ownerName: a live run's faults are the learner's and its nemesis
+// schedule's; it has no mix of its own kinds.
+func (l *liveRun) ownerName(o sim.Owner) string { return ownerWord(o) }
+func (l *liveRun) events() []sim.TraceEvent     { return l.trace }
+func (l *liveRun) nodeIDs() []string            { return l.ids }
+func (l *liveRun) clientCount() int             { return l.clients }
+func (l *liveRun) begun() bool                  { return true }
+func (l *liveRun) done() bool                   { return l.finished }
+func (l *liveRun) latencyNs() int64             { return liveLatencyNs }
 
 // liveLatencyNs is how long faultline takes to carry a message between
 // processes, generously: one that took longer was delayed (a delay fault,

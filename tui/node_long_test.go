@@ -14,6 +14,7 @@ import (
 // five nodes, partitions, 100 operations a second. Each run is real
 // time, so the test reports how many it took.
 func TestLongNodeLocalReadsCaughtInAFewRuns(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("FAULTLINE_LONG") == "" {
 		t.Skip("a long run: set FAULTLINE_LONG=1")
 	}

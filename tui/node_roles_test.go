@@ -41,6 +41,7 @@ func guessFrom(ids []string, evs []sim.TraceEvent) roles {
 }
 
 func TestRolesAreInferredFromWhoAnswersAndWhoForwards(t *testing.T) {
+	t.Parallel()
 	ids := []string{"n1", "n2", "n3"}
 	// One leader: n1 answers; n2 and n3 forward to it.
 	var r roleEvents
@@ -121,6 +122,7 @@ func TestRolesAreInferredFromWhoAnswersAndWhoForwards(t *testing.T) {
 }
 
 func TestWireBodyReadsAsItsFields(t *testing.T) {
+	t.Parallel()
 	b := wireBody{kind: "cas", json: json.RawMessage(`{"type":"cas","msg_id":3,"key":0,"from":1,"to":[2,3]}`)}
 	if got := b.String(); got != "cas key=0 from=1 to=[2,3]" {
 		t.Errorf("String() = %q", got)

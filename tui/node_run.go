@@ -60,7 +60,8 @@ func (m *nodeModel) start(cfg maelstrom.Config) tea.Cmd {
 		m.check.words = &workloadWords
 	}
 	m.explore = newExplorer()
-	m.histTop, m.bottomTop, m.nodeCursor, m.shapeNext = -1, 0, 0, 0
+	m.bottomTop, m.nodeCursor, m.shapeNext = 0, 0, 0
+	m.hist.follow()
 	m.flash = fmt.Sprintf("starting %s: %s", plural(cfg.Nodes, "node"), maelstrom.QuoteCommand(cfg.Bin))
 	return tea.Batch(startNodeCmd(m.gen, ctx, cfg, p), m.check.spinner.Tick)
 }
@@ -223,7 +224,7 @@ func (m *nodeModel) runDone(msg nodeDoneMsg) tea.Cmd {
 		return nil
 	}
 	m.stage = stageOver
-	m.histTop = -1
+	m.hist.follow()
 	m.flash = "run over: checking the history"
 	return m.checkHistory(msg.out.History, msg.out.FinalFrom, true)
 }
@@ -278,7 +279,7 @@ func (m *nodeModel) afterCheck() {
 	}
 	m.flash = ""
 	if i := m.check.failingIndex(); i >= 0 {
-		m.histTop = max(0, int(i)-m.historyRows()/2)
+		m.hist.centre(i, m.historyRows())
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 // with the defaults, the example to start from, and room at 80×24 and
 // 160×45.
 func TestNodeEntryOpensTheSettings(t *testing.T) {
+	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 45}} {
 		m := newTestModel(t, Options{}, size[0], size[1])
 		for range m.picker.entries() {
@@ -62,6 +63,7 @@ func TestNodeEntryOpensTheSettings(t *testing.T) {
 // Settings that cannot run are refused on the form, each naming its
 // field and what is wrong, and nothing starts.
 func TestNodeSettingsRefuseWhatCannotRun(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{}, 80, 24)
 	m = update(t, m, openLessonMsg{id: nodeEntryID})
 	set := func(field formField, value string) {
@@ -117,6 +119,7 @@ func TestNodeSettingsRefuseWhatCannotRun(t *testing.T) {
 // comes, the settings are remembered (in the file, for the next session),
 // and nothing is left running after the screen closes.
 func TestNodeFormRunsHelloAndRemembersIt(t *testing.T) {
+	t.Parallel()
 	d := newDriver(t, 80, 24)
 	pids := filepath.Join(t.TempDir(), "pids")
 	command := maelstrom.QuoteCommand(withPIDs(pids, exampleNode(t, "hello")))
@@ -158,6 +161,7 @@ func TestNodeFormRunsHelloAndRemembersIt(t *testing.T) {
 // a LINEARIZABLE verdict, every view opens over it, the export re-checks,
 // and no process is left.
 func TestNodeKVRunsLiveToItsVerdict(t *testing.T) {
+	t.Parallel()
 	d := newDriver(t, 80, 24)
 	pids := filepath.Join(t.TempDir(), "pids")
 	cfg := quickConfig("lin-kv", withPIDs(pids, exampleNode(t, "kv"))...)
@@ -287,6 +291,7 @@ func isNodeID(s string) bool { return len(s) > 1 && s[0] == 'n' && s[1] >= '0' &
 // Quitting mid-run, by ctrl+c (the program ends) or by q twice (the
 // screen closes), leaves no process behind; one q keeps the run.
 func TestNodeQuitMidRunLeavesNothingRunning(t *testing.T) {
+	t.Parallel()
 	for _, how := range []string{"ctrl+c", "q q", "esc esc then q"} {
 		t.Run(how, func(t *testing.T) {
 			d := newDriver(t, 80, 24)
@@ -331,6 +336,7 @@ func TestNodeQuitMidRunLeavesNothingRunning(t *testing.T) {
 // the node, what it did or wrote, its log — on the screen, never a stack
 // or a frozen screen; and nothing of it keeps running.
 func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		script string
@@ -380,6 +386,7 @@ func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
 // At 160×45 a pane on the left says what runs and what happened to it,
 // the picture has room for the ring, and ? lists the screen's keys.
 func TestNodeScreenUsesTheRoomOfABigTerminal(t *testing.T) {
+	t.Parallel()
 	d := newDriver(t, 160, 45)
 	cfg := quickConfig("echo", exampleNode(t, "hello"))
 	cfg.Faults = sim.Schedule{Faults: []sim.Fault{{At: 200e6, Kind: sim.FaultPause, Nodes: []string{"n2"}}, {At: 600e6, Kind: sim.FaultResume, Nodes: []string{"n2"}}}}

@@ -53,7 +53,7 @@ func (m *nodeModel) View() string {
 		clusterLines = pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2)
 	}
 	cluster := c.box(m.clusterTitle(pane), strings.Join(clusterLines, "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
-	hist := c.box(m.historyTitle(), strings.Join(recordLines(c.styles, m.history(), m.histTop, lay.historyH-2, lay.historyW-3, m.check.witness), "\n"),
+	hist := c.box(m.hist.title(m.historyLen(), ""), strings.Join(m.hist.lines(c.styles, m.history(), lay.historyW-3, lay.historyH-2, m.check.witness), "\n"),
 		lay.historyW, lay.historyH, m.focus == paneHistory)
 	var body string
 	if lay.stacked {
@@ -134,14 +134,6 @@ func (m *nodeModel) startingLines(width int) []string {
 		return []string{st.Error.Render(cut("The run stopped: see below.", width))}
 	}
 	return nil
-}
-
-func (m *nodeModel) historyTitle() string {
-	t := fmt.Sprintf("history · %d records", m.historyLen())
-	if m.histTop >= 0 {
-		t += " · scrolled"
-	}
-	return t
 }
 
 // header names the node's command and always shows the workload and the

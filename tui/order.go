@@ -100,7 +100,11 @@ func (o *orderState) describe(e *explorerModel, inv history.Op, comp *history.Op
 		if e != nil && e.view == viewWitness {
 			why = "."
 		}
-		return "In no order: this is the operation no order can explain" + o.lastState(ord, found, e.in.model) + why
+		// The model's state where the checker's order of the whole history
+		// stops is not a fact of the witness beside it (lesson 8 seed 1:
+		// "held 103" beside a witness of 99 adds): the witness view's
+		// explanation says what the witness's own operations did.
+		return "In no order: this is the operation no order can explain" + why
 	}
 	if p, ok := o.at[inv.Index]; ok {
 		ord := o.orders[p.order]
@@ -138,14 +142,6 @@ func (o *orderState) orderFor(key string) (checker.Order, bool) {
 		}
 	}
 	return checker.Order{}, false
-}
-
-// lastState is the model's state where an order that stops short ends.
-func (o *orderState) lastState(ord checker.Order, found bool, model string) string {
-	if !found || len(ord.Steps) == 0 {
-		return ""
-	}
-	return fmt.Sprintf(" (the %s held %s where the order stops)", model, brief(ord.Steps[len(ord.Steps)-1].After))
 }
 
 // brief shortens a described state for one line of details.

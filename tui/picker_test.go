@@ -11,6 +11,7 @@ import (
 )
 
 func TestPickerListsEveryLessonWithProgress(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{}, 120, 80) // tall enough for every lesson
 	m.c.progress.update("stale-replica-reads", func(p *lessonProgress) { p.Status = statusStarted })
 	m.c.progress.update("first-history", func(p *lessonProgress) { p.Status = statusDone })
@@ -32,6 +33,7 @@ func TestPickerListsEveryLessonWithProgress(t *testing.T) {
 }
 
 func TestPickerMovesAndOpens(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{}, 80, 24)
 	m = press(t, m, "down")
 	if m.picker.cursor != 1 {
@@ -61,6 +63,7 @@ func TestPickerMovesAndOpens(t *testing.T) {
 }
 
 func TestPickerScrollsToKeepTheCursorVisible(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{}, 80, 24)
 	all := lessons.All()
 	for range all[1:] {
@@ -80,6 +83,7 @@ func TestPickerScrollsToKeepTheCursorVisible(t *testing.T) {
 }
 
 func TestPickerQuitsOnQ(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{}, 80, 24)
 	_, cmd := updateCmd(m, keyMsg("q"))
 	if cmd == nil {
@@ -91,6 +95,7 @@ func TestPickerQuitsOnQ(t *testing.T) {
 }
 
 func TestPickerShowsACorruptProgressFile(t *testing.T) {
+	t.Parallel()
 	m := newTestModel(t, Options{}, 80, 24)
 	m.c.progress.Warning = "progress file was corrupt (x); set aside as y"
 	if v := plain(m.View()); !strings.Contains(v, "progress file was corrupt") {

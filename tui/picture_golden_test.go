@@ -72,6 +72,7 @@ func TestGoldenBreakPointOfLesson2Seed1(t *testing.T) {
 	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 45}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
 			golden.RequireEqual(t, breakScreen(t, Options{Lesson: lesson2, Seed: 1, SeedSet: true}, size[0], size[1]))
 		})
 	}
@@ -81,6 +82,7 @@ func TestGoldenBreakPointOfLesson4(t *testing.T) {
 	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 45}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
 			golden.RequireEqual(t, breakScreen(t, Options{Lesson: "split-brain", Seed: 1, SeedSet: true}, size[0], size[1]))
 		})
 	}

@@ -105,8 +105,7 @@ type playback struct {
 	open      int // client operations in flight
 	total     int // operations the run will invoke: the main phase and the final ones
 	last      string
-	shapeNext int // the partition shape p applies next
-	skewNext  int // the skew s applies next
+	faultKeys faultKeys // what p and s apply next
 }
 
 // frameMsg is a playback tick; gen tells a live tick from one that belongs

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/faultline-lab/faultline/internal/atomicfile"
 )
 
 // A lesson's progress, as the picker shows it.
@@ -231,8 +233,9 @@ func sameProgress(a, b lessonProgress) bool {
 	return a == b && samePred
 }
 
-// save writes the file atomically: a temp file in the same directory,
-// synced, then renamed over the old one.
+// save writes the file atomically, through the writer the command line
+// uses (a temporary file in the same directory, synced, renamed over the
+// old one; removed if the program is interrupted).
 func (s *progressStore) save() error {
 	if s.path == "" {
 		return errors.New("no config directory")
@@ -245,21 +248,5 @@ func (s *progressStore) save() error {
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, progressFileName+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // harmless after the rename
-	if _, err := tmp.Write(append(b, '\n')); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), s.path)
+	return atomicfile.WriteBytes(s.path, append(b, '\n'))
 }

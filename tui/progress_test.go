@@ -8,6 +8,7 @@ import (
 )
 
 func TestProgressSavesAndLoads(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	s := openProgress(dir)
 	if s.Warning != "" {
@@ -37,6 +38,7 @@ func TestProgressSavesAndLoads(t *testing.T) {
 }
 
 func TestCorruptProgressIsSetAsideNotFatal(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, progressFileName)
 	if err := os.WriteFile(path, []byte("{not json"), 0o644); err != nil {
@@ -68,6 +70,7 @@ func TestCorruptProgressIsSetAsideNotFatal(t *testing.T) {
 }
 
 func TestUnwritableProgressIsReportedNotFatal(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	blocker := filepath.Join(dir, "file")
 	os.WriteFile(blocker, nil, 0o644)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestScrubShowsTheClusterAsItWas(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 20)
@@ -61,6 +62,7 @@ func TestScrubShowsTheClusterAsItWas(t *testing.T) {
 }
 
 func TestScrubReplaysTheRunExactly(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 15)

@@ -13,6 +13,9 @@ import (
 type runSource interface {
 	hist() history.History
 	faults() []sim.AppliedFault
+	// ownerName says who made a fault: learner, schedule, simulator, or a
+	// mix's kind.
+	ownerName(o sim.Owner) string
 	events() []sim.TraceEvent
 	clock() int64 // the run's present: virtual ns, or real ns since a live run began
 	nodeIDs() []string
@@ -36,6 +39,7 @@ type runSource interface {
 
 func (p *playback) hist() history.History             { return p.s.History() }
 func (p *playback) faults() []sim.AppliedFault        { return p.s.Applied() }
+func (p *playback) ownerName(o sim.Owner) string      { return p.s.OwnerName(o) }
 func (p *playback) events() []sim.TraceEvent          { return p.s.Trace() }
 func (p *playback) clock() int64                      { return p.s.Now() }
 func (p *playback) nodeIDs() []string                 { return p.s.NodeIDs() }

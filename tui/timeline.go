@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
@@ -45,10 +47,33 @@ type timeline struct {
 	seen   int                       // history records absorbed
 
 	bands       []faultBand
-	active      map[string]int // fault key → index of its band while active
-	offsets     map[string]int64
+	active      map[bandKey]int // a fault in force → the index of its band
+	clocks      map[bandKey]clockBand
 	appliedSeen int
 	end         int64 // the latest moment known (the run's clock)
+	// names says who an owner is (the run's Sim knows a mix's kinds);
+	// nil: ownerWord.
+	names func(sim.Owner) string
+}
+
+func (t *timeline) ownerName(o sim.Owner) string {
+	if t.names != nil {
+		return t.names(o)
+	}
+	return ownerWord(o)
+}
+
+// ownerWord is who made a fault, without the run at hand.
+func ownerWord(o sim.Owner) string {
+	switch o {
+	case sim.OwnerLearner:
+		return "learner"
+	case sim.OwnerSchedule:
+		return "schedule"
+	case sim.OwnerSim:
+		return "simulator"
+	}
+	return "mix"
 }
 
 // faultBand is a fault as an interval of time: from the moment it was
@@ -58,11 +83,13 @@ type faultBand struct {
 	label      string // `partition {n1} | {n2 n3}`, `n2 paused`, `n3 clock +2s`
 	node       string // the node it concerns; "" for the network
 	kind       string // crash, pause, partition, clock, net
+	owner      sim.Owner
+	by         string // who started it: learner, schedule, simulator, mix partition
 }
 
 func newTimeline() *timeline {
 	return &timeline{laneOf: map[history.Process]int{}, open: map[history.Process]int32{},
-		active: map[string]int{}, offsets: map[string]int64{}}
+		active: map[bandKey]int{}, clocks: map[bandKey]clockBand{}}
 }
 
 // absorb indexes the records and faults that are new since the last call.
@@ -178,89 +205,153 @@ func (t *timeline) near(li int, at int64) int32 {
 
 // --- faults as bands ---
 
+// A band is keyed by its owner, kind and node: each owner's faults are its
+// own (sim/owner.go), so a schedule's heal ends only the schedule's
+// partition, while the learner's (and the simulator's) undo of a kind
+// lifts it from every owner, and a heal-all lifts everything. Which faults
+// are in force is checked against Sim.Active() in the tests.
+type bandKey struct {
+	owner sim.Owner
+	kind  string // partition, crash, pause, clock, or a network fault kind
+	node  string
+}
+
 // fault turns one applied fault into the bands it starts and ends. A
-// fault lasts from its record until the matching heal, restart, resume,
-// reset or heal-all.
+// fault lasts from its record until an undo that lifts it: its owner's,
+// the learner's or the simulator's.
 func (t *timeline) fault(a sim.AppliedFault) {
-	f := a.Fault
-	at := a.Time
+	f, o, at := a.Fault, a.Owner, a.Time
+	band := func(label, node, kind string) faultBand {
+		return faultBand{start: at, label: label, node: node, kind: kind, owner: o, by: t.ownerName(o)}
+	}
 	switch f.Kind {
 	case sim.FaultPartition:
-		t.stop("partition", at)
-		t.begin("partition", faultBand{start: at, label: a.Desc, kind: "partition"})
+		t.stop(bandKey{o, "partition", ""}, at)
+		t.begin(bandKey{o, "partition", ""}, band(a.Desc, "", "partition"))
 	case sim.FaultHeal:
-		t.stop("partition", at)
+		t.lift(o, "partition", nil, at)
 	case sim.FaultCrash:
 		for _, n := range f.Nodes {
-			t.stop("pause:"+n, at)
-			t.begin("crash:"+n, faultBand{start: at, label: n + " crashed", node: n, kind: "crash"})
+			if !t.down(n) {
+				// A node going down forgets every owner's pause of it.
+				t.lift(sim.OwnerSim, "pause", []string{n}, at)
+			}
+			if _, on := t.active[bandKey{o, "crash", n}]; !on {
+				t.begin(bandKey{o, "crash", n}, band(n+" crashed", n, "crash"))
+			}
 		}
 	case sim.FaultRestart:
-		for _, n := range f.Nodes {
-			t.stop("crash:"+n, at)
+		if len(f.Nodes) > 0 { // none: nothing was restarted
+			t.lift(o, "crash", f.Nodes, at)
 		}
 	case sim.FaultPause:
 		for _, n := range f.Nodes {
-			t.begin("pause:"+n, faultBand{start: at, label: n + " paused", node: n, kind: "pause"})
+			if _, on := t.active[bandKey{o, "pause", n}]; !on {
+				t.begin(bandKey{o, "pause", n}, band(n+" paused", n, "pause"))
+			}
 		}
 	case sim.FaultResume:
-		for _, n := range f.Nodes {
-			t.stop("pause:"+n, at)
+		if len(f.Nodes) > 0 {
+			t.lift(o, "pause", f.Nodes, at)
 		}
-	case sim.FaultClockSkew, sim.FaultClockJump:
+	case sim.FaultClockSkew, sim.FaultClockJump, sim.FaultClockStrobe:
 		for _, n := range f.Nodes {
-			off := f.DeltaNs
-			if f.Kind == sim.FaultClockJump {
-				off += t.offsets[n]
+			k := bandKey{o, "clock", n}
+			c := t.clocks[k]
+			switch f.Kind {
+			case sim.FaultClockSkew:
+				c.offset = f.DeltaNs
+			case sim.FaultClockJump:
+				c.offset += f.DeltaNs
+			default:
+				c.strobe = f.DeltaNs
 			}
-			t.offsets[n] = off
-			t.stop("clock:"+n, at)
-			if off != 0 {
-				t.begin("clock:"+n, faultBand{start: at, label: n + " clock " + skewLabel(off), node: n, kind: "clock"})
-			}
-		}
-	case sim.FaultClockStrobe:
-		for _, n := range f.Nodes {
-			t.stop("clock:"+n, at)
-			if f.DeltaNs != 0 {
-				t.begin("clock:"+n, faultBand{start: at, label: n + " clock strobe " + skewLabel(f.DeltaNs), node: n, kind: "clock"})
+			t.clocks[k] = c
+			t.stop(k, at)
+			if label := c.label(); label != "" {
+				t.begin(k, band(n+" clock "+label, n, "clock"))
 			}
 		}
 	case sim.FaultClockReset:
-		t.stopPrefix("clock:", at)
-		t.offsets = map[string]int64{}
+		var nodes []string // none named: every node's clock
+		if len(f.Nodes) > 0 {
+			nodes = f.Nodes
+		}
+		t.lift(o, "clock", nodes, at)
 	case sim.FaultLoss, sim.FaultDuplicate, sim.FaultDelay:
-		t.stop(string(f.Kind), at)
+		k := bandKey{o, string(f.Kind), ""}
+		t.stop(k, at)
 		if f.Probability > 0 || f.DelayNs > 0 {
-			t.begin(string(f.Kind), faultBand{start: at, label: a.Desc, kind: "net"})
+			t.begin(k, band(a.Desc, "", "net"))
 		}
 	case sim.FaultNetReset:
-		t.stop(string(sim.FaultLoss), at)
-		t.stop(string(sim.FaultDuplicate), at)
-		t.stop(string(sim.FaultDelay), at)
+		for _, kind := range []sim.FaultKind{sim.FaultLoss, sim.FaultDuplicate, sim.FaultDelay} {
+			t.lift(o, string(kind), nil, at)
+		}
 	case sim.FaultHealAll:
-		t.stopPrefix("", at)
-		t.offsets = map[string]int64{}
+		t.lift(sim.OwnerSim, "", nil, at)
 	}
 }
 
-func (t *timeline) begin(key string, b faultBand) {
+// down says whether any owner holds a node crashed.
+func (t *timeline) down(node string) bool {
+	for k := range t.active {
+		if k.kind == "crash" && k.node == node {
+			return true
+		}
+	}
+	return false
+}
+
+// clockBand is an owner's fault on one node's clock: its offset and
+// strobe, as sim holds them.
+type clockBand struct{ offset, strobe int64 }
+
+func (c clockBand) label() string {
+	var parts []string
+	if c.offset != 0 {
+		parts = append(parts, skewLabel(c.offset))
+	}
+	if c.strobe != 0 {
+		parts = append(parts, "strobe "+skewLabel(c.strobe))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (t *timeline) begin(k bandKey, b faultBand) {
 	b.end = -1
-	t.active[key] = len(t.bands)
+	t.active[k] = len(t.bands)
 	t.bands = append(t.bands, b)
 }
 
-func (t *timeline) stop(key string, at int64) {
-	if i, ok := t.active[key]; ok {
+func (t *timeline) stop(k bandKey, at int64) {
+	if i, ok := t.active[k]; ok {
 		t.bands[i].end = at
-		delete(t.active, key)
+		delete(t.active, k)
+	}
+	if k.kind == "clock" {
+		delete(t.clocks, k)
 	}
 }
 
-func (t *timeline) stopPrefix(prefix string, at int64) {
-	for key := range t.active {
-		if len(key) >= len(prefix) && key[:len(prefix)] == prefix {
-			t.stop(key, at)
+// lift ends the bands an undo by o lifts: of kind ("" any) on nodes (nil
+// any), o's own, or every owner's when o is the learner or the simulator.
+func (t *timeline) lift(o sim.Owner, kind string, nodes []string, at int64) {
+	everyone := o == sim.OwnerLearner || o == sim.OwnerSim
+	var keys []bandKey
+	for k := range t.active {
+		if (everyone || k.owner == o) && (kind == "" || k.kind == kind) && (nodes == nil || slices.Contains(nodes, k.node)) {
+			keys = append(keys, k)
+		}
+	}
+	for _, k := range keys {
+		t.stop(k, at)
+	}
+	if kind == "" || kind == "clock" {
+		for k := range t.clocks {
+			if (everyone || k.owner == o) && (nodes == nil || slices.Contains(nodes, k.node)) {
+				delete(t.clocks, k)
+			}
 		}
 	}
 }

@@ -74,3 +74,31 @@ func TestZoomOutStopsAtTheRunsLength(t *testing.T) {
 		t.Error("zoom went to its coarsest level")
 	}
 }
+
+// The moment's mark never lands inside a time label: at the right edge,
+// where the last label moves left to fit, it is dropped rather than cut
+// ("▼3.700s" once stood for 13.700s).
+func TestTheMomentNeverCutsATimeLabel(t *testing.T) {
+	t.Parallel()
+	times := []int64{11_549e6, 12_037e6, 12_251e6, 12_465e6, 12_793e6, 13_212e6, 13_377e6, 13_493e6, 13_594e6, 13_700e6, 13_703e6}
+	for w := 40; w <= 100; w++ {
+		ax := ordinalAxis(times, w-gutterW)
+		labels := map[string]bool{}
+		for _, tk := range ax.ticks() {
+			labels[tk.label] = true
+		}
+		for _, moment := range times {
+			cv := newCanvas(w, 1)
+			drawAxis(cv, 0, plot{tl: newTimeline(), ax: ax, moment: moment})
+			if mc := ax.col(moment); mc >= 0 && mc < w-gutterW {
+				cv.set(gutterW+mc, 0, '▼', inkBold)
+			}
+			row := cv.lines(NewStyles(asciiRenderer()))[0]
+			for _, f := range strings.FieldsFunc(row[len("time"):], func(r rune) bool { return r == ' ' || r == '╷' || r == '▼' }) {
+				if !labels[f] {
+					t.Errorf("width %d, moment %s: the axis shows %q, which is no tick's label:\n%s", w, fmtSeconds(moment), f, row)
+				}
+			}
+		}
+	}
+}

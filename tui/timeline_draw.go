@@ -58,8 +58,13 @@ func drawAxis(c *canvas, y int, p plot) {
 	last := -1
 	for _, t := range p.ax.ticks() {
 		x := gutterW + t.col
-		lx := min(x+1, c.w-len([]rune(t.label))) // the last label ends at the edge
-		if t.col < 0 || x <= last || x >= c.w || lx <= last || (mx > x && mx < lx+len([]rune(t.label))) {
+		n := len([]rune(t.label))
+		lx := min(x+1, c.w-n) // the last label ends at the edge
+		// The moment's mark may stand on the tick itself with its label
+		// after it ("▼1.233s"), but never inside a label ("▼3.700s" for
+		// 13.700s, when the last label moved left to end at the edge).
+		covers := mx >= min(x, lx) && mx < lx+n && !(mx == x && lx == x+1)
+		if t.col < 0 || x <= last || x >= c.w || lx <= last || covers {
 			continue
 		}
 		c.set(x, y, '╷', inkDim)
@@ -170,12 +175,17 @@ func drawBands(c *canvas, y0 int, p plot, w int) int {
 	return len(rowsEnd)
 }
 
-// bandLabel is what a band says: its fault, and … while it lasts.
+// bandLabel is what a band says: its fault, who started it, and … while
+// it lasts.
 func bandLabel(b faultBand) string {
-	if b.end < 0 {
-		return b.label + " …"
+	label := b.label
+	if b.by != "" {
+		label += " · " + b.by
 	}
-	return b.label
+	if b.end < 0 {
+		return label + " …"
+	}
+	return label
 }
 
 // glyphs draw an operation without colour: ok solid, fail struck, info

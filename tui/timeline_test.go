@@ -13,6 +13,7 @@ import (
 )
 
 func TestTimelineOpensAtTheFailingOperation(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "t")
 	l := m.lesson
@@ -39,6 +40,7 @@ func TestTimelineOpensAtTheFailingOperation(t *testing.T) {
 }
 
 func TestTimelineBarsTellOutcomesApartWithoutColour(t *testing.T) {
+	t.Parallel()
 	h := history.History{
 		{Process: 0, Type: history.Invoke, F: "write", Value: int64(3), Time: 10_000_000},
 		{Process: 0, Type: history.OK, F: "write", Value: int64(3), Time: 40_000_000},
@@ -76,6 +78,7 @@ func TestTimelineBarsTellOutcomesApartWithoutColour(t *testing.T) {
 func asciiStyles() *Styles { return NewStyles(asciiRenderer()) }
 
 func TestTimelineCursorPanAndZoom(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "t")
 	e, tl := &m.lesson.explore, m.lesson.explore.look.tl
@@ -148,6 +151,7 @@ func TestTimelineCursorPanAndZoom(t *testing.T) {
 }
 
 func TestTimelineDetailsShowTheModelStateInTheCheckersOrder(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "t")
 	l := m.lesson
@@ -177,6 +181,7 @@ func TestTimelineDetailsShowTheModelStateInTheCheckersOrder(t *testing.T) {
 }
 
 func TestFaultBandsLastUntilTheirHeal(t *testing.T) {
+	t.Parallel()
 	af := func(at int64, kind sim.FaultKind, nodes []string, delta int64, desc string) sim.AppliedFault {
 		return sim.AppliedFault{Time: at, Desc: desc, Fault: sim.Fault{Kind: kind, Nodes: nodes, DeltaNs: delta}}
 	}
@@ -219,6 +224,7 @@ func TestFaultBandsLastUntilTheirHeal(t *testing.T) {
 }
 
 func TestTimelineShowsFaultsAsBands(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 10)
@@ -243,6 +249,7 @@ func TestTimelineShowsFaultsAsBands(t *testing.T) {
 }
 
 func TestTimelineFollowsALiveRunAndANewOne(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 5)
@@ -263,6 +270,7 @@ func TestTimelineFollowsALiveRunAndANewOne(t *testing.T) {
 }
 
 func TestExplorerBeforeAnyRun(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 80, 24)
 	for _, k := range []string{"t", "w", "m"} {
 		m = pressSettle(t, m, k, "tab", "left", "+", "down")
@@ -275,6 +283,7 @@ func TestExplorerBeforeAnyRun(t *testing.T) {
 }
 
 func TestExplorerViewsWithAndWithoutColour(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	for _, k := range []string{"t", "w", "m"} {
 		v := pressSettle(t, m, k).View()
@@ -301,6 +310,7 @@ func TestExplorerViewsWithAndWithoutColour(t *testing.T) {
 }
 
 func TestTimelineFollowsTheLatestOperationUntilMoved(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "r")
 	m = frames(t, m, 5)
@@ -326,6 +336,7 @@ func TestTimelineFollowsTheLatestOperationUntilMoved(t *testing.T) {
 }
 
 func TestExplorerOnEveryLessonFits(t *testing.T) {
+	t.Parallel()
 	for _, l := range lessons.All() {
 		m := newTestModel(t, Options{Lesson: l.ID}, 80, 24)
 		m = press(t, m, "esc", "r", "]", "]", "]", "]", "]", "]")

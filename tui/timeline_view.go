@@ -250,7 +250,8 @@ func (e *explorerModel) finish(lines []string) string {
 	for len(lines) < rows {
 		lines = append(lines, "")
 	}
-	keys := c.keys.explorerShort(e.view)
+	groups, _ := witnessGroups(e.in.check.result)
+	keys := c.keys.explorerShort(e.view, groups != nil)
 	if e.in.txn {
 		keys = cycleNamed(keys, c.keys)
 	}

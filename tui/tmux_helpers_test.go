@@ -6,9 +6,35 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
+
+// The faultline binary, built once for the package's tmux tests into a
+// folder removed when the process ends (TestMain).
+var (
+	faultlineDir  string
+	faultlineOnce sync.Once
+	faultlineErr  error
+)
+
+func faultlineBinary(t *testing.T) string {
+	t.Helper()
+	faultlineOnce.Do(func() {
+		faultlineDir, faultlineErr = os.MkdirTemp("", "faultline-tui-bin-")
+		if faultlineErr != nil {
+			return
+		}
+		if out, err := exec.Command("go", "build", "-o", filepath.Join(faultlineDir, "faultline"), "..").CombinedOutput(); err != nil {
+			faultlineErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if faultlineErr != nil {
+		t.Fatal(faultlineErr)
+	}
+	return filepath.Join(faultlineDir, "faultline")
+}
 
 // terminal is the real faultline binary running in a private tmux server.
 type terminal struct {
@@ -17,9 +43,10 @@ type terminal struct {
 	sock string
 }
 
-// startTerminal builds the binary and runs `faultline args` in tmux at
-// w×h, with its config in a temporary folder; after it exits the pane
-// shows FAULTLINE-EXITED-<status>. It skips without tmux, or with -short.
+// startTerminal runs `faultline args` (built once) in tmux at w×h, with
+// its config in a temporary folder; after it exits the pane shows
+// FAULTLINE-EXITED-<status>. It skips without tmux, or with -short. Each
+// test has its own tmux server, so the tmux tests run in parallel.
 func startTerminal(t *testing.T, w, h int, args string) *terminal {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
@@ -29,10 +56,7 @@ func startTerminal(t *testing.T, w, h int, args string) *terminal {
 		t.Skip("-short: skipping the real-terminal test")
 	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "faultline")
-	if out, err := exec.Command("go", "build", "-o", bin, "..").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := faultlineBinary(t)
 	// A private tmux server: other tmux sessions on the machine are not touched.
 	term := &terminal{t: t, dir: dir, sock: fmt.Sprintf("faultline-%s-%d", t.Name(), os.Getpid())}
 	t.Cleanup(func() { term.tmux("kill-server") })

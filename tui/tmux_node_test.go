@@ -3,7 +3,6 @@ package tui
 import (
 	"bytes"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,11 +15,9 @@ import (
 // few seconds of it under partitions, and its verdict. Then a second run
 // is quit mid-way with ctrl+c, and no process of the node is left.
 func TestNodeInTmux(t *testing.T) {
+	t.Parallel()
 	term := startTerminal(t, 80, 24, "")
-	kv := filepath.Join(term.dir, "kv")
-	if out, err := exec.Command("go", "build", "-o", kv, "../examples/nodes/kv").CombinedOutput(); err != nil {
-		t.Fatalf("go build kv: %v\n%s", err, out)
-	}
+	kv := exampleNode(t, "kv")
 	term.waitFor("Your first history", 20*time.Second)
 	term.keys("PgDn", "PgDn", "PgDn", "Enter")
 	term.waitFor("Example, from the repository's root", 10*time.Second)

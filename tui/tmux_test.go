@@ -14,6 +14,7 @@ import (
 // and are held to the goal of 5; the seconds depend on the machine, so
 // they are reported, never asserted).
 func TestRealBinaryInTmux(t *testing.T) {
+	t.Parallel()
 	term := startTerminal(t, 100, 30, "")
 	waitFor, screen := term.waitFor, term.screen
 	pressed := 0

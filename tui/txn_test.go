@@ -278,6 +278,7 @@ func TestGoldenBreakPointOfWriteSkew(t *testing.T) {
 	t.Parallel()
 	for _, size := range [][2]int{{80, 24}, {160, 45}} {
 		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			t.Parallel()
 			golden.RequireEqual(t, breakScreen(t, Options{Lesson: "write-skew"}, size[0], size[1]))
 		})
 	}

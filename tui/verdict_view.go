@@ -5,13 +5,44 @@ import (
 	"strings"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/lessons"
 )
 
-// verdictLines: the verdict in words that need no colour, where the run
-// broke and the state that mattered, the explanation, where the witness
-// is, why a correct design held, the prediction, and what to do next
-// (last, so it always shows).
-func (m *lessonModel) verdictLines(width int) ([]string, int) {
+// verdictPanel is what the box under the panes says after a check, built
+// from the facts of the screen it is handed (read only), never from the
+// screen itself.
+type verdictPanel struct {
+	c     *common
+	l     *lessons.Lesson
+	text  lessonText
+	seed  uint64
+	check *checkState
+	// ahead is the run's outcome computed before playback reached it (nil:
+	// none for this run); stopped says the screen stands at its break.
+	ahead   *aheadOutcome
+	stopped bool
+	runDone bool
+	// faults says what r runs with next: "the same seed and schedule, …".
+	faults string
+	quiz   bool // the quiz is offered, and not yet taken this visit
+}
+
+// verdictPanel hands the panel what it may read of the screen.
+func (m *lessonModel) verdictPanel() verdictPanel {
+	v := verdictPanel{c: m.c, l: m.l, text: m.text, seed: m.seed, check: &m.check, runDone: m.run.done(),
+		faults: m.sameFaults(m.carry()), quiz: m.quizOffered() && !m.quizDone}
+	if m.ahead.valid(m.run) {
+		v.ahead = m.ahead.out
+		v.stopped = !m.run.done() && !m.back.on && m.run.s.Now() == v.ahead.stopAt
+	}
+	return v
+}
+
+// lines: the verdict in words that need no colour, where the run broke
+// and the state that mattered, the explanation, where the witness is, why
+// a correct design held, the prediction, and what to do next (last, so it
+// always shows).
+func (m verdictPanel) lines(width int) ([]string, int) {
 	c, st := m.c, m.c.styles
 	res := m.check.result
 	var out []string
@@ -28,7 +59,7 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 	tr, transactional := m.check.txnResult()
 	switch {
 	case transactional:
-		head = txnVerdictHead(st, &m.check, tr)
+		head = txnVerdictHead(st, m.check, tr)
 	case res.Verdict == checker.NotLinearizable:
 		if res.Anomaly != "" {
 			head += " — " + st.Bold.Render(res.Anomaly)
@@ -44,9 +75,9 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 		head += st.Dim.Render(fmt.Sprintf(" (%s, %s, %d operations)", m.check.variant, scope, res.Ops))
 	}
 	add(head)
-	if out := m.ahead.out; res.Verdict == checker.NotLinearizable && m.ahead.valid(m.run) && out.story != "" {
+	if out := m.ahead; res.Verdict == checker.NotLinearizable && out != nil && out.story != "" {
 		where := "Where it breaks"
-		if !m.run.done() && !m.back.on && m.run.s.Now() == out.stopAt {
+		if m.stopped {
 			where = "Stopped where it breaks"
 		}
 		add(st.Bold.Render(fmt.Sprintf("%s, at %s: ", where, fmtSeconds(out.stopAt))) + out.story + ".")
@@ -54,7 +85,11 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 			add(st.Bold.Render("The state that mattered: ") + out.mattered + ".")
 		}
 	}
-	add(res.Explanation)
+	groups, rest := witnessGroups(res)
+	if groups != nil {
+		out = append(out, groupedLines(st.Bold.Render("The witness, in groups:"), groups, width)...)
+	}
+	add(rest)
 	if res.Verdict == checker.NotLinearizable && m.check.full {
 		if broke := m.text.broke(m.check.variant); broke != "" {
 			add(st.Bold.Render("What broke in "+m.check.variant+": ") + broke)
@@ -73,7 +108,7 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 		full, _ := predictionReveal(c, m.l.Text, *p.Predicted)
 		add(full)
 	}
-	if m.quizOffered() && !m.quizDone {
+	if m.quiz {
 		add(fmt.Sprintf("Quiz: %d short questions on this lesson — enter starts it (or skip it).", len(m.l.Text.Quiz)))
 	}
 	pinned := 0
@@ -87,7 +122,7 @@ func (m *lessonModel) verdictLines(width int) ([]string, int) {
 
 // whyHeld says, under a pass, why the variant that ran held — or that a
 // buggy one was not caught this time.
-func (m *lessonModel) whyHeld() string {
+func (m verdictPanel) whyHeld() string {
 	v := m.check.variant
 	if why := m.text.held(v); why != "" {
 		if !m.l.IsCorrect(v) {
@@ -109,7 +144,7 @@ func (m *lessonModel) whyHeld() string {
 // nextStep is the hint under a verdict: what the evidence so far asks for.
 // Its words depend on the verdict first: "lesson done" is never said
 // under a failure.
-func (m *lessonModel) nextStep() string {
+func (m verdictPanel) nextStep() string {
 	res := m.check.result
 	if res == nil {
 		return ""
@@ -126,10 +161,10 @@ func (m *lessonModel) nextStep() string {
 		return "That was the history so far; space plays on, and the finished run is checked again."
 	case res.Verdict == checker.NotLinearizable && !buggy:
 		return fmt.Sprintf("The %s variant must never fail: that is a bug in faultline. Please report lesson %s, seed %d.", m.check.variant, m.l.ID, m.seed)
-	case res.Verdict == checker.NotLinearizable && !m.run.done():
-		return "space plays the run on to its end; ← → step through it; w m t show why. Then v switches variant and r runs " + m.sameFaults(m.carry()) + "."
+	case res.Verdict == checker.NotLinearizable && !m.runDone:
+		return "space plays the run on to its end; ← → step through it; w m t show why. Then v switches variant and r runs " + m.faults + "."
 	case res.Verdict == checker.NotLinearizable:
-		return "v switches variant (to a fix), then r runs it with " + m.sameFaults(m.carry()) + "."
+		return "v switches variant (to a fix), then r runs it with " + m.faults + "."
 	case buggy:
 		return "This run did not expose the bug. n tries the next seed; or add faults yourself while it runs (p, k, z, s)."
 	case done && hasBugs:

@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
 )
 
 // witnessTimeline is the minimal witness as a timeline of its own: only
@@ -20,17 +21,28 @@ func (e *explorerModel) witnessTimeline() *timeline {
 	if res == nil || res.Verdict != checker.NotLinearizable || len(res.Witness) == 0 {
 		return nil
 	}
-	if lc.wit != nil && lc.witFor == res {
+	if lc.wit != nil && lc.witFor == res && lc.witAll == e.witAll {
 		return lc.wit
 	}
 	tl := newTimeline()
+	tl.names = e.in.src.ownerName
 	var end int64
 	for _, o := range res.Witness {
 		end = max(end, o.Time)
 	}
-	tl.absorb(res.Witness, e.in.src.faults(), end)
-	lc.wit, lc.witFor = tl, res
+	tl.absorb(e.witnessDrawn(res), e.in.src.faults(), end)
+	lc.wit, lc.witFor, lc.witAll = tl, res, e.witAll
 	return tl
+}
+
+// witnessDrawn is the part of the witness the view draws: all of it, or,
+// for a witness the checker grouped, its last few operations until the
+// learner asks for every one (a).
+func (e *explorerModel) witnessDrawn(res *checker.Result) history.History {
+	if groups, _ := witnessGroups(res); groups != nil && !e.witAll {
+		return lastWitnessOps(res.Witness, witnessDrawn)
+	}
+	return res.Witness
 }
 
 // witnessFailing is the witness's failing operation (or its first).
@@ -71,6 +83,19 @@ func (e *explorerModel) witnessKey(k tea.KeyMsg) {
 		if li >= 0 && li < len(tl.lanes) {
 			e.witCursor = tl.lanes[li].ops[0]
 		}
+	case key.Matches(k, keys.Chatter):
+		groups, _ := witnessGroups(e.in.check.result)
+		if groups == nil {
+			e.flash = "the witness is drawn whole: it is short enough"
+			break
+		}
+		e.witAll = !e.witAll
+		e.witCursor = e.witnessFailing()
+		e.flash = fmt.Sprintf("the witness: the last %d operations drawn, the groups say what the others did", witnessDrawn)
+		if e.witAll {
+			e.flash = fmt.Sprintf("the witness: all %d operations drawn", invocations(e.in.check.result.Witness))
+		}
+		return
 	case key.Matches(k, keys.ZoomIn, keys.ZoomOut):
 		e.flash = "the witness is drawn to fit the screen, a column per moment that matters; t zooms in the full timeline"
 	}
@@ -98,25 +123,39 @@ func (e *explorerModel) witnessView() string {
 		out = append(out, indentLines(wrapLines(msg, W-2), 1)...)
 		return e.finish(out)
 	}
-	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", e.in.check.word(st, res.Verdict), st.Bold.Render(res.Anomaly), len(tl.ops), len(res.Witness))
+	ops := invocations(res.Witness)
+	title := fmt.Sprintf(" witness · %s — %s · %d operations, %d records", e.in.check.word(st, res.Verdict), st.Bold.Render(res.Anomaly), ops, len(res.Witness))
 	out = append(out, cut(title, W))
 
 	// The explanation goes beside the plot when the screen is wide.
 	side, plotW, textW := besideWhenWide(W, W-1)
-	explain := []string{st.Bold.Render("The witness: ") + fmt.Sprintf("%s (%d operations).", e.in.check.wordsOf().witness, len(tl.ops))}
-	if res.Explanation != "" {
-		explain = append(explain, "", res.Explanation)
+	groups, rest := witnessGroups(res)
+	what := e.in.check.wordsOf().witness
+	if !res.WitnessMinimal && what == linearizabilityWords.witness {
+		// "smallest" is proved only of a minimal witness.
+		what = "a part of the history that is still not linearizable"
+	}
+	text := wrapLines(st.Bold.Render("The witness: ")+fmt.Sprintf("%s (%d operations).", what, ops), textW)
+	if groups != nil {
+		text = append(text, groupedLines("In groups, as the checker found them:", groups, textW)...)
+	}
+	keep := len(text) // the witness at a glance: what a short screen keeps
+	if rest != "" {
+		text = append(text, "")
+		text = append(text, wrapLines(rest, textW)...)
 	}
 	if !res.WitnessMinimal {
-		explain = append(explain, st.Dim.Render("(The search for a smaller witness ran out of time.)"))
-	}
-	var text []string
-	for _, p := range explain {
-		text = append(text, wrapLines(p, textW)...)
+		// The checker says why (Result.Reason): a step budget, the same on
+		// every machine, or the machine's limits.
+		why := "The search for a smaller witness stopped early"
+		if res.Reason != "" {
+			why += ": " + res.Reason
+		}
+		text = append(text, wrapLines(st.Dim.Render("("+why+"; a smaller one may exist.)"), textW)...)
 	}
 
-	times := make([]int64, 0, len(res.Witness))
-	for _, o := range res.Witness {
+	times := make([]int64, 0, len(tl.h))
+	for _, o := range tl.h {
 		times = append(times, o.Time)
 	}
 	ax := ordinalAxis(times, plotW-gutterW)
@@ -134,6 +173,13 @@ func (e *explorerModel) witnessView() string {
 	used := drawPlot(cv, 0, plot{tl: tl, ax: ax, lanes: lanes, bandRows: bandRows, cursor: e.witCursor,
 		moment: moment, mark: e.markIn(tl), openAsInfo: true})
 	plotLines := cv.lines(st)[:used]
+	if groups != nil {
+		drawn := fmt.Sprintf("The last %d of the %d operations drawn · a draws every one", len(tl.ops), ops)
+		if e.witAll {
+			drawn = fmt.Sprintf("All %d operations drawn · a draws the last %d", ops, witnessDrawn)
+		}
+		plotLines = append(plotLines, st.Dim.Render(cut(drawn, plotW-1)))
+	}
 	// The faults the checker found in force during the witness's
 	// operations, not those the plot's columns happen to span.
 	faults := st.Dim.Render("No fault was in force during these operations: the database got this wrong on its own.")
@@ -144,21 +190,33 @@ func (e *explorerModel) witnessView() string {
 		}
 		faults = "Faults in force then: " + strings.Join(names, " · ")
 	}
-	plotLines = append(plotLines, wrapLines(faults, plotW-1)...)
-	plotLines = append(plotLines, st.Dim.Render(cut(legend(plotW-1), plotW-1)))
+	faultLines := wrapLines(faults, plotW-1)
+	legendLine := st.Dim.Render(cut(legend(plotW-1), plotW-1))
 
 	details := indentLines(e.opDetails(W-2), 1)
 	hint := " " + st.Dim.Render(cut("enter: this operation in the full timeline · m: the messages around it · tab: the next operation", W-2))
 	if side {
+		plotLines = append(append(plotLines, faultLines...), legendLine)
 		left := e.in.c.styles.r.NewStyle().Width(plotW + 2).Render(strings.Join(plotLines, "\n"))
 		right := strings.Join(text, "\n")
 		out = append(out, strings.Split(lipgloss.JoinHorizontal(lipgloss.Top, left, " ", right), "\n")...)
 	} else {
 		// On a short screen the explanation gives way first, so that the
-		// plot and the details stay.
-		room := c.height - 2 - len(out) - 1 - len(plotLines) - 1 - len(details) - 1
-		if len(text) > max(1, room) {
-			text = append(text[:max(1, room)-1:max(1, room)-1], st.Dim.Render("… (a taller window shows the whole explanation)"))
+		// plot and the details stay; but a grouped witness's groups stay
+		// too, and the list of faults shrinks to a line for them (the
+		// timeline shows every fault), then the legend goes (it is in ?).
+		fixed := c.height - 2 - len(out) - 1 - len(plotLines) - 1 - len(details) - 1
+		if fixed-len(faultLines)-1 < keep && len(faultLines) > 1 {
+			faultLines = []string{cut(faults, plotW-1)}
+		}
+		plotLines = append(plotLines, faultLines...)
+		room := fixed - len(faultLines)
+		if room-1 >= keep {
+			plotLines = append(plotLines, legendLine)
+			room--
+		}
+		if n := max(keep+1, room); len(text) > n {
+			text = append(text[:n-1:n-1], st.Dim.Render("… (a taller window shows the whole explanation)"))
 		}
 		out = append(out, indentLines(text, 1)...)
 		out = append(out, "")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestWitnessViewShowsOnlyTheWitnessAndItsExplanation(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 100, 30)
 	m = pressSettle(t, m, "w")
 	l := m.lesson
@@ -62,6 +63,7 @@ func TestWitnessViewShowsOnlyTheWitnessAndItsExplanation(t *testing.T) {
 }
 
 func TestWitnessViewSideBySideWhenWide(t *testing.T) {
+	t.Parallel()
 	m := failedRun(t, 160, 40)
 	m = pressSettle(t, m, "w")
 	v := plain(m.View())
@@ -79,6 +81,7 @@ func TestWitnessViewSideBySideWhenWide(t *testing.T) {
 }
 
 func TestWitnessViewWithoutAFailure(t *testing.T) {
+	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "v") // the fixed variant
 	m = playToEnd(t, m)

@@ -1,0 +1,88 @@
+package tui
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/faultline-lab/faultline/history"
+)
+
+// storyPattern is the break point's line: "p0 read 7 at n3, but p1's write
+// of 1 had finished 9ms before it began" (the part after the comma, and
+// the node, are there when the witness holds them).
+var storyPattern = regexp.MustCompile(`^p(\d+) (.+?)(?: at (n\d+)| \(sent to (n\d+), answered by (n\d+)\))?(?:, but p(\d+)'s (.+) had finished (\S+) before it began|: .+)?$`)
+
+// nodeName is a node named in a sentence.
+var nodeName = regexp.MustCompile(`\bn\d+\b`)
+
+// assertNarratedFromTheRun holds every fact of the break point's lines to
+// the run: the process, node and moment of the operation no order
+// explains are the witness's failing operation's; the change it missed is
+// another witness operation that finished exactly that long before; every
+// node the state that mattered names is one of the run's.
+func assertNarratedFromTheRun(t *testing.T, m Model) {
+	t.Helper()
+	l := m.lesson
+	out, res := l.ahead.out, l.check.result
+	if out == nil || res == nil || res.Failing == nil {
+		return
+	}
+	if _, txn := l.check.txnResult(); txn {
+		return // transactional stories are held to their cycle in txn_test.go
+	}
+	h := l.run.s.History()
+	if out.stopIndex >= len(h) || h[out.stopIndex].Time != out.stopAt {
+		t.Errorf("the break is at %s, but record %d is not there", fmtSeconds(out.stopAt), out.stopIndex)
+	}
+	ops := witnessOps(res.Witness)
+	var failing *witnessOp
+	for i := range ops {
+		if ops[i].inv.Index == res.Failing.Index {
+			failing = &ops[i]
+		}
+	}
+	if failing == nil || failing.comp == nil {
+		t.Fatalf("the witness has no completed failing operation")
+	}
+	if failing.comp.Index != h[out.stopIndex].Index {
+		t.Errorf("the break is at record %d, the failing operation completes at record %d", h[out.stopIndex].Index, failing.comp.Index)
+	}
+	g := storyPattern.FindStringSubmatch(out.story)
+	if g == nil {
+		t.Fatalf("the break point's line does not read as a witness operation: %q", out.story)
+	}
+	if g[1] != failing.inv.Process.String() || (g[3] != "" && (g[3] != failing.inv.Node || failing.comp.Node != failing.inv.Node)) {
+		t.Errorf("the line %q names p%s at %q; the failing operation is p%s's, sent to %s, answered by %s", out.story, g[1], g[3], failing.inv.Process, failing.inv.Node, failing.comp.Node)
+	}
+	if g[4] != "" && (g[4] != failing.inv.Node || g[5] != failing.comp.Node) {
+		t.Errorf("the line %q names the wrong nodes: sent to %s, answered by %s", out.story, failing.inv.Node, failing.comp.Node)
+	}
+	if failing.comp.Node != "" && !strings.Contains(out.mattered, failing.comp.Node+" answered") && !strings.Contains(out.mattered, " both led") {
+		t.Errorf("the state that mattered is not the answering node %s's: %q", failing.comp.Node, out.mattered)
+	}
+	if !strings.HasPrefix(g[2], pastTense(failing.inv, failing.comp)) {
+		t.Errorf("the line %q does not say what p%s did (%s)", out.story, g[1], pastTense(failing.inv, failing.comp))
+	}
+	if g[6] != "" {
+		found := false
+		for _, o := range ops {
+			if o.inv.Process.String() == g[6] && o.comp != nil && o.comp.Type == history.OK &&
+				fmtSpan(failing.inv.Time-o.comp.Time) == g[8] && nounPhrase(o.inv) == g[7] {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("the line %q names p%s's %s %s earlier, which no witness operation is", out.story, g[6], g[7], g[8])
+		}
+	}
+	ids := map[string]bool{}
+	for _, n := range l.run.s.Cluster() {
+		ids[n.ID] = true
+	}
+	for _, n := range nodeName.FindAllString(out.mattered, -1) {
+		if !ids[n] {
+			t.Errorf("the state that mattered names %s, which is not in the run: %q", n, out.mattered)
+		}
+	}
+}
