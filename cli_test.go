@@ -84,6 +84,7 @@ func splitName(name string) []string {
 
 // The exit status of help, as the real program gives it.
 func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
 	for _, a := range [][]string{{"check", "--help"}, {"run", "-h"}, {"hunt", "-h"}, {"lessons", "-h"}, {"help"}, {"--help"}, {"help", "check"}} {
 		r := faultline(t, t.TempDir(), a...)
 		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see go run . help") {
@@ -95,6 +96,7 @@ func TestHelpExitsZero(t *testing.T) {
 // Issue 15 item 9: every flag's bad values, each an exit 2 with one clear
 // line naming the flag, whichever command takes it, and nothing written.
 func TestBadFlagValues(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.jsonl")
 	writeFile(t, hist, `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
@@ -209,6 +211,7 @@ func writeFile(t *testing.T, path, text string) {
 
 // `--` ends the flags, so a file whose name starts with - can be checked.
 func TestDoubleDash(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "-h.jsonl"), `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
 	r := faultline(t, dir, "check", "--model", "register", "--", "-h.jsonl")
@@ -220,6 +223,7 @@ func TestDoubleDash(t *testing.T) {
 // Issue 15 item 11: outputs are readable by all, and nothing temporary is
 // left.
 func TestOutputFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := faultline(t, dir, "run", "--lesson", "stale-replica-reads", "--seed", "2", "--out", "h.edn", "--out-scenario", "s.json", "--html", "p.html")
 	if r.code > 1 {
@@ -271,6 +275,7 @@ func TestOutputsAllOrNone(t *testing.T) {
 // "variant , seed 7": it runs the lesson's default and names it, or it is
 // an input error naming the field.
 func TestScenarioWithEmptyVariant(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := faultline(t, dir, "run", "--lesson", "stale-replica-reads", "--seed", "7", "--out-scenario", "s.json")
 	if r.code > 1 {

@@ -23,6 +23,7 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestRunIsDeterministic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	seeds := 100
 	if testing.Short() {
@@ -96,6 +97,7 @@ func TestRunJSON(t *testing.T) {
 }
 
 func TestHuntStaleReplicaReads(t *testing.T) {
+	t.Parallel()
 	code, out, errs := cli(t, "hunt", "--lesson", "stale-replica-reads", "--seeds", "1-200", "--json")
 	if code != 1 {
 		t.Fatalf("hunt default variant: exit %d, want 1: %s %s", code, out, errs)
