@@ -17,7 +17,7 @@ func raftLesson(tb testing.TB) *Lesson {
 	return l
 }
 
-// The correct Raft survives every fault at once: seeds 1–200 here, 1–1000
+// The correct Raft survives every fault at once: seeds 1–100 here, 1–1000
 // with FAULTLINE_LONG=1 (the hunts are shared with the lesson kit).
 func TestRaftCapstoneCorrectSurvives(t *testing.T) {
 	for _, v := range []string{"raft", "fixed"} {
