@@ -173,11 +173,11 @@ func FuzzParseScenario(f *testing.F) {
 func TestJSONHasWhatTheTextShows(t *testing.T) {
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.jsonl")
-	args := []string{"run", "--lesson", "lease-locks", "--seed", "1"}
+	args := []string{"run", "--lesson", "lease-locks", "--seed", "2"}
 	_, text, _ := cli(t, append(args, "--out", hist)...)
 	code, out, errs := cli(t, append(args, "--json")...)
 	if code != exitFailed {
-		t.Fatalf("lease-locks seed 1: exit %d: %s %s", code, out, errs)
+		t.Fatalf("lease-locks seed 2: exit %d: %s %s", code, out, errs)
 	}
 	var j verdictJSON
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
