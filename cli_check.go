@@ -92,17 +92,22 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	case errors.Is(err, context.DeadlineExceeded):
 		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("while reading %s", req.path)))
 	case err != nil:
-		return exitUsage, err
+		return exitUsage, withFileHint(err, req)
 	case ctx.Err() != nil:
 		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("just after reading %s", req.path)))
 	}
 	if err := validateHistory(req); err != nil {
 		return exitUsage, err
 	}
+	guessed := req.model == ""
 	resolveModel(&req)
 	out, err := linearizability(ctx, req)
 	if err != nil {
-		return exitUsage, describeRecordError(err, req.path, req.info)
+		err = describeRecordError(err, req.path, req.info)
+		if guessed {
+			err = usagef("%v%s", err, modelHint(req))
+		}
+		return exitUsage, err
 	}
 	var files outputs
 	if req.html != "" && out.html != nil {
