@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"github.com/faultline-lab/faultline/checker"
 	"testing"
 )
 
@@ -83,5 +84,30 @@ func BenchmarkHunt1000_RaftCapstone(b *testing.B) {
 		if r.Tried != 1000 || len(r.Failing) > 0 || len(r.Errors) > 0 {
 			b.Fatalf("tried %d, failing %v, errors %v", r.Tried, r.Failing, r.Errors)
 		}
+	}
+}
+
+// Seed 9 of no-sessions is what sessions prevent: process 2's
+// compare-and-set of z from 4 to 5 times out while n1 cannot commit, and
+// the client library sends it again; both copies commit, the first
+// changes 4 to 5, the second finds 5 and answers the retry "mismatch".
+// The client is told its compare failed, for an operation that happened.
+// With sessions the copy is answered from the first one's record: ok.
+func TestRaftCapstoneNoSessionsSeed9IsTheTextsStory(t *testing.T) {
+	_, lines := tdTrace(t, "raft-capstone", "no-sessions", 9)
+	tdInOrder(t, lines,
+		"complete  c3→n1 ok write 4",
+		"invoke    c3→n1 cas z [4 5]",
+		"send      #395 c3→n1 cas z [4 5]",
+		"n1→c3 ok [4 5]",
+		"n1→c3 error mismatch",
+		"complete  c3→n1 fail cas [4 5] (mismatch)")
+	_, res := runSeed(t, "raft-capstone", "no-sessions", 9)
+	if res.Anomaly != checker.AnomalyFalseCASFailure {
+		t.Errorf("no-sessions: anomaly %q", res.Anomaly)
+	}
+	_, res = runSeed(t, "raft-capstone", "raft", 9)
+	if res.Verdict != checker.Linearizable {
+		t.Fatalf("raft, with sessions: %s", res.Verdict)
 	}
 }

@@ -2,7 +2,6 @@ package toydb
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
@@ -19,12 +18,12 @@ var GatewayCounter = Design{
 	Variants: []Variant{
 		{Name: "timeout-as-fail", Summary: "the client library reports a timeout as a failure and retries blindly; the primary applies every copy it receives"},
 		{Name: "blind-retry", Summary: "timeouts are recorded as info, as Jepsen's rule says, but retries are still blind: the primary applies every copy"},
-		{Name: "fixed", Summary: "timeouts are info, and the primary applies each request id once: a retry of an add it already applied is only acknowledged"},
+		{Name: Fixed, Summary: "timeouts are info, and the primary applies each request id once: a copy of an add it already applied is answered from its record", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		return func(id string) sim.Node {
 			if id == gcPrimary {
-				return &gcPrimaryNode{dedup: variant == "fixed"}
+				return &gcPrimaryNode{dedup: variant == Fixed}
 			}
 			return &gcGatewayNode{}
 		}
@@ -33,43 +32,50 @@ var GatewayCounter = Design{
 
 const gcPrimary = "n1"
 
-// gcRelay carries a client's request from a gateway to the primary.
+// gcRelay carries a client's request from a gateway to the primary, under
+// the gateway's own identity for it.
 type gcRelay struct {
-	Seq int64 // the gateway's number for it, to match the answer
+	ID  ident
 	Req sim.ClientRequest
 }
 
 func (gcRelay) Type() string { return "relay" }
 func (r gcRelay) String() string {
-	return fmt.Sprintf("relay #%d %s (request id %d)", r.Seq, r.Req, r.Req.ReqID)
+	return fmt.Sprintf("relay #%s %s (request id %d)", r.ID, r.Req, r.Req.ReqID)
 }
 
 // gcAnswer is the primary's answer to a relayed request.
 type gcAnswer struct {
-	Seq   int64
+	ID    ident
 	Value any
+	Code  string
 }
 
 func (gcAnswer) Type() string { return "answer" }
 func (a gcAnswer) String() string {
-	return fmt.Sprintf("answer #%d %s", a.Seq, history.Format(a.Value))
+	if a.Code != "" {
+		return fmt.Sprintf("answer #%s error %s", a.ID, a.Code)
+	}
+	return fmt.Sprintf("answer #%s %s", a.ID, history.Format(a.Value))
 }
 
-// gcPrimaryNode holds the counter. With dedup it remembers the request ids
-// of the adds it applied, so a retry is acknowledged without adding again.
+// gcPrimaryNode holds the counter. With dedup it keeps a record of the
+// adds it applied, so a copy is acknowledged without adding again.
 type gcPrimaryNode struct {
-	dedup   bool
-	total   int64
-	applied []int64 // request ids of applied adds, sorted
-	copies  int64   // adds applied more than once (no dedup) or recognised as retries (dedup)
+	dedup  bool
+	total  int64
+	adds   int64 // adds applied
+	copies int64 // adds applied more than once (no dedup) or answered from the record (dedup)
+	done   done
 }
 
 func (n *gcPrimaryNode) Start(env *sim.Env) {
+	n.done = done{env}
 	if v, ok := env.Disk().Get("total"); ok {
 		n.total = v.(int64)
 	}
-	if v, ok := env.Disk().Get("applied"); ok {
-		n.applied = slices.Clone(v.([]int64))
+	if v, ok := env.Disk().Get("adds"); ok {
+		n.adds = v.(int64)
 	}
 }
 
@@ -83,8 +89,8 @@ func (n *gcPrimaryNode) Handle(env *sim.Env, m sim.Message) {
 		}
 		env.ReplyOK(m, v)
 	case gcRelay:
-		v, _ := n.serve(env, b.Req)
-		env.Reply(m, gcAnswer{Seq: b.Seq, Value: v})
+		v, code := n.serve(env, b.Req)
+		env.Reply(m, gcAnswer{ID: b.ID, Value: v, Code: code})
 	}
 }
 
@@ -96,26 +102,25 @@ func (n *gcPrimaryNode) serve(env *sim.Env, req sim.ClientRequest) (any, string)
 	case "add":
 		d, ok := history.Int(req.Value)
 		if !ok {
-			return nil, "bad-value"
+			return nil, history.ErrorBadRequest
 		}
-		i, seen := slices.BinarySearch(n.applied, req.ReqID)
-		if seen {
+		if _, seen := n.done.lookup(req.ReqID); seen {
 			n.copies++
 			if n.dedup {
 				env.Logf("request %d already applied: acknowledge, do not add again", req.ReqID)
 				return req.Value, ""
 			}
 			env.Logf("request %d applied again: the total counts it twice", req.ReqID)
-		} else {
-			n.applied = slices.Insert(n.applied, i, req.ReqID)
 		}
 		n.total += d
+		n.adds++
+		n.done.record(req.ReqID, outcome{Value: req.Value})
 		env.Disk().Put("total", n.total)
-		env.Disk().Put("applied", slices.Clone(n.applied))
+		env.Disk().Put("adds", n.adds)
 		env.Disk().Sync()
 		return req.Value, ""
 	}
-	return nil, "unsupported"
+	return nil, history.ErrorUnsupported
 }
 
 func (n *gcPrimaryNode) Timer(*sim.Env, any) {}
@@ -125,33 +130,41 @@ func (n *gcPrimaryNode) Status() sim.Status {
 	if n.dedup {
 		what = "retries recognised"
 	}
-	return sim.Status{Role: "primary", Leader: gcPrimary, Value: fmt.Sprint(n.total),
-		Detail: fmt.Sprintf("%d adds, %d %s", len(n.applied), n.copies, what)}
+	return sim.Status{Role: sim.RolePrimary, Leader: gcPrimary, Value: fmt.Sprint(n.total),
+		Detail: fmt.Sprintf("%d adds, %d %s", n.adds, n.copies, what),
+		Key:    sim.Facts("total", n.total, what, n.copies)}
 }
 
 // gcGatewayNode relays requests to the primary and its answers back. It
 // keeps no timeout of its own: the client's library decides when to give up.
 type gcGatewayNode struct {
-	seq     int64
-	pending map[int64]sim.Message
+	ids     idents
+	pending map[ident]sim.Message
 	relayed int64
 }
 
-func (n *gcGatewayNode) Start(*sim.Env) { n.pending = map[int64]sim.Message{} }
+func (n *gcGatewayNode) Start(env *sim.Env) {
+	n.ids = newIdents(env)
+	n.pending = map[ident]sim.Message{}
+}
 
 func (n *gcGatewayNode) Handle(env *sim.Env, m sim.Message) {
 	switch b := m.Body.(type) {
 	case sim.ClientRequest:
-		n.seq++
-		n.pending[n.seq] = m
-		env.Send(gcPrimary, gcRelay{Seq: n.seq, Req: b})
+		id := n.ids.next()
+		n.pending[id] = m
+		env.Send(gcPrimary, gcRelay{ID: id, Req: b})
 	case gcAnswer:
-		orig, ok := n.pending[b.Seq]
+		orig, ok := n.pending[b.ID]
 		if !ok {
+			return // a copy, or an answer to a request sent before a crash
+		}
+		delete(n.pending, b.ID)
+		n.relayed++
+		if b.Code != "" {
+			env.ReplyError(orig, b.Code, true, gcPrimary)
 			return
 		}
-		delete(n.pending, b.Seq)
-		n.relayed++
 		env.ReplyOK(orig, b.Value)
 	}
 }
@@ -159,6 +172,7 @@ func (n *gcGatewayNode) Handle(env *sim.Env, m sim.Message) {
 func (n *gcGatewayNode) Timer(*sim.Env, any) {}
 
 func (n *gcGatewayNode) Status() sim.Status {
-	return sim.Status{Role: "gateway", Leader: gcPrimary,
-		Detail: fmt.Sprintf("%d waiting on n1, %d answered", len(n.pending), n.relayed)}
+	return sim.Status{Role: sim.RoleGateway, Leader: gcPrimary,
+		Detail: fmt.Sprintf("%d waiting on n1, %d answered", len(n.pending), n.relayed),
+		Key:    sim.Facts("waiting", len(n.pending))}
 }

@@ -9,20 +9,21 @@ import (
 
 // LWWClocks is lesson 5's database: every node accepts writes to one
 // register (multi-leader) and stamps each with its own wall clock; every
-// replica keeps the write with the highest stamp — last write wins. A write
-// is acknowledged once every replica has seen it, and a read asks every
-// replica and returns the newest stamp, so with true clocks nothing is
-// lost. Skew one clock and a write stamped in the past loses to an earlier
-// write, though it was acknowledged. The fix lets one node (n1) order all
-// writes with a counter instead of a clock.
+// replica keeps the write with the highest stamp — last write wins — and,
+// between equal stamps, the greater value, as Cassandra does, so replicas
+// agree. A write is acknowledged once every replica has seen it, and a read
+// asks every replica and returns the newest, so with true clocks nothing
+// is lost. Skew one clock and a write stamped in the past loses to an
+// earlier write, though it was acknowledged. The fix lets one node (n1)
+// order all writes with a counter instead of a clock.
 var LWWClocks = Design{
 	Name: "multi-leader-lww-register",
 	Variants: []Variant{
-		{Name: "wall-clock", Summary: "any node takes a write and stamps it with its own clock; every replica keeps the highest stamp"},
-		{Name: "fixed", Summary: "writes go to one leader (n1), which stamps them with a counter: the order is the order it received them"},
+		{Name: "wall-clock", Summary: "any node takes a write and stamps it with its own clock; every replica keeps the highest stamp", Tolerates: trueClocks},
+		{Name: Fixed, Summary: "writes go to one leader (n1), which stamps them with a counter: the order is the order it received them", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
-		fixed := variant == "fixed"
+		fixed := variant == Fixed
 		return func(id string) sim.Node { return &lwwNode{id: id, fixed: fixed} }
 	},
 }
@@ -30,103 +31,96 @@ var LWWClocks = Design{
 // lwwLeader orders every write in the fixed variant.
 const lwwLeader = "n1"
 
-// lwwStamp orders writes: At (a clock reading, or the leader's counter),
-// then the node that stamped it, so no two writes tie.
-type lwwStamp struct {
-	At   int64
-	Node string
+// lwwCell is a stamped value: a replica keeps the greatest, by stamp
+// (a clock reading, or the leader's counter), then by value.
+type lwwCell struct {
+	Stamp int64
+	Value any
 }
 
-func (s lwwStamp) after(t lwwStamp) bool {
-	return s.At > t.At || (s.At == t.At && pbNodeLess(t.Node, s.Node))
+func (c lwwCell) after(d lwwCell) bool {
+	return c.Stamp > d.Stamp || c.Stamp == d.Stamp && history.Compare(c.Value, d.Value) > 0
 }
 
 type lwwPut struct {
-	Op    int64
-	Value any
-	Stamp lwwStamp
+	Op   ident
+	Cell lwwCell
 }
 
 func (lwwPut) Type() string { return "put" }
 func (m lwwPut) String() string {
-	return fmt.Sprintf("put %s stamped %d by %s (op %d)", history.Format(m.Value), m.Stamp.At, m.Stamp.Node, m.Op)
+	return fmt.Sprintf("put %s stamped %d (op %s)", history.Format(m.Cell.Value), m.Cell.Stamp, m.Op)
 }
 
-type lwwPutOK struct{ Op int64 }
+type lwwPutOK struct{ Op ident }
 
 func (lwwPutOK) Type() string     { return "put-ok" }
-func (m lwwPutOK) String() string { return fmt.Sprintf("put-ok (op %d)", m.Op) }
+func (m lwwPutOK) String() string { return fmt.Sprintf("put-ok (op %s)", m.Op) }
 
-type lwwGet struct{ Op int64 }
+type lwwGet struct{ Op ident }
 
 func (lwwGet) Type() string     { return "get" }
-func (m lwwGet) String() string { return fmt.Sprintf("get (op %d)", m.Op) }
+func (m lwwGet) String() string { return fmt.Sprintf("get (op %s)", m.Op) }
 
 type lwwGot struct {
-	Op    int64
-	Value any
-	Stamp lwwStamp
+	Op   ident
+	Cell lwwCell
 }
 
 func (lwwGot) Type() string { return "got" }
 func (m lwwGot) String() string {
-	return fmt.Sprintf("got %s stamped %d by %s (op %d)", history.Format(m.Value), m.Stamp.At, m.Stamp.Node, m.Op)
+	return fmt.Sprintf("got %s stamped %d (op %s)", history.Format(m.Cell.Value), m.Cell.Stamp, m.Op)
 }
 
 // lwwOp is a client operation this node coordinates, waiting for replicas.
 type lwwOp struct {
 	client  sim.Message
+	reqID   int64
 	waiting map[string]bool // replicas yet to reply
-	value   any             // a read's newest value so far
-	stamp   lwwStamp
+	cell    lwwCell         // the write's, or the newest a read has seen
 }
 
 type lwwNode struct {
-	id      string
-	fixed   bool
-	value   any
-	stamp   lwwStamp
-	counter int64 // the fixed leader's last stamp
-	nextOp  int64
-	ops     map[int64]*lwwOp
+	id    string
+	fixed bool
+	cell  lwwCell
+	ids   idents
+	done  done
+	ops   map[ident]*lwwOp
 }
 
 func (n *lwwNode) Start(env *sim.Env) {
-	n.ops = map[int64]*lwwOp{}
-	if v, ok := env.Disk().Get("value"); ok {
-		n.value = v
+	n.ops = map[ident]*lwwOp{}
+	n.ids, n.done = newIdents(env), done{env}
+	if c, ok := env.Disk().Get("cell"); ok {
+		n.cell = c.(lwwCell)
 	}
-	if s, ok := env.Disk().Get("stamp"); ok {
-		n.stamp = s.(lwwStamp)
-	}
-	n.counter = n.stamp.At
 }
 
-// keep stores a write if its stamp is newer than what this replica holds.
-func (n *lwwNode) keep(env *sim.Env, v any, s lwwStamp) {
-	if !s.after(n.stamp) {
+// keep stores a write if it is newer than what this replica holds.
+func (n *lwwNode) keep(env *sim.Env, c lwwCell) {
+	if !c.after(n.cell) {
 		return
 	}
-	n.value, n.stamp = v, s
-	env.Disk().Put("value", v)
-	env.Disk().Put("stamp", s)
+	n.cell = c
+	env.Disk().Put("cell", c)
 	env.Disk().Sync()
 }
 
 func (n *lwwNode) Handle(env *sim.Env, m sim.Message) {
 	switch b := m.Body.(type) {
 	case lwwPut:
-		n.keep(env, b.Value, b.Stamp)
+		n.keep(env, b.Cell)
 		env.Reply(m, lwwPutOK{Op: b.Op})
 		return
 	case lwwGet:
-		env.Reply(m, lwwGot{Op: b.Op, Value: n.value, Stamp: n.stamp})
+		env.Reply(m, lwwGot{Op: b.Op, Cell: n.cell})
 		return
 	case lwwPutOK:
-		n.replied(env, m.Src, b.Op, nil, lwwStamp{})
+		n.replied(env, m.Src, b.Op, lwwCell{})
 		return
 	case lwwGot:
-		n.replied(env, m.Src, b.Op, b.Value, b.Stamp)
+		n.replied(env, m.Src, b.Op, b.Cell)
 		return
 	}
 	orig, req, ok := Request(m)
@@ -139,69 +133,75 @@ func (n *lwwNode) Handle(env *sim.Env, m sim.Message) {
 			Forward(env, lwwLeader, orig, req)
 			return
 		}
-		n.write(env, orig, req.Value)
+		n.write(env, orig, req)
 	case "read":
-		n.start(env, orig, lwwGet{})
+		n.start(env, orig, req.ReqID, n.cell, false)
 	default:
-		env.ReplyError(orig, "unsupported", true, "")
+		env.ReplyError(orig, history.ErrorUnsupported, true, "")
 	}
 }
 
 // write stamps a value — with this node's clock, or the leader's counter —
-// keeps it, and sends it to every other replica.
-func (n *lwwNode) write(env *sim.Env, client sim.Message, v any) {
-	s := lwwStamp{At: env.Now(), Node: n.id}
+// keeps it, and sends it to every other replica. The leader stamps a
+// request once: a copy of it (forwarded twice, or after a crash) goes out
+// again with the stamp on record, so it cannot land a second time later.
+func (n *lwwNode) write(env *sim.Env, client sim.Message, req sim.ClientRequest) {
+	c := lwwCell{Stamp: env.Now(), Value: req.Value}
 	if n.fixed {
-		n.counter = max(n.counter, n.stamp.At) + 1
-		s.At = n.counter
+		for _, op := range n.ops {
+			if op.reqID == req.ReqID {
+				return // already under way
+			}
+		}
+		if o, seen := n.done.lookup(req.ReqID); seen {
+			c = o.Value.(lwwCell)
+		} else {
+			c.Stamp = n.cell.Stamp + 1
+			n.done.record(req.ReqID, outcome{Value: c})
+		}
 	}
-	n.keep(env, v, s)
-	n.start(env, client, lwwPut{Value: v, Stamp: s})
+	n.keep(env, c)
+	env.Disk().Sync()
+	n.start(env, client, req.ReqID, c, true)
 }
 
 // start sends a put or a get to every other replica; the client is answered
 // once all have replied (consistency level ALL).
-func (n *lwwNode) start(env *sim.Env, client sim.Message, body sim.Body) {
-	n.nextOp++
-	op := &lwwOp{client: client, waiting: map[string]bool{}, value: n.value, stamp: n.stamp}
+func (n *lwwNode) start(env *sim.Env, client sim.Message, reqID int64, c lwwCell, put bool) {
+	id := n.ids.next()
+	op := &lwwOp{client: client, reqID: reqID, waiting: map[string]bool{}, cell: c}
+	n.ops[id] = op
 	for _, p := range env.Peers() {
 		op.waiting[p] = true
-	}
-	switch b := body.(type) {
-	case lwwPut:
-		b.Op = n.nextOp
-		op.value, body = b.Value, b
-	case lwwGet:
-		b.Op = n.nextOp
-		body = b
-	}
-	n.ops[n.nextOp] = op
-	for _, p := range env.Peers() {
-		env.Send(p, body)
-	}
-	if len(op.waiting) == 0 {
-		n.finish(env, n.nextOp)
-	}
-}
-
-func (n *lwwNode) replied(env *sim.Env, from string, id int64, v any, s lwwStamp) {
-	op, ok := n.ops[id]
-	if !ok || !op.waiting[from] {
-		return // finished, or a duplicated reply
-	}
-	delete(op.waiting, from)
-	if s.after(op.stamp) {
-		op.value, op.stamp = v, s
+		if put {
+			env.Send(p, lwwPut{Op: id, Cell: c})
+		} else {
+			env.Send(p, lwwGet{Op: id})
+		}
 	}
 	if len(op.waiting) == 0 {
 		n.finish(env, id)
 	}
 }
 
-func (n *lwwNode) finish(env *sim.Env, id int64) {
+func (n *lwwNode) replied(env *sim.Env, from string, id ident, c lwwCell) {
+	op, ok := n.ops[id]
+	if !ok || !op.waiting[from] {
+		return // finished, a copy, or an answer to a request sent before a crash
+	}
+	delete(op.waiting, from)
+	if c.after(op.cell) {
+		op.cell = c
+	}
+	if len(op.waiting) == 0 {
+		n.finish(env, id)
+	}
+}
+
+func (n *lwwNode) finish(env *sim.Env, id ident) {
 	op := n.ops[id]
 	delete(n.ops, id)
-	env.ReplyOK(op.client, op.value)
+	env.ReplyOK(op.client, op.cell.Value)
 }
 
 func (n *lwwNode) Timer(*sim.Env, any) {}
@@ -209,14 +209,15 @@ func (n *lwwNode) Timer(*sim.Env, any) {}
 func (n *lwwNode) Status() sim.Status {
 	role := sim.RoleLeader // multi-leader: every node takes writes
 	if n.fixed && n.id != lwwLeader {
-		role = "follower"
+		role = sim.RoleFollower
 	}
-	st := sim.Status{Role: role, Value: history.Format(n.value)}
+	st := sim.Status{Role: role, Value: history.Format(n.cell.Value), Key: sim.Facts("stamp", n.cell.Stamp)}
 	if n.fixed {
 		st.Leader = lwwLeader
-		st.Detail = fmt.Sprintf("stamp #%d", n.stamp.At)
-	} else if n.stamp.Node != "" {
-		st.Detail = fmt.Sprintf("stamp %s by %s's clock", sim.FormatDuration(n.stamp.At), n.stamp.Node)
+		st.Detail = fmt.Sprintf("stamp #%d", n.cell.Stamp)
+	} else if n.cell.Stamp != 0 {
+		st.Detail = "stamp " + sim.FormatDuration(n.cell.Stamp)
+		st.Key = sim.Facts("stamp", sim.FormatDuration(n.cell.Stamp))
 	}
 	return st
 }

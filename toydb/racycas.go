@@ -2,7 +2,6 @@ package toydb
 
 import (
 	"fmt"
-	"reflect"
 
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
@@ -18,38 +17,39 @@ var RacyCAS = Design{
 	Name: "cas-via-replica",
 	Variants: []Variant{
 		{Name: "read-then-write", Summary: "a replica does compare-and-set as a read from the leader, a compare, then a write: two steps, not one"},
-		{Name: "fixed", Summary: "replicas forward compare-and-set to the leader, which compares and writes in one step"},
+		{Name: Fixed, Summary: "replicas forward compare-and-set to the leader, which compares and writes in one step", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		return func(id string) sim.Node {
-			return &rcNode{id: id, leader: "n1", atomic: variant == "fixed"}
+			return &rcNode{id: id, leader: "n1", atomic: variant == Fixed}
 		}
 	},
 }
 
-// rcGet and rcPut are a replica's two halves of a racy compare-and-set.
-type rcGet struct{ Op int64 }
+// rcGet and rcPut are a replica's two halves of a racy compare-and-set,
+// each named by the replica's ident for the operation.
+type rcGet struct{ Op ident }
 
 func (rcGet) Type() string       { return "get" }
-func (g rcGet) String() string   { return fmt.Sprintf("get (cas #%d)", g.Op) }
+func (g rcGet) String() string   { return fmt.Sprintf("get (cas #%s)", g.Op) }
 func (rcGot) Type() string       { return "got" }
-func (g rcGot) String() string   { return fmt.Sprintf("got %s (cas #%d)", history.Format(g.Value), g.Op) }
+func (g rcGot) String() string   { return fmt.Sprintf("got %s (cas #%s)", history.Format(g.Value), g.Op) }
 func (rcPut) Type() string       { return "put" }
-func (p rcPut) String() string   { return fmt.Sprintf("put %s (cas #%d)", history.Format(p.Value), p.Op) }
+func (p rcPut) String() string   { return fmt.Sprintf("put %s (cas #%s)", history.Format(p.Value), p.Op) }
 func (rcPutOK) Type() string     { return "put-ok" }
-func (p rcPutOK) String() string { return fmt.Sprintf("put-ok (cas #%d)", p.Op) }
+func (p rcPutOK) String() string { return fmt.Sprintf("put-ok (cas #%s)", p.Op) }
 
 type rcGot struct {
-	Op    int64
+	Op    ident
 	Value any
 }
 
 type rcPut struct {
-	Op    int64
+	Op    ident
 	Value any
 }
 
-type rcPutOK struct{ Op int64 }
+type rcPutOK struct{ Op ident }
 
 // rcCAS is a compare-and-set a replica is working on.
 type rcCAS struct {
@@ -62,14 +62,19 @@ type rcNode struct {
 	leader string
 	atomic bool
 	value  any // the leader's register; replicas hold none
+	done   done
 
-	nextOp  int64
-	pending map[int64]rcCAS // replica: CASes between their read and their write
+	ids     idents
+	pending map[ident]rcCAS // replica: CASes between their read and their write
 }
 
 func (n *rcNode) Start(env *sim.Env) {
 	n.value, _ = env.Disk().Get("value")
-	n.pending = map[int64]rcCAS{}
+	n.done = done{env}
+	n.pending = map[ident]rcCAS{}
+	if !n.isLeader() {
+		n.ids = newIdents(env)
+	}
 }
 
 func (n *rcNode) isLeader() bool { return n.id == n.leader }
@@ -105,41 +110,43 @@ func (n *rcNode) Handle(env *sim.Env, m sim.Message) {
 		Forward(env, n.leader, orig, req)
 		return
 	}
-	if req.F != "read" && n.seen(env, req.ReqID) {
-		return // the network duplicated a request already applied: once is enough
-	}
-	switch req.F {
-	case "read":
+	if req.F == "read" {
 		env.ReplyOK(orig, n.value)
+		return
+	}
+	o, seen := n.done.lookup(req.ReqID)
+	if !seen {
+		// Run once; a copy of the request is answered from the record.
+		o = n.apply(req.Request)
+		n.done.record(req.ReqID, o)
+		env.Disk().Put("value", n.value)
+		env.Disk().Sync()
+	}
+	if o.Code != "" {
+		env.ReplyError(orig, o.Code, true, n.leader)
+		return
+	}
+	env.ReplyOK(orig, o.Value)
+}
+
+// apply runs a write or a compare-and-set on the leader's register.
+func (n *rcNode) apply(req sim.Request) outcome {
+	switch req.F {
 	case "write":
-		n.write(env, req.Value)
-		env.ReplyOK(orig, req.Value)
+		n.value = req.Value
 	case "cas":
 		from, to, ok := rcCASArgs(req.Value)
 		switch {
 		case !ok:
-			env.ReplyError(orig, "bad-cas", true, n.leader)
-		case !reflect.DeepEqual(n.value, from):
-			env.ReplyError(orig, history.ErrorMismatch, true, n.leader)
-		default:
-			n.write(env, to)
-			env.ReplyOK(orig, nil)
+			return outcome{Code: history.ErrorBadRequest}
+		case !history.Equal(n.value, from):
+			return outcome{Code: history.ErrorMismatch}
 		}
+		n.value = to
 	default:
-		env.ReplyError(orig, "unsupported", true, n.leader)
+		return outcome{Code: history.ErrorUnsupported}
 	}
-}
-
-// seen reports whether the leader already ran a client request, and notes
-// it on disk if not.
-func (n *rcNode) seen(env *sim.Env, req int64) bool {
-	key := fmt.Sprintf("req/%d", req)
-	if _, done := env.Disk().Get(key); done {
-		return true
-	}
-	env.Disk().Put(key, true)
-	env.Disk().Sync()
-	return false
+	return outcome{Value: req.Value}
 }
 
 func (n *rcNode) write(env *sim.Env, v any) {
@@ -152,12 +159,12 @@ func (n *rcNode) write(env *sim.Env, v any) {
 func (n *rcNode) startCAS(env *sim.Env, m sim.Message, req sim.ClientRequest) {
 	from, to, ok := rcCASArgs(req.Value)
 	if !ok {
-		env.ReplyError(m, "bad-cas", true, n.leader)
+		env.ReplyError(m, history.ErrorBadRequest, true, n.leader)
 		return
 	}
-	n.nextOp++
-	n.pending[n.nextOp] = rcCAS{msg: m, from: from, to: to}
-	env.Send(n.leader, rcGet{Op: n.nextOp})
+	id := n.ids.next()
+	n.pending[id] = rcCAS{msg: m, from: from, to: to}
+	env.Send(n.leader, rcGet{Op: id})
 }
 
 // compare is the second step: by now the value may have changed again.
@@ -166,7 +173,7 @@ func (n *rcNode) compare(env *sim.Env, g rcGot) {
 	if !ok {
 		return
 	}
-	if !reflect.DeepEqual(g.Value, c.from) {
+	if !history.Equal(g.Value, c.from) {
 		delete(n.pending, g.Op)
 		env.ReplyError(c.msg, history.ErrorMismatch, true, n.leader)
 		return
@@ -186,8 +193,10 @@ func (n *rcNode) Timer(*sim.Env, any) {}
 
 func (n *rcNode) Status() sim.Status {
 	if n.isLeader() {
-		return sim.Status{Role: "leader", Term: 1, Leader: n.leader, Value: history.Format(n.value)}
+		return sim.Status{Role: sim.RoleLeader, Term: 1, Leader: n.leader, Value: history.Format(n.value),
+			Key: sim.Facts("value", history.Format(n.value))}
 	}
-	return sim.Status{Role: "replica", Leader: n.leader, Value: "-",
-		Detail: fmt.Sprintf("%d cas between read and write", len(n.pending))}
+	return sim.Status{Role: sim.RoleReplica, Leader: n.leader, Value: "-",
+		Detail: fmt.Sprintf("%d cas between read and write", len(n.pending)),
+		Key:    sim.Facts("between read and write", len(n.pending))}
 }
