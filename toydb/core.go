@@ -1,6 +1,7 @@
 package toydb
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -186,7 +187,7 @@ type replica struct {
 	leaderAt  int64            // monotonic time the leader was last heard from
 	election  sim.TimerID
 	pending   map[int64]pendingWrite
-	held      []sim.Message
+	held      []sim.Message // Redirect: client requests waiting for an election's end
 	holdTimer sim.TimerID
 	fsynced   int64            // SyncPeriodic: the last index on disk for certain
 	appended  map[string]int64 // per client, the newest request id this node appended (on disk)
@@ -198,8 +199,6 @@ type replica struct {
 	next, match map[string]int64
 	acked       map[string]int64 // highest round each peer answered this term
 	ackAt       map[string]int64 // monotonic time of each peer's last successful append
-	heard       map[string]bool  // peers heard since the last quorum check
-	beats       int              // heartbeats this term
 	round       int64
 	sentAt      []int64 // wall-clock send time of rounds confirmed+1 ...
 	confirmed   int64   // highest round a majority answered
@@ -243,6 +242,9 @@ func (r *replica) Start(env *sim.Env) {
 			r.becomeLeader(env)
 		} else {
 			r.leader = env.Nodes()[0]
+			if !booted {
+				r.leaderAt = now // a fresh cluster: the primary is as fresh as this node
+			}
 		}
 	case ElectLowestID:
 		r.chooseLowest(env)
@@ -311,7 +313,9 @@ func (r *replica) Timer(env *sim.Env, tag any) {
 		r.onBeat(env)
 		r.beat(env)
 	case tickElection:
-		r.onElectionTimer(env)
+		if !r.isLeader() {
+			r.campaign(env)
+		}
 	case tickRelease:
 		r.release(env)
 	case tickFsync:
@@ -335,27 +339,15 @@ func (r *replica) Status() sim.Status {
 		return st
 	}
 	st.Value = r.m.Describe()
-	st.Detail = fmt.Sprintf("commit %d/%d", r.commit, r.lastIndex())
-	st.Key = sim.Facts("term", r.term, "commit", fmt.Sprintf("%d/%d", r.commit, r.lastIndex()))
-	if r.leader != "" {
-		st.Key = append(st.Key, sim.Fact{Label: "leader", Value: r.leader})
-	}
+	more := []any{"commit", fmt.Sprintf("%d/%d", r.commit, r.lastIndex())}
 	if r.p.Commit == CommitInSync {
-		isr := strings.Join(r.isr, " ")
-		st.Detail += ", isr " + isr
-		st.Key = append(st.Key, sim.Fact{Label: "isr", Value: isr})
+		more = append(more, "isr", strings.Join(r.isr, " "))
 	}
 	if r.p.Persist == SyncPeriodic {
-		st.Detail += fmt.Sprintf(", on disk up to %d", r.fsynced)
-		st.Key = append(st.Key, sim.Fact{Label: "fsynced", Value: fmt.Sprint(r.fsynced)})
+		more = append(more, "on disk up to", r.fsynced)
 	}
 	if r.p.Read == ReadLease && r.isLeader() && r.env != nil {
-		lease := "none"
-		if left := r.leaseUntil - r.env.Now(); left > 0 {
-			lease = sim.FormatDuration(left)
-		}
-		st.Detail += ", lease " + lease
-		st.Key = append(st.Key, sim.Fact{Label: "lease", Value: lease})
+		more = append(more, "lease", sim.FormatDuration(max(0, r.leaseUntil-r.env.Now())))
 	}
-	return st
+	return withFacts(st, append([]any{"term", r.term, "leader", cmp.Or(r.leader, "none")}, more...), more)
 }

@@ -19,7 +19,7 @@ func (r *replica) onClient(env *sim.Env, m sim.Message, req sim.ClientRequest, f
 	case r.p.Commit == CommitInSync && req.F != "read" && len(r.isr) < r.minInSync(env):
 		// Kafka's NotEnoughReplicas: refused before it is appended.
 		r.refuse(env, m, req, history.ErrorNotEnoughReplicas, forwarded)
-	case r.p.Commit == CommitMajority && !r.hearsMajority(env):
+	case r.p.Commit == CommitMajority && !r.hearsMajority(env, CoreElectionMinNs):
 		// Cut off from a majority: nothing it appends could commit for now,
 		// so it says so rather than leave the client to time out.
 		r.refuse(env, m, req, history.ErrorUnavailable, forwarded)
@@ -51,11 +51,11 @@ func (r *replica) refuse(env *sim.Env, m sim.Message, req sim.ClientRequest, cod
 }
 
 // hearsMajority reports whether a majority, this node included, has been
-// heard from within an election timeout.
-func (r *replica) hearsMajority(env *sim.Env) bool {
+// heard from within window.
+func (r *replica) hearsMajority(env *sim.Env, window int64) bool {
 	n := 1
 	for _, p := range env.Peers() {
-		if env.Monotonic()-r.heardAt[p] <= CoreElectionMinNs {
+		if env.Monotonic()-r.heardAt[p] <= window {
 			n++
 		}
 	}
@@ -72,7 +72,7 @@ func (r *replica) notLeader(env *sim.Env, m sim.Message, req sim.ClientRequest, 
 			return
 		}
 		r.refuse(env, m, req, history.ErrorNotLeader, forwarded)
-	case !forwarded && r.leader != "" && r.leader != r.id && env.Monotonic()-r.leaderAt <= r.freshNs():
+	case !forwarded && r.leader != "" && r.leader != r.id && env.Monotonic()-r.leaderAt <= max(CoreFreshNs, 3*r.p.HeartbeatNs):
 		Forward(env, r.leader, m, req)
 	default:
 		// No leader known, a leader gone quiet, or a second hop: say so
@@ -80,10 +80,6 @@ func (r *replica) notLeader(env *sim.Env, m sim.Message, req sim.ClientRequest, 
 		r.refuse(env, m, req, history.ErrorNoLeader, forwarded)
 	}
 }
-
-// freshNs is how recently a follower must have heard its leader to pass
-// it a client's request: a few heartbeats.
-func (r *replica) freshNs() int64 { return max(CoreFreshNs, 3*r.p.HeartbeatNs) }
 
 // hold keeps a client's request while an election is on, for up to an
 // election timeout, and answers once it learns who won (release).

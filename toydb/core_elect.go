@@ -18,12 +18,6 @@ func (r *replica) resetElection(env *sim.Env) {
 	r.election = env.SetTimer(d, tickElection)
 }
 
-func (r *replica) onElectionTimer(env *sim.Env) {
-	if !r.isLeader() {
-		r.campaign(env)
-	}
-}
-
 // campaign: the deadline passed without a word from a leader.
 func (r *replica) campaign(env *sim.Env) {
 	r.setTerm(env, r.term+1, r.id)
@@ -111,8 +105,8 @@ func (r *replica) becomeLeader(env *sim.Env) {
 	r.role, r.leader = r.p.Role, r.id
 	env.CancelTimer(r.election)
 	r.logf(env, "leads term %d", r.term)
-	r.next, r.match, r.acked, r.heard = map[string]int64{}, map[string]int64{}, map[string]int64{}, map[string]bool{}
-	r.round, r.confirmed, r.sentAt, r.leaseUntil, r.beats, r.reads = 0, 0, nil, 0, 0, nil
+	r.next, r.match, r.acked = map[string]int64{}, map[string]int64{}, map[string]int64{}
+	r.round, r.confirmed, r.sentAt, r.leaseUntil, r.reads = 0, 0, nil, 0, nil
 	r.ackAt = map[string]int64{}
 	for _, p := range env.Peers() {
 		r.next[p] = r.lastIndex() + 1
@@ -153,14 +147,10 @@ func (r *replica) onBeat(env *sim.Env) {
 	case r.role == sim.RoleCandidate:
 		r.requestVotes(env)
 	case r.isLeader():
-		r.beats++
-		if r.p.CheckQuorum && r.beats%(CoreElectionMaxNs/int(r.p.HeartbeatNs)) == 0 {
-			if len(r.heard)+1 < env.Majority() {
-				r.logf(env, "hears no majority: steps down")
-				r.becomeFollower(env, r.term, "")
-				return
-			}
-			r.heard = map[string]bool{}
+		if r.p.CheckQuorum && !r.hearsMajority(env, CoreElectionMaxNs) {
+			r.logf(env, "hears no majority: steps down")
+			r.becomeFollower(env, r.term, "")
+			return
 		}
 		r.updateISR(env)
 		r.advanceCommit(env)
@@ -170,11 +160,11 @@ func (r *replica) onBeat(env *sim.Env) {
 }
 
 // chooseLowest is the rule without a majority: the lowest id among the
-// nodes this node has heard from lately (itself included) leads.
+// nodes this node has heard from within CoreFreshNs (itself included) leads.
 func (r *replica) chooseLowest(env *sim.Env) {
 	lowest := r.id
-	for _, p := range r.visible(env) {
-		if nodeLess(p, lowest) {
+	for _, p := range env.Peers() {
+		if env.Monotonic()-r.heardAt[p] <= CoreFreshNs && nodeLess(p, lowest) {
 			lowest = p
 		}
 	}
@@ -196,17 +186,6 @@ func (r *replica) chooseLowest(env *sim.Env) {
 		r.role, r.leader = sim.RoleFollower, lowest
 		r.leaderAt = env.Monotonic()
 	}
-}
-
-// visible lists the peers heard from within CoreFreshNs.
-func (r *replica) visible(env *sim.Env) []string {
-	var out []string
-	for _, p := range env.Peers() {
-		if env.Monotonic()-r.heardAt[p] <= CoreFreshNs {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // nodeLess orders node ids numerically: n2 < n10.

@@ -185,11 +185,6 @@ func (r *replica) installSnapshot(env *sim.Env, s snapshot) {
 	r.snap, r.log = s, keep
 	env.Disk().Put("snap", s)
 	env.Disk().Put("len", r.lastIndex())
-	for i := range r.pending {
-		if i <= s.Index {
-			delete(r.pending, i) // answered by whoever applied it; ours may be lost
-		}
-	}
 	r.restore(s)
 }
 

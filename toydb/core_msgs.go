@@ -39,10 +39,7 @@ type voteReply struct {
 
 func (voteReply) Type() string { return "vote" }
 func (v voteReply) String() string {
-	if v.Granted {
-		return fmt.Sprintf("vote granted t%d", v.Term)
-	}
-	return fmt.Sprintf("vote refused t%d", v.Term)
+	return fmt.Sprintf("vote %s t%d", map[bool]string{true: "granted", false: "refused"}[v.Granted], v.Term)
 }
 
 // appendReq is AppendEntries; with no entries it is a heartbeat. Round

@@ -43,38 +43,33 @@ func (r *replica) sendAppend(env *sim.Env, peer string) {
 	env.Send(peer, a)
 }
 
-// obey decides whether to take entries from src as the leader of term:
-// under the lowest-id rule, whoever this node thinks leads, whatever its
-// term; otherwise a leader of a term no older than the node's own.
-func (r *replica) obey(env *sim.Env, src string, term int64) bool {
-	if r.p.Election == ElectLowestID {
+// obey decides whether to take entries from m's sender as the leader of
+// term: under the lowest-id rule, whoever this node thinks leads, whatever
+// its term; otherwise a leader of a term no older than the node's own. It
+// refuses the others with its own term and no round: a round belongs to
+// the term that sent it, and a newer leader must not count the answer.
+func (r *replica) obey(env *sim.Env, m sim.Message, term int64) bool {
+	switch {
+	case r.p.Election == ElectLowestID:
 		if term > r.term {
 			r.setTerm(env, term, "")
 		}
-		if src == r.leader {
+		if m.Src == r.leader {
 			r.leaderAt = env.Monotonic()
 		}
-		return src == r.leader
-	}
-	if term < r.term {
+		return m.Src == r.leader
+	case term < r.term:
+		env.Reply(m, appendReply{Term: r.term, Next: r.lastIndex() + 1})
 		return false
 	}
-	r.becomeFollower(env, term, src)
+	r.becomeFollower(env, term, m.Src)
 	return true
-}
-
-// refuseStale answers a request from a leader this node does not obey
-// with its own term, and no round: a round number belongs to the term that
-// sent it, and a newer leader must not count this as an answer to its own.
-func (r *replica) refuseStale(env *sim.Env, m sim.Message) {
-	env.Reply(m, appendReply{Term: r.term, Next: r.lastIndex() + 1})
 }
 
 // onAppend is AppendEntries at a follower: the consistency check on the
 // previous index and term, then conflict truncation and append (§5.3).
 func (r *replica) onAppend(env *sim.Env, m sim.Message, b appendReq) {
-	if !r.obey(env, m.Src, b.Term) {
-		r.refuseStale(env, m)
+	if !r.obey(env, m, b.Term) {
 		return
 	}
 	if b.ISR != nil {
@@ -141,8 +136,7 @@ func (r *replica) merge(env *sim.Env, prev int64, entries []entry) {
 
 // onSnapshot is InstallSnapshot at a follower.
 func (r *replica) onSnapshot(env *sim.Env, m sim.Message, b snapshotReq) {
-	if !r.obey(env, m.Src, b.Term) {
-		r.refuseStale(env, m)
+	if !r.obey(env, m, b.Term) {
 		return
 	}
 	s := b.Snap
@@ -168,7 +162,6 @@ func (r *replica) onAppendReply(env *sim.Env, m sim.Message, b appendReply) {
 		return
 	}
 	p := m.Src
-	r.heard[p] = true
 	if b.Round <= r.round {
 		r.acked[p] = max(r.acked[p], b.Round)
 	}
@@ -205,10 +198,15 @@ func (r *replica) advanceCommit(env *sim.Env) {
 	case CommitMajority:
 		// Only an entry of the leader's own term counts: an older entry on a
 		// majority can still be overwritten (§5.4.2, Figure 8).
-		for i := r.lastIndex(); i > r.commit && r.termAt(i) == r.term; i-- {
-			if r.holders(env, i) >= env.Majority() {
+		for i := r.lastIndex(); i > r.commit && r.termAt(i) == r.term && c == r.commit; i-- {
+			n := 1 // the nodes whose log holds i, this one included
+			for _, p := range env.Peers() {
+				if r.match[p] >= i {
+					n++
+				}
+			}
+			if n >= env.Majority() {
 				c = i
-				break
 			}
 		}
 	case CommitInSync:
@@ -229,17 +227,6 @@ func (r *replica) advanceCommit(env *sim.Env) {
 		r.commit = c
 		r.apply(env)
 	}
-}
-
-// holders counts the nodes, this one included, whose log holds index i.
-func (r *replica) holders(env *sim.Env, i int64) int {
-	n := 1
-	for _, p := range env.Peers() {
-		if r.match[p] >= i {
-			n++
-		}
-	}
-	return n
 }
 
 func (r *replica) minInSync(env *sim.Env) int {

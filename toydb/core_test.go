@@ -101,7 +101,7 @@ func TestElectionRestrictionRefusesAStaleLog(t *testing.T) {
 
 func TestLowestIDLeadsOnEachSideOfAPartition(t *testing.T) {
 	p := correct(NewKV)
-	p.Election, p.Commit, p.Read = ElectLowestID, CommitLeader, ReadLeaderLocal
+	p.Election, p.Commit, p.Read, p.CheckQuorum = ElectLowestID, CommitLeader, ReadLeaderLocal, false
 	c := newCluster(p, three...)
 	run(c, 500_000_000, nil)
 	if ls := leaders(c, three...); len(ls) != 1 || ls[0] != "n1" {

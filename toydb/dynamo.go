@@ -59,18 +59,16 @@ const (
 
 type dynKind struct {
 	r, w      int
+	all       bool // every node is a home replica, and R = W = N (consistency level ALL)
 	sloppy    bool
 	writeBack bool // and read before writing: ABD
 }
 
-// dynVersion orders writes: a counter or clock reading, then the node.
+// dynVersion is a write's version: a counter or a clock reading, and the
+// node that gave it.
 type dynVersion struct {
 	N    int64
 	Node string
-}
-
-func (v dynVersion) after(u dynVersion) bool {
-	return v.N > u.N || (v.N == u.N && nodeLess(u.Node, v.Node))
 }
 
 func (v dynVersion) String() string {
@@ -88,51 +86,54 @@ type dynCell struct {
 
 func (c dynCell) String() string { return history.Format(c.Value) + " " + c.Version.String() }
 
-type dynGet struct{ Op ident }
-
-func (dynGet) Type() string     { return "get" }
-func (m dynGet) String() string { return fmt.Sprintf("get (op %s)", m.Op) }
-
-type dynGot struct {
-	Op   ident
-	Cell dynCell
+// after orders cells by version number and, between equal numbers (two
+// clocks that read the same), by value, as Cassandra breaks ties: every
+// replica keeps the same one.
+func (c dynCell) after(d dynCell) bool {
+	if c.Version.N != d.Version.N {
+		return c.Version.N > d.Version.N
+	}
+	if k := history.Compare(c.Value, d.Value); k != 0 {
+		return k > 0
+	}
+	return nodeLess(d.Version.Node, c.Version.Node)
 }
 
-func (dynGot) Type() string     { return "got" }
-func (m dynGot) String() string { return fmt.Sprintf("got %s (op %s)", m.Cell, m.Op) }
-
-// dynPut stores a value; Hint names the home replica a fallback holds it
-// for ("" when the receiver is a home replica itself).
-type dynPut struct {
+// dynMsg is every message between replicas: a get and its got (Cell, what
+// the replica holds), a put (Cell; Hint names the home replica a fallback
+// holds it for) and its put-ok, a fallback's handoff of a hinted write and
+// the home replica's handoff-ok. Op names the coordinator's operation.
+type dynMsg struct {
+	Kind string
 	Op   ident
 	Cell dynCell
 	Hint string
 }
 
-func (dynPut) Type() string { return "put" }
-func (m dynPut) String() string {
-	s := fmt.Sprintf("put %s (op %s)", m.Cell, m.Op)
+// The kinds of dynMsg.
+const (
+	dynGet       = "get"
+	dynGot       = "got"
+	dynPut       = "put"
+	dynPutOK     = "put-ok"
+	dynHandoff   = "handoff"
+	dynHandoffOK = "handoff-ok"
+)
+
+func (m dynMsg) Type() string { return m.Kind }
+func (m dynMsg) String() string {
+	s := m.Kind
+	if m.Kind != dynGet && m.Kind != dynPutOK {
+		s += " " + m.Cell.String()
+	}
 	if m.Hint != "" {
 		s += " as a hint for " + m.Hint
 	}
+	if m.Kind != dynHandoff && m.Kind != dynHandoffOK {
+		s += fmt.Sprintf(" (op %s)", m.Op)
+	}
 	return s
 }
-
-type dynPutOK struct{ Op ident }
-
-func (dynPutOK) Type() string     { return "put-ok" }
-func (m dynPutOK) String() string { return fmt.Sprintf("put-ok (op %s)", m.Op) }
-
-// dynHandoff is a fallback handing a hinted write to its home replica.
-type dynHandoff struct{ Cell dynCell }
-
-func (dynHandoff) Type() string     { return "handoff" }
-func (m dynHandoff) String() string { return "handoff " + m.Cell.String() }
-
-type dynHandoffOK struct{ Cell dynCell }
-
-func (dynHandoffOK) Type() string     { return "handoff-ok" }
-func (m dynHandoffOK) String() string { return "handoff-ok " + m.Cell.String() }
 
 // Timer tags.
 type (
@@ -170,6 +171,9 @@ type dynNode struct {
 func (n *dynNode) Start(env *sim.Env) {
 	n.ops, n.down, n.hints = map[ident]*dynOp{}, map[string]bool{}, map[string]bool{}
 	n.nodes = env.Nodes()
+	if n.k.all {
+		n.k.r, n.k.w = len(n.nodes), len(n.nodes)
+	}
 	n.ids = newIdents(env)
 	if v, ok := env.Disk().Get("cell"); ok {
 		n.cell = v.(dynCell)
@@ -183,12 +187,17 @@ func (n *dynNode) Start(env *sim.Env) {
 	n.armHandoff(env)
 }
 
-// home lists the home replicas: the first N nodes.
-func (n *dynNode) home() []string { return n.nodes[:min(dynN, len(n.nodes))] }
+// home lists the home replicas: the first N nodes (all of them under ALL).
+func (n *dynNode) home() []string {
+	if n.k.all {
+		return n.nodes
+	}
+	return n.nodes[:min(dynN, len(n.nodes))]
+}
 
 // store keeps a value if its version is newer than this replica's.
 func (n *dynNode) store(env *sim.Env, c dynCell) {
-	if !c.Version.after(n.cell.Version) {
+	if !c.after(n.cell) {
 		return
 	}
 	n.cell = c
@@ -198,17 +207,24 @@ func (n *dynNode) store(env *sim.Env, c dynCell) {
 
 func (n *dynNode) Handle(env *sim.Env, m sim.Message) {
 	delete(n.down, m.Src)
-	switch b := m.Body.(type) {
+	b, ok := m.Body.(dynMsg)
+	if !ok {
+		if orig, req, ok := Request(m); ok {
+			n.coordinate(env, orig, req.Request)
+		}
+		return
+	}
+	switch b.Kind {
 	case dynGet:
-		env.Reply(m, dynGot{Op: b.Op, Cell: n.cell})
+		env.Reply(m, dynMsg{Kind: dynGot, Op: b.Op, Cell: n.cell})
 	case dynPut:
 		n.put(env, b.Cell, b.Hint)
-		env.Reply(m, dynPutOK{Op: b.Op})
+		env.Reply(m, dynMsg{Kind: dynPutOK, Op: b.Op})
 	case dynHandoff:
 		n.store(env, b.Cell)
-		env.Reply(m, dynHandoffOK(b))
+		env.Reply(m, dynMsg{Kind: dynHandoffOK, Cell: b.Cell})
 	case dynHandoffOK:
-		if n.hints[m.Src] && !n.cell.Version.after(b.Cell.Version) {
+		if n.hints[m.Src] && !n.cell.after(b.Cell) {
 			delete(n.hints, m.Src)
 			env.Disk().Put("hints", n.hints)
 			env.Disk().Sync()
@@ -217,10 +233,6 @@ func (n *dynNode) Handle(env *sim.Env, m sim.Message) {
 		n.replied(env, b.Op, m.Src, false, b.Cell)
 	case dynPutOK:
 		n.replied(env, b.Op, m.Src, true, dynCell{})
-	default:
-		if orig, req, ok := Request(m); ok {
-			n.coordinate(env, orig, req.Request)
-		}
 	}
 }
 
@@ -290,9 +302,9 @@ func (n *dynNode) ask(env *sim.Env, id ident, to, home string) {
 		hint = home
 	}
 	op.asked[to] = hint
-	var body sim.Body = dynGet{Op: id}
+	body := dynMsg{Kind: dynGet, Op: id}
 	if op.storing {
-		body = dynPut{Op: id, Cell: op.cell, Hint: hint}
+		body = dynMsg{Kind: dynPut, Op: id, Cell: op.cell, Hint: hint}
 	}
 	if to != n.id {
 		env.Send(to, body)
@@ -335,7 +347,7 @@ func (n *dynNode) replied(env *sim.Env, id ident, from string, stored bool, c dy
 		return
 	}
 	op.replied[from] = true
-	if !stored && c.Version.after(op.cell.Version) {
+	if !stored && c.after(op.cell) {
 		op.cell = c
 	}
 	switch {
@@ -382,7 +394,7 @@ func (n *dynNode) Timer(env *sim.Env, tag any) {
 	case dynHandTick:
 		n.handing = false
 		for _, h := range slices.Sorted(maps.Keys(n.hints)) {
-			env.Send(h, dynHandoff{Cell: n.cell})
+			env.Send(h, dynMsg{Kind: dynHandoff, Cell: n.cell})
 		}
 		n.armHandoff(env)
 	}

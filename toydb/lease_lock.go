@@ -46,9 +46,6 @@ const (
 	// llStuckNs is how long a worker waits for an answer before it gives up
 	// on a step: far longer than any answer takes while the nodes are up.
 	llStuckNs = 1_000_000_000
-	// llTickNs is how often the lock service looks at a lease while
-	// someone waits.
-	llTickNs = 50_000_000
 )
 
 // Roles by node id: n1 serves the lock, n2 stores the counter, the rest are
@@ -62,37 +59,35 @@ func llWorkers(env *sim.Env) []string {
 	return env.Nodes()
 }
 
-// Lock service messages. Op is the worker's ident for the operation the
-// lock is for, echoed in the grant.
-type (
-	llAcquire struct{ Op ident }
-	llGrant   struct {
-		Op      ident
-		Token   int64
-		LeaseNs int64
-	}
-	llRelease struct{ Token int64 }
-)
-
-func (llAcquire) Type() string     { return "acquire" }
-func (llGrant) Type() string       { return "grant" }
-func (llRelease) Type() string     { return "release" }
-func (m llAcquire) String() string { return fmt.Sprintf("acquire (op %s)", m.Op) }
-func (m llGrant) String() string {
-	return fmt.Sprintf("grant token %d, lease %s (op %s)", m.Token, sim.FormatDuration(m.LeaseNs), m.Op)
+// llLock is a lock service message: a worker's acquire and release, and
+// the service's grant. Op is the worker's ident for the operation the lock
+// is for, echoed in the grant.
+type llLock struct {
+	Kind    string // acquire, grant, release
+	Op      ident
+	Token   int64
+	LeaseNs int64
 }
-func (m llRelease) String() string { return fmt.Sprintf("release token %d", m.Token) }
 
-// Storage messages. Token is the sender's fencing token (ignored by a
-// storage that does not fence); Write tells a write's result from a read's.
-type (
-	llRead struct {
-		Op    ident
-		Token int64
+func (m llLock) Type() string { return m.Kind }
+func (m llLock) String() string {
+	switch m.Kind {
+	case "grant":
+		return fmt.Sprintf("grant token %d, lease %s (op %s)", m.Token, sim.FormatDuration(m.LeaseNs), m.Op)
+	case "release":
+		return fmt.Sprintf("release token %d", m.Token)
 	}
-	llWrite struct {
+	return fmt.Sprintf("acquire (op %s)", m.Op)
+}
+
+// Storage messages: a read, or a write of Value. Token is the sender's
+// fencing token (ignored by a storage that does not fence); Write tells a
+// write's result from a read's.
+type (
+	llAccess struct {
 		Op    ident
 		Token int64
+		Write bool
 		Value int64
 	}
 	llResult struct {
@@ -103,14 +98,18 @@ type (
 	}
 )
 
-func (llRead) Type() string   { return "storage-read" }
-func (llWrite) Type() string  { return "storage-write" }
-func (llResult) Type() string { return "storage-result" }
-func (m llRead) String() string {
-	return fmt.Sprintf("storage-read (op %s, token %d)", m.Op, m.Token)
+func (m llAccess) Type() string {
+	if m.Write {
+		return "storage-write"
+	}
+	return "storage-read"
 }
-func (m llWrite) String() string {
-	return fmt.Sprintf("storage-write %d (op %s, token %d)", m.Value, m.Op, m.Token)
+func (llResult) Type() string { return "storage-result" }
+func (m llAccess) String() string {
+	if m.Write {
+		return fmt.Sprintf("storage-write %d (op %s, token %d)", m.Value, m.Op, m.Token)
+	}
+	return fmt.Sprintf("storage-read (op %s, token %d)", m.Op, m.Token)
 }
 func (m llResult) String() string {
 	if m.Fenced {
@@ -164,16 +163,17 @@ func (n *llNode) Start(env *sim.Env) {
 
 func (n *llNode) Handle(env *sim.Env, m sim.Message) {
 	switch b := m.Body.(type) {
-	case llAcquire:
-		n.lock.acquire(env, llWaiter{m.Src, b.Op})
-	case llRelease:
-		n.lock.release(env, b.Token)
-	case llRead:
-		n.store.access(env, m, b.Op, b.Token, n.fencing, nil)
-	case llWrite:
-		n.store.access(env, m, b.Op, b.Token, n.fencing, &b.Value)
-	case llGrant:
-		n.work.granted(env, b)
+	case llLock:
+		switch b.Kind {
+		case "acquire":
+			n.lock.acquire(env, llWaiter{m.Src, b.Op})
+		case "release":
+			n.lock.release(env, b.Token)
+		case "grant":
+			n.work.granted(env, b)
+		}
+	case llAccess:
+		n.store.access(env, m, b, n.fencing)
 	case llResult:
 		n.work.result(env, b)
 	default:
@@ -252,7 +252,7 @@ func (l *llLockState) acquire(env *sim.Env, w llWaiter) {
 	l.expire(env)
 	switch {
 	case l.holder == w:
-		env.Send(w.worker, llGrant{Op: w.op, Token: l.token, LeaseNs: l.expiry - env.Monotonic()})
+		env.Send(w.worker, llLock{Kind: "grant", Op: w.op, Token: l.token, LeaseNs: l.expiry - env.Monotonic()})
 	case l.holder.worker == "":
 		l.grant(env, w)
 	default:
@@ -272,7 +272,7 @@ func (l *llLockState) grant(env *sim.Env, w llWaiter) {
 	// Tokens must never repeat, even across a crash of the lock service.
 	env.Disk().Put("token", l.token)
 	env.Disk().Sync()
-	env.Send(w.worker, llGrant{Op: w.op, Token: l.token, LeaseNs: LockLeaseNs})
+	env.Send(w.worker, llLock{Kind: "grant", Op: w.op, Token: l.token, LeaseNs: LockLeaseNs})
 	l.arm(env)
 }
 
@@ -301,14 +301,14 @@ func (l *llLockState) next(env *sim.Env) {
 	}
 }
 
-// arm keeps one timer running while someone waits, so an expired lease is
-// noticed.
+// arm keeps one timer running while someone waits, set for the lease's
+// end: timers and leases run on the same monotonic time.
 func (l *llLockState) arm(env *sim.Env) {
 	if l.ticking || l.holder.worker == "" || len(l.waiters) == 0 {
 		return
 	}
 	l.ticking = true
-	env.SetTimer(max(1, min(l.expiry-env.Monotonic(), llTickNs)), llLockTick{})
+	env.SetTimer(max(1, l.expiry-env.Monotonic()), llLockTick{})
 }
 
 func (l *llLockState) tick(env *sim.Env) {
@@ -337,22 +337,22 @@ type llStoreState struct {
 	refused  int64
 }
 
-// access serves a read (write nil) or a write, unless fencing refuses a
-// token older than the newest seen.
-func (s *llStoreState) access(env *sim.Env, m sim.Message, op ident, token int64, fencing bool, write *int64) {
-	res := llResult{Op: op, Write: write != nil}
+// access serves a read or a write, unless fencing refuses a token older
+// than the newest seen.
+func (s *llStoreState) access(env *sim.Env, m sim.Message, a llAccess, fencing bool) {
+	res := llResult{Op: a.Op, Write: a.Write}
 	switch {
-	case fencing && token < s.maxToken:
+	case fencing && a.Token < s.maxToken:
 		s.refused++
-		env.Logf("token %d is older than token %d: refused", token, s.maxToken)
+		env.Logf("token %d is older than token %d: refused", a.Token, s.maxToken)
 		res.Fenced = true
-	case write != nil:
-		s.value = *write
+	case a.Write:
+		s.value = a.Value
 		env.Disk().Put("counter", s.value)
 	}
-	if fencing && token > s.maxToken {
-		s.maxToken = token
-		env.Disk().Put("max-token", token)
+	if fencing && a.Token > s.maxToken {
+		s.maxToken = a.Token
+		env.Disk().Put("max-token", a.Token)
 	}
 	env.Disk().Sync()
 	res.Value = s.value
@@ -435,21 +435,21 @@ func (w *llWorkerState) startNext(env *sim.Env) {
 	w.cur, w.queue = w.queue[0], w.queue[1:]
 	w.op = w.ids.next()
 	w.phase, w.token, w.sentAt = llAcquiring, 0, env.Monotonic()
-	env.Send(llLockServer(env), llAcquire{Op: w.op})
+	env.Send(llLockServer(env), llLock{Kind: "acquire", Op: w.op})
 	w.watch(env)
 }
 
-func (w *llWorkerState) granted(env *sim.Env, g llGrant) {
+func (w *llWorkerState) granted(env *sim.Env, g llLock) {
 	switch {
 	case g.Op == w.op && g.Token == w.token:
 		return // a copy of the grant it holds
 	case w.phase != llAcquiring || g.Op != w.op:
-		env.Send(llLockServer(env), llRelease{Token: g.Token}) // a grant it no longer wants
+		env.Send(llLockServer(env), llLock{Kind: "release", Token: g.Token}) // a grant it no longer wants
 		return
 	}
 	w.token, w.leaseEnd = g.Token, w.sentAt+g.LeaseNs
 	w.phase = llReading
-	env.Send(llStorage(env), llRead{Op: w.op, Token: w.token})
+	env.Send(llStorage(env), llAccess{Op: w.op, Token: w.token})
 	w.watch(env)
 }
 
@@ -494,7 +494,7 @@ func (w *llWorkerState) step(env *sim.Env, t llStep, checkLease bool) {
 		w.after(env, llPreparing, llPrepareMinNs, llPrepareMaxNs)
 	default:
 		w.phase = llWriting
-		env.Send(llStorage(env), llWrite{Op: w.op, Token: w.token, Value: w.read + w.cur.add})
+		env.Send(llStorage(env), llAccess{Op: w.op, Token: w.token, Write: true, Value: w.read + w.cur.add})
 		w.watch(env)
 	}
 }
@@ -539,7 +539,7 @@ func (w *llWorkerState) stuck(env *sim.Env) {
 func (w *llWorkerState) finish(env *sim.Env, code string) {
 	w.answer(env, w.cur, code)
 	if w.token != 0 {
-		env.Send(llLockServer(env), llRelease{Token: w.token})
+		env.Send(llLockServer(env), llLock{Kind: "release", Token: w.token})
 	}
 	w.phase, w.token = llIdle, 0
 	w.unwatch(env)

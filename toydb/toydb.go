@@ -61,6 +61,18 @@ var everything = sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses, sim.ClockNe
 // (a lease, last write wins) survives while every clock tells the truth.
 var trueClocks = sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses)
 
+// withFacts gives a status its key facts (label, value, label, value, ...)
+// and a detail line of those in detail, for views that show one line.
+func withFacts(st sim.Status, key, detail []any) sim.Status {
+	st.Key = sim.Facts(key...)
+	var parts []string
+	for _, f := range sim.Facts(detail...) {
+		parts = append(parts, f.Label+" "+f.Value)
+	}
+	st.Detail = strings.Join(parts, ", ")
+	return st
+}
+
 // coreVariant is a variant of a design built on the core: how its policy
 // differs from the design's base policy.
 type coreVariant struct {
