@@ -29,13 +29,13 @@ var intended = map[string][]keyed{
 		{3, "possibly an older value"},
 		{2, "yes"},
 		{3, "because n1 applies every write before acknowledging it, and no other node ever takes writes"},
-		{3, "time out, and the history records them as info"},
+		{3, "time out (info) at first, then fail with the error no-leader"},
 	},
 	"async-failover": {
 		{4, "it is thrown away"},
 		{3, "adds that only the old primary held: acknowledged but not yet shipped to the backups"},
 		{3, "info, and that is fine"},
-		{3, "n3 needs n2's vote, and n2 refuses a candidate whose copy is older than its own"},
+		{3, "n3 needs n2's vote, and n2 refuses a candidate whose log is less up to date than its own"},
 	},
 	"split-brain": {
 		{3, "two: n1 and n2"},
