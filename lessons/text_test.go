@@ -51,6 +51,7 @@ var intended = map[string][]keyed{
 	},
 	"sloppy-quorums": {
 		{3, "yes, while a write is only partly stored"},
+		{3, "the write's two acknowledgements came from a home replica and a fallback, and the read asked two home replicas that never saw it"},
 		{3, "the write's one replica and the read's one replica can be different nodes"},
 		{3, "the write may take effect at one moment only: before the first read, so the second read must see it too"},
 		{3, "a second round trip on every read"},
