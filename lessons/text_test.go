@@ -64,7 +64,7 @@ var intended = map[string][]keyed{
 	},
 	"lease-locks": {
 		{3, "it writes its total anyway and undoes the adds made while it slept"},
-		{3, "checking and writing are two steps: the lease can end between them, and the lock service and the worker judge it by different clocks"},
+		{3, "checking and writing are two steps: a pause can fall between them, after the check passed"},
 		{3, "the storage"},
 		{3, "a definite fail with the error fenced"},
 	},
