@@ -75,9 +75,9 @@ var intended = map[string][]keyed{
 		{2, "yes: a node that restarts without the writes and votes it acknowledged breaks the overlap of majorities"},
 	},
 	"stale-leader-reads": {
-		{3, "n2's old value"},
-		{3, "n2 measures the lease with its wall clock, and the nemesis stepped that clock back"},
-		{3, "info, or a definite fail once n2 learns it was replaced"},
+		{3, "n1's old value"},
+		{3, "n1 measures the lease with its wall clock, and the nemesis stepped that clock back"},
+		{3, "info or a definite fail, never ok"},
 		{3, "an older confirmation says nothing about what happened since"},
 	},
 	"racy-cas": {
