@@ -87,7 +87,7 @@ var intended = map[string][]keyed{
 		{3, "one ok and one fail with error mismatch"},
 	},
 	"unclean-election": {
-		{3, "they are lost when n2 follows n3's log"},
+		{3, "they are lost when n1 follows n2's log"},
 		{3, "every replica in its in-sync set — and that set may be the leader alone"},
 		{3, "a definite fail (not-enough-replicas) once its in-sync set is too small"},
 		{3, "an out-of-sync replica could still be elected, and lead with a log that lacks acknowledged messages"},
