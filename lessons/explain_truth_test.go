@@ -72,7 +72,7 @@ func TestExplanationsAreTrueOfTheirWitness(t *testing.T) {
 var (
 	sentenceEnd = regexp.MustCompile(`[.:;]\s+(?:[A-Z]|In |No |But |the |then |while )`)
 	opRecords   = regexp.MustCompile(`\[records (\d+) and (\d+)\]|\[record (\d+), no completion\]`)
-	between     = regexp.MustCompile(`between records (\d+) and (\d+)`)
+	between     = regexp.MustCompile(`between records (\d+) and (\d+)|\(record (\d+)\)`)
 	processRef  = regexp.MustCompile(`(?i)process (\d+)`)
 	number      = regexp.MustCompile(`-?\b\d+\b`)
 )
@@ -106,6 +106,9 @@ func falseFacts(text string, wit, h history.History, init any) []error {
 		}
 		for _, m := range between.FindAllStringSubmatch(s, -1) {
 			for _, x := range m[1:] {
+				if x == "" {
+					continue // the other form's group
+				}
 				n, _ := strconv.ParseInt(x, 10, 64)
 				if !hasIndex(src, n) {
 					errs = append(errs, fmt.Errorf("%s has no record %d (%q)", where, n, m[0]))
@@ -232,7 +235,12 @@ func derivable(h history.History, init any) map[int64]bool {
 			walk(p.Completion.Value)
 			outcome = string(p.Completion.Type)
 		}
-		for _, k := range []string{"", p.Invoke.F, p.Invoke.F + "/" + outcome} {
+		groups := []string{"", p.Invoke.F, p.Invoke.F + "/" + outcome}
+		if outcome != string(history.Fail) {
+			// what may have taken effect: acknowledged, unknown or unanswered
+			groups = append(groups, p.Invoke.F+"/may")
+		}
+		for _, k := range groups {
 			counts[k]++
 			if d, ok := p.Invoke.Value.(int64); ok && p.Invoke.F == "add" {
 				sums[k] += d

@@ -2,8 +2,10 @@ package lessons
 
 import (
 	"context"
-	"github.com/faultline-lab/faultline/checker"
+	"fmt"
 	"testing"
+
+	"github.com/faultline-lab/faultline/checker"
 )
 
 func raftLesson(tb testing.TB) *Lesson {
@@ -84,6 +86,30 @@ func BenchmarkHunt1000_RaftCapstone(b *testing.B) {
 		if r.Tried != 1000 || len(r.Failing) > 0 || len(r.Errors) > 0 {
 			b.Fatalf("tried %d, failing %v, errors %v", r.Tried, r.Failing, r.Errors)
 		}
+	}
+}
+
+// BenchmarkRaftRunLength runs lesson 13's default scenario at 5,000,
+// 20,000 and 100,000 operations (issue 15: the cost of a run grows
+// linearly with its length): compare ns/client-op across the sizes.
+// Snapshots keep each node's log at most CompactEvery entries past its
+// last snapshot, so neither memory nor a restart's replay grows with it.
+func BenchmarkRaftRunLength(b *testing.B) {
+	l := raftLesson(b)
+	for _, ops := range []int{5_000, 20_000, 100_000} {
+		b.Run(fmt.Sprint(ops), func(b *testing.B) {
+			sc, err := l.Scenario(Options{Seed: 1, Ops: ops})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := Run(sc); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*ops), "ns/client-op")
+		})
 	}
 }
 

@@ -54,6 +54,11 @@ func TestIssue10AuditFaultsNoLongerBreakTheFixes(t *testing.T) {
 			Options{Nodes: 5, Ops: 600, Nemesis: n(sim.NemesisLoss, sim.NemesisDuplicate, sim.NemesisDelay)}, 0, []uint64{38}, 0},
 		{"a refused forward's copy carried out", "unclean-election", "fixed",
 			Options{Nodes: 5, Ops: 600, Nemesis: n(sim.NemesisLoss, sim.NemesisDuplicate, sim.NemesisDelay)}, 0, []uint64{2, 20, 38}, 0},
+		// Found by the torture test: a storage write the network
+		// duplicated, carried out, its answer lost; the copy, behind a
+		// newer token, refused, and the add reported failed.
+		{"a write carried out, its copy refused", "lease-locks", "fixed",
+			Options{Nodes: 5, Ops: 600, Nemesis: n(sim.NemesisLoss, sim.NemesisDuplicate, sim.NemesisDelay)}, 0, []uint64{122}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.lesson+"/"+c.name, func(t *testing.T) {

@@ -48,6 +48,16 @@ func (d *Disk) Get(key string) (any, bool) {
 	return deepCopy(v), true
 }
 
+// Load sets *into to the newest value written under key, if there is one
+// (a value of another type than T is a programming error: it panics).
+func Load[T any](d *Disk, key string, into *T) bool {
+	v, ok := d.Get(key)
+	if ok {
+		*into = v.(T)
+	}
+	return ok
+}
+
 // Sync makes every write so far durable (fsync).
 func (d *Disk) Sync() {
 	for _, k := range d.order {

@@ -53,27 +53,17 @@ func (r *replica) entryAt(i int64) entry { return r.log[i-r.snap.Index-1] }
 // recover loads the persistent state after a (re)start.
 func (r *replica) recover(env *sim.Env) {
 	d := env.Disk()
-	if v, ok := d.Get("term"); ok {
-		r.term = v.(int64)
-	}
+	sim.Load(d, "term", &r.term)
 	if v, ok := d.Get("vote"); ok && r.p.Persist != ForgetVote {
 		r.vote = v.(string)
 	}
 	r.appended, r.refused = map[string]int64{}, map[string]int64{}
-	if v, ok := d.Get("appended"); ok {
-		r.appended = v.(map[string]int64)
-	}
-	if v, ok := d.Get("refused"); ok {
-		r.refused = v.(map[string]int64)
-	}
-	if v, ok := d.Get("snap"); ok {
-		r.snap = v.(snapshot)
-	}
+	sim.Load(d, "appended", &r.appended)
+	sim.Load(d, "refused", &r.refused)
+	sim.Load(d, "snap", &r.snap)
 	r.restore(r.snap)
 	last := r.snap.Index
-	if v, ok := d.Get("len"); ok {
-		last = v.(int64)
-	}
+	sim.Load(d, "len", &last)
 	r.log = make([]entry, 0, last-r.snap.Index)
 	for i := r.snap.Index + 1; i <= last; i++ {
 		v, _ := d.Get(logKey(i)) // "len" and the entries reach the disk together

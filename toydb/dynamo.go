@@ -175,15 +175,9 @@ func (n *dynNode) Start(env *sim.Env) {
 		n.k.r, n.k.w = len(n.nodes), len(n.nodes)
 	}
 	n.ids = newIdents(env)
-	if v, ok := env.Disk().Get("cell"); ok {
-		n.cell = v.(dynCell)
-	}
-	if v, ok := env.Disk().Get("issued"); ok {
-		n.issued = v.(int64)
-	}
-	if v, ok := env.Disk().Get("hints"); ok {
-		n.hints = v.(map[string]bool)
-	}
+	sim.Load(env.Disk(), "cell", &n.cell)
+	sim.Load(env.Disk(), "issued", &n.issued)
+	sim.Load(env.Disk(), "hints", &n.hints)
 	n.armHandoff(env)
 }
 

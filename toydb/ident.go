@@ -23,9 +23,7 @@ type idents struct{ last ident }
 // anything under it.
 func newIdents(env *sim.Env) idents {
 	var inc int64
-	if v, ok := env.Disk().Get("incarnation"); ok {
-		inc = v.(int64)
-	}
+	sim.Load(env.Disk(), "incarnation", &inc)
 	inc++
 	env.Disk().Put("incarnation", inc)
 	env.Disk().Sync()

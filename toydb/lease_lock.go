@@ -80,40 +80,28 @@ func (m llLock) String() string {
 	return fmt.Sprintf("acquire (op %s)", m.Op)
 }
 
-// Storage messages: a read, or a write of Value. Token is the sender's
-// fencing token (ignored by a storage that does not fence); Write tells a
-// write's result from a read's.
-type (
-	llAccess struct {
-		Op    ident
-		Token int64
-		Write bool
-		Value int64
-	}
-	llResult struct {
-		Op     ident
-		Write  bool
-		Value  int64
-		Fenced bool // refused: a newer token has been seen
-	}
-)
+// llStore is a storage message: a worker's read or write (of Value), and
+// the storage's result (Value, what it holds; Write, to a write; Fenced:
+// refused, a newer token has been seen). Token is the worker's fencing token (ignored by a
+// storage that does not fence).
+type llStore struct {
+	Kind   string // storage-read, storage-write, storage-result
+	Op     ident
+	Token  int64
+	Value  int64
+	Write  bool
+	Fenced bool
+}
 
-func (m llAccess) Type() string {
-	if m.Write {
-		return "storage-write"
-	}
-	return "storage-read"
-}
-func (llResult) Type() string { return "storage-result" }
-func (m llAccess) String() string {
-	if m.Write {
-		return fmt.Sprintf("storage-write %d (op %s, token %d)", m.Value, m.Op, m.Token)
-	}
-	return fmt.Sprintf("storage-read (op %s, token %d)", m.Op, m.Token)
-}
-func (m llResult) String() string {
-	if m.Fenced {
+func (m llStore) Type() string { return m.Kind }
+func (m llStore) String() string {
+	switch {
+	case m.Fenced:
 		return fmt.Sprintf("refused: token too old (op %s)", m.Op)
+	case m.Kind == "storage-write":
+		return fmt.Sprintf("storage-write %d (op %s, token %d)", m.Value, m.Op, m.Token)
+	case m.Kind == "storage-read":
+		return fmt.Sprintf("storage-read (op %s, token %d)", m.Op, m.Token)
 	}
 	return fmt.Sprintf("storage-result %d (op %s)", m.Value, m.Op)
 }
@@ -149,15 +137,9 @@ type llNode struct {
 }
 
 func (n *llNode) Start(env *sim.Env) {
-	if v, ok := env.Disk().Get("token"); ok {
-		n.lock.token = v.(int64)
-	}
-	if v, ok := env.Disk().Get("counter"); ok {
-		n.store.value = v.(int64)
-	}
-	if v, ok := env.Disk().Get("max-token"); ok {
-		n.store.maxToken = v.(int64)
-	}
+	sim.Load(env.Disk(), "token", &n.lock.token)
+	sim.Load(env.Disk(), "counter", &n.store.value)
+	sim.Load(env.Disk(), "max-token", &n.store.maxToken)
 	n.work.ids, n.work.done = newIdents(env), done{env}
 }
 
@@ -172,10 +154,12 @@ func (n *llNode) Handle(env *sim.Env, m sim.Message) {
 		case "grant":
 			n.work.granted(env, b)
 		}
-	case llAccess:
-		n.store.access(env, m, b, n.fencing)
-	case llResult:
-		n.work.result(env, b)
+	case llStore:
+		if b.Kind == "storage-result" {
+			n.work.result(env, b)
+		} else {
+			n.store.access(env, m, b, n.fencing)
+		}
 	default:
 		n.client(env, m)
 	}
@@ -339,16 +323,24 @@ type llStoreState struct {
 
 // access serves a read or a write, unless fencing refuses a token older
 // than the newest seen.
-func (s *llStoreState) access(env *sim.Env, m sim.Message, a llAccess, fencing bool) {
-	res := llResult{Op: a.Op, Write: a.Write}
+func (s *llStoreState) access(env *sim.Env, m sim.Message, a llStore, fencing bool) {
+	res := llStore{Kind: "storage-result", Op: a.Op, Write: a.Kind == "storage-write"}
+	wrote := fmt.Sprintf("wrote/%d", a.Token) // each grant writes once
 	switch {
+	case fencing && res.Write && sim.Load(env.Disk(), wrote, new(bool)):
+		// A copy of a write already carried out (the network delivered it
+		// twice): carried out it stays, whatever token came since.
+		env.Logf("token %d's write was already carried out", a.Token)
 	case fencing && a.Token < s.maxToken:
 		s.refused++
 		env.Logf("token %d is older than token %d: refused", a.Token, s.maxToken)
 		res.Fenced = true
-	case a.Write:
+	case res.Write:
 		s.value = a.Value
 		env.Disk().Put("counter", s.value)
+		if fencing {
+			env.Disk().Put(wrote, true)
+		}
 	}
 	if fencing && a.Token > s.maxToken {
 		s.maxToken = a.Token
@@ -449,11 +441,11 @@ func (w *llWorkerState) granted(env *sim.Env, g llLock) {
 	}
 	w.token, w.leaseEnd = g.Token, w.sentAt+g.LeaseNs
 	w.phase = llReading
-	env.Send(llStorage(env), llAccess{Op: w.op, Token: w.token})
+	env.Send(llStorage(env), llStore{Kind: "storage-read", Op: w.op, Token: w.token})
 	w.watch(env)
 }
 
-func (w *llWorkerState) result(env *sim.Env, r llResult) {
+func (w *llWorkerState) result(env *sim.Env, r llStore) {
 	if r.Op != w.op || r.Write != (w.phase == llWriting) || (w.phase != llReading && w.phase != llWriting) {
 		return // late, a copy, or the answer to another step
 	}
@@ -494,7 +486,7 @@ func (w *llWorkerState) step(env *sim.Env, t llStep, checkLease bool) {
 		w.after(env, llPreparing, llPrepareMinNs, llPrepareMaxNs)
 	default:
 		w.phase = llWriting
-		env.Send(llStorage(env), llAccess{Op: w.op, Token: w.token, Write: true, Value: w.read + w.cur.add})
+		env.Send(llStorage(env), llStore{Kind: "storage-write", Op: w.op, Token: w.token, Value: w.read + w.cur.add})
 		w.watch(env)
 	}
 }

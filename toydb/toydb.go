@@ -41,14 +41,12 @@ func (d Design) Factory(variant string) (sim.NodeFactory, error) {
 	if variant == "" {
 		variant = d.Variants[0].Name
 	}
+	var names []string
 	for _, v := range d.Variants {
 		if v.Name == variant {
 			return d.New(variant), nil
 		}
-	}
-	names := make([]string, len(d.Variants))
-	for i, v := range d.Variants {
-		names[i] = v.Name
+		names = append(names, v.Name)
 	}
 	return nil, fmt.Errorf("unknown variant %q of %s (variants: %s)", variant, d.Name, strings.Join(names, ", "))
 }
@@ -118,12 +116,6 @@ func (Forwarded) Type() string { return "forward" }
 
 func (f Forwarded) String() string { return "forward " + f.Req.String() + " from " + f.Client }
 
-// Message rebuilds the client's original message, so the serving node can
-// answer it with Env.ReplyOK and Env.ReplyError.
-func (f Forwarded) Message() sim.Message {
-	return sim.Message{Src: f.Client, Body: f.Req}
-}
-
 // Forward hands a client's request to the node that can serve it, which
 // answers the client directly.
 func Forward(env *sim.Env, to string, orig sim.Message, req sim.ClientRequest) {
@@ -136,7 +128,8 @@ func Request(m sim.Message) (sim.Message, sim.ClientRequest, bool) {
 	case sim.ClientRequest:
 		return m, b, true
 	case Forwarded:
-		return b.Message(), b.Req, true
+		// The client's original message: the serving node answers it.
+		return sim.Message{Src: b.Client, Body: b.Req}, b.Req, true
 	}
 	return m, sim.ClientRequest{}, false
 }
