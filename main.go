@@ -23,7 +23,7 @@ import (
 	"github.com/faultline-lab/faultline/internal/atomicfile"
 )
 
-// Exit statuses, as DESIGN.md's CLI contract gives them.
+// Exit statuses, as the CLI contract (docs/cli.md) gives them.
 const (
 	exitOK      = 0 // linearizable; hunt: no failing seed
 	exitFailed  = 1 // not linearizable; hunt: a failing seed found

@@ -37,7 +37,7 @@ func TestRaftCapstoneEverySwitchIsCaught(t *testing.T) {
 	}
 }
 
-// The default run is what DESIGN.md promises: a few hundred operations, 5
+// The default run is what docs/tui.md promises: a few hundred operations, 5
 // nodes, 10–30 s of virtual time, and a cluster view worth looking at.
 func TestRaftCapstoneDefaultRunShape(t *testing.T) {
 	l := raftLesson(t)

@@ -13,7 +13,7 @@ import (
 	"github.com/faultline-lab/faultline/toydb"
 )
 
-// Lesson is one entry of the catalogue (../shared/LESSONS.md).
+// Lesson is one entry of the catalogue (docs/LESSONS.md).
 type Lesson struct {
 	Number  int
 	ID      string

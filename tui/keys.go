@@ -4,7 +4,7 @@ import "github.com/charmbracelet/bubbles/key"
 
 // keyMap is every key of the TUI, in one place. The help bar and the `?`
 // screen are generated from it, so they cannot disagree with what the keys
-// do. The keys are DESIGN.md's (workshops put them on slides); v, n, c and
+// do. The keys are the design's (docs/tui.md; workshops put them on slides); v, n, c and
 // the digits are additions for switching variant and seed, checking on
 // demand and answering prompts.
 type keyMap struct {
