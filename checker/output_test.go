@@ -28,11 +28,13 @@ func staleHistory() history.History {
 
 func TestFormatText(t *testing.T) {
 	res := mustCheck(t, staleHistory(), Options{Model: "register"})
+	if res.Prefix != 6 || res.Tip == nil || res.Tip.Index != 6 || res.Tip.Type != history.OK || res.Failing == nil || res.Failing.Index != 5 {
+		t.Errorf("prefix %d, tip %v, failing %v: want 6 records, the read's return at 6, invoked at 5", res.Prefix, res.Tip, res.Failing)
+	}
 	text := FormatText(res)
 	for _, want := range []string{
 		"NOT linearizable (register): stale read",
-		"the longest linearizable prefix is 6 records",
-		"process 1's read (record 5)",
+		"Records 0 to 5 linearize; record 6, where process 1's\nread (invoked at record 5) returns, is the first that cannot be added.",
 		"Witness: 3 operations",
 		"process 0 | write 1 | | write 2 |",
 		"| read → 1 |  ← cannot be linearized",
