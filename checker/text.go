@@ -79,26 +79,25 @@ func FormatText(res Result) string {
 // failing operation's invocation lies inside the prefix (an operation still
 // in flight may take effect or not); its completion is the tip.
 func prefixText(res Result) string {
-	key := ""
-	if res.Key != "" {
-		key = " of key " + res.Key
-	}
 	var op string
 	if f := res.Failing; f != nil {
 		op = fmt.Sprintf("process %v's %s", f.Process, f.F)
 	}
 	if res.Prefix < 0 || res.Tip == nil {
-		s := "Where the history" + key + " stops being linearizable was not determined"
+		s := "Where the history stops being linearizable was not determined"
 		if op != "" {
 			s += fmt.Sprintf("; the witness ends in %s, invoked at record %d", op, res.Failing.Index)
 		}
 		return s + "."
 	}
 	tip := res.Tip
-	s := fmt.Sprintf("The first %s of the history%s linearize", plural(res.Prefix, "record"), key)
+	s := fmt.Sprintf("The first %s of the history linearize", plural(res.Prefix, "record"))
 	if tip.Index == int64(res.Prefix) {
 		// Records numbered by position (the usual case): name the range.
-		s = fmt.Sprintf("Records 0 to %d%s linearize", res.Prefix-1, key)
+		s = fmt.Sprintf("Records 0 to %d linearize", res.Prefix-1)
+	}
+	if res.Key != "" {
+		s = fmt.Sprintf("Taking key %s's operations alone, %s", res.Key, strings.ToLower(s[:1])+s[1:])
 	}
 	if f := res.Failing; f != nil && tip.Process == f.Process && tip.Index > f.Index {
 		return s + fmt.Sprintf("; record %d, where %s (invoked at record %d) returns, is the first that cannot be added.", tip.Index, op, f.Index)
