@@ -1,0 +1,63 @@
+package lessons
+
+import (
+	"bytes"
+	"context"
+	"slices"
+	"testing"
+
+	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/checker/txn"
+	"github.com/faultline-lab/faultline/history"
+)
+
+// `run` and `check` of the run's exported history explain the same
+// anomaly: one rule (the earliest of the most severe kind) picks it in
+// both. A learner who checks skew.edn after `run --lesson write-skew --seed
+// 3 --out skew.edn` once met another cycle than the run had named.
+func TestTxnRunAndCheckExplainTheSameAnomaly(t *testing.T) {
+	per := 3
+	if testing.Short() {
+		per = 1
+	}
+	compared := 0
+	for _, l := range All() {
+		if !l.Transactional() {
+			continue
+		}
+		for _, variant := range l.Buggy() {
+			for _, seed := range failingSeeds(t, l.ID, variant, per) {
+				h := runHistory(t, l, Options{Variant: variant, Seed: seed})
+				ran, err := l.CheckTxn(context.Background(), h, checker.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var buf bytes.Buffer
+				if err := history.WriteEDN(&buf, h); err != nil {
+					t.Fatal(err)
+				}
+				back, _, err := history.ReadTxnBytes(buf.Bytes(), "run.edn", history.FormatEDN)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checked, err := txn.Check(context.Background(), back, txn.Options{Workload: string(l.Model), Consistency: l.Consistency})
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, okRun := FirstForbidden(ran)
+				b, okCheck := FirstForbidden(checked)
+				if !okRun || !okCheck {
+					t.Errorf("%s/%s seed %d: hunted failing, but run found a forbidden anomaly %v, check %v", l.ID, variant, seed, okRun, okCheck)
+					continue
+				}
+				compared++
+				if a.Type != b.Type || !slices.Equal(a.Txns, b.Txns) || ran.Explanation != checked.Explanation {
+					t.Errorf("%s/%s seed %d: run explains %s %v, check %s %v\nrun:   %s\ncheck: %s", l.ID, variant, seed, a.Type, a.Txns, b.Type, b.Txns, ran.Explanation, checked.Explanation)
+				}
+			}
+		}
+	}
+	if compared == 0 {
+		t.Error("no failing transactional run compared: the test proves nothing")
+	}
+}
