@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/faultline-lab/faultline/checker"
@@ -59,5 +60,46 @@ func TestTxnRunAndCheckExplainTheSameAnomaly(t *testing.T) {
 	}
 	if compared == 0 {
 		t.Error("no failing transactional run compared: the test proves nothing")
+	}
+}
+
+// Every line of the transactional text, for a passing and a failing run of
+// each transactional lesson, reads as finished English within 78 columns,
+// and names the models it satisfies without hedging ("at most").
+func TestTxnTextReads(t *testing.T) {
+	for _, l := range All() {
+		if !l.Transactional() {
+			continue
+		}
+		runs := map[string]uint64{"fixed": 1}
+		for _, variant := range l.Buggy() {
+			runs[variant] = failingSeeds(t, l.ID, variant, 1)[0]
+		}
+		verdicts := map[txn.Verdict]bool{}
+		for variant, seed := range runs {
+			h := runHistory(t, l, Options{Variant: variant, Seed: seed})
+			res, err := l.CheckTxn(context.Background(), h, checker.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			verdicts[res.Verdict] = true
+			text := txn.FormatText(res)
+			for _, line := range strings.Split(text, "\n") {
+				if len([]rune(line)) > 78 {
+					t.Errorf("%s/%s seed %d: a line is wider than 78 columns: %q", l.ID, variant, seed, line)
+				}
+			}
+			if c := danglingClause(text); c != "" {
+				t.Errorf("%s/%s seed %d: a clause ends unfinished: %q", l.ID, variant, seed, c)
+			}
+			for _, bad := range []string{"at most", "(index ", "Let T1"} {
+				if strings.Contains(text, bad) {
+					t.Errorf("%s/%s seed %d: the text says %q:\n%s", l.ID, variant, seed, bad, text)
+				}
+			}
+		}
+		if !verdicts[txn.Valid] || !verdicts[txn.Invalid] {
+			t.Errorf("%s: verdicts %v, want a passing and a failing run", l.ID, verdicts)
+		}
 	}
 }
