@@ -104,7 +104,7 @@ func (r *registry) add(l *Lesson) {
 		return
 	}
 	t := texts[l.ID]
-	l.Text = t
+	l.Text = t.withTolerances(l.Design.Variants, l.IsCorrect)
 	if l.Title == "" {
 		l.Title = t.Title
 	}

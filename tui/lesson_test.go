@@ -480,7 +480,7 @@ func TestExplorerViews(t *testing.T) {
 	}
 
 	msgs := plain(press(t, m, "m").View())
-	if !strings.Contains(msgs, "messages") || !strings.Contains(msgs, "c1") || !strings.Contains(msgs, "n3") || !strings.Contains(msgs, "•") {
+	if !strings.Contains(msgs, "messages") || !strings.Contains(msgs, "c2") || !strings.Contains(msgs, "n3") || !strings.Contains(msgs, "•") {
 		t.Errorf("message view:\n%s", msgs)
 	}
 }
