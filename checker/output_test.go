@@ -167,3 +167,27 @@ func TestWriteHTMLAfterATimeOut(t *testing.T) {
 		t.Fatalf("finished page: %v", err)
 	}
 }
+
+// Every branch of the headline's prefix sentence, read whole.
+func TestPrefixTextBranches(t *testing.T) {
+	read := history.Op{Index: 8, Process: 1, Type: history.Invoke, F: "read"}
+	cases := []struct {
+		res  Result
+		want string
+	}{
+		{Result{Prefix: 9, Tip: &history.Op{Index: 9, Process: 1, Type: history.OK, F: "read"}, Failing: &read},
+			"Records 0 to 8 linearize; record 9, where process 1's read (invoked at record 8) returns, is the first that cannot be added."},
+		{Result{Prefix: 9, Key: "x", Tip: &history.Op{Index: 9, Process: 1, Type: history.OK, F: "read"}, Failing: &read},
+			"Taking key x's operations alone, records 0 to 8 linearize; record 9, where process 1's read (invoked at record 8) returns, is the first that cannot be added."},
+		{Result{Prefix: 9, Tip: &history.Op{Index: 40, Process: 2, Type: history.OK, F: "write"}, Failing: &read},
+			"The first 9 records of the history linearize; record 40, where process 2's write completes, is the first that cannot be added. The witness is explained through process 1's read, invoked at record 8."},
+		{Result{Prefix: -1, Failing: &read},
+			"Where the history stops being linearizable was not determined; the witness ends in process 1's read, invoked at record 8."},
+		{Result{Prefix: -1}, "Where the history stops being linearizable was not determined."},
+	}
+	for _, c := range cases {
+		if got := prefixText(c.res); got != c.want {
+			t.Errorf("prefixText:\n got %s\nwant %s", got, c.want)
+		}
+	}
+}
