@@ -20,7 +20,11 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if nodes.dir != "" {
+		os.RemoveAll(nodes.dir)
+	}
+	os.Exit(code)
 }
 
 // result is how a run of the real program ended.

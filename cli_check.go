@@ -92,17 +92,22 @@ func checkFile(ctx context.Context, req checkRequest, stdout io.Writer) (int, er
 	case errors.Is(err, context.DeadlineExceeded):
 		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("while reading %s", req.path)))
 	case err != nil:
-		return exitUsage, err
+		return exitUsage, withFileHint(err, req)
 	case ctx.Err() != nil:
 		return printOutcome(stdout, req, outOfTime(req, fmt.Sprintf("just after reading %s", req.path)))
 	}
 	if err := validateHistory(req); err != nil {
 		return exitUsage, err
 	}
+	guessed := req.model == ""
 	resolveModel(&req)
 	out, err := linearizability(ctx, req)
 	if err != nil {
-		return exitUsage, describeRecordError(err, req.path, req.info)
+		err = describeRecordError(err, req.path, req.info)
+		if guessed {
+			err = usagef("%v%s", err, modelHint(req))
+		}
+		return exitUsage, err
 	}
 	var files outputs
 	if req.html != "" && out.html != nil {
@@ -194,11 +199,7 @@ func linearizability(ctx context.Context, req checkRequest) (outcome, error) {
 	if err != nil {
 		return outcome{}, err
 	}
-	out.html = func(w io.Writer) error {
-		o := opts
-		o.Timeout = htmlTimeout(ctx)
-		return checker.WriteHTML(context.Background(), w, req.h, res, o)
-	}
+	out.html = func(w io.Writer) error { return writePage(ctx, w, req.h, res, opts) }
 	return out, nil
 }
 
@@ -209,7 +210,11 @@ func outOfTime(req checkRequest, when string) outcome {
 	if n := len(req.h); n > 0 {
 		msg += fmt.Sprintf(", %d records read", n)
 	}
-	return outcome{verdict: checker.Unknown, text: msg + ".\n", json: verdictJSON{Verdict: string(checker.Unknown), Explanation: msg}}
+	var notes []string
+	if req.html != "" {
+		notes = append(notes, fmt.Sprintf("%s was not written: the history was not checked; a longer --timeout gives it time", req.html))
+	}
+	return outcome{verdict: checker.Unknown, text: msg + ".\n", json: verdictJSON{Verdict: string(checker.Unknown), Explanation: msg}, notes: notes}
 }
 
 // printOutcome prints a check's outcome, as text under a line naming the

@@ -26,11 +26,10 @@ type command struct {
 	// define registers the flags on fs and returns what the command does
 	// with the positional arguments once they are parsed.
 	define func(fs *flagSet) action
-	// own, instead of define, is a command that parses its own flags
-	// (node, with its own help and signal handling): it gets the raw
-	// arguments, and its flags for the synopsis come from ownFlags.
-	own      func(args []string, stdout io.Writer) (int, error)
-	ownFlags func() *flag.FlagSet
+	// ownSignals: the command handles interrupts itself (node: the first
+	// stops the run, the second the check); the others end at once,
+	// leaving no output half-written.
+	ownSignals bool
 }
 
 // An action runs a parsed command. ctx carries --timeout's deadline when
@@ -83,6 +82,46 @@ func (f *flagSet) boolean(dst *bool, name, usage string) {
 	f.fs.Var(boolValue{dst: dst, bad: func(s string) {
 		f.bad = usagef("%s--%s=%s: want true or false%s", f.cmd.prefix(), name, history.Excerpt(s), f.cmd.seeHelp())
 	}}, name, usage)
+}
+
+// text defines a flag that takes any text.
+func (f *flagSet) text(dst *string, name, arg, def, usage string) {
+	*dst = def
+	f.value(name, arg, def, usage, func(s string) error { *dst = s; return nil })
+}
+
+// integer defines a flag that takes an integer (its range is the
+// command's to check); *dst holds the default (0: none shown).
+func (f *flagSet) integer(dst *int, name, usage string) {
+	def := ""
+	if *dst != 0 {
+		def = strconv.Itoa(*dst)
+	}
+	f.value(name, "N", def, usage, func(s string) error {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return errors.New("want an integer")
+		}
+		*dst = n
+		return nil
+	})
+}
+
+// duration defines a flag that takes a duration; *dst holds the default
+// (0: none shown).
+func (f *flagSet) duration(dst *time.Duration, name, usage string) {
+	def := ""
+	if *dst != 0 {
+		def = dst.String()
+	}
+	f.value(name, "D", def, usage, func(s string) error {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return errors.New("want a duration like 500ms, 30s or 2m")
+		}
+		*dst = d
+		return nil
+	})
 }
 
 type funcValue struct {
@@ -191,18 +230,15 @@ func (c *command) prefix() string {
 // seeHelp ends a usage message: where the flags are explained.
 func (c *command) seeHelp() string {
 	if c.name == "" {
-		return " (see faultline --help)"
+		return " (see go run . --help)"
 	}
-	return fmt.Sprintf(" (see faultline %s --help)", c.name)
+	return fmt.Sprintf(" (see go run . %s --help)", c.name)
 }
 
 // execute parses args for c and runs it: --help prints c's help and
 // succeeds; --timeout becomes the context's deadline, set before any work
 // so that it bounds reading, simulating, checking and writing alike.
 func (c *command) execute(ctx context.Context, args []string, stdout io.Writer) (int, error) {
-	if c.own != nil {
-		return c.own(args, stdout)
-	}
 	fs := newFlagSet(c)
 	act := c.define(fs)
 	pos, err := fs.parse(args)
@@ -224,7 +260,7 @@ func (c *command) execute(ctx context.Context, args []string, stdout io.Writer) 
 // synopsis is the command's usage line, every flag included.
 func (c *command) synopsis() string {
 	fs := c.flags()
-	parts := []string{"faultline"}
+	parts := []string{"go run ."}
 	if c.name != "" {
 		parts = append(parts, c.name)
 	}
@@ -244,24 +280,13 @@ func (c *command) synopsis() string {
 // flags is the command's flag set, defined but not parsed.
 func (c *command) flags() *flagSet {
 	fs := newFlagSet(c)
-	if c.own == nil {
-		c.define(fs)
-		return fs
-	}
-	c.ownFlags().VisitAll(func(fl *flag.Flag) {
-		arg, usage := flag.UnquoteUsage(fl)
-		fs.specs = append(fs.specs, &flagSpec{name: fl.Name, arg: strings.ToUpper(arg), usage: usage, def: fl.DefValue})
-	})
+	c.define(fs)
 	return fs
 }
 
 // help prints the command's usage, what it does, and every flag with its
 // default.
 func (c *command) help(w io.Writer) {
-	if c.own != nil {
-		c.own([]string{"--help"}, w)
-		return
-	}
 	fs := c.flags()
 	fmt.Fprintf(w, "Usage:\n  %s\n\n", strings.ReplaceAll(c.synopsis(), "\n", "\n  "))
 	about := c.about

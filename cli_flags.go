@@ -75,7 +75,7 @@ func (f *flagSet) lessonFlag(dst **lessons.Lesson, usage string) {
 func (f *flagSet) variantFlag(dst *string, usage string) {
 	f.value("variant", "NAME", "the lesson's buggy design", usage, func(s string) error {
 		if s == "" {
-			return errors.New("empty: name a variant (faultline lessons lists them)")
+			return errors.New("empty: name a variant (go run . lessons lists them)")
 		}
 		*dst = s
 		return nil

@@ -21,31 +21,33 @@ type huntJSON struct {
 	TimedOut     bool     `json:"timed_out"`
 }
 
-// huntGrace is how long a hunt may take, after its deadline, to finish the
-// seeds in flight (their checks stop at the deadline; a run does not).
+// huntGrace is how long a hunt may take, after its deadline, to stop the
+// seeds in flight (runs and checks look at the deadline as they go: this
+// is a safety net).
 const huntGrace = 2 * time.Second
 
 var huntCmd = &command{
 	name:    "hunt",
 	summary: "run many seeds of a lesson; report which ones expose a failure",
 	about: `Run a lesson on every seed of a range, check each history, and list the seeds whose
-history is not linearizable: each one replays with faultline run --seed N. --timeout bounds
+history is not linearizable: each one replays with go run . run --seed N. --timeout bounds
 the whole hunt; seeds not reached in time are not counted as tried.`,
 	define: func(fs *flagSet) action {
 		var l *lessons.Lesson
 		var o lessons.Options
 		seeds := seedRange{1, 100}
-		var workers int
+		var ho lessons.HuntOptions
 		var asJSON bool
-		fs.lessonFlag(&l, "the lesson to hunt in (see faultline lessons)")
-		fs.variantFlag(&o.Variant, "the variant to run: the buggy design, fixed, ... (see faultline lessons)")
+		fs.lessonFlag(&l, "the lesson to hunt in (see go run . lessons)")
+		fs.variantFlag(&o.Variant, "the variant to run: the buggy design, fixed, ... (see go run . lessons)")
 		fs.seedsFlag(&seeds, "1-100")
 		fs.nemesisFlag(&o.Nemesis)
 		fs.mixFlags(&o.Mix, &o.Density)
 		fs.nodesFlag(&o.Nodes)
 		fs.clientsFlag(&o.Clients)
 		fs.opsFlag(&o.Ops)
-		fs.workersFlag(&workers)
+		fs.workersFlag(&ho.Workers)
+		fs.boolean(&ho.StopAtFirst, "first", "stop at the first failing seed (every seed below it is still tried)")
 		fs.timeoutFlag(5 * time.Minute)
 		fs.jsonFlag(&asJSON)
 		return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
@@ -53,7 +55,7 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 				return exitUsage, err
 			}
 			if l == nil {
-				return exitUsage, usagef("hunt: --lesson is required (see faultline lessons)")
+				return exitUsage, usagef("hunt: --lesson is required (see go run . lessons)")
 			}
 			if err := checkNemesis(fs); err != nil {
 				return exitUsage, err
@@ -67,7 +69,8 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 			if o.Variant == "" {
 				o.Variant = l.DefaultVariant()
 			}
-			res, finished := huntBounded(ctx, l, o, seeds, workers, min(checker.DefaultTimeout, *fs.timeout))
+			ho.CheckTimeout = min(checker.DefaultTimeout, *fs.timeout)
+			res, finished := huntBounded(ctx, l, o, seeds, ho)
 			if len(res.Errors) > 0 {
 				return exitUsage, huntError(res)
 			}
@@ -84,6 +87,9 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 					FailingSeeds: nonNil(res.Failing), UnknownSeeds: nonNil(res.Unknown), TimedOut: timedOut})
 			}
 			fmt.Fprintf(stdout, "lesson %s, variant %s: %d of %d seeds tried (%d–%d)\n", l.ID, o.Variant, res.Tried, seeds.count(), seeds.from, seeds.to)
+			if ho.StopAtFirst && len(res.Failing) > 0 {
+				fmt.Fprintf(stdout, "stopped at the first failing seed, %d (--first): every seed below it was tried\n", res.Failing[0])
+			}
 			if timedOut {
 				fmt.Fprintf(stdout, "ran out of time (--timeout %s) before every seed was tried\n", *fs.timeout)
 			}
@@ -91,7 +97,7 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 			switch {
 			case len(res.Failing) > 0:
 				fmt.Fprintf(stdout, "%d seeds %s: %s\n", len(res.Failing), failing, seedList(res.Failing, 30))
-				fmt.Fprintf(stdout, "see one:  faultline run --lesson %s --variant %s --seed %d\n", l.ID, o.Variant, res.Failing[0])
+				fmt.Fprintf(stdout, "see one:  go run . run --lesson %s --variant %s --seed %d\n", l.ID, o.Variant, res.Failing[0])
 			case !timedOut && len(res.Unknown) == 0:
 				fmt.Fprintln(stdout, "no failing seed: "+allPassed)
 			default:
@@ -107,9 +113,9 @@ the whole hunt; seeds not reached in time are not counted as tried.`,
 
 // huntBounded runs the hunt, waiting at most huntGrace past ctx's deadline
 // for the seeds in flight; finished is false when it stopped waiting.
-func huntBounded(ctx context.Context, l *lessons.Lesson, o lessons.Options, seeds seedRange, workers int, perSeed time.Duration) (lessons.HuntResult, bool) {
+func huntBounded(ctx context.Context, l *lessons.Lesson, o lessons.Options, seeds seedRange, ho lessons.HuntOptions) (lessons.HuntResult, bool) {
 	done := make(chan lessons.HuntResult, 1)
-	go func() { done <- lessons.Hunt(ctx, l, o, seeds.from, seeds.to, workers, perSeed) }()
+	go func() { done <- lessons.HuntWith(ctx, l, o, seeds.from, seeds.to, ho) }()
 	select {
 	case res := <-done:
 		return res, true

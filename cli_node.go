@@ -3,29 +3,34 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"os/signal"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
-	"github.com/faultline-lab/faultline/internal/atomicfile"
 	"github.com/faultline-lab/faultline/maelstrom"
 	"github.com/faultline-lab/faultline/sim"
 )
 
-const nodeHelp = `faultline node — run your own node, in any language, under faultline's faults and checker.
-
-Usage:
-  faultline node --workload echo|unique-ids|broadcast|g-counter|lin-kv --bin "CMD ARGS" [flags]
-  faultline node --scenario FILE                 check a recorded run again
-  faultline node --scenario FILE --bin "CMD"     run its workload and fault schedule again, against CMD
+// nodeCmd runs a learner's own node. It handles its own interrupts: the
+// first Ctrl-C stops the run and checks what was recorded, the second
+// stops the check.
+var nodeCmd = &command{
+	name:       "node",
+	summary:    "run your own node, speaking Maelstrom's protocol, under faultline's faults and checker",
+	ownSignals: true,
+	about: `Run your own node, in any language, under faultline's faults and checker:
+  go run . node --workload echo|unique-ids|broadcast|g-counter|lin-kv --bin "CMD ARGS" [flags]
+  go run . node --scenario FILE                 check a recorded run again
+  go run . node --scenario FILE --bin "CMD"     run its workload and fault schedule again, against CMD
 
 Your program speaks Maelstrom's protocol: one JSON message a line on stdin and stdout
 ({"src","dest","body":{"type","msg_id","in_reply_to",...}}), init / init_ok first, logs on
@@ -37,13 +42,9 @@ Your nodes run in real time: the seed fixes the operations and the fault schedul
 messages interleave, so the same seed can give another verdict. Faults: partitions of every
 shape, loss, duplication and delay (faultline carries every message), crash (kill the
 process; a new one gets a fresh init), pause (SIGSTOP). Clock faults cannot be imposed on
-your process and are refused.
-
-Exit status: 0 valid (lin-kv: linearizable), 1 invalid (not linearizable), 2 usage error or a
-node that broke the protocol, 3 unknown (the checker ran out of time, or the run was cut short).
-
-Flags:
-`
+your process and are refused. Exit status 3 also means a run cut short by Ctrl-C.`,
+	define: defineNode,
+}
 
 type nodeFlags struct {
 	workload, bin, nemesis, topology, logDir, out, outScenario, html, scenario string
@@ -54,65 +55,66 @@ type nodeFlags struct {
 	json                                                                       bool
 }
 
-func nodeFlagSet(f *nodeFlags) *flag.FlagSet {
-	fs := flag.NewFlagSet("node", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {}
-	fs.StringVar(&f.workload, "workload", "", "echo, unique-ids, broadcast, g-counter or lin-kv")
-	fs.StringVar(&f.bin, "bin", "", "the command that runs one node, with its arguments")
-	fs.IntVar(&f.nodes, "nodes", 3, "nodes")
-	fs.IntVar(&f.clients, "clients", 0, "client processes (default: one per node)")
-	fs.StringVar(&f.nemesis, "nemesis", "none", "faults, comma-separated: "+strings.Join(maelstrom.NemesisNames(), ", ")+"; or none")
-	fs.DurationVar(&f.timeLimit, "time-limit", 10*time.Second, "how long the clients work")
-	fs.Float64Var(&f.rate, "rate", 10, "client operations per second, over all clients")
-	fs.Uint64Var(&f.seed, "seed", 1, "seed: fixes the operations and the fault schedule")
-	fs.DurationVar(&f.recovery, "recovery", 0, "quiet time after healing, before the final reads (default: 10s for broadcast and g-counter, 2s for lin-kv)")
-	fs.StringVar(&f.topology, "topology", "grid", "broadcast topology: "+strings.Join(maelstrom.Topologies, ", "))
-	fs.StringVar(&f.logDir, "log-dir", "", "where each node's stderr is kept, as NODE.log (default: a new temporary directory)")
-	fs.DurationVar(&f.timeout, "timeout", 10*time.Second, "checker time limit")
-	fs.StringVar(&f.out, "out", "", "write the history (.jsonl or .edn)")
-	fs.StringVar(&f.outScenario, "out-scenario", "", "write the run's record: configuration, faults and history (JSON)")
-	fs.StringVar(&f.html, "html", "", "write porcupine's visualization (HTML; lin-kv only)")
-	fs.StringVar(&f.scenario, "scenario", "", "a recorded run: check it again, or with --bin run it again")
-	fs.BoolVar(&f.json, "json", false, "print JSON")
-	return fs
-}
-
-func cmdNode(args []string, stdout io.Writer) (int, error) {
-	var f nodeFlags
-	fs := nodeFlagSet(&f)
-	for _, a := range args {
-		if a == "-h" || a == "--help" || a == "-help" {
-			fs.SetOutput(stdout)
-			fmt.Fprint(stdout, nodeHelp)
-			fs.PrintDefaults()
-			return exitOK, nil
+// defineNode defines node's flags. Their ranges are the run's
+// configuration's to check (maelstrom.Config.Validate), not the
+// simulator's: --nodes and --seed mean something else here.
+func defineNode(fs *flagSet) action {
+	f := nodeFlags{nemesis: "none", topology: "grid", nodes: 3, rate: 10, seed: 1, timeLimit: 10 * time.Second, timeout: 10 * time.Second}
+	fs.text(&f.workload, "workload", "NAME", "", "echo, unique-ids, broadcast, g-counter or lin-kv")
+	fs.text(&f.bin, "bin", "CMD", "", "the command that runs one node, with its arguments")
+	fs.integer(&f.nodes, "nodes", "nodes")
+	fs.integer(&f.clients, "clients", "client processes (default: one per node)")
+	fs.text(&f.nemesis, "nemesis", "LIST", "none", "faults, comma-separated: "+strings.Join(maelstrom.NemesisNames(), ", ")+"; or none")
+	fs.duration(&f.timeLimit, "time-limit", "how long the clients work")
+	fs.value("rate", "R", "10", "client operations per second, over all clients", func(s string) error {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return errors.New("want a number")
 		}
+		f.rate = v
+		return nil
+	})
+	fs.value("seed", "N", "1", "seed: fixes the operations and the fault schedule (not how messages interleave)", func(s string) error {
+		n, err := parseUint(s)
+		f.seed = n
+		return err
+	})
+	fs.duration(&f.recovery, "recovery", "quiet time after healing, before the final reads (default: 10s for broadcast and g-counter, 2s for lin-kv)")
+	fs.text(&f.topology, "topology", "NAME", "grid", "broadcast topology: "+strings.Join(maelstrom.Topologies, ", "))
+	fs.text(&f.logDir, "log-dir", "DIR", "", "where each node's stderr is kept, as NODE.log (default: a new temporary directory)")
+	fs.duration(&f.timeout, "timeout", "time limit of the check (the run lasts --time-limit and --recovery)")
+	fs.outputFlag(&f.out, "out", "FILE", "write the history (.jsonl or .edn)", func(s string) error {
+		_, err := historyWriter(s)
+		return err
+	})
+	fs.outputFlag(&f.outScenario, "out-scenario", "FILE", "write the run's record: configuration, faults and history (JSON)", nil)
+	fs.outputFlag(&f.html, "html", "FILE", "write porcupine's visualization (HTML; lin-kv only)", nil)
+	fs.text(&f.scenario, "scenario", "FILE", "", "a recorded run: check it again, or with --bin run it again")
+	fs.jsonFlag(&f.json)
+	return func(ctx context.Context, pos []string, stdout io.Writer) (int, error) {
+		if len(pos) > 0 {
+			return exitUsage, usagef("node: unexpected argument %q (quote the command: --bin \"%s\")", pos[0], strings.TrimSpace(f.bin+" "+strings.Join(pos, " ")))
+		}
+		if err := fs.checkOutputs(f.scenario); err != nil {
+			return exitUsage, err
+		}
+		if f.scenario != "" && !fs.isSet("bin") {
+			return recheckNode(f, fs.isSet, stdout)
+		}
+		cfg, err := nodeConfig(f, fs.isSet)
+		if err != nil {
+			return exitUsage, err
+		}
+		if err := nodeOutputsOK(f, cfg.Workload); err != nil {
+			return exitUsage, err
+		}
+		return runNode(cfg, f, stdout)
 	}
-	if err := fs.Parse(args); err != nil {
-		return exitUsage, usagef("node: %s (see faultline node --help)", err)
-	}
-	if fs.NArg() > 0 {
-		return exitUsage, usagef("node: unexpected argument %q (quote the command: --bin \"%s\")", fs.Arg(0), strings.Join(fs.Args(), " "))
-	}
-	set := map[string]bool{}
-	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
-	if f.scenario != "" && !set["bin"] {
-		return recheckNode(f, set, stdout)
-	}
-	cfg, err := nodeConfig(f, set)
-	if err != nil {
-		return exitUsage, err
-	}
-	if err := nodeOutputsOK(f, cfg.Workload); err != nil {
-		return exitUsage, err
-	}
-	return runNode(cfg, f, stdout)
 }
 
 // nodeConfig builds the run's configuration from the flags, or from a
 // scenario and --bin.
-func nodeConfig(f nodeFlags, set map[string]bool) (maelstrom.Config, error) {
+func nodeConfig(f nodeFlags, set func(string) bool) (maelstrom.Config, error) {
 	bin, err := maelstrom.SplitCommand(f.bin)
 	if f.bin == "" {
 		return maelstrom.Config{}, usagef("node: --bin is required: the command that runs one of your nodes, e.g. --bin \"python3 node.py\"")
@@ -126,7 +128,7 @@ func nodeConfig(f nodeFlags, set map[string]bool) (maelstrom.Config, error) {
 	var cfg maelstrom.Config
 	if f.scenario != "" {
 		for _, name := range []string{"workload", "nodes", "clients", "nemesis", "time-limit", "rate", "seed", "recovery", "topology"} {
-			if set[name] {
+			if set(name) {
 				return cfg, usagef("node: --%s cannot be combined with --scenario (the scenario fixes it)", name)
 			}
 		}
@@ -142,7 +144,7 @@ func nodeConfig(f nodeFlags, set map[string]bool) (maelstrom.Config, error) {
 		}
 		cfg = maelstrom.DefaultConfig(f.workload)
 		cfg.Nodes, cfg.Clients, cfg.Rate, cfg.TimeLimit, cfg.Seed, cfg.Topology = f.nodes, f.clients, f.rate, f.timeLimit, f.seed, f.topology
-		if set["recovery"] {
+		if set("recovery") {
 			cfg.Recovery = f.recovery
 		}
 		if cfg.Nemesis, err = parseNodeNemesis(f.nemesis); err != nil {
@@ -201,24 +203,9 @@ func replaySchedule(s sim.Schedule) sim.Schedule {
 	return out
 }
 
-// The CLI's output plumbing, in one place: a file is written whole or not
-// at all, and an unwritable path is refused before any work.
-var (
-	writeNodeFile = atomicfile.Write
-	nodeWritable  = writableOutput
-)
-
+// nodeOutputsOK refuses an output the workload cannot have (the outputs'
+// paths were checked with the flags).
 func nodeOutputsOK(f nodeFlags, workload string) error {
-	for _, p := range []string{f.out, f.outScenario, f.html} {
-		if err := nodeWritable(p); err != nil {
-			return err
-		}
-	}
-	if f.out != "" {
-		if _, err := historyWriter(f.out); err != nil {
-			return usagef("node: --out %s: the file must end in .jsonl or .edn", f.out)
-		}
-	}
 	if f.html != "" && workload != "lin-kv" {
 		return usagef("node: --html draws a linearizability check: lin-kv only")
 	}
@@ -281,10 +268,11 @@ func runNode(cfg maelstrom.Config, f nodeFlags, stdout io.Writer) (int, error) {
 		return exitUsage, fmt.Errorf("node: check: %w", err)
 	}
 	sc := r.Scenario(out)
-	if err := writeNodeOutputs(f, sc, res); err != nil {
+	notes, err := writeNodeOutputs(checkCtx, f, sc, res)
+	if err != nil {
 		return exitUsage, err
 	}
-	return reportNode(stdout, f.json, sc, res)
+	return reportNode(stdout, f.json, sc, res, notes)
 }
 
 func nodeErr(err error) error {
@@ -308,25 +296,26 @@ func nemesisText(cfg maelstrom.Config) string {
 	return strings.Join(cfg.Nemesis, ",")
 }
 
-func writeNodeOutputs(f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) error {
+// writeNodeOutputs writes the outputs asked for, all of them or none (an
+// HTML page whose search cannot finish is skipped, and the notes say so).
+func writeNodeOutputs(ctx context.Context, f nodeFlags, sc maelstrom.Scenario, res maelstrom.Result) ([]string, error) {
+	var files outputs
 	if f.out != "" {
 		w, _ := historyWriter(f.out)
-		if err := writeNodeFile(f.out, func(out io.Writer) error { return w(out, sc.History) }); err != nil {
-			return err
-		}
+		files.add(f.out, func(out io.Writer) error { return w(out, sc.History) })
 	}
 	if f.outScenario != "" {
-		if err := writeNodeFile(f.outScenario, func(w io.Writer) error { return maelstrom.WriteScenario(w, sc) }); err != nil {
-			return err
-		}
+		files.add(f.outScenario, func(w io.Writer) error { return maelstrom.WriteScenario(w, sc) })
 	}
 	if f.html != "" && res.Lin != nil {
-		opts := checker.Options{Model: "kv"}
-		if err := writeNodeFile(f.html, func(w io.Writer) error { return checker.WriteHTML(context.Background(), w, sc.History, *res.Lin, opts) }); err != nil {
-			return err
-		}
+		ctx, cancel := context.WithTimeout(ctx, f.timeout)
+		defer cancel()
+		files.addPage(f.html, func(w io.Writer) error {
+			return writePage(ctx, w, sc.History, *res.Lin, checker.Options{Model: checker.ModelKV})
+		})
 	}
-	return nil
+	err := files.commit()
+	return files.notes, err
 }
 
 // nodeJSON is node's --json object: run's fields where they apply, and
@@ -351,7 +340,9 @@ type nodeJSON struct {
 	Note        string            `json:"note"`
 }
 
-func reportNode(stdout io.Writer, asJSON bool, sc maelstrom.Scenario, res maelstrom.Result) (int, error) {
+// reportNode prints the run and its verdict; notes are the outputs
+// skipped, and why.
+func reportNode(stdout io.Writer, asJSON bool, sc maelstrom.Scenario, res maelstrom.Result, notes []string) (int, error) {
 	code := exitOK
 	switch {
 	case res.Verdict == maelstrom.Invalid:
@@ -364,7 +355,7 @@ func reportNode(stdout io.Writer, asJSON bool, sc maelstrom.Scenario, res maelst
 		return code, printJSON(stdout, nodeJSON{Verdict: res.Name(), Anomaly: res.Anomaly, Explanation: res.Explanation,
 			Witness: res.Witness, Checked: res.Checked, Workload: sc.Config.Workload, Bin: sc.Config.Bin, Nodes: sc.Config.Nodes,
 			Seed: sc.Config.Seed, Ops: ops, Faults: len(sc.Applied), ElapsedNs: sc.ElapsedNs, Interrupted: sc.Interrupted,
-			Stats: sc.Stats, Notes: sc.Notes, Logs: sc.Logs, Note: maelstrom.RealTimeNote})
+			Stats: sc.Stats, Notes: append(slices.Clip(sc.Notes), notes...), Logs: sc.Logs, Note: maelstrom.RealTimeNote})
 	}
 	if sc.Interrupted {
 		fmt.Fprintf(stdout, "Interrupted after %s: every node was stopped; what was recorded is checked below.\n", sim.FormatDuration(sc.ElapsedNs))
@@ -380,6 +371,7 @@ func reportNode(stdout io.Writer, asJSON bool, sc maelstrom.Scenario, res maelst
 	}
 	fmt.Fprintln(stdout)
 	fmt.Fprint(stdout, maelstrom.FormatText(res))
+	printNotes(stdout, notes)
 	return code, nil
 }
 
@@ -413,11 +405,9 @@ func readNodeScenario(path string) (maelstrom.Scenario, error) {
 }
 
 // recheckNode checks a recorded run's history again.
-func recheckNode(f nodeFlags, set map[string]bool, stdout io.Writer) (int, error) {
-	for name := range set {
-		switch name {
-		case "scenario", "json", "timeout", "out", "html":
-		default:
+func recheckNode(f nodeFlags, set func(string) bool, stdout io.Writer) (int, error) {
+	for _, name := range []string{"workload", "nodes", "clients", "nemesis", "time-limit", "rate", "seed", "recovery", "topology", "log-dir", "out-scenario"} {
+		if set(name) {
 			return exitUsage, usagef("node: --%s needs --bin: with --scenario alone the recorded run is checked again", name)
 		}
 	}
@@ -428,16 +418,19 @@ func recheckNode(f nodeFlags, set map[string]bool, stdout io.Writer) (int, error
 	if err := nodeOutputsOK(f, sc.Config.Workload); err != nil {
 		return exitUsage, err
 	}
-	res, err := maelstrom.Check(context.Background(), sc.Config.Workload, sc.History, sc.FinalFrom, f.timeout)
+	ctx, _, stop := interrupts()
+	defer stop()
+	res, err := maelstrom.Check(ctx, sc.Config.Workload, sc.History, sc.FinalFrom, f.timeout)
 	if err != nil {
 		return exitUsage, fmt.Errorf("node: check %s: %w", f.scenario, err)
 	}
-	if err := writeNodeOutputs(f, sc, res); err != nil {
+	notes, err := writeNodeOutputs(ctx, f, sc, res)
+	if err != nil {
 		return exitUsage, err
 	}
 	if !f.json {
 		fmt.Fprintf(stdout, "%s: a run of %s (%s) on %d nodes, seed %d, checked again.\n", f.scenario, maelstrom.QuoteCommand(sc.Config.Bin),
 			sc.Config.Workload, sc.Config.Nodes, sc.Config.Seed)
 	}
-	return reportNode(stdout, f.json, sc, res)
+	return reportNode(stdout, f.json, sc, res, notes)
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,32 +17,47 @@ import (
 	"github.com/faultline-lab/faultline/maelstrom"
 )
 
-// nodeBin builds one of the example nodes (hello, kv, broadcast) or
-// faultline itself into the test's temporary directory and returns its
-// path. (No TestMain here: the package's own is cli's.)
+// nodeBin is the path of an example node (hello, kv, broadcast), built
+// once per run of the package's tests into a directory TestMain removes.
 func nodeBin(t *testing.T, name string) string {
 	t.Helper()
-	pkg := "./examples/nodes/" + name
-	if name == "faultline" {
-		pkg = "."
+	nodes.Lock()
+	defer nodes.Unlock()
+	if path, ok := nodes.built[name]; ok {
+		return path
 	}
-	path := filepath.Join(t.TempDir(), name)
+	if nodes.dir == "" {
+		dir, err := os.MkdirTemp("", "faultline-nodes-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes.dir, nodes.built = dir, map[string]string{}
+	}
+	pkg, path := "./examples/nodes/"+name, filepath.Join(nodes.dir, name)
 	if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
 	}
+	nodes.built[name] = path
 	return path
+}
+
+var nodes struct {
+	sync.Mutex
+	dir   string            // removed by TestMain
+	built map[string]string // name → path
 }
 
 func TestNodeHelpExitsZero(t *testing.T) {
 	for _, h := range []string{"--help", "-h"} {
 		code, out, _ := cli(t, "node", h)
-		if code != exitOK || !strings.Contains(out, "-workload") || !strings.Contains(out, "-time-limit duration") || !strings.Contains(out, "real time") {
+		if code != exitOK || !strings.Contains(out, "-workload") || !strings.Contains(out, "--time-limit D") || !strings.Contains(out, "real time") {
 			t.Fatalf("node %s: exit %d\n%s", h, code, out)
 		}
 	}
 }
 
 func TestNodeUsageErrors(t *testing.T) {
+	t.Parallel()
 	hello := nodeBin(t, "hello")
 	cases := []struct {
 		args []string
@@ -61,6 +77,9 @@ func TestNodeUsageErrors(t *testing.T) {
 		{[]string{"--workload", "echo", "--bin", hello, "--time-limit", "0s"}, "time limit must be positive"},
 		{[]string{"--scenario", "nope.json"}, "cannot read scenario nope.json"},
 		{[]string{"--scenario", "nope.json", "--seed", "3"}, "--seed needs --bin"},
+		// The shared flag framework: one message for a bad value, outputs checked before any work.
+		{[]string{"--workload", "echo", "--bin", hello, "--nodes", "three"}, `node: --nodes "three": want an integer (see go run . node --help)`},
+		{[]string{"--workload", "lin-kv", "--bin", hello, "--out", "x.jsonl", "--out-scenario", "x.jsonl"}, "--out and --out-scenario name the same file"},
 	}
 	for _, c := range cases {
 		code, out, errText := cli(t, append([]string{"node"}, c.args...)...)
@@ -71,6 +90,7 @@ func TestNodeUsageErrors(t *testing.T) {
 }
 
 func TestNodeRunWritesItsRecordAndChecksItAgain(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	hist, rec := filepath.Join(dir, "h.jsonl"), filepath.Join(dir, "run.json")
 	code, out, errText := cli(t, "node", "--workload", "unique-ids", "--bin", nodeBin(t, "hello"), "--time-limit", "1s", "--rate", "100",
@@ -105,6 +125,7 @@ func TestNodeRunWritesItsRecordAndChecksItAgain(t *testing.T) {
 }
 
 func TestNodeExitStatusOneForABuggyNode(t *testing.T) {
+	t.Parallel()
 	kv := nodeBin(t, "kv")
 	for seed := 1; seed <= 5; seed++ {
 		code, out, errText := cli(t, "node", "--workload", "lin-kv", "--bin", kv+" -local-reads", "--nodes", "5", "--time-limit", "3s",
@@ -124,6 +145,7 @@ func TestNodeExitStatusOneForABuggyNode(t *testing.T) {
 }
 
 func TestNodeThatBreaksTheProtocolExitsTwoAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	out := filepath.Join(dir, "h.jsonl")
 	code, stdout, errText := cli(t, "node", "--workload", "echo", "--bin", `sh -c "echo 'hello from my node'; sleep 5"`,
@@ -174,16 +196,15 @@ func waitGone(t *testing.T, pids []int) {
 	}
 }
 
-// startNodeRun starts the faultline binary on a long run of pid-recording
-// nodes and waits until they all run.
+// startNodeRun starts the program (this test binary, as faultline) on a
+// long run of pid-recording nodes and waits until they all run.
 func startNodeRun(t *testing.T) (*exec.Cmd, []int) {
 	if _, err := os.Stat("/proc/self/stat"); err != nil {
 		t.Skip("needs /proc to see processes")
 	}
 	dir := t.TempDir()
 	pids := filepath.Join(dir, "pids")
-	cmd := exec.Command(nodeBin(t, "faultline"), "node", "--workload", "echo", "--bin", pidsNode(t, pids), "--time-limit", "60s", "--log-dir", dir)
-	cmd.Stdout, cmd.Stderr = new(strings.Builder), new(strings.Builder)
+	cmd, _, _ := program(t, dir, "node", "--workload", "echo", "--bin", pidsNode(t, pids), "--time-limit", "60s", "--log-dir", dir)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -194,6 +215,7 @@ func startNodeRun(t *testing.T) (*exec.Cmd, []int) {
 }
 
 func TestNodeCtrlCStopsEveryProcess(t *testing.T) {
+	t.Parallel()
 	cmd, pids := startNodeRun(t)
 	cmd.Process.Signal(os.Interrupt)
 	done := make(chan error, 1)
@@ -213,6 +235,7 @@ func TestNodeCtrlCStopsEveryProcess(t *testing.T) {
 }
 
 func TestNodeSIGKILLOfFaultlineLeavesNothingRunning(t *testing.T) {
+	t.Parallel()
 	cmd, pids := startNodeRun(t)
 	cmd.Process.Signal(syscall.SIGKILL)
 	cmd.Wait()

@@ -20,28 +20,36 @@ import (
 // verdictJSON is the --json object of run and check (DESIGN's fields, and
 // a few more: where the verdict came from).
 type verdictJSON struct {
-	Verdict      string          `json:"verdict"`
-	Anomaly      string          `json:"anomaly,omitempty"`
-	Explanation  string          `json:"explanation,omitempty"`
-	Witness      history.History `json:"witness,omitempty"`
-	Failing      *history.Op     `json:"failing,omitempty"`
-	Model        string          `json:"model,omitempty"`
-	File         string          `json:"file,omitempty"`
-	Format       string          `json:"format,omitempty"`
-	Records      *int            `json:"records,omitempty"`
-	SkippedLines *int            `json:"skipped_lines,omitempty"`
-	Lesson       string          `json:"lesson,omitempty"`
-	Variant      string          `json:"variant,omitempty"`
-	Seed         *uint64         `json:"seed,omitempty"`
-	Ops          *int            `json:"ops,omitempty"`
-	VirtualNs    *int64          `json:"virtual_ns,omitempty"`
-	Faults       int             `json:"faults,omitempty"`
-	Notes        []string        `json:"notes,omitempty"`
+	Verdict     string          `json:"verdict"`
+	Anomaly     string          `json:"anomaly,omitempty"`
+	Explanation string          `json:"explanation,omitempty"`
+	Summary     []string        `json:"summary,omitempty"` // the witness grouped, as the text shows it
+	Witness     history.History `json:"witness,omitempty"`
+	// WitnessFaults are the faults in force during the witness's
+	// operations, as the text names them.
+	WitnessFaults []witnessFaultJSON `json:"witness_faults,omitempty"`
+	Failing       *history.Op        `json:"failing,omitempty"`
+	Model         string             `json:"model,omitempty"`
+	File          string             `json:"file,omitempty"`
+	Format        string             `json:"format,omitempty"`
+	Records       *int               `json:"records,omitempty"`
+	SkippedLines  *int               `json:"skipped_lines,omitempty"`
+	Lesson        string             `json:"lesson,omitempty"`
+	Variant       string             `json:"variant,omitempty"`
+	Seed          *uint64            `json:"seed,omitempty"`
+	Ops           *int               `json:"ops,omitempty"`
+	VirtualNs     *int64             `json:"virtual_ns,omitempty"`
+	Faults        int                `json:"faults,omitempty"` // fault actions applied (heals included)
+	// FaultIntervals are the run's faults, each with its owner and the
+	// virtual time it was in force.
+	FaultIntervals []runFaultJSON `json:"fault_intervals,omitempty"`
+	Notes          []string       `json:"notes,omitempty"`
 }
 
-func resultJSON(r checker.Result) verdictJSON {
-	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation,
-		Witness: r.Witness, Failing: r.Failing, Model: string(r.Model)}
+// resultJSON is a check's result of h for --json.
+func resultJSON(r checker.Result, h history.History) verdictJSON {
+	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation, Summary: r.Summary,
+		Witness: r.Witness, WitnessFaults: witnessFaults(h, r.Faults), Failing: r.Failing, Model: string(r.Model)}
 }
 
 func exitFor(v checker.Verdict) int {
@@ -63,8 +71,8 @@ type outcome struct {
 	notes   []string              // outputs skipped, and why (printed under the verdict)
 }
 
-func verdictOutcome(res checker.Result) outcome {
-	return outcome{verdict: res.Verdict, text: checker.FormatText(res), json: resultJSON(res)}
+func verdictOutcome(res checker.Result, h history.History) outcome {
+	return outcome{verdict: res.Verdict, text: checker.FormatText(res), json: resultJSON(res, h)}
 }
 
 // checkGrace is how long a check may take to notice its deadline before
@@ -99,7 +107,8 @@ func checkBounded(ctx context.Context, h history.History, opts checker.Options,
 		select {
 		case a = <-done:
 		case <-time.After(checkGrace):
-			a.res = checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h)}
+			a.res = checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h), Prefix: -1,
+				Reason: "the time limit ran out while the checker was still working"}
 		}
 	}
 	switch {
@@ -108,11 +117,11 @@ func checkBounded(ctx context.Context, h history.History, opts checker.Options,
 	case a.panic != nil:
 		res := checker.Result{Verdict: checker.Unknown, Model: opts.Model, Ops: countInvokes(h)}
 		msg := fmt.Sprintf("unknown: the checker failed (%s), a bug in faultline; please report it with this history.", oneLine(fmt.Sprint(a.panic)))
-		j := resultJSON(res)
+		j := resultJSON(res, h)
 		j.Explanation = msg
 		return outcome{verdict: checker.Unknown, text: msg + "\n", json: j}, res, nil
 	}
-	return verdictOutcome(a.res), a.res, nil
+	return verdictOutcome(a.res, h), a.res, nil
 }
 
 func countInvokes(h history.History) int {
@@ -139,8 +148,34 @@ func remaining(ctx context.Context) time.Duration {
 // an output, written after the verdict, like the history file.
 const minHTMLTime = time.Second
 
-func htmlTimeout(ctx context.Context) time.Duration {
-	return max(remaining(ctx), minHTMLTime)
+// writePage writes the HTML page of h and res within the command's
+// context: Ctrl-C stops its search at once, and its deadline bounds it,
+// but never to less than minHTMLTime from now.
+// A check that reached no verdict has no page: its search would meet the
+// same wall.
+func writePage(ctx context.Context, w io.Writer, h history.History, res checker.Result, opts checker.Options) error {
+	if res.Verdict == checker.Unknown {
+		return fmt.Errorf("%w: the check reached no verdict", checker.ErrHTMLUnfinished)
+	}
+	ctx, cancel := pageContext(ctx)
+	defer cancel()
+	opts.Timeout = remaining(ctx)
+	return checker.WriteHTML(ctx, w, h, res, opts)
+}
+
+// pageContext is ctx with its deadline moved to at least minHTMLTime from
+// now, and still cancelled when ctx is (an interrupt, not its deadline).
+func pageContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); !ok || time.Until(d) >= minHTMLTime {
+		return context.WithCancel(ctx)
+	}
+	page, cancel := context.WithTimeout(context.WithoutCancel(ctx), minHTMLTime)
+	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(ctx.Err(), context.Canceled) {
+			cancel()
+		}
+	})
+	return page, func() { stop(); cancel() }
 }
 
 // writableOutput fails on an output path ("" is none) that could not be

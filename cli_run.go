@@ -14,6 +14,7 @@ import (
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/lessons"
 	"github.com/faultline-lab/faultline/sim"
+	"github.com/faultline-lab/faultline/toydb"
 )
 
 // maxScenarioBytes bounds a scenario file: a scenario is a page of JSON,
@@ -46,8 +47,8 @@ smallest part of the history that proves it, and an explanation. The same seed a
 replay the same run, byte for byte; --out-scenario saves everything needed to replay it.`,
 	define: func(fs *flagSet) action {
 		f := runFlags{cmd: fs.cmd, seed: 1, set: fs.isSet}
-		fs.lessonFlag(&f.lesson, "the lesson to run (see faultline lessons)")
-		fs.variantFlag(&f.variant, "the variant to run: the buggy design, fixed, ... (see faultline lessons)")
+		fs.lessonFlag(&f.lesson, "the lesson to run (see go run . lessons)")
+		fs.variantFlag(&f.variant, "the variant to run: the buggy design, fixed, ... (see go run . lessons)")
 		fs.seedFlag(&f.seed, "1")
 		fs.value("scenario", "FILE", "", "replay a scenario file (from --out-scenario or the workbench's export) instead of --lesson", func(s string) error {
 			if s == "" {
@@ -127,11 +128,7 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 		files.add(f.outScenario, func(w io.Writer) error { return printJSON(w, replay) })
 	}
 	if f.html != "" {
-		files.addPage(f.html, func(w io.Writer) error {
-			o := opts
-			o.Timeout = htmlTimeout(ctx)
-			return checker.WriteHTML(context.Background(), w, h, res, o)
-		})
+		files.addPage(f.html, func(w io.Writer) error { return writePage(ctx, w, h, res, opts) })
 	}
 	werr := files.commit()
 	out.notes = files.notes
@@ -139,8 +136,8 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 	if werr != nil {
 		return exitUsage, werr
 	}
-	if err == nil && !f.json && res.Verdict == checker.NotLinearizable && l.HasFix() && sc.Variant != "fixed" {
-		fmt.Fprintf(stdout, "\nNow try the fix on the same seed:\n  faultline run --lesson %s --seed %d --variant fixed\n", sc.Lesson, sc.Seed)
+	if err == nil && !f.json && res.Verdict == checker.NotLinearizable && l.HasFix() && sc.Variant != toydb.Fixed {
+		fmt.Fprintf(stdout, "\nNow try the fix on the same seed:\n  go run . run --lesson %s --seed %d --variant fixed\n", sc.Lesson, sc.Seed)
 	}
 	return code, err
 }
@@ -170,11 +167,12 @@ func printRun(stdout io.Writer, f runFlags, sc sim.Scenario, s *sim.Sim, out out
 	ops, vns := countInvokes(s.History()), s.Now()
 	if t, ok := out.json.(txnJSON); ok && f.json {
 		return code, printJSON(stdout, txnRunJSON{txnJSON: t, Lesson: sc.Lesson, Variant: sc.Variant, Seed: sc.Seed,
-			Ops: ops, VirtualNs: vns, Faults: len(s.Applied())})
+			Ops: ops, VirtualNs: vns, Faults: len(s.Applied()), FaultIntervals: faultSpans(s, vns)})
 	}
 	if f.json {
 		j, _ := out.json.(verdictJSON)
 		j.Lesson, j.Variant, j.Seed, j.Ops, j.VirtualNs, j.Faults = sc.Lesson, sc.Variant, &sc.Seed, &ops, &vns, len(s.Applied())
+		j.FaultIntervals = faultSpans(s, vns)
 		j.Notes = out.notes
 		return code, printJSON(stdout, j)
 	}
@@ -208,7 +206,7 @@ func scenarioFor(f runFlags) (sc sim.Scenario, replayed string, err error) {
 		return out, sc.Variant, nil
 	}
 	if f.lesson == nil {
-		return sim.Scenario{}, "", usagef("run: --lesson ID or --scenario FILE is required (see faultline lessons)")
+		return sim.Scenario{}, "", usagef("run: --lesson ID or --scenario FILE is required (see go run . lessons)")
 	}
 	if err := checkVariant(f.cmd, f.lesson, f.variant); err != nil {
 		return sim.Scenario{}, "", err

@@ -36,6 +36,8 @@ type txnRunJSON struct {
 	Ops       int    `json:"ops"`
 	VirtualNs int64  `json:"virtual_ns"`
 	Faults    int    `json:"faults"`
+	// FaultIntervals: as run's (verdictJSON).
+	FaultIntervals []runFaultJSON `json:"fault_intervals"`
 }
 
 // verdictWord is a lesson's verdict as --json says it: linearizability's

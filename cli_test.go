@@ -3,12 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/lessons"
 )
@@ -36,14 +40,6 @@ func TestHelpListsEveryFlag(t *testing.T) {
 		}
 		for _, a := range args {
 			code, out, errs := cli(t, a...)
-			if c.own != nil { // its own help, in the flag package's form
-				for _, s := range fs.specs {
-					if code != 0 || !strings.Contains(out, "-"+s.name) {
-						t.Errorf("%v: exit %d, no -%s", a, code, s.name)
-					}
-				}
-				continue
-			}
 			if code != 0 || errs != "" || !strings.HasPrefix(out, "Usage:\n") && c.name != "" {
 				t.Errorf("%v: exit %d, stderr %q, stdout %q", a, code, errs, clip(out))
 				continue
@@ -88,9 +84,10 @@ func splitName(name string) []string {
 
 // The exit status of help, as the real program gives it.
 func TestHelpExitsZero(t *testing.T) {
+	t.Parallel()
 	for _, a := range [][]string{{"check", "--help"}, {"run", "-h"}, {"hunt", "-h"}, {"lessons", "-h"}, {"help"}, {"--help"}, {"help", "check"}} {
 		r := faultline(t, t.TempDir(), a...)
-		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see faultline help") {
+		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see go run . help") {
 			t.Errorf("%v: exit %d, stderr %q", a, r.code, r.stderr)
 		}
 	}
@@ -99,6 +96,7 @@ func TestHelpExitsZero(t *testing.T) {
 // Issue 15 item 9: every flag's bad values, each an exit 2 with one clear
 // line naming the flag, whichever command takes it, and nothing written.
 func TestBadFlagValues(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.jsonl")
 	writeFile(t, hist, `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
@@ -111,7 +109,7 @@ func TestBadFlagValues(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--seed", "abc"}, `--seed "abc": want a non-negative integer (see faultline --help)`},
+		{[]string{"--seed", "abc"}, `--seed "abc": want a non-negative integer (see go run . --help)`},
 		{[]string{"--seed", "3", "--lesson", "nope"}, `--lesson "nope": unknown lesson`},
 		{[]string{"--seed", "3"}, "--variant and --seed need --lesson"},
 		{[]string{"extra"}, "unknown command extra"},
@@ -168,7 +166,7 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"run", "--lesson", lesson, "--out", "no/such/dir.jsonl"}, "no such file or directory"},
 		{[]string{"run", "--lesson", lesson, "--html", "adir"}, "it is a directory"},
 		{[]string{"run", "--lesson", lesson, "--html", "plain/x.html"}, "not a directory"},
-		{[]string{"run", "--lesson", lesson, "--frobnicate"}, "run: unknown flag --frobnicate (see faultline run --help)"},
+		{[]string{"run", "--lesson", lesson, "--frobnicate"}, "run: unknown flag --frobnicate (see go run . run --help)"},
 		{[]string{"run", "--lesson", lesson, "--seed"}, "run: --seed needs a value"},
 		{[]string{"run", "--lesson", lesson, "--json=maybe"}, `--json="maybe": want true or false`},
 		{[]string{"run", "--lesson", lesson, "stray"}, "run: unexpected argument stray"},
@@ -184,7 +182,7 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"check", "missing.jsonl"}, "missing.jsonl: no such file or directory"},
 		{[]string{"check", "adir"}, "adir: is a directory"},
 		{[]string{"help", "nope"}, "help: unknown command nope"},
-		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check, node; see faultline help)"},
+		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check, node; see go run . help)"},
 		{[]string{strings.Repeat("\x01\xff", 5000)}, `unknown command "\x01\xff`},
 	}
 	for _, c := range cases {
@@ -213,6 +211,7 @@ func writeFile(t *testing.T, path, text string) {
 
 // `--` ends the flags, so a file whose name starts with - can be checked.
 func TestDoubleDash(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "-h.jsonl"), `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
 	r := faultline(t, dir, "check", "--model", "register", "--", "-h.jsonl")
@@ -224,6 +223,7 @@ func TestDoubleDash(t *testing.T) {
 // Issue 15 item 11: outputs are readable by all, and nothing temporary is
 // left.
 func TestOutputFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := faultline(t, dir, "run", "--lesson", "stale-replica-reads", "--seed", "2", "--out", "h.edn", "--out-scenario", "s.json", "--html", "p.html")
 	if r.code > 1 {
@@ -275,6 +275,7 @@ func TestOutputsAllOrNone(t *testing.T) {
 // "variant , seed 7": it runs the lesson's default and names it, or it is
 // an input error naming the field.
 func TestScenarioWithEmptyVariant(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := faultline(t, dir, "run", "--lesson", "stale-replica-reads", "--seed", "7", "--out-scenario", "s.json")
 	if r.code > 1 {
@@ -310,5 +311,58 @@ func TestOutputPanicIsAnError(t *testing.T) {
 	}
 	if left, _ := os.ReadDir(dir); len(left) > 0 {
 		t.Errorf("left behind: %v", left)
+	}
+}
+
+// Every command a learner is told to type is typed as README's set-up
+// runs it: go run . COMMAND (never a faultline binary nobody built).
+func TestHintsSayGoRun(t *testing.T) {
+	binary := regexp.MustCompile(`\bfaultline (lessons|run|hunt|check|node|help|COMMAND|--help)\b`)
+	cases := [][]string{
+		{"help"}, {"--help"}, {"nosuch"}, {"run"}, {"hunt"}, {"run", "--variant", ""}, {"check"},
+		{"run", "--lesson", "async-failover", "--seed", "1"},
+		{"hunt", "--lesson", "stale-replica-reads", "--seeds", "1-3"},
+	}
+	for _, c := range commands {
+		cases = append(cases, []string{"help", c.name}, []string{c.name, "--help"})
+	}
+	for _, args := range cases {
+		_, out, errs := cli(t, args...)
+		if m := binary.FindString(out + errs); m != "" {
+			t.Errorf("%q says %q; README runs it as go run . …:\n%s%s", args, m, out, errs)
+		}
+		if !strings.Contains(out+errs, "go run . ") {
+			t.Errorf("%q names no command to type:\n%s%s", args, out, errs)
+		}
+	}
+}
+
+// A check with no verdict gets no page (a note says so), and a page's
+// search stops when the command is interrupted, even past its deadline's
+// floor of minHTMLTime.
+func TestPageNeedsAVerdictAndStopsOnInterrupt(t *testing.T) {
+	var b strings.Builder
+	err := writePage(context.Background(), &b, nil, checker.Result{Verdict: checker.Unknown}, checker.Options{Model: checker.ModelRegister})
+	if !errors.Is(err, checker.ErrHTMLUnfinished) || b.Len() > 0 {
+		t.Errorf("page of an unknown verdict: %v, %d bytes", err, b.Len())
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Millisecond)
+	defer cancel()
+	<-ctx.Done()
+	page, stop := pageContext(ctx)
+	if page.Err() != nil {
+		t.Fatal("a page past the command's deadline gets no time of its own")
+	}
+	stop()
+	parent, interrupt := context.WithCancel(context.Background())
+	short, cancelShort := context.WithTimeout(parent, minHTMLTime/2) // a deadline the page outlasts
+	defer cancelShort()
+	page, stop = pageContext(short)
+	defer stop()
+	interrupt()
+	select {
+	case <-page.Done():
+	case <-time.After(minHTMLTime / 4):
+		t.Error("an interrupt did not stop the page's search")
 	}
 }

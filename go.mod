@@ -1,6 +1,6 @@
 module github.com/faultline-lab/faultline
 
-go 1.26.8
+go 1.26
 
 require (
 	github.com/anishathalye/porcupine v1.3.1
@@ -12,8 +12,8 @@ require (
 	github.com/charmbracelet/x/exp/golden v0.0.0-20241011142426-46044092ad91
 	github.com/charmbracelet/x/exp/teatest v0.0.0-20251215102626-e0db08df7383
 	github.com/muesli/termenv v0.16.0
+	go.yaml.in/yaml/v3 v3.0.6
 	golang.org/x/term v0.36.0
-	gopkg.in/yaml.v3 v3.0.1
 )
 
 require (

@@ -11,7 +11,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -35,14 +34,6 @@ const (
 // is one line here: its flags, help and --timeout come from its definition.
 var commands = []*command{lessonsCmd, runCmd, huntCmd, checkCmd, nodeCmd}
 
-// nodeCmd runs a learner's own node (cli_node.go); it parses its own flags.
-var nodeCmd = &command{
-	name:     "node",
-	summary:  "run your own node, speaking Maelstrom's protocol, under faultline's faults and checker",
-	own:      cmdNode,
-	ownFlags: func() *flag.FlagSet { return nodeFlagSet(&nodeFlags{}) },
-}
-
 // usageError is bad input from the user: exit 2 with one clear line.
 type usageError struct{ msg string }
 
@@ -51,11 +42,16 @@ func (e usageError) Error() string { return e.msg }
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func main() {
-	if c := findCommand(safeArg(os.Args, 1)); c != nil && c.own == nil {
+	if c := findCommand(safeArg(os.Args, 1)); c != nil && !c.ownSignals {
 		stopOnSignal() // a command with its own parsing handles its own signals
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
+
+// interrupted is every command's root context: an interrupt or a
+// termination cancels it (see stopOnSignal), so that a search in progress,
+// the HTML page's included, stops at once.
+var interrupted, interrupt = context.WithCancel(context.Background())
 
 // stopOnSignal makes an interrupt or a termination remove every output
 // file still being written before the program ends (the workbench handles
@@ -65,6 +61,7 @@ func stopOnSignal() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		sig := <-sigs
+		interrupt()
 		atomicfile.Abort()
 		fmt.Fprintln(os.Stderr, "faultline: interrupted; no output file was left half-written")
 		code := 130 // 128 + SIGINT, as shells report it
@@ -76,7 +73,7 @@ func stopOnSignal() {
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
-	code, err := dispatch(context.Background(), args, stdout)
+	code, err := dispatch(interrupted, args, stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "faultline: "+oneLine(err.Error()))
 		if code == exitOK {
@@ -101,7 +98,7 @@ func dispatch(ctx context.Context, args []string, stdout io.Writer) (int, error)
 	if c := findCommand(args[0]); c != nil {
 		return c.execute(ctx, args[1:], stdout)
 	}
-	return exitUsage, usagef("unknown command %s (commands: %s; see faultline help)", clipArg(args[0]), strings.Join(commandNames(), ", "))
+	return exitUsage, usagef("unknown command %s (commands: %s; see go run . help)", clipArg(args[0]), strings.Join(commandNames(), ", "))
 }
 
 func safeArg(args []string, i int) string {
@@ -145,14 +142,14 @@ func printHelp(w io.Writer, args []string) error {
 	for _, c := range append([]*command{tuiCmd}, commands...) {
 		fmt.Fprintf(w, "  %s\n      %s\n", strings.ReplaceAll(c.synopsis(), "\n", "\n  "), c.summary)
 	}
-	fmt.Fprint(w, "  faultline help [COMMAND]\n      this help, or a command's flags with their defaults (also: faultline COMMAND --help)\n\n")
+	fmt.Fprint(w, "  go run . help [COMMAND]\n      this help, or a command's flags with their defaults (also: go run . COMMAND --help)\n\n")
 	fmt.Fprint(w, exitText)
 	fmt.Fprint(w, `
 Examples:
-  faultline run --lesson stale-replica-reads --seed 42
-  faultline run --lesson stale-replica-reads --seed 42 --variant fixed --out run.jsonl
-  faultline hunt --lesson stale-replica-reads --seeds 1-200
-  faultline check run.jsonl --model register
+  go run . run --lesson stale-replica-reads --seed 42
+  go run . run --lesson stale-replica-reads --seed 42 --variant fixed --out run.jsonl
+  go run . hunt --lesson stale-replica-reads --seeds 1-200
+  go run . check run.jsonl --model register
 `)
 	return nil
 }

@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/faultline-lab/faultline/lessons"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/faultline-lab/faultline/lessons"
 )
 
 // cli runs faultline in-process and returns its exit code, stdout and stderr.
@@ -19,6 +23,7 @@ func cli(t *testing.T, args ...string) (int, string, string) {
 }
 
 func TestRunIsDeterministic(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	seeds := 100
 	if testing.Short() {
@@ -92,6 +97,7 @@ func TestRunJSON(t *testing.T) {
 }
 
 func TestHuntStaleReplicaReads(t *testing.T) {
+	t.Parallel()
 	code, out, errs := cli(t, "hunt", "--lesson", "stale-replica-reads", "--seeds", "1-200", "--json")
 	if code != 1 {
 		t.Fatalf("hunt default variant: exit %d, want 1: %s %s", code, out, errs)
@@ -160,4 +166,87 @@ func FuzzParseScenario(f *testing.F) {
 			last = o.Time
 		}
 	})
+}
+
+// Issue 15: --json gives a script what the text shows: the witness
+// grouped, the faults in force during it, and the run's faults in time.
+func TestJSONHasWhatTheTextShows(t *testing.T) {
+	dir := t.TempDir()
+	hist := filepath.Join(dir, "h.jsonl")
+	args := []string{"run", "--lesson", "lease-locks", "--seed", "2"}
+	_, text, _ := cli(t, append(args, "--out", hist)...)
+	code, out, errs := cli(t, append(args, "--json")...)
+	if code != exitFailed {
+		t.Fatalf("lease-locks seed 2: exit %d: %s %s", code, out, errs)
+	}
+	var j verdictJSON
+	if err := json.Unmarshal([]byte(out), &j); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(text), " ")
+	if len(j.Summary) == 0 || len(j.WitnessFaults) == 0 {
+		t.Fatalf("no summary or witness faults in --json:\n%s", out)
+	}
+	for _, line := range j.Summary {
+		if !strings.Contains(flat, line) {
+			t.Errorf("summary line %q is not what the text shows:\n%s", line, text)
+		}
+	}
+	for _, f := range j.WitnessFaults {
+		if !strings.Contains(flat, f.Detail) || f.FromNs <= 0 || f.FromNs > f.ToNs {
+			t.Errorf("witness fault %+v: not in the text, or its times are wrong", f)
+		}
+	}
+	pauses := 0
+	for _, f := range j.FaultIntervals {
+		if f.Owner == "" || f.FromNs > f.ToNs || f.ToNs > *j.VirtualNs || len(f.Nodes) == 0 {
+			t.Errorf("fault interval %+v: no owner, nodes, or times out of the run", f)
+		}
+		if f.Kind == "pause" {
+			pauses++
+		}
+	}
+	b, err := os.ReadFile(hist)
+	if want := strings.Count(string(b), `"f":"pause"`); err != nil || pauses == 0 || pauses != want {
+		t.Errorf("%d pause intervals, %d pauses in the history: %+v", pauses, want, j.FaultIntervals)
+	}
+	// check --json of the same history carries the same summary.
+	code, out, _ = cli(t, "check", hist, "--model", "counter", "--init", "0", "--json")
+	var c verdictJSON
+	if err := json.Unmarshal([]byte(out), &c); code != exitFailed || err != nil || strings.Join(c.Summary, "\n") != strings.Join(j.Summary, "\n") {
+		t.Errorf("check --json: exit %d, summary %q, want %q", code, c.Summary, j.Summary)
+	}
+}
+
+// Issue 15: a hunt stops the seeds in flight at its deadline (or on
+// Ctrl-C) instead of running them to their end; none of them counts as
+// tried.
+func TestHuntStopsSeedsInFlight(t *testing.T) {
+	l, err := lessons.Get("raft-capstone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	// Each of these seeds runs for many seconds.
+	res := lessons.HuntWith(ctx, l, lessons.Options{Ops: 200_000}, 1, 4, lessons.HuntOptions{Workers: 2})
+	if took := time.Since(start); res.Tried != 0 || len(res.Errors) > 0 || took > 5*time.Second {
+		t.Errorf("hunt cut short at 200ms: %+v after %v; want nothing tried, promptly", res, took)
+	}
+}
+
+// hunt --first stops at the first failing seed of the range: every seed
+// below it tried, as a full hunt would find it.
+func TestHuntFirst(t *testing.T) {
+	_, full, _ := cli(t, "hunt", "--lesson", "stale-replica-reads", "--seeds", "1-40", "--json")
+	code, out, errs := cli(t, "hunt", "--lesson", "stale-replica-reads", "--seeds", "1-40", "--first", "--workers", "1", "--json")
+	var a, b huntJSON
+	if json.Unmarshal([]byte(full), &a) != nil || json.Unmarshal([]byte(out), &b) != nil || code != exitFailed {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	// One worker may have taken the next seed before the first failed.
+	if len(a.FailingSeeds) == 0 || len(b.FailingSeeds) == 0 || b.FailingSeeds[0] != a.FailingSeeds[0] || b.SeedsTried > int(b.FailingSeeds[0])+1 {
+		t.Errorf("--first: %+v; full hunt: %+v", b, a)
+	}
 }

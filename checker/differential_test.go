@@ -621,10 +621,8 @@ func sameSet(a, b any) bool {
 }
 
 func TestDifferentialAgainstBruteForce(t *testing.T) {
-	n := 4000
-	if testing.Short() {
-		n = 500
-	}
+	t.Parallel()
+	n := sweep(500, 800, 4000)
 	specs := []spec{
 		regSpec("register", nil, false),
 		regSpec("register", int64(0), false),

@@ -2,10 +2,24 @@ package checker
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
 )
+
+// sweep is how many cases a randomized or large test tries: long with
+// FAULTLINE_LONG=1, short under -short, normal otherwise (what
+// `go test ./...` runs).
+func sweep(short, normal, long int) int {
+	switch {
+	case os.Getenv("FAULTLINE_LONG") == "1":
+		return long
+	case testing.Short():
+		return short
+	}
+	return normal
+}
 
 // Record constructors for hand-written histories.
 func inv(p int, f string, v any) history.Op {

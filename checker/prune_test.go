@@ -3,7 +3,6 @@ package checker
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"testing"
 	"time"
 
@@ -125,10 +124,8 @@ func rawModel(t testing.TB, m *model, init any) porcupine.Model {
 // force can take, with many unknown operations, at every cut the prefix
 // search uses.
 func TestPruneAgainstUnpruned(t *testing.T) {
-	n := 1500
-	if testing.Short() {
-		n = 200
-	}
+	t.Parallel()
+	n := sweep(200, 300, 1500)
 	for _, sp := range []spec{
 		lossy("register", regSpecN("register", nil, false, 8)),
 		lossy("cas-register", regSpecN("cas-register", int64(0), true, 8)),
@@ -141,7 +138,7 @@ func TestPruneAgainstUnpruned(t *testing.T) {
 			init, _ := history.Normalize(sp.init)
 			raw := rawModel(t, m, init)
 			n := n
-			if sp.model == ModelQueue && os.Getenv("FAULTLINE_LONG") == "" {
+			if sp.model == ModelQueue && n < 1500 {
 				n /= 4 // porcupine alone, unpruned, is slow on queues
 			}
 			r := rand.New(rand.NewPCG(7, uint64(len(sp.name))))

@@ -105,8 +105,9 @@ func (s *searcher) porcupineModel(steps *int64, limit int64, guarded bool) porcu
 				if s.lim.stopped() != running || s.quit.Load() {
 					return false, state
 				}
-				*steps++
-				if limit > 0 && *steps > limit {
+				// Atomic: porcupine checks partitions in parallel with
+				// one model (the HTML page's search shares steps).
+				if n := atomic.AddInt64(steps, 1); limit > 0 && n > limit {
 					return false, state
 				}
 			}
@@ -305,7 +306,8 @@ func (s *searcher) run(calls []*call, cut int, limit int64) (verdict, int64) {
 		return v, steps
 	}
 	var steps int64
-	return s.porcupine(ops, s.state, &steps, limit), steps
+	v := s.porcupine(ops, s.state, &steps, limit)
+	return v, atomic.LoadInt64(&steps)
 }
 
 // porcupine runs porcupine once on ops from state start, adding the model
@@ -315,7 +317,7 @@ func (s *searcher) porcupine(ops []porcupine.Operation, start any, steps *int64,
 	pm.Init = func() any { return start }
 	res := porcupine.CheckOperationsTimeout(symmetric(pm, s.m, ops), withEnd(ops), s.lim.remaining())
 	switch {
-	case limit > 0 && *steps > limit:
+	case limit > 0 && atomic.LoadInt64(steps) > limit:
 		return vUnknown
 	case res == porcupine.Unknown:
 		s.lim.halt(stopDeadline)

@@ -3,6 +3,7 @@ package checker
 import (
 	"cmp"
 	"slices"
+	"sync/atomic"
 
 	"github.com/anishathalye/porcupine"
 )
@@ -68,7 +69,7 @@ func (s *searcher) segmented(ops []porcupine.Operation, limit int64) (v verdict,
 		for _, st := range starts {
 			if last {
 				if v := s.porcupine(seg, st, &steps, limit); v != vIllegal {
-					return v, steps, true
+					return v, atomic.LoadInt64(&steps), true
 				}
 				continue
 			}
@@ -78,18 +79,18 @@ func (s *searcher) segmented(ops []porcupine.Operation, limit int64) (v verdict,
 				}
 				switch s.porcupine(append(slices.Clip(seg), probe(seg, end)), st, &steps, limit) {
 				case vUnknown:
-					return vUnknown, steps, true
+					return vUnknown, atomic.LoadInt64(&steps), true
 				case vOK:
 					next = append(next, end)
 				}
 			}
 		}
 		if len(next) == 0 {
-			return vIllegal, steps, true
+			return vIllegal, atomic.LoadInt64(&steps), true
 		}
 		starts = next
 	}
-	return vIllegal, steps, true
+	return vIllegal, atomic.LoadInt64(&steps), true
 }
 
 // endStates lists the values a register may hold after seg, begun

@@ -51,7 +51,7 @@ func TestSegmentsAgreeWithOneSearch(t *testing.T) {
 				}
 				counts[whole.Verdict]++
 			}
-			if cut < n/4 || counts[Linearizable] < n/25 || counts[NotLinearizable] < n/25 {
+			if cut < n/5 || counts[Linearizable] < n/25 || counts[NotLinearizable] < n/25 {
 				t.Errorf("hardly tested: %d of %d histories cut; %v", cut, n, counts)
 			}
 			t.Logf("%d of %d histories cut; %v", cut, n, counts)

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -139,7 +140,8 @@ func TestPorcupineHistories(t *testing.T) {
 			if model == "" {
 				t.Fatalf("format %s has no default model", format)
 			}
-			opts := Options{Model: model, Init: init}
+			// A minute, not the default 10 s: a busy machine under -race is slow.
+			opts := Options{Model: model, Init: init, Timeout: time.Minute}
 			res := mustCheck(t, h, opts)
 			want := map[string]Verdict{"true": Linearizable, "false": NotLinearizable}[expect]
 			if res.Verdict != want {

@@ -11,60 +11,9 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-// valueEqual compares two history values (nil, bool, int64, float64,
-// string, []any, map[string]any). An integral float equals that integer.
-func valueEqual(a, b any) bool {
-	switch x := a.(type) {
-	case int64:
-		switch y := b.(type) {
-		case int64:
-			return x == y
-		case float64:
-			return float64(x) == y
-		}
-		return false
-	case string:
-		y, ok := b.(string)
-		return ok && x == y
-	case nil:
-		return b == nil
-	case bool:
-		y, ok := b.(bool)
-		return ok && x == y
-	case float64:
-		switch y := b.(type) {
-		case float64:
-			return x == y
-		case int64:
-			return x == float64(y)
-		}
-		return false
-	case []any:
-		y, ok := b.([]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if !valueEqual(x[i], y[i]) {
-				return false
-			}
-		}
-		return true
-	case map[string]any:
-		y, ok := b.(map[string]any)
-		if !ok || len(x) != len(y) {
-			return false
-		}
-		for k, v := range x {
-			w, ok := y[k]
-			if !ok || !valueEqual(v, w) {
-				return false
-			}
-		}
-		return true
-	}
-	return false
-}
+// valueEqual is history.Equal: the toy databases and the checker hold one
+// definition of equal values (an integral float equals that integer).
+func valueEqual(a, b any) bool { return history.Equal(a, b) }
 
 var hashSeed = maphash.MakeSeed()
 

@@ -9,15 +9,6 @@ import (
 	"unicode"
 )
 
-// ErrorTimedOut is the Error of a record whose outcome a client never learnt.
-const ErrorTimedOut = "timed-out"
-
-// ErrorMismatch is the Error of a failed compare-and-set whose compare did
-// not match: the register did not hold the expected value when it ran. The
-// cas-register checker reads such a failure as an observation, not merely
-// as an operation that did not happen.
-const ErrorMismatch = "mismatch"
-
 // etcdMarker starts the op part of a Jepsen 2014 log line.
 const etcdMarker = "jepsen.util - "
 

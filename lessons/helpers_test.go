@@ -18,15 +18,28 @@ import (
 func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
 
 // correctSeeds is how many seeds a correct variant must pass: 1,000 in
-// long mode, 200 normally, 50 under -short.
+// long mode, 100 normally, 50 under -short, 10 under -race -short (the
+// plain run tries more; the race detector looks at the hunt's goroutines).
 func correctSeeds() uint64 {
 	switch {
 	case long():
 		return 1000
+	case testing.Short() && raceDetector:
+		return 10
 	case testing.Short():
 		return 50
 	}
-	return 200
+	return 100
+}
+
+// buggySample is the buggy variants of l a test of every failing run
+// tries: all of them, or under -race -short the first (the plain run
+// tries all; the race detector sees the same checker either way).
+func buggySample(l *Lesson) []string {
+	if testing.Short() && raceDetector {
+		return l.Buggy()[:min(1, len(l.Buggy()))]
+	}
+	return l.Buggy()
 }
 
 // hunts shares hunts between tests: the lesson kit and a lesson's own
@@ -105,13 +118,16 @@ func firstFailing(tb testing.TB, id, variant string) uint64 {
 }
 
 // failingSeeds is the first n failing seeds of 1–200 (fewer when fewer
-// fail): from a whole hunt of them if a test ran one, else hunted ten
-// seeds at a time.
+// fail): from a whole hunt of them if a test ran one (or of 1–100 that
+// found n), else hunted ten seeds at a time.
 func failingSeeds(tb testing.TB, id, variant string, n int) []uint64 {
 	tb.Helper()
 	o := Options{Variant: variant}
 	if r, ok := huntRun(id, o, 200); ok {
 		return decided(tb, id, o, r).Failing[:min(n, len(r.Failing))]
+	}
+	if r, ok := huntRun(id, o, 100); ok && len(r.Failing) >= n {
+		return decided(tb, id, o, r).Failing[:n]
 	}
 	l, err := Get(id)
 	if err != nil {
@@ -144,16 +160,22 @@ func huntRun(id string, o Options, to uint64) (HuntResult, bool) {
 
 // assertFails asserts that a variant ("" for the default) fails on at
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
-// returns the failing seeds (only the first when least is 1). Under -short
-// it tries seeds 1–50 and asks for a quarter as many.
+// returns the failing seeds (only the first when least is 1). Only long
+// mode tries all 200; normally it tries seeds 1–100 and asks for half as
+// many, under -short seeds 1–50 and a quarter as many, and under -race
+// -short only for the first failing seed (the plain run counts them).
 func assertFails(t *testing.T, id, variant string, least int) []uint64 {
 	t.Helper()
-	if least <= 1 {
+	if least <= 1 || testing.Short() && raceDetector {
 		return []uint64{firstFailing(t, id, variant)}
 	}
 	to := uint64(200)
-	if testing.Short() {
+	switch {
+	case long():
+	case testing.Short():
 		to, least = 50, (least+3)/4
+	default:
+		to, least = 100, (least+1)/2
 	}
 	r := huntSeeds(t, id, Options{Variant: variant}, to)
 	t.Logf("%s/%s: %d of %d seeds fail", id, variant, len(r.Failing), to)

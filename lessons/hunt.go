@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"context"
+	"errors"
 	"runtime"
 	"slices"
 	"sync"
@@ -53,6 +54,9 @@ func HuntWith(ctx context.Context, l *Lesson, o Options, from, to uint64, ho Hun
 			defer wg.Done()
 			for seed := range seeds {
 				v, err := huntOne(ctx, l, o, seed, ho.CheckTimeout)
+				if errors.Is(err, errHuntStopped) {
+					continue // cut short: not tried
+				}
 				mu.Lock()
 				res.Tried++
 				switch {
@@ -75,7 +79,10 @@ func HuntWith(ctx context.Context, l *Lesson, o Options, from, to uint64, ho Hun
 		if stop {
 			break
 		}
-		seeds <- seed
+		select {
+		case seeds <- seed:
+		case <-ctx.Done():
+		}
 		if seed == to { // to may be the largest uint64
 			break
 		}
@@ -87,20 +94,36 @@ func HuntWith(ctx context.Context, l *Lesson, o Options, from, to uint64, ho Hun
 	return res
 }
 
+// errHuntStopped is a seed cut short by the hunt's context: not tried.
+var errHuntStopped = errors.New("hunt stopped")
+
 func huntOne(ctx context.Context, l *Lesson, o Options, seed uint64, timeout time.Duration) (checker.Verdict, error) {
 	o.Seed, o.Trace = seed, false
 	sc, err := l.Scenario(o)
 	if err != nil {
 		return "", err
 	}
-	s, _, err := Run(sc)
+	s, _, err := Start(sc)
 	if err != nil {
+		return "", err
+	}
+	// The run looks at ctx as it goes, so that a hunt stops promptly at
+	// its deadline or on Ctrl-C, not when the seeds in flight finish.
+	for i := 1; s.Step(); i++ {
+		if i%4096 == 0 && ctx.Err() != nil {
+			return "", errHuntStopped
+		}
+	}
+	if err := s.Err(); err != nil {
 		return "", err
 	}
 	// Only the verdict is kept: skip the witness search, which can cost far more.
 	r, err := l.Check(ctx, s.History(), checker.Options{Timeout: timeout, VerdictOnly: true})
-	if err != nil {
+	switch {
+	case err != nil:
 		return "", err
+	case r.Verdict == checker.Unknown && ctx.Err() != nil:
+		return "", errHuntStopped // the hunt's time, not the seed's check, ran out
 	}
 	return r.Verdict, nil
 }

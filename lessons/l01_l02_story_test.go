@@ -53,8 +53,8 @@ func TestStaleReplicaReadsSeed1IsTheTextsStory(t *testing.T) {
 		if o.Type != history.OK {
 			continue
 		}
-		wrote1 = wrote1 || (o.Process == 1 && o.F == "write" && o.Value == int64(1) && o.Node == "n1")
-		if o.Process == 0 && o.F == "read" && o.Value == int64(7) && o.Node == "n3" {
+		wrote1 = wrote1 || (o.Process == 0 && o.F == "write" && o.Value == int64(1) && o.Node == "n1")
+		if o.Process == 1 && o.F == "read" && o.Value == int64(7) && o.Node == "n3" {
 			read7 = true
 			if o.Time >= 2_000_000_000 {
 				t.Errorf("the read completed at %d, after the partition; the text says no fault was in force", o.Time)
@@ -62,7 +62,7 @@ func TestStaleReplicaReadsSeed1IsTheTextsStory(t *testing.T) {
 		}
 	}
 	if !wrote1 || !read7 || len(res.Witness) != 6 {
-		t.Errorf("witness %v; the text tells of p1's write of 1 at n1 and p0's read of 7 at n3", res.Witness)
+		t.Errorf("witness %v; the text tells of p0's write of 1 at n1 and p1's read of 7 at n3", res.Witness)
 	}
 }
 

@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
@@ -62,15 +63,18 @@ func BenchmarkHunt1000_SplitBrain(b *testing.B) { benchHunt1000(b, "split-brain"
 // TestSplitBrainSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestSplitBrainSeed1IsTheTextsStory(t *testing.T) {
-	s, _ := runFailing(t, "split-brain", "", 1)
+	s, res := runFailing(t, "split-brain", "", 1)
+	if got := l36Brief(res.Witness); !slices.Equal(got, []string{"p0 ok write 0 n2", "p2 fail cas [0 4] n1"}) {
+		t.Errorf("the text says the witness is n2's write of 0 and n1's failed cas from 0: %v", got)
+	}
 	cut, _ := l36Fault(s, sim.FaultPartition)
 	if g := cut.Fault.Groups; len(g) != 2 || len(g[0]) != 1 || g[0][0] != "n1" {
 		t.Fatalf("the text says the cut leaves n1 alone: %v", g)
 	}
 	h := s.History()
-	l36At(t, h, "p0 ok cas [0 4] n3", 4.83)
-	l36At(t, h, "p2 ok cas [4 2] n1", 4.88)
-	l36At(t, h, "p4 ok cas [4 1] n3", 5.04)
+	l36At(t, h, "p0 ok write 0 n2", 4.20)
+	l36At(t, h, "p2 fail cas [0 4] n1", 4.58)
+	lrTraced(t, s, "n2 leads term 2", "network healed", "n2 truncates its log from 27 to 12: 15 entries it had counted committed are gone")
 }
 
 var _ = tellsStory("split-brain", TestSplitBrainSeed1IsTheTextsStory)

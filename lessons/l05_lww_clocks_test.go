@@ -1,6 +1,7 @@
 package lessons
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/faultline-lab/faultline/sim"
@@ -77,6 +78,31 @@ func TestLWWClocksSeed1IsTheTextsStory(t *testing.T) {
 	ok := l36OK(res.Witness)
 	if len(ok) != 3 || ok[0].Invoke.Value != int64(0) || ok[1].Invoke.Node != "n3" || ok[2].Completion.Value != int64(0) {
 		t.Errorf("the text says the witness is the write of 0, one of n3's writes, and the read of 0: %v", l36Brief(res.Witness))
+	}
+}
+
+// With every clock true, pauses alone once failed 42 of 300 seeds: two
+// writes stamped at the same instant, and a tie broken by node id that
+// let replicas keep different values. Ties now go to the greater value,
+// as Cassandra breaks them, and every replica agrees.
+func TestLWWClocksPausesAloneWithTrueClocks(t *testing.T) {
+	r := huntSeeds(t, "lww-clocks", Options{Nemesis: []sim.Nemesis{sim.NemesisPause}, Mix: MixCycle}, 300)
+	if len(r.Failing) > 0 {
+		t.Fatalf("with true clocks, pauses alone break last-write-wins on seeds %v", r.Failing)
+	}
+}
+
+// The wall clock is the bug and nothing else: under every fault but the
+// clock's, overlapping, the buggy design holds.
+func TestLWWClocksWallClockToleratesAllButClocks(t *testing.T) {
+	l, _ := Get("lww-clocks")
+	v := l.Variants()[0]
+	if len(v.Tolerates) == 0 || slices.Contains(v.Tolerates, sim.NemesisClock) {
+		t.Fatalf("%s declares %v", v.Name, v.Tolerates)
+	}
+	r := huntSeeds(t, "lww-clocks", Options{Variant: v.Name, Nemesis: v.Tolerates, Ops: 600}, 20)
+	if len(r.Failing) > 0 {
+		t.Fatalf("with true clocks, %s fails on seeds %v", v.Name, r.Failing)
 	}
 }
 

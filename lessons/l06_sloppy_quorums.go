@@ -8,7 +8,8 @@ import (
 
 func init() {
 	cfg := sim.DefaultConfig()
-	cfg.Nodes, cfg.Clients, cfg.Ops = 3, 4, 160
+	// Three home replicas (n1–n3) and two fallbacks (n4, n5).
+	cfg.Nodes, cfg.Clients, cfg.Ops = 5, 4, 160
 	cfg.ThinkMinNs, cfg.ThinkMaxNs = 100_000_000, 300_000_000
 	register(&Lesson{
 		Number: 6,
@@ -16,11 +17,11 @@ func init() {
 		Design: toydb.SloppyQuorums,
 		Model:  checker.ModelRegister,
 		Config: cfg,
-		// A node cut off for a second, then a flaky network that loses
-		// half the messages between nodes, then slow links.
+		// The cluster cut in two for two seconds, then a flaky network that
+		// loses half the messages between nodes, then slow links.
 		Faults: sim.Schedule{Faults: []sim.Fault{
-			{At: 1_000_000_000, Kind: sim.FaultPartition, Shape: sim.ShapeOne},
-			{At: 2_000_000_000, Kind: sim.FaultHeal},
+			{At: 1_000_000_000, Kind: sim.FaultPartition, Shape: sim.ShapeHalves},
+			{At: 3_000_000_000, Kind: sim.FaultHeal},
 			{At: 3_000_000_000, Kind: sim.FaultLoss, Probability: 0.5},
 			{At: 5_000_000_000, Kind: sim.FaultNetReset},
 			{At: 5_500_000_000, Kind: sim.FaultDelay, DelayNs: 300_000_000},

@@ -64,11 +64,30 @@ func TestLeaseLocksSeed2IsTheTextsStory(t *testing.T) {
 		"grant token 19",
 		"ok read 18",
 		"resumed n3",
-		"n3→n2 storage-write 15 (op 6, token 15)",
+		"n3→n2 storage-write 15 (op 1.6, token 15)",
 		"release of token 15 ignored",
 		"ok read 15")
 	_, lines = tdTrace(t, "lease-locks", "fixed", 2)
 	tdInOrder(t, lines, "resumed n3", "token 15 is older than token 19: refused", "n3→c3 error fenced")
+}
+
+// Seed 2 of check-lease is the pause the check cannot see: n5 finds its
+// lease of token 37 valid after computing and is paused while it prepares
+// the write; it wakes 1.4 s later, long after its lease ended, and writes
+// 36 over the newer total.
+func TestLeaseLocksCheckLeaseSeed2IsTheTextsStory(t *testing.T) {
+	_, lines := tdTrace(t, "lease-locks", "check-lease", 2)
+	tdInOrder(t, lines,
+		"n1→n5 grant token 37",
+		"n2→n5 storage-result 35 (op 1.13)",
+		"n5 done computing (op 1.13)",
+		"paused n5",
+		"lease of token 37 expired: n5 no longer holds the lock",
+		"grant token 42",
+		"resumed n5",
+		"n5 done preparing the write (op 1.13)",
+		"n5→n2 storage-write 36 (op 1.13, token 37)",
+		"release of token 37 ignored")
 }
 
 var _ = tellsStory("lease-locks", TestLeaseLocksSeed2IsTheTextsStory)

@@ -10,6 +10,10 @@ func init() {
 	cfg := sim.DefaultConfig()
 	cfg.Nodes, cfg.Clients, cfg.Ops = 5, 5, 200
 	cfg.Routing = sim.RouteLeader
+	// The client library retries a request that timed out, once, with the
+	// same request id (as etcd's and most others do): client sessions are
+	// what keep a retried write from applying twice.
+	cfg.Client.Retries = 1
 	cfg.ThinkMinNs, cfg.ThinkMaxNs = 100_000_000, 200_000_000
 	register(&Lesson{
 		Number:   13,

@@ -1,11 +1,15 @@
 package lessons
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/faultline-lab/faultline/sim"
+	"github.com/faultline-lab/faultline/toydb"
 )
 
 // keyed is what the author meant a question to be: how many choices it
@@ -29,13 +33,13 @@ var intended = map[string][]keyed{
 		{3, "possibly an older value"},
 		{2, "yes"},
 		{3, "because n1 applies every write before acknowledging it, and no other node ever takes writes"},
-		{3, "time out, and the history records them as info"},
+		{3, "time out (info) at first, then fail with the error no-leader"},
 	},
 	"async-failover": {
 		{4, "it is thrown away"},
 		{3, "adds that only the old primary held: acknowledged but not yet shipped to the backups"},
 		{3, "info, and that is fine"},
-		{3, "n3 needs n2's vote, and n2 refuses a candidate whose copy is older than its own"},
+		{3, "n3 needs n2's vote, and n2 refuses a candidate whose log is less up to date than its own"},
 	},
 	"split-brain": {
 		{3, "two: n1 and n2"},
@@ -51,6 +55,7 @@ var intended = map[string][]keyed{
 	},
 	"sloppy-quorums": {
 		{3, "yes, while a write is only partly stored"},
+		{3, "the write's two acknowledgements came from a home replica and a fallback, and the read asked two home replicas that never saw it"},
 		{3, "the write's one replica and the read's one replica can be different nodes"},
 		{3, "the write may take effect at one moment only: before the first read, so the second read must see it too"},
 		{3, "a second round trip on every read"},
@@ -63,7 +68,7 @@ var intended = map[string][]keyed{
 	},
 	"lease-locks": {
 		{3, "it writes its total anyway and undoes the adds made while it slept"},
-		{3, "checking and writing are two steps: the lease can end between them, and the lock service and the worker judge it by different clocks"},
+		{3, "checking and writing are two steps: a pause can fall between them, after the check passed"},
 		{3, "the storage"},
 		{3, "a definite fail with the error fenced"},
 	},
@@ -74,9 +79,9 @@ var intended = map[string][]keyed{
 		{2, "yes: a node that restarts without the writes and votes it acknowledged breaks the overlap of majorities"},
 	},
 	"stale-leader-reads": {
-		{3, "n2's old value"},
-		{3, "n2 measures the lease with its wall clock, and the nemesis stepped that clock back"},
-		{3, "info, or a definite fail once n2 learns it was replaced"},
+		{3, "n1's old value"},
+		{3, "n1 measures the lease with its wall clock, and the nemesis stepped that clock back"},
+		{3, "info or a definite fail, never ok"},
 		{3, "an older confirmation says nothing about what happened since"},
 	},
 	"racy-cas": {
@@ -86,7 +91,7 @@ var intended = map[string][]keyed{
 		{3, "one ok and one fail with error mismatch"},
 	},
 	"unclean-election": {
-		{3, "they are lost when n2 follows n3's log"},
+		{3, "they are lost when n1 follows n2's log"},
 		{3, "every replica in its in-sync set — and that set may be the leader alone"},
 		{3, "a definite fail (not-enough-replicas) once its in-sync set is too small"},
 		{3, "an out-of-sync replica could still be elected, and lead with a log that lacks acknowledged messages"},
@@ -408,4 +413,229 @@ func FuzzParseTextQuestions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every variant that declares the faults it tolerates has the text say so,
+// in the words Tolerance builds from the declaration — a correct variant
+// under "The fix" and beside a pass, a buggy one wherever its text puts
+// it — and no placeholder is left unexpanded.
+func TestTextsSayWhatEachVariantToleratesFromItsDeclaration(t *testing.T) {
+	for _, l := range All() {
+		body := l.Text.Body
+		if m := tolerancePlaceholder.FindString(body); m != "" || strings.Contains(body, "{{") {
+			t.Errorf("%s: a placeholder is left in the text (%q): does it name a variant that declares what it tolerates?", l.ID, m)
+		}
+		var said []string
+		for _, v := range l.Variants() {
+			s := Tolerance(v)
+			if l.IsCorrect(v.Name) && s == "" {
+				t.Errorf("%s/%s: a correct variant that declares no fault it tolerates", l.ID, v.Name)
+				continue
+			}
+			if s == "" {
+				continue
+			}
+			if strings.Contains(body, s) {
+				said = append(said, v.Name)
+			} else if !sameTolerance(l, v, body) {
+				t.Errorf("%s/%s: the text does not say what the variant tolerates (add {{tolerates %s}})", l.ID, v.Name, v.Name)
+			}
+			if l.IsCorrect(v.Name) && !strings.HasSuffix(l.VerdictText(v.Name, true), ToleranceBrief(v)) {
+				t.Errorf("%s/%s: the held text does not end with what it tolerates: %q", l.ID, v.Name, l.VerdictText(v.Name, true))
+			}
+		}
+		if l.HasFix() && !slices.Contains(said, "fixed") && !strings.Contains(l.Text.Section("The fix"), "declares the same") {
+			t.Errorf("%s: \"The fix\" does not say what the fix tolerates", l.ID)
+		}
+	}
+}
+
+// sameTolerance: the body states, for another variant with the very same
+// declaration, what it tolerates, and says that v "declares the same".
+func sameTolerance(l *Lesson, v toydb.Variant, body string) bool {
+	for _, o := range l.Variants() {
+		if o.Name != v.Name && slices.Equal(o.Tolerates, v.Tolerates) && strings.Contains(body, Tolerance(o)) &&
+			strings.Contains(body, "`"+v.Name+"` is the same design, and declares the same") {
+			return true
+		}
+	}
+	return false
+}
+
+func TestToleranceNamesWhatIsAndIsNotTolerated(t *testing.T) {
+	all := Tolerance(toydb.Variant{Name: "v", Tolerates: sim.AllNemeses()})
+	clockless := Tolerance(toydb.Variant{Name: "v", Tolerates: sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses)})
+	some := Tolerance(toydb.Variant{Name: "v", Tolerates: []sim.Nemesis{sim.NemesisLoss, sim.NemesisPartitionBridge}})
+	for _, c := range []struct {
+		got       string
+		want, not []string
+	}{
+		{all, []string{"partitions of every shape", "`clock-strobe`", "every fault faultline injects"}, []string{"does not tolerate"}},
+		{clockless, []string{"`pause-leader`", "does not tolerate** clock jumps and strobing clocks (`clock`, `clock-strobe`): it is correct only while every clock tells the truth"}, []string{"every fault faultline injects"}},
+		{some, []string{"a bridge (`partition-bridge`); and lost messages (`loss`)", "does not tolerate** random halves (`partition`)"}, nil},
+	} {
+		for _, w := range c.want {
+			if !strings.Contains(c.got, w) {
+				t.Errorf("%q lacks %q", c.got, w)
+			}
+		}
+		for _, w := range c.not {
+			if strings.Contains(c.got, w) {
+				t.Errorf("%q says %q", c.got, w)
+			}
+		}
+	}
+	if b := ToleranceBrief(toydb.Variant{Name: "v", Tolerates: sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses)}); !strings.HasSuffix(b, "; not clock jumps and strobing clocks.") {
+		t.Errorf("brief: %q", b)
+	}
+	if Tolerance(toydb.Variant{Name: "v"}) != "" || ToleranceBrief(toydb.Variant{Name: "v"}) != "" {
+		t.Error("a variant that declares nothing is said to tolerate something")
+	}
+	// Every nemesis has words of its own.
+	for _, k := range sim.AllNemeses() {
+		found := false
+		for _, f := range faultFamilies {
+			found = found || slices.Contains(f.kinds, k) && f.each[k] != ""
+		}
+		if !found {
+			t.Errorf("nemesis %s has no words in faultFamilies", k)
+		}
+	}
+}
+
+const ms = int64(1_000_000)
+
+// mechanismNumbers ties every duration or count a text quotes for a
+// design's mechanism to the constant the code runs with: change either,
+// and this fails until the other follows.
+var mechanismNumbers = []struct {
+	lesson, says string
+	code, said   int64
+}{
+	{"stale-replica-reads", "Every 400 ms the primary ships", toydb.ReplicationIntervalNs, 400 * ms},
+	{"stale-replica-reads", "replication batch (400 ms)", toydb.ReplicationIntervalNs, 400 * ms},
+	{"async-failover", "next heartbeat, every 50 ms", toydb.CoreHeartbeatNs, 50 * ms},
+	{"async-failover", "a random 300 to 600 ms", toydb.CoreElectionMinNs, 300 * ms},
+	{"async-failover", "a random 300 to 600 ms", toydb.CoreElectionMaxNs, 600 * ms},
+	{"async-failover", "three heartbeats (150 ms)", toydb.CoreFreshNs, 150 * ms},
+	{"async-failover", "three heartbeats (150 ms)", 3 * toydb.CoreHeartbeatNs, 150 * ms},
+	{"async-failover", "shortest election timeout (300 ms)", toydb.CoreElectionMinNs, 300 * ms},
+	{"async-failover", "longest (600 ms)", toydb.CoreElectionMaxNs, 600 * ms},
+	{"split-brain", "with every heartbeat (every 50 ms)", toydb.CoreHeartbeatNs, 50 * ms},
+	{"split-brain", "hears from the others every 50 ms", toydb.CoreHeartbeatNs, 50 * ms},
+	{"split-brain", "not heard from for 150 ms", toydb.CoreFreshNs, 150 * ms},
+	{"split-brain", "no majority for 600 ms (the longest election", toydb.CoreElectionMaxNs, 600 * ms},
+	{"lease-locks", "lease** of 400 ms", toydb.LockLeaseNs, 400 * ms},
+	{"lease-locks", "lease 400 ms", toydb.LockLeaseNs, 400 * ms},
+	{"fsync-lies", "**fsync** every second", toydb.FsyncIntervalNs, 1000 * ms},
+	{"stale-leader-reads", "heartbeats (every 50 ms)", toydb.CoreHeartbeatNs, 50 * ms},
+	{"stale-leader-reads", "(a random 300 to 600 ms, measured on a timer)", toydb.CoreElectionMinNs, 300 * ms},
+	{"stale-leader-reads", "(a random 300 to 600 ms, measured on a timer)", toydb.CoreElectionMaxNs, 600 * ms},
+	{"stale-leader-reads", "in the last 150 ms", toydb.CoreFreshNs, 150 * ms},
+	{"stale-leader-reads", "a lease lasts 200 ms", toydb.CoreLeaseNs, 200 * ms},
+	{"stale-leader-reads", "helps elect no one else for 300 ms", toydb.CoreElectionMinNs, 300 * ms},
+	{"stale-leader-reads", "until 200 ms after", toydb.CoreLeaseNs, 200 * ms},
+	{"stale-leader-reads", "anyone else for 300 ms, the shortest election", toydb.CoreElectionMinNs, 300 * ms},
+	{"stale-leader-reads", "no majority for 600 ms (the", toydb.CoreElectionMaxNs, 600 * ms},
+	{"unclean-election", "heartbeats, every 50 ms", toydb.CoreHeartbeatNs, 50 * ms},
+	{"unclean-election", "last 200 ms (Kafka's", toydb.CoreLagNs, 200 * ms},
+	{"unclean-election", "after 200 ms of silence", toydb.CoreLagNs, 200 * ms},
+	{"unclean-election", "in the last 150 ms", toydb.CoreFreshNs, 150 * ms},
+	{"raft-capstone", "a random 300–600 ms", toydb.CoreElectionMinNs, 300 * ms},
+	{"raft-capstone", "a random 300–600 ms", toydb.CoreElectionMaxNs, 600 * ms},
+	{"raft-capstone", "every 50 ms as", toydb.CoreHeartbeatNs, 50 * ms},
+	{"raft-capstone", "every 512 applied entries", toydb.CompactEvery, 512},
+}
+
+func TestMechanismNumbersAreTheCodes(t *testing.T) {
+	for _, m := range mechanismNumbers {
+		l, err := Get(m.lesson)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := strings.Join(learnerStrings(l), "\n")
+		if !strings.Contains(strings.Join(strings.Fields(all), " "), m.says) {
+			t.Errorf("%s: the text no longer says %q: update mechanismNumbers with what it says now", m.lesson, m.says)
+		}
+		if m.code != m.said {
+			t.Errorf("%s says %q, but the code's constant is %d, not %d: make the text say what the code does", m.lesson, m.says, m.code, m.said)
+		}
+	}
+}
+
+// narratedAt holds the times and log lines the texts quote, each to the
+// run it comes from: the fragment is in a trace event (sim.TraceEvent's
+// String) within 10 ms of the time the text gives. The story tests of
+// each lesson hold the rest.
+var narratedAt = []struct {
+	lesson, variant string
+	seed            uint64
+	fragment        string
+	seconds         float64
+}{
+	{"stale-replica-reads", "", 1, "complete  c1→n2 ok write 7", 0.784},
+	{"stale-replica-reads", "", 1, "complete  c1→n1 ok write 1", 1.241},
+	{"stale-replica-reads", "", 1, "invoke    c2→n3 read", 1.254},
+	{"stale-replica-reads", "", 1, "n1→n3 append-entries t1 prev 8/t1 [t1 write 1", 1.601},
+	{"async-failover", "", 1, "complete  c2→n3 ok add 21", 2.983},
+	{"async-failover", "", 1, "n3 election for term 2", 3.27},
+	{"async-failover", "", 1, "n3 leads term 2", 3.28},
+	{"async-failover", "", 1, "n1 truncates its log from 35 to 22: 13 entries it had counted committed are gone", 7.03},
+	{"split-brain", "", 1, "n2 sees no lower id: it leads", 2.10},
+	{"split-brain", "", 1, "invoke    c3→n1 cas [0 4]", 4.58},
+	{"split-brain", "", 1, "n2 truncates its log from 27 to 12: 15 entries it had counted committed are gone", 5.0},
+	{"sloppy-quorums", "sloppy", 1, "complete  c1→n4 ok write 0", 1.39},
+	{"sloppy-quorums", "sloppy", 1, "n4→n2 handoff 0", 1.59},
+	{"sloppy-quorums", "quorum", 4, "complete  c2→n3 ok read 4", 3.32},
+	{"lease-locks", "", 2, "n1 lease of token 15 expired: n3 no longer holds the lock", 1.84},
+	{"lease-locks", "", 2, "nemesis resumed n3", 2.9},
+	{"lease-locks", "check-lease", 2, "deliver   #355 n1→n5 grant token 37", 7.42},
+	{"lease-locks", "check-lease", 2, "n5 done computing", 7.48},
+	{"lease-locks", "check-lease", 2, "nemesis paused n5", 7.5},
+	{"lease-locks", "check-lease", 2, "lease of token 37 expired", 7.81},
+	{"lease-locks", "check-lease", 2, "storage-write 38 (op 1.12, token 42)", 8.74},
+	{"lease-locks", "check-lease", 2, "n5→n2 storage-write 36 (op 1.13, token 37)", 8.9},
+	{"fsync-lies", "", 1, "n1 fsync: entries up to 40 reach the disk", 5.75},
+	{"fsync-lies", "", 1, "complete  c1→n1 ok write 42", 5.74},
+	{"fsync-lies", "", 1, "n1 crash lost 9 unsynced disk writes", 6.6},
+	{"stale-leader-reads", "", 1, "complete  c1→n3 ok write 11", 1.80},
+	{"stale-leader-reads", "", 1, "n3 election for term 2", 2.46},
+	{"stale-leader-reads", "", 1, "complete  c3→n2 ok write 18", 3.53},
+	{"stale-leader-reads", "", 1, "invoke    c3→n1 read", 3.68},
+	{"stale-leader-reads", "lease", 1, "n1 read served on its lease: 1.47s left by its clock", 3.68},
+	{"racy-cas", "", 8, "complete  c4→n2 ok write 25", 1.69},
+	{"racy-cas", "", 8, "send      #340 n3→n1 read", 1.730},
+	{"racy-cas", "", 8, "send      #341 n3→n1 read", 1.731},
+	{"unclean-election", "", 1, "n1 isr n1 n2 n3 → n1", 2.2},
+	{"unclean-election", "", 1, "n2 leads term 2", 2.36},
+	{"unclean-election", "", 1, "complete  c3→n2 ok enqueue 19", 4.17},
+	{"unclean-election", "", 1, "complete  c2→n1 ok enqueue 20", 4.26},
+	{"unclean-election", "", 1, "complete  c3→n1 ok dequeue 20", 4.80},
+	{"unclean-election", "", 1, "complete  c3→n3 ok dequeue 19", 5.10},
+	{"unclean-election", "", 1, "n1 truncates its log from 34 to 25: 9 entries it had counted committed are gone", 5.0},
+	{"unclean-election", "", 1, "complete  c3→n2 ok enqueue 62", 11.10},
+	{"raft-capstone", "no-sessions", 9, "invoke    c3→n1 cas z [4 5]", 0.72},
+	{"raft-capstone", "no-sessions", 9, "send      #395 c3→n1 cas z [4 5]", 1.72},
+	{"raft-capstone", "no-sessions", 9, "complete  c3→n1 fail cas [4 5] (mismatch)", 2.03},
+}
+
+func TestNarratedTimesAreTheRuns(t *testing.T) {
+	traces := map[string][]sim.TraceEvent{}
+	for _, n := range narratedAt {
+		key := fmt.Sprintf("%s/%s/%d", n.lesson, n.variant, n.seed)
+		if traces[key] == nil {
+			s, _ := runSeed(t, n.lesson, n.variant, n.seed)
+			traces[key] = s.Trace()
+		}
+		found := false
+		for _, e := range traces[key] {
+			if d := float64(e.Time)/1e9 - n.seconds; d > -0.01 && d < 0.01 && strings.Contains(e.String(), n.fragment) {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s seed %d: the text has %q at %.2f s, which the run does not", key, n.seed, n.fragment, n.seconds)
+		}
+	}
 }

@@ -9,32 +9,6 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-// hist builds a history from records written as
-// {process, type, f, value, node}; index and time follow the order.
-func hist(recs ...history.Op) history.History {
-	h := history.History(recs)
-	for i := range h {
-		h[i].Index, h[i].Time = int64(i), int64(i)*1_000_000
-	}
-	return h
-}
-
-func inv(p int64, f string, v any, node string) history.Op {
-	return history.Op{Process: history.Process(p), Type: history.Invoke, F: f, Value: v, Node: node}
-}
-
-func end(p int64, t history.Type, f string, v any, node string) history.Op {
-	return history.Op{Process: history.Process(p), Type: t, F: f, Value: v, Node: node}
-}
-
-func list(xs ...int64) []any {
-	out := make([]any, len(xs))
-	for i, x := range xs {
-		out[i] = x
-	}
-	return out
-}
-
 func mustCheck(t *testing.T, workload string, h history.History, finalFrom int) Result {
 	t.Helper()
 	res, err := Check(context.Background(), workload, h, finalFrom, 0)

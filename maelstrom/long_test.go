@@ -12,6 +12,7 @@ func long(t *testing.T) {
 	if os.Getenv("FAULTLINE_LONG") == "" {
 		t.Skip("a long run: set FAULTLINE_LONG=1")
 	}
+	t.Parallel()
 }
 
 // overlapping unrolls a schedule in which every kind of fault comes and

@@ -40,8 +40,6 @@ func TestTopologiesAreMaelstroms(t *testing.T) {
 	}
 }
 
-func hears(nw *network, a, b int) bool { return !nw.blocked[b*len(nw.ids)+a] }
-
 func TestPartitionShapes(t *testing.T) {
 	for n := 3; n <= 7; n++ {
 		ids := NodeIDs(n)

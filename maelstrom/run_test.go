@@ -3,114 +3,19 @@ package maelstrom
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// examples holds the example nodes, built once for the package's tests.
-var (
-	examplesDir  string
-	examplesOnce sync.Once
-	examplesErr  error
-)
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if examplesDir != "" {
-		os.RemoveAll(examplesDir)
-	}
-	os.Exit(code)
-}
-
-// example is the path of a built example node (kv, broadcast, hello).
-func example(t testing.TB, name string) string {
-	t.Helper()
-	examplesOnce.Do(func() {
-		examplesDir, examplesErr = os.MkdirTemp("", "faultline-examples-")
-		if examplesErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", examplesDir+string(filepath.Separator), "../examples/nodes/...").CombinedOutput()
-		if err != nil {
-			examplesErr = fmt.Errorf("go build ../examples/nodes/...: %v\n%s", err, out)
-		}
-	})
-	if examplesErr != nil {
-		t.Fatal(examplesErr)
-	}
-	return filepath.Join(examplesDir, name)
-}
-
-// testConfig is a short, busy run: 2 s at 100 operations a second.
-func testConfig(t testing.TB, workload string, bin ...string) Config {
-	c := DefaultConfig(workload)
-	c.Bin, c.LogDir = bin, t.TempDir()
-	c.TimeLimit, c.Rate, c.Recovery, c.InitTimeout = 2*time.Second, 100, 500*time.Millisecond, 10*time.Second
-	return c
-}
-
-// quickFaults is a cyclic schedule with one fault per second: each starts
-// 250 ms into its second and is undone 500 ms later.
-func quickFaults(t testing.TB, kinds ...string) sim.Schedule {
-	s, err := nemesisSchedule(kinds, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
-
-// startAndWait runs cfg to its end.
-func startAndWait(t testing.TB, cfg Config) (*Run, Outcome) {
-	t.Helper()
-	r, err := Start(context.Background(), cfg, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := r.Wait()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r, out
-}
-
-func runToEnd(t testing.TB, cfg Config) (Outcome, Result) {
-	t.Helper()
-	_, out := startAndWait(t, cfg)
-	res, err := Check(context.Background(), cfg.Workload, out.History, out.FinalFrom, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out, res
-}
-
-func mustBeValid(t *testing.T, out Outcome, res Result) {
-	t.Helper()
-	if res.Verdict != Valid {
-		t.Fatalf("%s: %s\n%s", res.Verdict, FormatText(res), strings.Join(faultLines(out), "\n"))
-	}
-	if ops := res.Ops; ops < 20 {
-		t.Fatalf("only %d operations ran: the test would pass with nothing tested", ops)
-	}
-}
-
-func faultLines(out Outcome) []string {
-	var s []string
-	for _, a := range out.Applied {
-		s = append(s, fmt.Sprintf("%s %s", sim.FormatDuration(a.Time), a.Desc))
-	}
-	return s
-}
-
 func TestEchoAndUniqueIDsEndToEnd(t *testing.T) {
+	t.Parallel()
 	out, res := runToEnd(t, testConfig(t, "echo", example(t, "hello")))
 	mustBeValid(t, out, res)
 	cfg := testConfig(t, "unique-ids", example(t, "hello"))
@@ -125,6 +30,7 @@ func TestEchoAndUniqueIDsEndToEnd(t *testing.T) {
 // The correct lin-kv example survives every fault it says it tolerates,
 // one after another.
 func TestLinKVLeaderIsLinearizableUnderFaults(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "lin-kv", example(t, "kv"))
 	cfg.Nodes, cfg.TimeLimit = 5, 5*time.Second
 	cfg.Faults = quickFaults(t, "partition", "pause", "loss", "duplicate", "delay")
@@ -138,6 +44,7 @@ func TestLinKVLeaderIsLinearizableUnderFaults(t *testing.T) {
 // The buggy lin-kv example (reads from each node's own copy) is caught
 // within a few seeds.
 func TestLinKVLocalReadsAreCaught(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 5; seed++ {
 		cfg := testConfig(t, "lin-kv", example(t, "kv"), "-local-reads")
 		cfg.Nodes, cfg.Rate, cfg.Seed = 5, 200, seed
@@ -152,6 +59,7 @@ func TestLinKVLocalReadsAreCaught(t *testing.T) {
 }
 
 func TestBroadcastEndToEnd(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "broadcast", example(t, "broadcast"))
 	cfg.Nodes, cfg.TimeLimit, cfg.Recovery = 5, 3*time.Second, 2*time.Second
 	cfg.Faults = quickFaults(t, "partition", "crash", "loss")
@@ -163,6 +71,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 }
 
 func TestGCounterOnSeqKVInPython(t *testing.T) {
+	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed: the Python example cannot run")
@@ -179,6 +88,7 @@ func TestGCounterOnSeqKVInPython(t *testing.T) {
 // Reading seq-kv without first writing to it reads the past: the
 // Gossip Glomers' classic g-counter bug is caught within a few seeds.
 func TestGCounterWithoutSyncIsCaught(t *testing.T) {
+	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed: the Python example cannot run")
@@ -226,6 +136,7 @@ func wantNodeError(t *testing.T, ne *NodeError, node string, wants ...string) {
 }
 
 func TestNodesThatBreakTheProtocol(t *testing.T) {
+	t.Parallel()
 	hello := example(t, "hello")
 	t.Run("not found", func(t *testing.T) {
 		ne := nodeError(t, testConfig(t, "echo", "./no-such-node"))
@@ -289,6 +200,7 @@ func AllGone(t testing.TB, pids []int) {
 }
 
 func TestNothingOutlivesARun(t *testing.T) {
+	t.Parallel()
 	pids := filepath.Join(t.TempDir(), "pids")
 	cfg := testConfig(t, "echo", pidNode(t, pids)...)
 	cfg.TimeLimit = time.Second
@@ -302,6 +214,7 @@ func TestNothingOutlivesARun(t *testing.T) {
 }
 
 func TestAbortStopsEveryProcess(t *testing.T) {
+	t.Parallel()
 	pids := filepath.Join(t.TempDir(), "pids")
 	cfg := testConfig(t, "echo", pidNode(t, pids)...)
 	cfg.TimeLimit = time.Minute
@@ -326,6 +239,7 @@ func TestAbortStopsEveryProcess(t *testing.T) {
 }
 
 func TestEventsInjectAndStop(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "broadcast", example(t, "broadcast"))
 	cfg.TimeLimit, cfg.Recovery = time.Minute, 300*time.Millisecond
 	events := make(chan Event, 1<<16)
@@ -377,6 +291,7 @@ func TestEventsInjectAndStop(t *testing.T) {
 }
 
 func TestScenarioRoundTrip(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "g-counter", "python3", "../examples/nodes/python/g_counter.py")
 	if _, err := exec.LookPath("python3"); err != nil {
 		cfg = testConfig(t, "echo", example(t, "hello"))
@@ -404,6 +319,7 @@ func TestScenarioRoundTrip(t *testing.T) {
 }
 
 func TestConfigRefusesClockFaults(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "echo", "true")
 	cfg.Nemesis = []string{"partition", "clock"}
 	if err := cfg.Validate(); err == nil || !strings.Contains(err.Error(), "clock faults cannot be imposed") {

@@ -5,22 +5,6 @@ import (
 	"testing"
 )
 
-func req(typ string, kv ...any) map[string]any {
-	m := map[string]any{"type": typ}
-	for i := 0; i+1 < len(kv); i += 2 {
-		m[kv[i].(string)] = kv[i+1]
-	}
-	return m
-}
-
-func code(res map[string]any) int64 {
-	c, _ := res["code"].(int64)
-	if res["type"] != "error" {
-		return -1
-	}
-	return c
-}
-
 func TestLinKVIsMaelstromsKV(t *testing.T) {
 	s := &linKV{}
 	if c := code(s.handle("n1", req("read", "key", "x"))); c != CodeKeyDoesNotExist {

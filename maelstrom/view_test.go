@@ -12,6 +12,7 @@ import (
 // says who hears whom, HistoryFrom reads only what is new, and Upcoming
 // names the schedule's next fault.
 func TestViewsOfARunForTheWorkbench(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig(t, "echo", example(t, "hello"))
 	cfg.TimeLimit, cfg.Recovery = time.Minute, 0
 	cfg.Faults = quickFaults(t, "pause")

@@ -112,7 +112,9 @@ func (s *Sim) clientReceive(k int, m Message) {
 			v = c.req.Value
 		}
 		s.complete(k, history.OK, v, "")
-	case reply.Indefinite:
+	case reply.Indefinite || c.tries > 0 && history.Refusal(reply.Code):
+		// A refusal speaks for the attempt it answers: an earlier attempt
+		// of the same operation may still have happened.
 		s.complete(k, history.Info, c.req.Value, reply.Code)
 	default:
 		s.complete(k, history.Fail, c.req.Value, reply.Code)

@@ -1,50 +1,169 @@
 package sim
 
+import (
+	"reflect"
+	"slices"
+)
+
 // Disk is a node's stable storage. Put writes to the page cache; Sync makes
 // every write so far durable. A crash keeps only what was synced.
+//
+// A disk holds copies: Put stores a deep copy of its value and Get returns
+// one, so nothing a node does to its own data later reaches the disk
+// without a Put, as with real bytes on a real disk. Values are plain data
+// (numbers, strings, slices, maps, pointers and structs of exported fields).
 type Disk struct {
 	durable map[string]any
-	pending map[string]any
-	order   []string // keys of pending in write order, for deterministic sync
+	pending map[string]any // a nil value is a pending delete
+	order   []string       // keys of pending in write order, for deterministic sync
 }
 
-func newDisk() *Disk {
+// NewDisk is an empty disk.
+func NewDisk() *Disk {
 	return &Disk{durable: map[string]any{}, pending: map[string]any{}}
 }
 
-// Put writes a value; it is lost on crash until Sync.
-func (d *Disk) Put(key string, value any) {
+// Put writes a copy of value; it is lost on crash until Sync.
+func (d *Disk) Put(key string, value any) { d.write(key, deepCopy(value)) }
+
+// Delete removes a key; the removal too is lost on crash until Sync.
+func (d *Disk) Delete(key string) { d.write(key, nil) }
+
+func (d *Disk) write(key string, v any) {
 	if _, seen := d.pending[key]; !seen {
 		d.order = append(d.order, key)
 	}
-	d.pending[key] = value
+	d.pending[key] = v
 }
 
-// Get reads the newest value written, synced or not.
+// Get reads a copy of the newest value written, synced or not.
 func (d *Disk) Get(key string) (any, bool) {
-	if v, ok := d.pending[key]; ok {
-		return v, true
+	v, ok := d.pending[key]
+	if !ok {
+		v, ok = d.durable[key]
 	}
-	v, ok := d.durable[key]
-	return v, ok
+	if !ok || v == nil {
+		return nil, false
+	}
+	return deepCopy(v), true
+}
+
+// Load sets *into to the newest value written under key, if there is one
+// (a value of another type than T is a programming error: it panics).
+func Load[T any](d *Disk, key string, into *T) bool {
+	v, ok := d.Get(key)
+	if ok {
+		*into = v.(T)
+	}
+	return ok
 }
 
 // Sync makes every write so far durable (fsync).
 func (d *Disk) Sync() {
 	for _, k := range d.order {
-		d.durable[k] = d.pending[k]
+		if v := d.pending[k]; v != nil {
+			d.durable[k] = v
+		} else {
+			delete(d.durable, k)
+		}
 	}
-	d.pending = map[string]any{}
+	clear(d.pending)
 	d.order = d.order[:0]
 }
 
 // Unsynced is the number of keys written since the last sync.
 func (d *Disk) Unsynced() int { return len(d.order) }
 
-// crash drops unsynced writes and returns how many were lost.
-func (d *Disk) crash() int {
+// Keys lists the keys a Get would find, sorted.
+func (d *Disk) Keys() []string {
+	var out []string
+	for k := range d.durable {
+		if v, ok := d.pending[k]; !ok || v != nil {
+			out = append(out, k)
+		}
+	}
+	for k, v := range d.pending {
+		if _, old := d.durable[k]; !old && v != nil {
+			out = append(out, k)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Crash drops unsynced writes (a power cut: the page cache is gone) and
+// returns how many were lost.
+func (d *Disk) Crash() int {
 	n := len(d.order)
-	d.pending = map[string]any{}
+	clear(d.pending)
 	d.order = d.order[:0]
 	return n
+}
+
+// deepCopy copies plain data. A nil value stays nil (Put(k, nil) stores a
+// nil that Get reports as absent, like Delete).
+func deepCopy(v any) any {
+	if v == nil {
+		return nil
+	}
+	switch x := v.(type) { // the common cases, without reflection
+	case int64, string, bool, float64, int:
+		return x
+	}
+	return copyValue(reflect.ValueOf(v)).Interface()
+}
+
+func copyValue(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.Slice:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+		for i := 0; i < v.Len(); i++ {
+			out.Index(i).Set(copyValue(v.Index(i)))
+		}
+		return out
+	case reflect.Map:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.MakeMapWithSize(v.Type(), v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			out.SetMapIndex(it.Key(), copyValue(it.Value()))
+		}
+		return out
+	case reflect.Pointer:
+		if v.IsNil() {
+			return v
+		}
+		out := reflect.New(v.Type().Elem())
+		out.Elem().Set(copyValue(v.Elem()))
+		return out
+	case reflect.Interface:
+		if v.IsNil() {
+			return v
+		}
+		c := copyValue(v.Elem())
+		out := reflect.New(v.Type()).Elem()
+		out.Set(c)
+		return out
+	case reflect.Struct:
+		out := reflect.New(v.Type()).Elem()
+		out.Set(v) // unexported fields are copied shallowly
+		for i := 0; i < v.NumField(); i++ {
+			if f := out.Field(i); f.CanSet() {
+				f.Set(copyValue(v.Field(i)))
+			}
+		}
+		return out
+	case reflect.Array:
+		out := reflect.New(v.Type()).Elem()
+		for i := 0; i < v.Len(); i++ {
+			out.Index(i).Set(copyValue(v.Index(i)))
+		}
+		return out
+	}
+	return v
 }

@@ -374,7 +374,7 @@ func (s *Sim) crash(i int) {
 	if !n.up {
 		return
 	}
-	lost := n.env.disk.crash()
+	lost := n.env.disk.Crash()
 	for _, e := range n.held {
 		s.forget(e)
 	}

@@ -123,7 +123,7 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 	s.net = newNetwork(cfg.Nodes)
 	s.nodes = make([]nodeState, cfg.Nodes)
 	for i, id := range s.nodeIDs {
-		s.nodes[i].env = &Env{sim: s, id: id, idx: i, rng: split(), disk: newDisk()}
+		s.nodes[i].env = NewEnv(simPort{s, i}, id, s.nodeIDs, split(), NewDisk())
 	}
 	for k := 0; k < cfg.Clients; k++ {
 		id := fmt.Sprintf("c%d", k+1)

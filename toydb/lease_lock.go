@@ -11,19 +11,22 @@ import (
 // that does no locking of its own, a lock service with leases (n1), and
 // workers (n3, n4, ...) that serve each add as a locked read-modify-write:
 // acquire the lock, read the counter, compute for a while, write the new
-// total, release. The default workers trust the lock; careful ones check
-// their lease before writing; the fix gives every grant a fencing token
-// that the storage checks.
+// total, release. Leases are measured on monotonic clocks, as a real lock
+// service does, so clock jumps change nothing; a process pause does. The
+// default workers trust the lock; careful ones check their lease after
+// computing — and then take one more step, preparing the write, where a
+// pause (a GC, a stalled VM) can still fall; the fix gives every grant a
+// fencing token that the storage checks.
 var LeaseLock = Design{
 	Name: "lease-lock-and-storage",
 	Variants: []Variant{
 		{Name: "no-fencing", Summary: "workers trust the lock: once granted, they read, compute and write, however long that takes"},
-		{Name: "check-lease", Summary: "workers check by their own clock that the lease is still valid before writing; the storage still checks nothing"},
-		{Name: "fixed", Summary: "every grant carries a fencing token; the storage refuses a read or write whose token is older than one it has seen"},
+		{Name: "check-lease", Summary: "workers check that their lease is still valid before they write; a pause after the check still writes late"},
+		{Name: Fixed, Summary: "every grant carries a fencing token; the storage refuses a read or write whose token is older than one it has seen", Tolerates: everything},
 	},
 	New: func(variant string) sim.NodeFactory {
 		return func(id string) sim.Node {
-			return &llNode{id: id, fencing: variant == "fixed", checkLease: variant == "check-lease"}
+			return &llNode{id: id, fencing: variant == Fixed, checkLease: variant == "check-lease"}
 		}
 	},
 }
@@ -32,11 +35,17 @@ var LeaseLock = Design{
 // worker's normal read, compute and write.
 const LockLeaseNs = 400_000_000
 
-// Worker compute time between the read and the write (Kleppmann's "the
-// client does some work"), drawn per operation.
+// A worker's steps, drawn per operation: computing between the read and
+// the write (Kleppmann's "the client does some work"), then preparing the
+// write after the lease check.
 const (
 	llComputeMinNs = 40_000_000
 	llComputeMaxNs = 120_000_000
+	llPrepareMinNs = 20_000_000
+	llPrepareMaxNs = 60_000_000
+	// llStuckNs is how long a worker waits for an answer before it gives up
+	// on a step: far longer than any answer takes while the nodes are up.
+	llStuckNs = 1_000_000_000
 )
 
 // Roles by node id: n1 serves the lock, n2 stores the counter, the rest are
@@ -50,76 +59,67 @@ func llWorkers(env *sim.Env) []string {
 	return env.Nodes()
 }
 
-// Lock service messages.
-type (
-	llAcquire struct{ Op int64 } // Op: the worker's operation number, echoed in the grant
-	llGrant   struct {
-		Op      int64
-		Token   int64
-		LeaseNs int64
-	}
-	llRelease struct{ Token int64 }
-)
-
-func (llAcquire) Type() string     { return "acquire" }
-func (llGrant) Type() string       { return "grant" }
-func (llRelease) Type() string     { return "release" }
-func (m llAcquire) String() string { return fmt.Sprintf("acquire (op %d)", m.Op) }
-func (m llGrant) String() string {
-	return fmt.Sprintf("grant token %d, lease %s (op %d)", m.Token, sim.FormatDuration(m.LeaseNs), m.Op)
-}
-func (m llRelease) String() string { return fmt.Sprintf("release token %d", m.Token) }
-
-// Storage messages. Token is the sender's fencing token (0 in variants that
-// have none, and ignored by a storage that does not fence).
-type (
-	llRead  struct{ Op, Token int64 }
-	llWrite struct {
-		Op, Token int64
-		Value     int64
-	}
-	llResult struct {
-		Op     int64
-		Value  int64
-		Fenced bool // refused: a newer token has been seen
-	}
-)
-
-func (llRead) Type() string   { return "storage-read" }
-func (llWrite) Type() string  { return "storage-write" }
-func (llResult) Type() string { return "storage-result" }
-func (m llRead) String() string {
-	return fmt.Sprintf("storage-read (op %d, token %d)", m.Op, m.Token)
-}
-func (m llWrite) String() string {
-	return fmt.Sprintf("storage-write %d (op %d, token %d)", m.Value, m.Op, m.Token)
-}
-func (m llResult) String() string {
-	if m.Fenced {
-		return fmt.Sprintf("refused: token too old (op %d)", m.Op)
-	}
-	return fmt.Sprintf("storage-result %d (op %d)", m.Value, m.Op)
+// llLock is a lock service message: a worker's acquire and release, and
+// the service's grant. Op is the worker's ident for the operation the lock
+// is for, echoed in the grant.
+type llLock struct {
+	Kind    string // acquire, grant, release
+	Op      ident
+	Token   int64
+	LeaseNs int64
 }
 
-// llComputed is the worker's timer: its computation is done.
-type llComputed struct{ Op int64 }
+func (m llLock) Type() string { return m.Kind }
+func (m llLock) String() string {
+	switch m.Kind {
+	case "grant":
+		return fmt.Sprintf("grant token %d, lease %s (op %s)", m.Token, sim.FormatDuration(m.LeaseNs), m.Op)
+	case "release":
+		return fmt.Sprintf("release token %d", m.Token)
+	}
+	return fmt.Sprintf("acquire (op %s)", m.Op)
+}
 
-func (t llComputed) String() string { return fmt.Sprintf("computed (op %d)", t.Op) }
+// llStore is a storage message: a worker's read or write (of Value), and
+// the storage's result (Value, what it holds; Write, to a write; Fenced:
+// refused, a newer token has been seen). Token is the worker's fencing token (ignored by a
+// storage that does not fence).
+type llStore struct {
+	Kind   string // storage-read, storage-write, storage-result
+	Op     ident
+	Token  int64
+	Value  int64
+	Write  bool
+	Fenced bool
+}
 
-// llStuck is the worker's timer for a step that got no answer (the lock
-// service or the storage crashed, say): it asks again or gives up.
-type llStuck struct {
-	Op    int64
+func (m llStore) Type() string { return m.Kind }
+func (m llStore) String() string {
+	switch {
+	case m.Fenced:
+		return fmt.Sprintf("refused: token too old (op %s)", m.Op)
+	case m.Kind == "storage-write":
+		return fmt.Sprintf("storage-write %d (op %s, token %d)", m.Value, m.Op, m.Token)
+	case m.Kind == "storage-read":
+		return fmt.Sprintf("storage-read (op %s, token %d)", m.Op, m.Token)
+	}
+	return fmt.Sprintf("storage-result %d (op %s)", m.Value, m.Op)
+}
+
+// llStep is a worker's timer: a step of its own is over (computing,
+// preparing), or a step got no answer in time (stuck).
+type llStep struct {
+	Op    ident
 	Phase int
+	Stuck bool
 }
 
-func (t llStuck) String() string {
-	return fmt.Sprintf("no answer while %s (op %d)", llPhaseNames[t.Phase], t.Op)
+func (t llStep) String() string {
+	if t.Stuck {
+		return fmt.Sprintf("no answer while %s (op %s)", llPhaseNames[t.Phase], t.Op)
+	}
+	return fmt.Sprintf("done %s (op %s)", llPhaseNames[t.Phase], t.Op)
 }
-
-// llStuckNs is how long a worker waits for an answer before it acts: far
-// longer than any answer takes while the nodes are up.
-const llStuckNs = 1_000_000_000
 
 // llLockTick is the lock server's timer: look at the lease again.
 type llLockTick struct{}
@@ -137,31 +137,29 @@ type llNode struct {
 }
 
 func (n *llNode) Start(env *sim.Env) {
-	if v, ok := env.Disk().Get("token"); ok {
-		n.lock.token = v.(int64)
-	}
-	if v, ok := env.Disk().Get("counter"); ok {
-		n.store.value = v.(int64)
-	}
-	if v, ok := env.Disk().Get("max-token"); ok {
-		n.store.maxToken = v.(int64)
-	}
+	sim.Load(env.Disk(), "token", &n.lock.token)
+	sim.Load(env.Disk(), "counter", &n.store.value)
+	sim.Load(env.Disk(), "max-token", &n.store.maxToken)
+	n.work.ids, n.work.done = newIdents(env), done{env}
 }
 
 func (n *llNode) Handle(env *sim.Env, m sim.Message) {
 	switch b := m.Body.(type) {
-	case llAcquire:
-		n.lock.acquire(env, m.Src, b.Op)
-	case llRelease:
-		n.lock.release(env, b.Token)
-	case llRead:
-		n.store.read(env, m, b, n.fencing)
-	case llWrite:
-		n.store.write(env, m, b, n.fencing)
-	case llGrant:
-		n.work.granted(env, b, n.checkLease)
-	case llResult:
-		n.work.result(env, b)
+	case llLock:
+		switch b.Kind {
+		case "acquire":
+			n.lock.acquire(env, llWaiter{m.Src, b.Op})
+		case "release":
+			n.lock.release(env, b.Token)
+		case "grant":
+			n.work.granted(env, b)
+		}
+	case llStore:
+		if b.Kind == "storage-result" {
+			n.work.result(env, b)
+		} else {
+			n.store.access(env, m, b, n.fencing)
+		}
 	default:
 		n.client(env, m)
 	}
@@ -182,7 +180,7 @@ func (n *llNode) client(env *sim.Env, m sim.Message) {
 		Forward(env, llStorage(env), orig, req)
 	case "add":
 		if _, ok := history.Int(req.Value); !ok {
-			env.ReplyError(orig, "bad-value", true, "")
+			env.ReplyError(orig, history.ErrorBadRequest, true, "")
 			return
 		}
 		ws := llWorkers(env)
@@ -194,26 +192,24 @@ func (n *llNode) client(env *sim.Env, m sim.Message) {
 		}
 		Forward(env, ws[env.Rand().IntN(len(ws))], orig, req)
 	default:
-		env.ReplyError(orig, "unsupported", true, "")
+		env.ReplyError(orig, history.ErrorUnsupported, true, "")
 	}
 }
 
 func (n *llNode) Timer(env *sim.Env, tag any) {
 	switch t := tag.(type) {
-	case llComputed:
-		n.work.computed(env, t.Op, n.checkLease)
-	case llStuck:
-		n.work.stuck(env, t)
+	case llStep:
+		n.work.step(env, t, n.checkLease)
 	case llLockTick:
 		n.lock.tick(env)
 	}
 }
 
 func (n *llNode) Status() sim.Status {
-	switch {
-	case n.id == "n1":
+	switch n.id {
+	case "n1":
 		return n.lock.status()
-	case n.id == "n2":
+	case "n2":
 		return n.store.status(n.fencing)
 	}
 	return n.work.status()
@@ -223,71 +219,80 @@ func (n *llNode) Status() sim.Status {
 
 type llWaiter struct {
 	worker string
-	op     int64
+	op     ident
 }
 
 type llLockState struct {
-	holder  string
-	token   int64 // the last token granted
-	expiry  int64 // by this node's clock
+	holder  llWaiter // worker "" when free
+	token   int64    // the last token granted
+	expiry  int64    // by this node's monotonic clock
 	waiters []llWaiter
 	ticking bool
 }
 
-func (l *llLockState) acquire(env *sim.Env, worker string, op int64) {
+// acquire grants the lock or queues the worker. A copy of a request
+// already granted gets the same grant again; one already queued, nothing.
+func (l *llLockState) acquire(env *sim.Env, w llWaiter) {
 	l.expire(env)
-	if l.holder == "" {
-		l.grant(env, llWaiter{worker, op})
-		return
+	switch {
+	case l.holder == w:
+		env.Send(w.worker, llLock{Kind: "grant", Op: w.op, Token: l.token, LeaseNs: l.expiry - env.Monotonic()})
+	case l.holder.worker == "":
+		l.grant(env, w)
+	default:
+		for _, q := range l.waiters {
+			if q == w {
+				return
+			}
+		}
+		l.waiters = append(l.waiters, w)
+		l.arm(env)
 	}
-	l.waiters = append(l.waiters, llWaiter{worker, op})
-	l.arm(env)
 }
 
 func (l *llLockState) grant(env *sim.Env, w llWaiter) {
 	l.token++
-	l.holder, l.expiry = w.worker, env.Now()+LockLeaseNs
+	l.holder, l.expiry = w, env.Monotonic()+LockLeaseNs
 	// Tokens must never repeat, even across a crash of the lock service.
 	env.Disk().Put("token", l.token)
 	env.Disk().Sync()
-	env.Send(w.worker, llGrant{Op: w.op, Token: l.token, LeaseNs: LockLeaseNs})
+	env.Send(w.worker, llLock{Kind: "grant", Op: w.op, Token: l.token, LeaseNs: LockLeaseNs})
 	l.arm(env)
 }
 
 func (l *llLockState) release(env *sim.Env, token int64) {
-	if token != l.token || l.holder == "" {
+	if token != l.token || l.holder.worker == "" {
 		env.Logf("release of token %d ignored: the lock is now token %d", token, l.token)
 		return
 	}
-	l.holder = ""
+	l.holder = llWaiter{}
 	l.next(env)
 }
 
-// expire ends a lease whose time, by this node's clock, is up.
+// expire ends a lease whose time is up.
 func (l *llLockState) expire(env *sim.Env) {
-	if l.holder != "" && env.Now() >= l.expiry {
-		env.Logf("lease of token %d expired: %s no longer holds the lock", l.token, l.holder)
-		l.holder = ""
+	if l.holder.worker != "" && env.Monotonic() >= l.expiry {
+		env.Logf("lease of token %d expired: %s no longer holds the lock", l.token, l.holder.worker)
+		l.holder = llWaiter{}
 	}
 }
 
 func (l *llLockState) next(env *sim.Env) {
-	if l.holder == "" && len(l.waiters) > 0 {
+	if l.holder.worker == "" && len(l.waiters) > 0 {
 		w := l.waiters[0]
 		l.waiters = l.waiters[1:]
 		l.grant(env, w)
 	}
 }
 
-// arm keeps one timer running while someone waits, so an expired lease is
-// noticed. It looks at least every 50 ms: the lease is judged by the local
-// clock, which may jump, while timers run on true time.
+// arm keeps one timer running while someone waits, set for the lease's
+// end: timers and leases run on the same monotonic time.
 func (l *llLockState) arm(env *sim.Env) {
-	if l.ticking || l.holder == "" || len(l.waiters) == 0 {
+	if l.ticking || l.holder.worker == "" || len(l.waiters) == 0 {
 		return
 	}
 	l.ticking = true
-	env.SetTimer(max(1, min(l.expiry-env.Now(), 50_000_000)), llLockTick{})
+	env.SetTimer(max(1, l.expiry-env.Monotonic()), llLockTick{})
 }
 
 func (l *llLockState) tick(env *sim.Env) {
@@ -298,10 +303,12 @@ func (l *llLockState) tick(env *sim.Env) {
 }
 
 func (l *llLockState) status() sim.Status {
-	s := sim.Status{Role: "lock-service", Value: "free", Detail: fmt.Sprintf("last token %d", l.token)}
-	if l.holder != "" {
-		s.Value = fmt.Sprintf("held by %s, token %d", l.holder, l.token)
-		s.Detail = fmt.Sprintf("lease ends at %s by n1's clock; %d waiting", sim.FormatDuration(l.expiry), len(l.waiters))
+	s := sim.Status{Role: sim.RoleLockService, Value: "free", Detail: fmt.Sprintf("last token %d", l.token),
+		Key: sim.Facts("holder", "none", "token", l.token)}
+	if l.holder.worker != "" {
+		s.Value = fmt.Sprintf("held by %s, token %d", l.holder.worker, l.token)
+		s.Detail = fmt.Sprintf("lease ends at %s; %d waiting", sim.FormatDuration(l.expiry), len(l.waiters))
+		s.Key = sim.Facts("holder", l.holder.worker, "token", l.token, "lease ends", sim.FormatDuration(l.expiry))
 	}
 	return s
 }
@@ -314,49 +321,44 @@ type llStoreState struct {
 	refused  int64
 }
 
-// admit says whether a request with this token may proceed.
-func (s *llStoreState) admit(env *sim.Env, token int64, fencing bool) bool {
-	if !fencing {
-		return true
-	}
-	if token < s.maxToken {
+// access serves a read or a write, unless fencing refuses a token older
+// than the newest seen.
+func (s *llStoreState) access(env *sim.Env, m sim.Message, a llStore, fencing bool) {
+	res := llStore{Kind: "storage-result", Op: a.Op, Write: a.Kind == "storage-write"}
+	wrote := fmt.Sprintf("wrote/%d", a.Token) // each grant writes once
+	switch {
+	case fencing && res.Write && sim.Load(env.Disk(), wrote, new(bool)):
+		// A copy of a write already carried out (the network delivered it
+		// twice): carried out it stays, whatever token came since.
+		env.Logf("token %d's write was already carried out", a.Token)
+	case fencing && a.Token < s.maxToken:
 		s.refused++
-		env.Logf("token %d is older than token %d: refused", token, s.maxToken)
-		return false
+		env.Logf("token %d is older than token %d: refused", a.Token, s.maxToken)
+		res.Fenced = true
+	case res.Write:
+		s.value = a.Value
+		env.Disk().Put("counter", s.value)
+		if fencing {
+			env.Disk().Put(wrote, true)
+		}
 	}
-	if token > s.maxToken {
-		s.maxToken = token
-		env.Disk().Put("max-token", token)
-		env.Disk().Sync()
+	if fencing && a.Token > s.maxToken {
+		s.maxToken = a.Token
+		env.Disk().Put("max-token", a.Token)
 	}
-	return true
-}
-
-func (s *llStoreState) read(env *sim.Env, m sim.Message, b llRead, fencing bool) {
-	if !s.admit(env, b.Token, fencing) {
-		env.Reply(m, llResult{Op: b.Op, Fenced: true})
-		return
-	}
-	env.Reply(m, llResult{Op: b.Op, Value: s.value})
-}
-
-func (s *llStoreState) write(env *sim.Env, m sim.Message, b llWrite, fencing bool) {
-	if !s.admit(env, b.Token, fencing) {
-		env.Reply(m, llResult{Op: b.Op, Fenced: true})
-		return
-	}
-	s.value = b.Value
-	env.Disk().Put("counter", b.Value)
 	env.Disk().Sync()
-	env.Reply(m, llResult{Op: b.Op, Value: b.Value})
+	res.Value = s.value
+	env.Reply(m, res)
 }
 
 func (s *llStoreState) status(fencing bool) sim.Status {
-	d := "checks no tokens"
+	st := sim.Status{Role: sim.RoleStorage, Value: fmt.Sprint(s.value), Detail: "checks no tokens",
+		Key: sim.Facts("counter", s.value)}
 	if fencing {
-		d = fmt.Sprintf("newest token %d, %d refused", s.maxToken, s.refused)
+		st.Detail = fmt.Sprintf("newest token %d, %d refused", s.maxToken, s.refused)
+		st.Key = append(st.Key, sim.Facts("newest token", s.maxToken, "refused", s.refused)...)
 	}
-	return sim.Status{Role: "storage", Value: fmt.Sprint(s.value), Detail: d}
+	return st
 }
 
 // --- a worker ---
@@ -366,42 +368,55 @@ const (
 	llAcquiring
 	llReading
 	llComputing
+	llPreparing
 	llWriting
 )
 
-var llPhaseNames = [...]string{"idle", "waiting for the lock", "reading", "computing", "writing"}
+var llPhaseNames = [...]string{"idle", "waiting for the lock", "reading", "computing", "preparing the write", "writing"}
 
 type llWorkerState struct {
+	ids      idents
+	done     done // adds taken: a copy of one is not served twice
 	queue    []llJob
 	cur      llJob
 	phase    int
-	op       int64 // the current operation's number
+	op       ident // the current operation
 	token    int64
-	sentAt   int64 // when the acquire left, by this node's clock
-	leaseEnd int64 // by this node's clock: sentAt + lease, conservatively
+	sentAt   int64 // when the acquire left, by the monotonic clock
+	leaseEnd int64 // sentAt + lease: conservatively early
 	read     int64
-	// stuckTimer is the running llStuck timer, if any.
-	stuckTimer sim.TimerID
-	seen       map[int64]bool // request ids taken, so duplicates are dropped
+	timer    sim.TimerID // the running stuck timer, if any
 }
 
 type llJob struct {
-	orig sim.Message
-	add  int64
+	orig  sim.Message
+	reqID int64
+	add   int64
 }
 
+// enqueue takes an add. A copy of one already taken (the network
+// delivered a forward twice) is answered from the record if it finished,
+// dropped if it is under way, and answered "unknown" if this worker
+// crashed while serving it.
 func (w *llWorkerState) enqueue(env *sim.Env, orig sim.Message, req sim.ClientRequest) {
-	// A request the network delivered twice is served once: duplicates are
-	// not this lesson's subject.
-	if w.seen == nil {
-		w.seen = map[int64]bool{}
-	}
-	if w.seen[req.ReqID] {
+	if o, seen := w.done.lookup(req.ReqID); seen {
+		busy := w.cur.reqID == req.ReqID && w.phase != llIdle
+		for _, j := range w.queue {
+			busy = busy || j.reqID == req.ReqID
+		}
+		switch {
+		case busy:
+		case o.Code == "":
+			env.ReplyOK(orig, o.Value)
+		default:
+			env.ReplyError(orig, o.Code, o.Code != history.ErrorTimedOut, "")
+		}
 		return
 	}
-	w.seen[req.ReqID] = true
+	w.done.record(req.ReqID, outcome{Code: history.ErrorTimedOut}) // until it finishes
+	env.Disk().Sync()
 	d, _ := history.Int(req.Value)
-	w.queue = append(w.queue, llJob{orig: orig, add: d})
+	w.queue = append(w.queue, llJob{orig: orig, reqID: req.ReqID, add: d})
 	w.startNext(env)
 }
 
@@ -410,129 +425,139 @@ func (w *llWorkerState) startNext(env *sim.Env) {
 		return
 	}
 	w.cur, w.queue = w.queue[0], w.queue[1:]
-	w.op++
-	w.phase, w.token, w.sentAt = llAcquiring, 0, env.Now()
-	env.Send(llLockServer(env), llAcquire{Op: w.op})
+	w.op = w.ids.next()
+	w.phase, w.token, w.sentAt = llAcquiring, 0, env.Monotonic()
+	env.Send(llLockServer(env), llLock{Kind: "acquire", Op: w.op})
 	w.watch(env)
 }
 
-func (w *llWorkerState) granted(env *sim.Env, g llGrant, checkLease bool) {
-	if w.phase != llAcquiring || g.Op != w.op {
-		env.Send(llLockServer(env), llRelease{Token: g.Token}) // a grant it no longer wants
+func (w *llWorkerState) granted(env *sim.Env, g llLock) {
+	switch {
+	case g.Op == w.op && g.Token == w.token:
+		return // a copy of the grant it holds
+	case w.phase != llAcquiring || g.Op != w.op:
+		env.Send(llLockServer(env), llLock{Kind: "release", Token: g.Token}) // a grant it no longer wants
 		return
 	}
 	w.token, w.leaseEnd = g.Token, w.sentAt+g.LeaseNs
-	if checkLease && env.Now() >= w.leaseEnd {
-		w.finish(env, "lease-expired")
-		return
-	}
 	w.phase = llReading
-	env.Send(llStorage(env), llRead{Op: w.op, Token: w.token})
+	env.Send(llStorage(env), llStore{Kind: "storage-read", Op: w.op, Token: w.token})
 	w.watch(env)
 }
 
-func (w *llWorkerState) result(env *sim.Env, r llResult) {
-	if r.Op != w.op || (w.phase != llReading && w.phase != llWriting) {
-		return // late: the worker gave up on this step
+func (w *llWorkerState) result(env *sim.Env, r llStore) {
+	if r.Op != w.op || r.Write != (w.phase == llWriting) || (w.phase != llReading && w.phase != llWriting) {
+		return // late, a copy, or the answer to another step
 	}
 	switch {
 	case r.Fenced:
-		w.finish(env, "fenced")
+		w.finish(env, history.ErrorFenced)
 	case w.phase == llReading:
-		w.read, w.phase = r.Value, llComputing
-		w.unwatch(env)
-		d := llComputeMinNs + env.Rand().Int64N(llComputeMaxNs-llComputeMinNs+1)
-		env.SetTimer(d, llComputed{Op: w.op})
-	case w.phase == llWriting:
+		w.read = r.Value
+		w.after(env, llComputing, llComputeMinNs, llComputeMaxNs)
+	default:
 		w.finish(env, "")
 	}
 }
 
-func (w *llWorkerState) computed(env *sim.Env, op int64, checkLease bool) {
-	if op != w.op || w.phase != llComputing {
+// after starts a step of the worker's own that takes a while.
+func (w *llWorkerState) after(env *sim.Env, phase int, lo, hi int64) {
+	w.unwatch(env)
+	w.phase = phase
+	env.SetTimer(lo+env.Rand().Int64N(hi-lo+1), llStep{Op: w.op, Phase: phase})
+}
+
+// step ends a step of the worker's own, or gives up on one stuck.
+func (w *llWorkerState) step(env *sim.Env, t llStep, checkLease bool) {
+	if t.Op != w.op || t.Phase != w.phase {
 		return
 	}
-	if checkLease && env.Now() >= w.leaseEnd {
-		env.Logf("lease of token %d has run out by my clock: not writing", w.token)
-		w.finish(env, "lease-expired")
-		return
+	switch {
+	case t.Stuck:
+		w.stuck(env)
+	case w.phase == llComputing && checkLease:
+		if env.Monotonic() >= w.leaseEnd {
+			env.Logf("lease of token %d has run out: not writing", w.token)
+			w.finish(env, history.ErrorLeaseExpired)
+			return
+		}
+		// The lease holds now. Preparing the write takes a moment more, and
+		// a pause there goes unnoticed: the window the check cannot close.
+		w.after(env, llPreparing, llPrepareMinNs, llPrepareMaxNs)
+	default:
+		w.phase = llWriting
+		env.Send(llStorage(env), llStore{Kind: "storage-write", Op: w.op, Token: w.token, Value: w.read + w.cur.add})
+		w.watch(env)
 	}
-	w.phase = llWriting
-	env.Send(llStorage(env), llWrite{Op: w.op, Token: w.token, Value: w.read + w.cur.add})
-	w.watch(env)
 }
 
 // watch arms the timer for the step just begun, replacing the last one, so
 // that steps answered in time leave no timer behind.
 func (w *llWorkerState) watch(env *sim.Env) {
 	w.unwatch(env)
-	w.stuckTimer = env.SetTimer(llStuckNs, llStuck{Op: w.op, Phase: w.phase})
+	w.timer = env.SetTimer(llStuckNs, llStep{Op: w.op, Phase: w.phase, Stuck: true})
 }
 
 func (w *llWorkerState) unwatch(env *sim.Env) {
-	if w.stuckTimer != 0 {
-		env.CancelTimer(w.stuckTimer)
-		w.stuckTimer = 0
+	if w.timer != 0 {
+		env.CancelTimer(w.timer)
+		w.timer = 0
 	}
 }
 
-// stuck handles a step that got no answer in time by giving up: certainly
-// before the write (nothing changed), or not knowing after it (the write
-// may have landed).
-func (w *llWorkerState) stuck(env *sim.Env, t llStuck) {
-	if t.Op != w.op || t.Phase != w.phase {
-		return
-	}
-	w.stuckTimer = 0
+// stuck gives up on a step that got no answer: certainly before the write
+// (nothing changed), or not knowing after it (the write may have landed).
+func (w *llWorkerState) stuck(env *sim.Env) {
+	w.timer = 0
 	switch w.phase {
 	case llAcquiring:
 		// Nothing was written: every waiting add certainly failed, and
 		// saying so at once keeps the clients' outcomes definite.
 		for _, j := range w.queue {
-			env.ReplyError(j.orig, "lock-unavailable", true, "")
+			w.answer(env, j, history.ErrorUnavailable)
 		}
 		w.queue = nil
-		w.finish(env, "lock-unavailable")
+		w.finish(env, history.ErrorUnavailable)
 	case llReading:
-		w.finish(env, "storage-unavailable")
+		w.finish(env, history.ErrorUnavailable)
 	case llWriting:
-		w.finishUnknown(env)
+		w.finish(env, history.ErrorTimedOut)
 	}
 }
 
-// finish answers the client (code "" for success; any code is definite:
-// the write did not happen), releases the lock and takes the next job.
+// finish answers the client (code "" for success; ErrorTimedOut for a
+// write that may have landed; any other code is definite: nothing was
+// written), releases the lock and takes the next job.
 func (w *llWorkerState) finish(env *sim.Env, code string) {
-	if code == "" {
-		env.ReplyOK(w.cur.orig, w.cur.add)
-	} else {
-		env.ReplyError(w.cur.orig, code, true, "")
-	}
-	w.next(env)
-}
-
-// finishUnknown answers that the add may or may not have happened.
-func (w *llWorkerState) finishUnknown(env *sim.Env) {
-	env.ReplyError(w.cur.orig, "storage-timeout", false, "")
-	w.next(env)
-}
-
-// next releases the lock and takes the next job.
-func (w *llWorkerState) next(env *sim.Env) {
+	w.answer(env, w.cur, code)
 	if w.token != 0 {
-		env.Send(llLockServer(env), llRelease{Token: w.token})
+		env.Send(llLockServer(env), llLock{Kind: "release", Token: w.token})
 	}
 	w.phase, w.token = llIdle, 0
 	w.unwatch(env)
 	w.startNext(env)
 }
 
+// answer replies to a job's client and records the outcome for copies.
+func (w *llWorkerState) answer(env *sim.Env, j llJob, code string) {
+	o := outcome{Value: j.add, Code: code}
+	w.done.record(j.reqID, o)
+	env.Disk().Sync()
+	if code == "" {
+		env.ReplyOK(j.orig, j.add)
+		return
+	}
+	env.ReplyError(j.orig, code, code != history.ErrorTimedOut, "")
+}
+
 func (w *llWorkerState) status() sim.Status {
-	s := sim.Status{Role: "worker", Value: llPhaseNames[w.phase], Detail: fmt.Sprintf("%d queued", len(w.queue))}
+	s := sim.Status{Role: sim.RoleWorker, Value: llPhaseNames[w.phase], Detail: fmt.Sprintf("%d queued", len(w.queue)),
+		Key: sim.Facts("phase", llPhaseNames[w.phase])}
 	if w.token != 0 {
 		s.Value = fmt.Sprintf("%s, token %d", llPhaseNames[w.phase], w.token)
+		s.Key = append(s.Key, sim.Facts("token", w.token, "lease until", sim.FormatDuration(w.leaseEnd))...)
 	}
-	if w.phase == llComputing {
+	if w.phase == llComputing || w.phase == llPreparing {
 		s.Detail = fmt.Sprintf("read %d, will write %d; %d queued", w.read, w.read+w.cur.add, len(w.queue))
 	}
 	return s

@@ -29,22 +29,19 @@ func runLL(t *testing.T, variant string, seed uint64) (counterTally, history.His
 }
 
 // Without fencing, a worker that wakes after its lease writes a total
-// computed from an old read: acknowledged adds vanish.
+// computed from an old read: acknowledged adds vanish. Checking the lease
+// before writing does not close the window: a pause can fall after the
+// check, while the write is being prepared — with every clock true.
 func TestLeaseLockWithoutFencingLosesAdds(t *testing.T) {
 	for _, variant := range []string{"no-fencing", "check-lease"} {
 		lost := 0
-		for seed := uint64(1); seed <= 20; seed++ {
+		for seed := uint64(1); seed <= 30; seed++ {
 			if c, _ := runLL(t, variant, seed); c.final < c.ok {
 				lost++
 			}
 		}
-		if variant == "no-fencing" && lost == 0 {
-			t.Errorf("%s: no seed of 20 lost an acknowledged add", variant)
-		}
-		// Checking the lease by the worker's clock catches a pause that ends
-		// before the write: without clock trouble, nothing is lost.
-		if variant == "check-lease" && lost != 0 {
-			t.Errorf("%s: %d seeds lost adds with correct clocks", variant, lost)
+		if lost == 0 {
+			t.Errorf("%s: no seed of 30 lost an acknowledged add", variant)
 		}
 	}
 }

@@ -8,11 +8,14 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// rcGen has every client try, at once, to change the empty register to its
-// own value: at most one of them may succeed.
+// rcGen has the clients of the replicas try, at once, to change the empty
+// register to their own values: at most one of them may succeed.
 type rcGen struct{}
 
 func (rcGen) Next(_ *rand.Rand, p int64) sim.Request {
+	if p == 0 {
+		return sim.Request{F: "read"} // the leader's own client only reads
+	}
 	return sim.Request{F: "cas", Value: []any{nil, p + 1}}
 }
 

@@ -248,9 +248,11 @@ func (n *txnNode) Status() sim.Status {
 	st := sim.Status{Role: n.role}
 	if n.store == nil {
 		st.Value = "passes transactions to the server"
+		st.Key = sim.Facts("server", n.server)
 		return st
 	}
 	st.Value = fmt.Sprintf("%d commits", n.store.seq)
+	st.Key = sim.Facts("commits", n.store.seq, "open txns", len(n.running))
 	if len(n.running) > 0 {
 		st.Detail = fmt.Sprintf("%d open txns", len(n.running))
 		if len(n.running) == 1 {
@@ -258,6 +260,7 @@ func (n *txnNode) Status() sim.Status {
 		}
 		if locked := n.store.lockedKeys(); len(locked) > 0 {
 			st.Detail += ", locks on " + strings.Join(locked, " ")
+			st.Key = append(st.Key, sim.Fact{Label: "locks on", Value: strings.Join(locked, " ")})
 		}
 	}
 	return st

@@ -64,8 +64,8 @@ func TestPlaybackStopsWhereTheHistoryBreaks(t *testing.T) {
 	// The line of what happened is the witness's: the failing read and the
 	// write it missed, with their process, node and values.
 	v := strings.Join(strings.Fields(plain(m.View())), " ")
-	for _, want := range []string{"Stopped where it breaks, at 1.236s", "p0 read 7 at n3, but p1's write of 1 had finished",
-		"ops 16/150", "w m t why", "The state that mattered: n3 answered holding value 7"} {
+	for _, want := range []string{"Stopped where it breaks, at 1.263s", "p1 read 7 at n3, but p0's write of 1 had finished",
+		"ops 16/150", "w m t why", "The state that mattered: n3 answered holding term 1, value 7"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("the break point lacks %q:\n%s", want, plain(m.View()))
 		}
@@ -89,7 +89,7 @@ func TestALateVerdictGoesBackToTheBreak(t *testing.T) {
 		t.Fatalf("a late verdict: rewound %v to %d, want %d, playing %v", l.back.on, l.back.at, l.ahead.out.stopAt, l.run.playing)
 	}
 	m = settle(t, m, l.back.sync(l.run))
-	if v := plain(m.View()); !strings.Contains(v, "cluster at 1.236s") || !strings.Contains(v, "rewound") {
+	if v := plain(m.View()); !strings.Contains(v, "cluster at 1.263s") || !strings.Contains(v, "rewound") {
 		t.Errorf("the screen does not show the moment it broke:\n%s", v)
 	}
 }

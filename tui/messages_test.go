@@ -19,18 +19,18 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 	// By default only the messages that carried the witness's values, the
 	// clients' columns named by the processes they run.
 	for _, want := range []string{"messages", "only those that carried", "p0", "p1", "p2", "n1", "n2", "n3",
-		"▸p0 read", "read ─", "ok 7", "write 1", "•", "▶", "◀",
-		"It had NOT heard of p1's write 1", "Its answer, 7, is p1's write 7"} {
+		"▸p1 read", "read ─", "ok 7", "write 1", "•", "▶", "◀",
+		"It had NOT heard of p0's write 1", "Its answer, 7, is p0's write 7"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("message view lacks %q:\n%s", want, v)
 		}
 	}
-	if strings.Contains(flat, "◷replicate") {
+	if strings.Contains(flat, "◷heartbeat") {
 		t.Errorf("the causal message view shows timers:\n%s", v)
 	}
 	// a: every message, timers too.
 	m = pressSettle(t, m, "a")
-	if all := strings.Join(strings.Fields(plain(m.View())), " "); !strings.Contains(all, "◷replicate") || strings.Contains(all, "only those that carried") {
+	if all := strings.Join(strings.Fields(plain(m.View())), " "); !strings.Contains(all, "◷heartbeat") || strings.Contains(all, "only those that carried") {
 		t.Errorf("a does not show every message:\n%s", plain(m.View()))
 	}
 	m = pressSettle(t, m, "a")

@@ -95,12 +95,16 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 // has none of.
 func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
 	t.Parallel()
-	m := newTestModel(t, Options{Lesson: "lease-locks", Seed: 1, SeedSet: true}, 100, 45)
-	m = press(t, m, "esc")
-	m = startAhead(t, m)
-	out := m.lesson.ahead.out
+	var m Model
+	var out *aheadOutcome
+	for seed := uint64(1); seed <= 30 && (out == nil || out.mattered == ""); seed++ {
+		m = newTestModel(t, Options{Lesson: "lease-locks", Seed: seed, SeedSet: true}, 100, 45)
+		m = press(t, m, "esc")
+		m = startAhead(t, m)
+		out = m.lesson.ahead.out
+	}
 	if out == nil || out.mattered == "" {
-		t.Fatal("lesson 8 seed 1 has no state that mattered")
+		t.Fatal("lesson 8 fails on none of seeds 1–30: nothing to check")
 	}
 	storage := ""
 	for _, v := range m.lesson.run.s.Cluster() {

@@ -28,7 +28,7 @@ func TestExplorerInTmux(t *testing.T) {
 	keys("t")
 	s := waitFor("history timeline")
 	waitFor("no order can explain")
-	for _, want := range []string{"> p0", "◆!r", "cluster at 1.233s"} {
+	for _, want := range []string{"> p1", "◆!r", "cluster at 1.254s"} {
 		if !strings.Contains(s+screen(), want) {
 			t.Errorf("timeline lacks %q:\n%s", want, screen())
 		}
@@ -41,7 +41,7 @@ func TestExplorerInTmux(t *testing.T) {
 	waitFor("history timeline")
 	keys("m")
 	s = waitFor("It had NOT")
-	if !strings.Contains(s, "heard of p1's write 1") && !strings.Contains(s, "heard of p1's") {
+	if !strings.Contains(s, "heard of p0's write 1") && !strings.Contains(s, "heard of p0's") {
 		t.Errorf("the message view does not say what n3 missed:\n%s", s)
 	}
 	keys("e")

@@ -70,7 +70,7 @@ func TestWitnessViewSideBySideWhenWide(t *testing.T) {
 	lines := strings.Split(v, "\n")
 	found := false
 	for _, l := range lines {
-		if strings.Contains(l, "> p0") && strings.Contains(l, "!r → 7") && strings.Contains(l, "linearizable") {
+		if strings.Contains(l, "p0") && strings.Contains(l, "*w 7") && strings.Contains(l, "linearizable") {
 			found = true // a lane with the explanation's text beside it
 		}
 	}

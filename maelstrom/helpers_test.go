@@ -1,0 +1,167 @@
+package maelstrom
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
+)
+
+// The helpers the package's tests share: the example nodes, short runs
+// of them, and hand-written records and requests.
+
+// examples holds the example nodes, built once for the package's tests.
+var (
+	examplesDir  string
+	examplesOnce sync.Once
+	examplesErr  error
+)
+
+// The end-to-end runs spend their time waiting on the wall clock, not the
+// CPU, so more of them run at once than -parallel's default of one per
+// CPU (unless -parallel is given).
+func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", "8")
+	}
+	code := m.Run()
+	if examplesDir != "" {
+		os.RemoveAll(examplesDir)
+	}
+	os.Exit(code)
+}
+
+// example is the path of a built example node (kv, broadcast, hello).
+func example(t testing.TB, name string) string {
+	t.Helper()
+	examplesOnce.Do(func() {
+		examplesDir, examplesErr = os.MkdirTemp("", "faultline-examples-")
+		if examplesErr != nil {
+			return
+		}
+		out, err := exec.Command("go", "build", "-o", examplesDir+string(filepath.Separator), "../examples/nodes/...").CombinedOutput()
+		if err != nil {
+			examplesErr = fmt.Errorf("go build ../examples/nodes/...: %v\n%s", err, out)
+		}
+	})
+	if examplesErr != nil {
+		t.Fatal(examplesErr)
+	}
+	return filepath.Join(examplesDir, name)
+}
+
+// testConfig is a short, busy run: 2 s at 100 operations a second.
+func testConfig(t testing.TB, workload string, bin ...string) Config {
+	c := DefaultConfig(workload)
+	c.Bin, c.LogDir = bin, t.TempDir()
+	c.TimeLimit, c.Rate, c.Recovery, c.InitTimeout = 2*time.Second, 100, 500*time.Millisecond, 10*time.Second
+	return c
+}
+
+// quickFaults is a cyclic schedule with one fault per second: each starts
+// 250 ms into its second and is undone 500 ms later.
+func quickFaults(t testing.TB, kinds ...string) sim.Schedule {
+	s, err := nemesisSchedule(kinds, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// startAndWait runs cfg to its end.
+func startAndWait(t testing.TB, cfg Config) (*Run, Outcome) {
+	t.Helper()
+	r, err := Start(context.Background(), cfg, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := r.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, out
+}
+
+func runToEnd(t testing.TB, cfg Config) (Outcome, Result) {
+	t.Helper()
+	_, out := startAndWait(t, cfg)
+	res, err := Check(context.Background(), cfg.Workload, out.History, out.FinalFrom, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out, res
+}
+
+func mustBeValid(t *testing.T, out Outcome, res Result) {
+	t.Helper()
+	if res.Verdict != Valid {
+		t.Fatalf("%s: %s\n%s", res.Verdict, FormatText(res), strings.Join(faultLines(out), "\n"))
+	}
+	if ops := res.Ops; ops < 20 {
+		t.Fatalf("only %d operations ran: the test would pass with nothing tested", ops)
+	}
+}
+
+func faultLines(out Outcome) []string {
+	var s []string
+	for _, a := range out.Applied {
+		s = append(s, fmt.Sprintf("%s %s", sim.FormatDuration(a.Time), a.Desc))
+	}
+	return s
+}
+
+// hist builds a history from records written as
+// {process, type, f, value, node}; index and time follow the order.
+func hist(recs ...history.Op) history.History {
+	h := history.History(recs)
+	for i := range h {
+		h[i].Index, h[i].Time = int64(i), int64(i)*1_000_000
+	}
+	return h
+}
+
+func inv(p int64, f string, v any, node string) history.Op {
+	return history.Op{Process: history.Process(p), Type: history.Invoke, F: f, Value: v, Node: node}
+}
+
+func end(p int64, t history.Type, f string, v any, node string) history.Op {
+	return history.Op{Process: history.Process(p), Type: t, F: f, Value: v, Node: node}
+}
+
+func list(xs ...int64) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
+
+func req(typ string, kv ...any) map[string]any {
+	m := map[string]any{"type": typ}
+	for i := 0; i+1 < len(kv); i += 2 {
+		m[kv[i].(string)] = kv[i+1]
+	}
+	return m
+}
+
+func code(res map[string]any) int64 {
+	c, _ := res["code"].(int64)
+	if res["type"] != "error" {
+		return -1
+	}
+	return c
+}
+
+func hears(nw *network, a, b int) bool { return !nw.blocked[b*len(nw.ids)+a] }
