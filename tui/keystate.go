@@ -173,8 +173,8 @@ func packFields(fields []string, width int) []string {
 }
 
 // showsValue: a node with a declared key shows its value too, unless the
-// key already says it — "counter 98" beside a value of 98, "commits 2"
-// beside "2 commits" — or the value is a state the key spells out (a
+// key already says it — a "counter" or "value" fact, "commits 2" beside
+// "2 commits" (not "term 1" beside a value of 1) — or the value is a state the key spells out (a
 // worker's phase, the lock service's holder).
 func showsValue(st sim.Status, key []string) bool {
 	if st.Value == "" || st.Value == "-" || st.Role == sim.RoleWorker || st.Role == sim.RoleLockService {
@@ -183,6 +183,6 @@ func showsValue(st sim.Status, key []string) bool {
 	words := strings.Fields(st.Value)
 	return !slices.ContainsFunc(key, func(f string) bool {
 		label, _, _ := strings.Cut(f, " ")
-		return strings.HasSuffix(f, " "+st.Value) || slices.Contains(words, label)
+		return label == "value" || label == "counter" || slices.Contains(words, label)
 	})
 }

@@ -31,6 +31,12 @@ func TestDeclaredKeyStateIsShownAsDeclared(t *testing.T) {
 	if got := fieldsWith(self, withLeader); slices.Contains(got, "leader n1") {
 		t.Errorf("the leader names itself: %q", got)
 	}
+	// A number in the key that happens to equal the value does not hide it.
+	one := v
+	one.Status.Value = "4"
+	if got := fieldsWith(one, declared); !slices.Contains(got, "value 4") {
+		t.Errorf("a value equal to the term is hidden: %q", got)
+	}
 	// A key that shows the value already does not get it again.
 	counter := v
 	counter.Status.Value = "98"
