@@ -14,6 +14,7 @@ import (
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/lessons"
 	"github.com/faultline-lab/faultline/sim"
+	"github.com/faultline-lab/faultline/toydb"
 )
 
 // maxScenarioBytes bounds a scenario file: a scenario is a page of JSON,
@@ -135,7 +136,7 @@ func runScenario(ctx context.Context, f runFlags, sc sim.Scenario, stdout io.Wri
 	if werr != nil {
 		return exitUsage, werr
 	}
-	if err == nil && !f.json && res.Verdict == checker.NotLinearizable && l.HasFix() && sc.Variant != "fixed" {
+	if err == nil && !f.json && res.Verdict == checker.NotLinearizable && l.HasFix() && sc.Variant != toydb.Fixed {
 		fmt.Fprintf(stdout, "\nNow try the fix on the same seed:\n  go run . run --lesson %s --seed %d --variant fixed\n", sc.Lesson, sc.Seed)
 	}
 	return code, err

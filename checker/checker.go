@@ -144,6 +144,11 @@ type Result struct {
 	// stopped first). For a partitioned model it is taken over the
 	// partitions found failing.
 	Prefix int
+	// Tip is the record at position Prefix: the completion that, added to
+	// the linearizable prefix, makes it non-linearizable (nil when Prefix
+	// is not determined or the whole history is linearizable). It is
+	// usually the completion of Failing.
+	Tip *history.Op
 	// Ops is the number of client operations checked.
 	Ops int
 	// Partitions is the number of parts checked separately (keys for kv).

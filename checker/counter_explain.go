@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -43,6 +44,15 @@ func addsText(adds []*call) string {
 	return fmt.Sprintf("%s totalling %d", plural(len(adds), "add"), sumAdds(adds))
 }
 
+// addsWere is addsText as a sentence's subject with its verb: "the add of
+// 1 was" reads better than "1 add of 1 were", and "all" needs two.
+func addsWere(adds []*call, all string) string {
+	if len(adds) == 1 {
+		return "the witness's " + strings.TrimPrefix(addsText(adds), "1 ") + " was"
+	}
+	return "the witness's " + addsText(adds) + " were" + all
+}
+
 func sumAdds(adds []*call) int64 {
 	var t int64
 	for _, c := range adds {
@@ -76,15 +86,15 @@ func (a *analysis) counter() (string, string) {
 	startText := fmt.Sprintf(" (the counter starts at %d)", start)
 	switch {
 	case t < lo:
-		why := fmt.Sprintf("%s, but the witness's %s were all acknowledged before that read began, bringing the counter to %d%s: the read missed an acknowledged add.",
-			read, addsText(b.certain), certain, startText)
+		why := fmt.Sprintf("%s, but %s acknowledged before that read began, bringing the counter to %d%s: the read missed an acknowledged add.",
+			read, addsWere(b.certain, " all"), certain, startText)
 		if later, acked := a.laterReadCaughtUp(r); later != nil {
-			return AnomalyStaleRead, why + fmt.Sprintf(" In the history, a later read by %s [%s] returned %d, no less than the %d that the adds acknowledged before it began make: nothing was lost, and this read was served from stale state.", who(later), records(later), later.result.(int64), acked)
+			return AnomalyStaleRead, why + fmt.Sprintf(" In the history, a later read by %s [%s] returned %d, no less than %d, the sum of the adds acknowledged before that read began: nothing was lost, and this read was served from stale state.", who(later), records(later), later.result.(int64), acked)
 		}
 		if a.readsAfter(r) == 0 {
 			return AnomalyLostIncrement, why + " No read began after it in the history: as far as the history shows, an acknowledged add was lost."
 		}
-		return AnomalyLostIncrement, why + " In the history, every read that began after it also returned less than the adds acknowledged before it began make: as far as the history shows, an acknowledged add was lost."
+		return AnomalyLostIncrement, why + " In the history, every read that began after it also returned less than the sum of the adds acknowledged before that read began: as far as the history shows, an acknowledged add was lost."
 	case t > hi:
 		why := fmt.Sprintf("%s, but the witness's adds that may have taken effect by its end (%s) bring the counter to at most %d%s: the read counted more than was added.",
 			read, addsText(append(append([]*call{}, b.certain...), b.maybe...)), hi, startText)
@@ -134,12 +144,12 @@ func (a *analysis) betweenReads(r2 *call) (string, string) {
 				pair, grew, addsText(may), up)
 		}
 		if down := sumAdds(must); grew < down {
-			why := fmt.Sprintf("%s: the counter grew by %d, but the witness's %s were invoked after the first read ended and acknowledged before the second began, which makes at least %d. The second read missed an acknowledged add.",
-				pair, grew, addsText(must), down)
+			why := fmt.Sprintf("%s: the counter grew by %d, but %s invoked after the first read ended and acknowledged before the second began, which makes at least %d. The second read missed an acknowledged add.",
+				pair, grew, addsWere(must, ""), down)
 			if later, acked := a.laterReadCaughtUp(r2); later != nil {
-				return AnomalyStaleRead, why + fmt.Sprintf(" In the history, a later read by %s [%s] returned %d, no less than the %d that the adds acknowledged before it began make: this read was served from stale state.", who(later), records(later), later.result.(int64), acked)
+				return AnomalyStaleRead, why + fmt.Sprintf(" In the history, a later read by %s [%s] returned %d, no less than %d, the sum of the adds acknowledged before that read began: this read was served from stale state.", who(later), records(later), later.result.(int64), acked)
 			}
-			return AnomalyLostIncrement, why + " In the history, no read that began after it returned as much as the adds acknowledged before it began make: as far as the history shows, an acknowledged add was lost."
+			return AnomalyLostIncrement, why + " In the history, no read that began after it returned as much as the sum of the adds acknowledged before that read began: as far as the history shows, an acknowledged add was lost."
 		}
 	}
 	return "", ""

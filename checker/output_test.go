@@ -28,11 +28,13 @@ func staleHistory() history.History {
 
 func TestFormatText(t *testing.T) {
 	res := mustCheck(t, staleHistory(), Options{Model: "register"})
+	if res.Prefix != 6 || res.Tip == nil || res.Tip.Index != 6 || res.Tip.Type != history.OK || res.Failing == nil || res.Failing.Index != 5 {
+		t.Errorf("prefix %d, tip %v, failing %v: want 6 records, the read's return at 6, invoked at 5", res.Prefix, res.Tip, res.Failing)
+	}
 	text := FormatText(res)
 	for _, want := range []string{
 		"NOT linearizable (register): stale read",
-		"the longest linearizable prefix is 6 records",
-		"process 1's read (record 5)",
+		"Records 0 to 5 linearize; record 6, where process 1's\nread (invoked at record 5) returns, is the first that cannot be added.",
 		"Witness: 3 operations",
 		"process 0 | write 1 | | write 2 |",
 		"| read → 1 |  ← cannot be linearized",
@@ -163,5 +165,29 @@ func TestWriteHTMLAfterATimeOut(t *testing.T) {
 	res = mustCheck(t, small, opts)
 	if err := WriteHTML(t.Context(), &page, small, res, opts); err != nil || !strings.Contains(page.String(), "cannot be linearized") {
 		t.Fatalf("finished page: %v", err)
+	}
+}
+
+// Every branch of the headline's prefix sentence, read whole.
+func TestPrefixTextBranches(t *testing.T) {
+	read := history.Op{Index: 8, Process: 1, Type: history.Invoke, F: "read"}
+	cases := []struct {
+		res  Result
+		want string
+	}{
+		{Result{Prefix: 9, Tip: &history.Op{Index: 9, Process: 1, Type: history.OK, F: "read"}, Failing: &read},
+			"Records 0 to 8 linearize; record 9, where process 1's read (invoked at record 8) returns, is the first that cannot be added."},
+		{Result{Prefix: 9, Key: "x", Tip: &history.Op{Index: 9, Process: 1, Type: history.OK, F: "read"}, Failing: &read},
+			"Taking key x's operations alone, records 0 to 8 linearize; record 9, where process 1's read (invoked at record 8) returns, is the first that cannot be added."},
+		{Result{Prefix: 9, Tip: &history.Op{Index: 40, Process: 2, Type: history.OK, F: "write"}, Failing: &read},
+			"The first 9 records of the history linearize; record 40, where process 2's write completes, is the first that cannot be added. The witness is explained through process 1's read, invoked at record 8."},
+		{Result{Prefix: -1, Failing: &read},
+			"Where the history stops being linearizable was not determined; the witness ends in process 1's read, invoked at record 8."},
+		{Result{Prefix: -1}, "Where the history stops being linearizable was not determined."},
+	}
+	for _, c := range cases {
+		if got := prefixText(c.res); got != c.want {
+			t.Errorf("prefixText:\n got %s\nwant %s", got, c.want)
+		}
 	}
 }

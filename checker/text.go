@@ -30,20 +30,8 @@ func FormatText(res Result) string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "NOT linearizable (%s): %s\n", model, res.Anomaly)
-	fmt.Fprintf(&b, "%s checked%s", plural(res.Ops, "operation"), partsText(res))
-	if res.Prefix >= 0 {
-		where := ""
-		if res.Key != "" {
-			where = " of key " + res.Key
-		}
-		fmt.Fprintf(&b, "; the longest linearizable prefix%s is %s", where, plural(res.Prefix, "record"))
-	} else {
-		b.WriteString("; the longest linearizable prefix was not determined")
-	}
-	if res.Failing != nil {
-		fmt.Fprintf(&b, "; the witness fails at process %v's %s (record %d)", res.Failing.Process, res.Failing.F, res.Failing.Index)
-	}
-	b.WriteString(".\n")
+	b.WriteString(wrap(fmt.Sprintf("%s checked%s. %s", plural(res.Ops, "operation"), partsText(res), prefixText(res)), 78))
+	b.WriteString("\n")
 	if res.Reason != "" {
 		fmt.Fprintf(&b, "The search for the witness stopped early: %s.\n", res.Reason)
 	}
@@ -67,7 +55,7 @@ func FormatText(res Result) string {
 	}
 	w := res.Witness
 	if ops > timelineMax {
-		w = lastOps(w, timelineMax)
+		w = LastOps(w, timelineMax)
 		fmt.Fprintf(&b, "  (the last %d drawn; --json or --html show all %d)\n", timelineMax, ops)
 	}
 	b.WriteString(Timeline(w, res.Failing))
@@ -83,6 +71,42 @@ func FormatText(res Result) string {
 	b.WriteString(wrap(res.Explanation, 78))
 	b.WriteString("\n")
 	return b.String()
+}
+
+// prefixText says where the history stops being linearizable, so that it
+// cannot be misread: Prefix counts the records that linearize, and the
+// record at that position (Tip) is the first that cannot be added. The
+// failing operation's invocation lies inside the prefix (an operation still
+// in flight may take effect or not); its completion is the tip.
+func prefixText(res Result) string {
+	var op string
+	if f := res.Failing; f != nil {
+		op = fmt.Sprintf("process %v's %s", f.Process, f.F)
+	}
+	if res.Prefix < 0 || res.Tip == nil {
+		s := "Where the history stops being linearizable was not determined"
+		if op != "" {
+			s += fmt.Sprintf("; the witness ends in %s, invoked at record %d", op, res.Failing.Index)
+		}
+		return s + "."
+	}
+	tip := res.Tip
+	s := fmt.Sprintf("The first %s of the history linearize", plural(res.Prefix, "record"))
+	if tip.Index == int64(res.Prefix) {
+		// Records numbered by position (the usual case): name the range.
+		s = fmt.Sprintf("Records 0 to %d linearize", res.Prefix-1)
+	}
+	if res.Key != "" {
+		s = fmt.Sprintf("Taking key %s's operations alone, %s", res.Key, strings.ToLower(s[:1])+s[1:])
+	}
+	if f := res.Failing; f != nil && tip.Process == f.Process && tip.Index > f.Index {
+		return s + fmt.Sprintf("; record %d, where %s (invoked at record %d) returns, is the first that cannot be added.", tip.Index, op, f.Index)
+	}
+	s += fmt.Sprintf("; record %d, where process %v's %s completes, is the first that cannot be added", tip.Index, tip.Process, tip.F)
+	if op != "" {
+		s += fmt.Sprintf(". The witness is explained through %s, invoked at record %d", op, res.Failing.Index)
+	}
+	return s + "."
 }
 
 // indent prefixes a block's first line with first and the others with rest.
@@ -101,8 +125,9 @@ func indent(block, first, rest string) string {
 // timelineMax is how many operations FormatText draws.
 const timelineMax = 10
 
-// lastOps keeps the records of the last n operations invoked.
-func lastOps(h history.History, n int) history.History {
+// LastOps keeps the records of the last n operations invoked, and the later
+// records of their processes: the part of a long witness a timeline draws.
+func LastOps(h history.History, n int) history.History {
 	invokes := 0
 	start := len(h)
 	for i := len(h) - 1; i >= 0 && invokes < n; i-- {

@@ -43,6 +43,8 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 	universe := calls
 	if cut >= 0 {
 		res.Prefix = cut - 1
+		tip := p.h[cut-1]
+		res.Tip = &tip
 		universe = asOf(calls, cut)
 		for _, c := range universe {
 			if c.compPos == cut-1 {

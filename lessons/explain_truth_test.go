@@ -49,7 +49,16 @@ func TestExplanationsAreTrueOfTheirWitness(t *testing.T) {
 					continue
 				}
 				checked++
+				if c := danglingClause(checker.FormatText(res)); c != "" {
+					t.Errorf("%s/%s seed %d: a clause of the text ends unfinished: %q", l.ID, variant, seed, c)
+				}
+				if err := headlineTrue(h, res); err != nil {
+					t.Errorf("%s/%s seed %d: %v", l.ID, variant, seed, err)
+				}
 				for _, text := range append([]string{res.Explanation}, res.Summary...) {
+					if c := danglingClause(text); c != "" {
+						t.Errorf("%s/%s seed %d: a clause ends unfinished: %q", l.ID, variant, seed, c)
+					}
 					if errs := falseFacts(text, res.Witness, h, l.Init); len(errs) > 0 {
 						t.Errorf("%s/%s seed %d: %d false facts, first %v\nexplanation: %s", l.ID, variant, seed, len(errs), errs[0], text)
 					}

@@ -49,7 +49,7 @@ func (l *Lesson) DefaultVariant() string { return l.Design.Variants[0].Name }
 // HasFix reports whether the lesson has a variant named fixed.
 func (l *Lesson) HasFix() bool {
 	for _, v := range l.Design.Variants {
-		if v.Name == "fixed" {
+		if v.Name == toydb.Fixed {
 			return true
 		}
 	}
@@ -61,7 +61,7 @@ func (l *Lesson) IsCorrect(variant string) bool {
 	if variant == "" {
 		variant = l.DefaultVariant()
 	}
-	return variant == "fixed" || slices.Contains(l.Correct, variant)
+	return variant == toydb.Fixed || slices.Contains(l.Correct, variant)
 }
 
 // Buggy lists the variants that show a bug, in order.

@@ -203,46 +203,12 @@ func TxnExplanation(res txn.Result, a txn.Anomaly) string {
 }
 
 // TxnAnomalyText is the checker's explanation of an anomaly, each of its
-// transactions introduced by its process and its records in the history
-// (the checker names a transaction by its completion's index alone).
-func TxnAnomalyText(res txn.Result, a txn.Anomaly) string {
-	rest := a.Explanation
-	if strings.HasPrefix(rest, "Let ") {
-		if i := strings.Index(rest, "). "); i >= 0 {
-			rest = rest[i+3:]
-		}
-	}
-	var intro []string
-	for i, id := range a.Txns {
-		if id < 0 || id >= len(res.Txns) {
-			continue
-		}
-		intro = append(intro, fmt.Sprintf("T%d is %s.", i+1, TxnIntro(res.Txns[id])))
-	}
-	return strings.Join(append(intro, rest), " ")
-}
+// transactions introduced by its process and its records in the history.
+func TxnAnomalyText(res txn.Result, a txn.Anomaly) string { return a.Explanation }
 
 // TxnIntro names a transaction by its process and records, with what it
 // did: "process 3's transaction [records 10 and 14]: r k1 [], append k2 4".
-func TxnIntro(t history.Txn) string {
-	var recs string
-	switch {
-	case t.Invocation != nil && t.Completion != nil:
-		recs = fmt.Sprintf("[records %d and %d]", t.Invocation.Index, t.Completion.Index)
-	case t.Invocation != nil:
-		recs = fmt.Sprintf("[record %d, no completion]", t.Invocation.Index)
-	default:
-		recs = fmt.Sprintf("[record %d]", t.Completion.Index)
-	}
-	kind := ""
-	switch t.Type {
-	case history.Fail:
-		kind = ", which failed"
-	case history.Info:
-		kind = ", whose outcome is unknown"
-	}
-	return fmt.Sprintf("process %v's transaction %s%s: %s", t.Process, recs, kind, MopsText(t))
-}
+func TxnIntro(t history.Txn) string { return txn.Intro(t) }
 
 // MopsText renders a transaction's micro-operations, reads with what they
 // returned when it committed: "r k1 [1 2], append k2 3".

@@ -373,15 +373,37 @@ func twoLeaders(nodes []sim.NodeView, now int64) string {
 }
 
 // answeringState is the state of the node that answered, and of the node
-// that leads when that is another one.
+// that holds the data when that is another one: the node that leads, or a
+// storage node behind a worker (a worker's state is its task, not the
+// data it read).
 func answeringState(nodes []sim.NodeView, answered string) string {
-	var parts []string
+	var answer string
+	var holders []string
+	first := true // the answerer first, unless the data was another's
 	for _, v := range nodes {
-		if v.ID == answered {
-			parts = append([]string{v.ID + " answered holding " + strings.Join(nodeFields(v), ", ")}, parts...)
-		} else if v.Up && v.Status.Role.Leads() {
-			parts = append(parts, fmt.Sprintf("%s (%s) held %s", v.ID, v.Status.Role, strings.Join(nodeFields(v), ", ")))
+		fields := strings.Join(nodeFields(v), ", ")
+		switch {
+		case v.ID == answered && holdsData(v.Status.Role):
+			answer = v.ID + " answered holding " + fields
+		case v.ID == answered:
+			answer = fmt.Sprintf("%s answered, a %s whose state then was: %s", v.ID, v.Status.Role, fields)
+			first = false
+		case v.Up && (v.Status.Role.Leads() || v.Status.Role == sim.RoleStorage):
+			holders = append(holders, fmt.Sprintf("%s (%s) held %s", v.ID, v.Status.Role, fields))
 		}
 	}
+	parts := append([]string{answer}, holders...)
+	if !first {
+		parts = append(holders, answer)
+	}
+	if answer == "" {
+		parts = holders
+	}
 	return strings.Join(parts, "; ")
+}
+
+// holdsData reports whether a node in role r answers from data it holds
+// (a worker, gateway or forwarder passes on what another node holds).
+func holdsData(r sim.Role) bool {
+	return r != sim.RoleWorker && r != sim.RoleGateway && r != sim.RoleForwarder
 }

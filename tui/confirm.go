@@ -13,9 +13,15 @@ type confirmState struct {
 }
 
 // ask reports whether k was taken as the first press of a key that needs
-// confirming (the caller does nothing more with it).
+// confirming, or esc answering one (the caller does nothing more with it).
 func (c *confirmState) ask(m *lessonModel, k tea.KeyMsg) (tea.Cmd, bool) {
 	keys := m.c.keys
+	if c.pending != "" && key.Matches(k, keys.Esc) {
+		// esc answers the question (keep the run); it does not also leave.
+		c.pending = ""
+		m.flash = "the run goes on"
+		return nil, true
+	}
 	needs := key.Matches(k, keys.Variant, keys.Seed) && m.run.started && !m.run.done()
 	if !needs {
 		c.pending = ""
@@ -26,10 +32,11 @@ func (c *confirmState) ask(m *lessonModel, k tea.KeyMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	c.pending = k.String()
-	what := "switches to the next variant"
+	what := "next variant"
 	if key.Matches(k, keys.Seed) {
-		what = "moves to the next seed"
+		what = "next seed"
 	}
-	m.flash = "the run is under way: " + k.String() + " again " + what + " and ends it; any other key keeps it"
+	// Short enough for the status line at 80 columns.
+	m.flash = k.String() + " again: " + what + ", ends this run"
 	return nil, true
 }

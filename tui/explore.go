@@ -84,6 +84,7 @@ type explorerCache struct {
 	witFor  *checker.Result
 	witAll  bool             // wit draws every operation of a grouped witness
 	explain map[int32]string // causal notes of the message view, per operation
+	logs    map[int]string   // node log lines in the message view's words, per trace position
 	causal  *causalSet       // the messages that carried the witness's values
 	causeOf *checker.Result
 }

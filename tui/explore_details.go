@@ -87,10 +87,7 @@ func (e *explorerModel) scrubLines(width, maxLines int) []string {
 	if net := e.netAt(sc.at); net != "" {
 		head += " · " + net
 	}
-	rows := make([]string, 0, len(sc.snap.nodes))
-	for _, v := range sc.snap.nodes {
-		rows = append(rows, nodeRow(st, v))
-	}
+	rows := nodeRows(st, sc.snap.nodes)
 	if 1+len(rows) <= maxLines {
 		out := []string{cut(st.Bold.Render(head), width)}
 		for _, r := range rows {
@@ -131,8 +128,24 @@ func nodeBrief(st *Styles, v sim.NodeView) string {
 	return strings.Join(parts, " ")
 }
 
+// nodeRows are the nodes as the cluster view shows them, the role column
+// as wide as the longest role (lock-service was cut to lock-se…) and the
+// no clock column (the fields say "clock +2s" where a clock is skewed), so
+// the fields keep the room.
+func nodeRows(st *Styles, nodes []sim.NodeView) []string {
+	roleW := 1
+	for _, v := range nodes {
+		roleW = max(roleW, len(v.Status.Role))
+	}
+	rows := make([]string, 0, len(nodes))
+	for _, v := range nodes {
+		rows = append(rows, nodeRow(st, v, roleW))
+	}
+	return rows
+}
+
 // nodeRow is one node as the cluster view shows it.
-func nodeRow(st *Styles, v sim.NodeView) string {
+func nodeRow(st *Styles, v sim.NodeView, roleW int) string {
 	role := string(v.Status.Role)
 	state := "up"
 	switch {
@@ -144,7 +157,7 @@ func nodeRow(st *Styles, v sim.NodeView) string {
 	if role == "" {
 		role = "-"
 	}
-	return fmt.Sprintf("%s %s %s %s %s", fit(v.ID, 3), fit(role, 8), padRight(state, 6), fit(skewLabel(v.SkewNs), 5), strings.Join(nodeFields(v), " · "))
+	return fmt.Sprintf("%s %s %s %s", fit(v.ID, 3), padRight(role, roleW), padRight(state, 6), strings.Join(nodeFields(v), " · "))
 }
 
 // netAt names the network faults in force at a moment, from the bands.

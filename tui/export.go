@@ -183,5 +183,6 @@ func (j exportJob) write() exportDoneMsg {
 		notice = append(notice, note)
 	}
 	notice = append(notice, "Any key goes on.")
-	return exportDoneMsg{flash: "exported " + base, notice: notice}
+	// The name is long (lesson, variant, seed): the box below says it.
+	return exportDoneMsg{flash: "exported: the box below says where", notice: notice}
 }

@@ -66,7 +66,11 @@ func recordLines(st *Styles, h history.History, top, rows, width int, marks map[
 		return nil
 	}
 	if len(h) == 0 {
-		return []string{st.Dim.Render(cut("No records yet. Each line will be an invocation or a completion.", width))}
+		msg := "No records yet. Each line will be an invocation or a completion."
+		if lineWidth(msg) > width {
+			msg = "No records yet."
+		}
+		return []string{st.Dim.Render(cut(msg, width))}
 	}
 	if top < 0 || top > len(h)-rows {
 		top = max(0, len(h)-rows)
@@ -89,8 +93,7 @@ func renderRecord(st *Styles, o history.Op, mk mark, width int) string {
 	case markFailing:
 		gutter = "! "
 	}
-	line := gutter + formatRecord(o)
-	line = cut(line, width)
+	line := cut(gutter+fitRecord(o, width-len(gutter)), width)
 	switch {
 	case mk == markFailing:
 		return st.Failing.Render(line)
@@ -100,6 +103,38 @@ func renderRecord(st *Styles, o history.Op, mk mark, width int) string {
 		return st.Nemesis.Render(line)
 	}
 	return line
+}
+
+// fitRecord is formatRecord in width columns: where the whole line does
+// not fit, the value wins over the less important columns — the type
+// word, then the node, then the time's precision, then the time itself.
+func fitRecord(o history.Op, width int) string {
+	full := formatRecord(o)
+	if lineWidth(full) <= width || o.IsNemesis() {
+		return full
+	}
+	short := map[history.Type]string{history.Invoke: "inv", history.OK: "ok", history.Fail: "fail", history.Info: "info"}[o.Type]
+	op := opText(o)
+	if o.Error != "" {
+		op += " (" + o.Error + ")"
+	}
+	p := "p" + o.Process.String()
+	node := ""
+	if o.Node != "" {
+		node = " @" + o.Node
+	}
+	secs := float64(o.Time) / 1e9
+	for _, line := range []string{
+		fmt.Sprintf("%7.3f %-3s %-4s %s%s", secs, p, short, op, node),
+		fmt.Sprintf("%7.3f %-3s %-4s %s", secs, p, short, op),
+		fmt.Sprintf("%5.1f %s %s %s", secs, p, short, op),
+		fmt.Sprintf("%s %s %s", p, short, op),
+	} {
+		if lineWidth(line) <= width {
+			return line
+		}
+	}
+	return fmt.Sprintf("%s %s %s", p, short, op)
 }
 
 // formatRecord writes a record as `  3.212 p0  invoke write 3      n2`.

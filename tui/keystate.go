@@ -22,15 +22,39 @@ func fieldsWith(v sim.NodeView, key []string) []string {
 	if st.Term > 0 && !slices.ContainsFunc(key, func(f string) bool { return strings.HasPrefix(f, "term ") }) {
 		out = append(out, fmt.Sprintf("term %d", st.Term))
 	}
-	if key != nil {
-		out = append(out, key...)
+	if len(key) > 0 {
+		// The key is the lesson's state; the value (the register, the
+		// machine) is not in it, so it follows the term (or leads)
+		// unless the key says it. A leader naming itself is left out.
+		at := 0
+		for i, f := range key {
+			if strings.HasPrefix(f, "term ") {
+				at = i + 1
+			}
+		}
+		for i, f := range key {
+			if i == at && showsValue(st, key) {
+				out = append(out, valueField(st.Value))
+			}
+			if f != "leader "+v.ID {
+				out = append(out, f)
+			}
+		}
+		if at == len(key) && showsValue(st, key) {
+			out = append(out, valueField(st.Value))
+		}
 	} else {
-		if st.Value != "" && st.Value != "-" {
+		switch {
+		case st.Value == "" || st.Value == "-":
+		case st.Role == sim.RoleWorker:
+			out = append(out, st.Value) // a worker's is its task's state: idle, computing
+		default:
 			out = append(out, valueField(st.Value))
 		}
 		out = append(out, detailFields(st.Detail)...)
 	}
-	if st.Leader != "" && st.Leader != v.ID && !st.Role.Leads() && st.Role != sim.RoleGateway && st.Role != sim.RoleForwarder {
+	if st.Leader != "" && st.Leader != v.ID && !st.Role.Leads() && st.Role != sim.RoleGateway && st.Role != sim.RoleForwarder &&
+		!slices.ContainsFunc(key, func(f string) bool { return strings.HasPrefix(f, "leader ") }) {
 		out = append(out, "leader "+st.Leader)
 	}
 	if v.SkewNs != 0 {
@@ -59,7 +83,13 @@ type keyFact struct{ label, value string }
 //		out = append(out, keyFact{f.Label, f.Value})
 //	}
 //	return out
-func declaredKey(st sim.Status) []keyFact { return nil }
+func declaredKey(st sim.Status) []keyFact {
+	out := make([]keyFact, 0, len(st.Key))
+	for _, f := range st.Key {
+		out = append(out, keyFact{f.Label, f.Value})
+	}
+	return out
+}
 
 // keyFields are declared facts as the box's fields, "label value" each,
 // in the design's order; nil when none are declared (an empty value
@@ -140,4 +170,19 @@ func packFields(fields []string, width int) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+// showsValue: a node with a declared key shows its value too, unless the
+// key already says it — a "counter" or "value" fact, "commits 2" beside
+// "2 commits" (not "term 1" beside a value of 1) — or the value is a state the key spells out (a
+// worker's phase, the lock service's holder).
+func showsValue(st sim.Status, key []string) bool {
+	if st.Value == "" || st.Value == "-" || st.Role == sim.RoleWorker || st.Role == sim.RoleLockService {
+		return false
+	}
+	words := strings.Fields(st.Value)
+	return !slices.ContainsFunc(key, func(f string) bool {
+		label, _, _ := strings.Cut(f, " ")
+		return label == "value" || label == "counter" || slices.Contains(words, label)
+	})
 }

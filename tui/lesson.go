@@ -357,6 +357,7 @@ func (m *lessonModel) reveal() {
 // resize lays the screen out again for the terminal's size.
 func (m *lessonModel) resize() {
 	lay := m.layout()
+	m.textPane.runs(m.seed, m.variant)
 	m.textPane.resize(m.c.texts, max(10, lay.textW-2), lay.bodyH-2)
 	if m.reader.open {
 		m.reader.resize(m.c)

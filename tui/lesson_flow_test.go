@@ -146,19 +146,29 @@ func TestVariantOrSeedDuringARunAsksFirst(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 20)
-	run := m.lesson.run
+	before := m.lesson.run
 	for _, k := range []string{"v", "n"} {
 		m = press(t, m, k)
-		if m.lesson.run != run || !strings.Contains(m.lesson.flash, k+" again") {
+		if m.lesson.run != before || !strings.Contains(m.lesson.flash, k+" again") {
 			t.Fatalf("%s threw the run away without asking (flash %q)", k, m.lesson.flash)
 		}
-		m = press(t, m, "esc")
-		if m.lesson.run != run {
+		bar := plain(m.lesson.c.helpBar(m.lesson.shortKeys()))
+		if !strings.Contains(bar, k+" again") {
+			t.Errorf("after %s the key bar names another key: %q", k, bar)
+		}
+		var cmd tea.Cmd
+		m, cmd = updateCmd(m, keyMsg("esc"))
+		for _, msg := range run(cmd) {
+			if _, ok := msg.(backMsg); ok {
+				t.Fatalf("esc after %s left the lesson (the bar promised it keeps the run)", k)
+			}
+		}
+		if m.lesson.run != before || m.lesson.confirm.pending != "" {
 			t.Fatalf("esc after %s did not keep the run", k)
 		}
 	}
 	m = press(t, m, "v", "v")
-	if m.lesson.variant != "fixed" || m.lesson.run == run {
+	if m.lesson.variant != "fixed" || m.lesson.run == before {
 		t.Errorf("v twice did not switch the variant: %q", m.lesson.variant)
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -25,7 +26,11 @@ func (m *lessonModel) shortKeys() []key.Binding {
 	case m.prompt.kind == promptQuiz:
 		return []key.Binding{short(k.Answer, "answer"), short(k.Enter, "next"), short(k.Esc, "stop quiz"), help}
 	case m.confirm.pending != "":
-		return []key.Binding{short(k.Variant, "again: confirm"), short(k.Esc, "keep the run"), help}
+		pending := k.Variant
+		if slices.Contains(k.Seed.Keys(), m.confirm.pending) {
+			pending = k.Seed
+		}
+		return []key.Binding{short(pending, "again: confirm"), short(k.Esc, "keep the run"), help}
 	case !m.run.started:
 		return []key.Binding{short(k.Run, "run"), faults, short(k.Variant, "variant"), short(k.Seed, "seed"), short(k.Reader, "read"), help, back}
 	case m.back.on:

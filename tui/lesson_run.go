@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -191,12 +192,12 @@ func (m *lessonModel) nextVariant() {
 }
 
 // sameFaults says which faults the next run has, truly: the lesson's
-// schedule (aimed at whichever node leads, where it aims at a role), and
-// the learner's own.
+// schedule (aimed at whichever node has a role, where it aims at one),
+// and the learner's own.
 func (m *lessonModel) sameFaults(carry []sim.Fault) string {
 	sched := "the same seed and schedule"
-	if m.run.sc.Faults.RoleTargeted() {
-		sched = "the same seed and schedule, aimed at whichever node leads"
+	if aim := aimedAt(m.run.sc.Faults); aim != "" {
+		sched += ", aimed at " + aim
 	}
 	if m.own {
 		sched = "the same seed, the lesson's schedule off"
@@ -209,6 +210,33 @@ func (m *lessonModel) sameFaults(carry []sim.Fault) string {
 	}
 	return fmt.Sprintf("%s, and your %d faults at the same moments", sched, len(carry))
 }
+
+// aimedAt names the role a schedule's faults aim at, in words ("" when
+// they aim at fixed nodes): "whichever node leads", "the nodes in the
+// worker role". Leader words only where a fault aims at a leader.
+func aimedAt(s sim.Schedule) string {
+	faults := slices.Clone(s.Faults)
+	if s.Mix != nil {
+		for _, k := range s.Mix.Kinds {
+			if pair, ok := sim.NemesisKinds[k]; ok {
+				faults = append(faults, pair[0])
+			}
+		}
+	}
+	for _, f := range faults {
+		if !f.RoleTargeted() {
+			continue
+		}
+		if r, ok := f.Target.Role(); ok && !r.Leads() {
+			return "the nodes in the " + string(r) + " role"
+		}
+		return "whichever node leads"
+	}
+	return ""
+}
+
+// flashLessonDone is said once, when the lesson becomes done.
+const flashLessonDone = "lesson done (marked so in the list)"
 
 func (m *lessonModel) nextSeed() {
 	m.seed++
@@ -294,7 +322,7 @@ func (m *lessonModel) afterCheck() {
 	case warn != "":
 		m.flash = warn
 	case before != statusDone && m.c.progress.status(m.l.ID) == statusDone:
-		m.flash = "lesson done: it is marked done in the lesson list"
+		m.flash = flashLessonDone
 	}
 }
 

@@ -85,7 +85,7 @@ func TestRunFailsThenFixedPassesAndTheLessonIsDone(t *testing.T) {
 		t.Fatalf("verdict = %+v, want not linearizable", res)
 	}
 	v := plain(m.View())
-	for _, want := range []string{"NOT LINEARIZABLE", res.Anomaly, "Witness:", "Your prediction was right", "v switches variant"} {
+	for _, want := range []string{"NOT LINEARIZABLE", res.Anomaly, "Witness:", "Your prediction was right", "v goes to fixed (a fix)"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("verdict screen lacks %q:\n%s", want, v)
 		}
@@ -480,7 +480,7 @@ func TestExplorerViews(t *testing.T) {
 	}
 
 	msgs := plain(press(t, m, "m").View())
-	if !strings.Contains(msgs, "messages") || !strings.Contains(msgs, "c2") || !strings.Contains(msgs, "n3") || !strings.Contains(msgs, "•") {
+	if !strings.Contains(msgs, "messages") || !strings.Contains(msgs, "p0") || !strings.Contains(msgs, "n3") || !strings.Contains(msgs, "•") {
 		t.Errorf("message view:\n%s", msgs)
 	}
 }
@@ -596,5 +596,82 @@ func TestCorrectDefaultThenSwitchMarksTheLessonDone(t *testing.T) {
 	}
 	if got := m.c.progress.status("raft-capstone"); got != statusDone {
 		t.Errorf("status = %q, want done", got)
+	}
+}
+
+// At 80×24 the history pane is narrow: the value wins over the time's
+// precision and the type word (it showed `ok read ni…`, `cas x 4…`).
+func TestHistoryLinesKeepTheValue(t *testing.T) {
+	t.Parallel()
+	st := newTestModel(t, Options{Lesson: lesson2}, 80, 24).lesson.c.styles
+	ops := []history.Op{
+		{Time: 13_700_000_000, Process: 12, Type: history.OK, F: "read", Node: "n2"},
+		{Time: 3_200_000_000, Process: 1, Type: history.Invoke, F: "cas", Key: "x", Value: []any{4, 5}, Node: "n1"},
+		{Time: 1_000_000_000, Process: 3, Type: history.OK, F: "txn", Value: []any{[]any{"r", "k1", []any{1, 2}}, []any{"append", "k2", 3}}},
+	}
+	for _, o := range ops {
+		op := opText(o)
+		for w := len(op) + 12; w <= 60; w++ {
+			line := plain(renderRecord(st, o, markNone, w))
+			if !strings.Contains(line, op) {
+				t.Errorf("width %d: %q cuts the value %q", w, line, op)
+			}
+			if lineWidth(line) > w {
+				t.Errorf("width %d: %q is wider", w, line)
+			}
+		}
+	}
+	if l := plain(recordLines(st, nil, 0, 3, 30, nil)[0]); strings.HasSuffix(l, "…") {
+		t.Errorf("the empty history's line is cut: %q", l)
+	}
+}
+
+// At 80×24 the predict and quiz boxes grow to show every choice and the
+// feedback (lesson 13's predict showed one choice of three; a quiz's
+// feedback was cut before "Press enter").
+func TestQuestionsShowWholeAt80x24(t *testing.T) {
+	t.Parallel()
+	for _, l := range lessons.All() {
+		m := newTestModel(t, Options{Lesson: l.ID}, 80, 24)
+		lm := m.lesson
+		check := func(kind promptKind, q int) {
+			lm.prompt.open(kind)
+			lm.prompt.q = q
+			if kind == promptQuiz {
+				lm.prompt.answer(l.Text, 0)
+			}
+			lm.resize()
+			if lay := lm.layout(); lay.bottomOverflow {
+				lines, _ := lm.bottomLines(77)
+				t.Errorf("%s (prompt %v, question %d): the box shows %d of %d lines:\n%s", l.ID, kind, q, lay.bottomH-2, len(lines), strings.Join(lines, "\n"))
+			}
+		}
+		check(promptPredict, 0)
+		for q := range l.Text.Quiz {
+			check(promptQuiz, q)
+		}
+		assertFits(t, m.View(), 80, 24)
+	}
+}
+
+// The status line's messages fit 80 columns beside the run's state (they
+// were cut: `the run is under way: v again switches to t…`).
+func TestStatusMessagesFit80(t *testing.T) {
+	t.Parallel()
+	m := openLesson2(t, 80, 24)
+	m = press(t, m, "esc", "r")
+	m = frames(t, m, 20)
+	for _, k := range []string{"v", "n"} {
+		m = press(t, m, k)
+		if s := plain(m.lesson.statusLine()); strings.HasSuffix(s, "…") {
+			t.Errorf("after %s the status line is cut: %q", k, s)
+		}
+		m = press(t, m, "esc")
+	}
+	for _, flash := range []string{flashLessonDone, "exported: the box below says where", "s: refused (see the box)"} {
+		m.lesson.flash = flash
+		if s := plain(m.lesson.statusLine()); strings.HasSuffix(s, "…") {
+			t.Errorf("the status line is cut: %q", s)
+		}
 	}
 }

@@ -37,19 +37,36 @@ const minBody = 11
 func (m *lessonModel) layout() lessonLayout {
 	W := m.c.width
 	lines, _ := m.bottomLines(W - 3)
-	return screenLayout(W, m.c.height, m.clusterPane().need(m.c.styles, W*3/5-3), len(lines), max(36, min(90, W*36/100)))
+	need, least := m.clusterPane().need(m.c.styles, W*3/5-3), minBody
+	if m.prompt.kind != promptNone && W < wideLayout {
+		// A question asked shows all its choices and its feedback: the
+		// panes above give way to it, down to a few lines.
+		least = clampInt(m.c.height-chromeLines-len(lines)-2, promptBody, minBody)
+		need = min(need, least-2)
+	}
+	return screenLayoutLeast(W, m.c.height, need, len(lines), max(36, min(90, W*36/100)), least)
 }
+
+// promptBody is the least height the panes keep under a question (their
+// borders: the longest quiz feedback needs all the rest at 80×24).
+const promptBody = 2
 
 // screenLayout lays out a screen of panes W×H: the cluster (needing
 // clusterNeed lines at three fifths of the width) and the history, a box
 // of bottomLines under them, and, wide, a pane of sideW on the left.
 func screenLayout(W, H, clusterNeed, bottomLines, sideW int) lessonLayout {
+	return screenLayoutLeast(W, H, clusterNeed, bottomLines, sideW, minBody)
+}
+
+// screenLayoutLeast is screenLayout with the panes keeping at least least
+// lines.
+func screenLayoutLeast(W, H, clusterNeed, bottomLines, sideW, least int) lessonLayout {
 	var lay lessonLayout
 	body := minBody
 	if W < wideLayout {
 		// The cluster's key state is never cut: the panes keep the height
 		// the cluster needs, and the box under them scrolls instead.
-		body = clampInt(clusterNeed+2, minBody, H-chromeLines-6)
+		body = clampInt(clusterNeed+2, least, H-chromeLines-6)
 	}
 	maxBottom := max(4, H-chromeLines-body)
 	if n := bottomLines; n > 0 {

@@ -210,9 +210,9 @@ func (e *explorerModel) causalNote(id int32) string {
 		knew, learned := x.heard(start, server, reply)
 		switch {
 		case knew:
-			heard = append(heard, what)
+			heard = append(heard, heldOrReached(what, winv, comp))
 		case learned >= 0:
-			missed = append(missed, fmt.Sprintf("%s (done %s; %s heard of it only at %s)", what, fmtTime(wcomp.Time, 3), server, fmtTime(x.tr[learned].Time, 3)))
+			missed = append(missed, fmt.Sprintf("%s (done %s; a message from it reached %s only at %s)", what, fmtTime(wcomp.Time, 3), server, fmtTime(x.tr[learned].Time, 3)))
 		default:
 			missed = append(missed, fmt.Sprintf("%s (done %s; no message ever carried it to %s)", what, fmtTime(wcomp.Time, 3), server))
 		}
@@ -222,12 +222,43 @@ func (e *explorerModel) causalNote(id int32) string {
 	}
 	s := fmt.Sprintf("%s answered p%s at %s.", server, inv.Process, fmtTime(x.tr[reply].Time, 3))
 	if len(heard) > 0 {
-		s += " It had heard of " + strings.Join(heard, ", ") + "."
+		s += " " + strings.Join(heard, " ")
 	}
 	if len(missed) > 0 {
 		s += " It had NOT heard of " + strings.Join(missed, "; ") + ": no chain of messages had brought it there."
 	}
 	return s
+}
+
+// heldOrReached says what a node that messages from write w had reached
+// made of it, as far as its answer shows: a message arriving is not its
+// state changing (a forwarding node never applies the write).
+func heldOrReached(what string, w history.Op, answer *history.Op) string {
+	v, wrote := writtenValue(w)
+	if !wrote || answer.F != "read" {
+		return "Messages from " + what + " had reached it."
+	}
+	got := fmt.Sprint(answer.Value)
+	if got == "<nil>" {
+		got = "nil"
+	}
+	if fmt.Sprint(v) == fmt.Sprint(answer.Value) {
+		return "Its answer, " + got + ", is " + what + "."
+	}
+	return fmt.Sprintf("Messages from %s had reached it, yet it answered %s, not %v.", what, got, v)
+}
+
+// writtenValue is the value an operation writes, if it writes one.
+func writtenValue(o history.Op) (any, bool) {
+	switch o.F {
+	case "write":
+		return o.Value, true
+	case "cas":
+		if pair, ok := o.Value.([]any); ok && len(pair) == 2 {
+			return pair[1], true
+		}
+	}
+	return nil, false
 }
 
 // earlierOps are the operations an answer should have known of: the

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/faultline-lab/faultline/sim"
@@ -41,7 +42,7 @@ func (e *explorerModel) msgInfo(width, maxLines int) []string {
 		var parts []string
 		for _, j := range fl[:min(3, len(fl))] {
 			s := x.tr[j]
-			parts = append(parts, fmt.Sprintf("%s→%s %s (sent %s)", s.Src, s.Dest, bodyWords(s.Body, 48), fmtTime(s.Time, 3)))
+			parts = append(parts, fmt.Sprintf("%s→%s %s (sent %s)", s.Src, s.Dest, e.processWords(bodyWords(s.Body, 48), s.Time), fmtTime(s.Time, 3)))
 		}
 		more := ""
 		if len(fl) > 3 {
@@ -72,6 +73,15 @@ func (e *explorerModel) causalNoteCached(id int32) string {
 	return s
 }
 
+// clientWord is a client's id (c1, c2, …) in a message's words.
+var clientWord = regexp.MustCompile(`\bc[0-9]+\b`)
+
+// processWords names the clients in a message's words by the processes
+// they ran at a moment.
+func (e *explorerModel) processWords(s string, at int64) string {
+	return clientWord.ReplaceAllStringFunc(s, func(c string) string { return e.columnLabel(c, at) })
+}
+
 // eventWords is a trace event as a sentence.
 func (e *explorerModel) eventWords(i int) string {
 	x := e.look.msgs
@@ -84,6 +94,11 @@ func (e *explorerModel) eventWords(i int) string {
 	if s := x.sendOf(i); s >= 0 {
 		sent = fmt.Sprintf(" (sent %s, %s on the way)", fmtTime(x.tr[s].Time, 3), fmtSpan(ev.Time-x.tr[s].Time))
 	}
+	// A client is called by the process it runs then, as its column is,
+	// in the message's words too (a forward names its client).
+	asked := e.invokeWords(ev)
+	ev.Src, ev.Dest = e.columnLabel(ev.Src, ev.Time), e.columnLabel(ev.Dest, ev.Time)
+	body = e.processWords(body, ev.Time)
 	switch ev.Kind {
 	case sim.TraceDeliver:
 		return fmt.Sprintf("%s receives %s from %s%s.", ev.Dest, body, ev.Src, sent)
@@ -96,11 +111,11 @@ func (e *explorerModel) eventWords(i int) string {
 	case sim.TraceFault:
 		return "Fault: " + ev.Detail + "."
 	case sim.TraceInvoke:
-		return fmt.Sprintf("%s invokes %s, sending it to %s.", ev.Src, ev.Detail, ev.Dest)
+		return fmt.Sprintf("%s invokes %s, sending it to %s.", ev.Src, asked, ev.Dest)
 	case sim.TraceComplete:
 		return fmt.Sprintf("%s completes: %s (from %s).", ev.Src, ev.Detail, ev.Dest)
 	case sim.TraceLog:
-		return fmt.Sprintf("%s: %s.", ev.Src, ev.Detail)
+		return fmt.Sprintf("%s: %s.", ev.Src, e.logWords(i))
 	}
 	return ev.Kind.String()
 }

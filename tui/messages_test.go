@@ -1,9 +1,12 @@
 package tui
 
 import (
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
 
@@ -17,7 +20,7 @@ func TestMessageViewShowsWhyTheReadWasStale(t *testing.T) {
 	// clients' columns named by the processes they run.
 	for _, want := range []string{"messages", "only those that carried", "p0", "p1", "p2", "n1", "n2", "n3",
 		"▸p1 read", "read ─", "ok 7", "write 1", "•", "▶", "◀",
-		"It had NOT heard of p0's write 1", "It had heard of p0's write 7"} {
+		"It had NOT heard of p0's write 1", "Its answer, 7, is p0's write 7"} {
 		if !strings.Contains(flat, want) {
 			t.Errorf("message view lacks %q:\n%s", want, v)
 		}
@@ -145,5 +148,83 @@ func TestHeardFollowsChainsOfMessages(t *testing.T) {
 	}
 	if knew, _ := x.heard(0, "n3", 8); !knew {
 		t.Error("n3 at its second answer had not heard, though n2 had told it")
+	}
+}
+
+// Issue 12 §6: the message view calls a client by the process it runs,
+// in its sentences as in its columns (it said c2 for p1).
+func TestMessageSentencesNameProcessesNotClients(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, Options{Lesson: lesson2, Seed: 42, SeedSet: true}, 80, 24)
+	m = press(t, m, "esc")
+	m = playToEnd(t, m)
+	m = pressSettle(t, m, "m", "a")
+	e := &m.lesson.explore
+	client := regexp.MustCompile(`\bc\d+\b`)
+	n := 0
+	for i, ev := range e.look.msgs.tr {
+		if ev.Kind != sim.TraceInvoke && ev.Kind != sim.TraceComplete && ev.Kind != sim.TraceDeliver {
+			continue
+		}
+		s := e.eventWords(i)
+		if c := client.FindString(s); c != "" {
+			t.Fatalf("event %d names client %s, not its process: %q", i, c, s)
+		}
+		if ev.Kind == sim.TraceInvoke {
+			if want := "p" + e.procAt(ev) + " invokes"; !strings.HasPrefix(s, want) {
+				t.Errorf("event %d: %q does not begin %q", i, s, want)
+			}
+			n++
+		}
+	}
+	if n == 0 {
+		t.Fatal("no invocation in the trace: the test checked nothing")
+	}
+}
+
+// A message arriving is not the node's state changing: the note beside a
+// read never says a node knew a write its answer contradicts (seed 42's
+// forwarding n2 answered nil, and the note said it had heard of write 8).
+func TestCausalNoteNeverContradictsTheAnswer(t *testing.T) {
+	t.Parallel()
+	reached := regexp.MustCompile(`Messages from p\d+'s write (\S+) had reached it, yet it answered (\S+), not (\S+)\.`)
+	held := regexp.MustCompile(`Its answer, (\S+), is p\d+'s write (\S+)\.`)
+	seeds, checked := 50, 0
+	if testing.Short() {
+		seeds = 10
+	}
+	for seed := uint64(1); seed <= uint64(seeds); seed++ {
+		m := newTestModel(t, Options{Lesson: lesson2, Seed: seed, SeedSet: true}, 80, 24)
+		m = press(t, m, "esc")
+		m = playToEnd(t, m)
+		m = pressSettle(t, m, "m")
+		e := &m.lesson.explore
+		tl := e.look.tl
+		for id := range tl.ops {
+			inv, comp, ok := tl.invComp(int32(id))
+			if !ok || comp == nil || comp.Type != history.OK || inv.F != "read" {
+				continue
+			}
+			note := e.causalNote(int32(id))
+			if strings.Contains(note, "heard of p") && !strings.Contains(note, "NOT heard of") {
+				t.Fatalf("seed %d: %q says heard of", seed, note)
+			}
+			got := strings.TrimSuffix(strings.ReplaceAll(fmt.Sprint(comp.Value), "<nil>", "nil"), ".")
+			for _, g := range held.FindAllStringSubmatch(note, -1) {
+				checked++
+				if g[1] != got || g[2] != got {
+					t.Errorf("seed %d: read answered %s, note %q", seed, got, note)
+				}
+			}
+			for _, g := range reached.FindAllStringSubmatch(note, -1) {
+				checked++
+				if g[2] != got || g[1] == got {
+					t.Errorf("seed %d: read answered %s, note %q", seed, got, note)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no note named a write: the test checked nothing")
 	}
 }

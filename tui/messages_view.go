@@ -248,23 +248,23 @@ func (e *explorerModel) drawMsgRow(cv *canvas, y, r int, cursor bool, col map[st
 	case sim.TraceComplete:
 		if rep := x.replyOf(i); rep >= 0 {
 			from := x.tr[rep]
-			drawArrowCells(cv, y, col[from.Src], col[ev.Src], '▶', false, bodyWords(from.Body, 40), k)
+			drawArrowCells(cv, y, col[from.Src], col[ev.Src], '▶', false, e.processWords(bodyWords(from.Body, 40), from.Time), k)
 		} else {
 			cv.text(col[ev.Src]+1, y, " "+ev.Detail, k, cv.w)
 			cv.set(col[ev.Src], y, '◂', k)
 		}
 	case sim.TraceInvoke:
 		cv.set(col[ev.Src], y, '▸', k)
-		cv.text(col[ev.Src]+1, y, fmt.Sprintf("%s %s", "p"+e.procAt(ev), ev.Detail), k, nextCol(xs, col[ev.Src], cv.w))
+		cv.text(col[ev.Src]+1, y, "p"+e.procAt(ev)+" "+e.invokeWords(ev), k, nextCol(xs, col[ev.Src], cv.w))
 	case sim.TraceTimer:
 		cv.set(col[ev.Src], y, '◷', inkDim)
 		cv.text(col[ev.Src]+1, y, ev.Detail, inkDim, nextCol(xs, col[ev.Src], cv.w))
 	case sim.TraceLog:
-		at := col[ev.Src] + 1
-		if w := lineWidth(ev.Detail); at+w > cv.w {
+		at, words := col[ev.Src]+1, e.logWords(i)
+		if w := lineWidth(words); at+w > cv.w {
 			at = max(msgGutter, col[ev.Src]-1-w) // the rightmost node logs to its left
 		}
-		cv.text(at, y, ev.Detail, inkDim, cv.w)
+		cv.text(at, y, words, inkDim, cv.w)
 	case sim.TraceFault:
 		for xx := msgGutter; xx < cv.w; xx++ {
 			cv.set(xx, y, '░', inkNemesis)
@@ -283,6 +283,24 @@ func (e *explorerModel) procAt(ev sim.TraceEvent) string {
 		}
 	}
 	return "?"
+}
+
+// invokeWords is what an invocation asks, a transaction's steps in words
+// ("txn r k1, append k3 4"), not its raw value.
+func (e *explorerModel) invokeWords(ev sim.TraceEvent) string {
+	if !strings.HasPrefix(ev.Detail, "txn ") {
+		return ev.Detail
+	}
+	h := e.in.src.hist()
+	i := sort.Search(len(h), func(i int) bool { return h[i].Time >= ev.Time })
+	for ; i < len(h) && h[i].Time == ev.Time; i++ {
+		if h[i].Type == history.Invoke && h[i].F == "txn" && e.in.src.clientOf(h[i].Process) == ev.Src {
+			if t, ok := txnText(h[i].Value, false); ok {
+				return "txn " + t
+			}
+		}
+	}
+	return ev.Detail
 }
 
 // nextCol is the column after x (the limit of a label written at x).
@@ -306,7 +324,7 @@ func (e *explorerModel) drawArrow(cv *canvas, y, i int, col map[string]int, k in
 	}
 	label, short := "message", "message"
 	if ev.Body != nil {
-		label, short = bodyWords(ev.Body, 48), ev.Body.Type()
+		label, short = e.processWords(bodyWords(ev.Body, 48), ev.Time), ev.Body.Type()
 	}
 	delayed, note := false, ""
 	if s := x.sendOf(i); s >= 0 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
 )
 
 // storyPattern is the break point's line: "p0 read 7 at n3, but p1's write
@@ -84,5 +85,40 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 		if !ids[n] {
 			t.Errorf("the state that mattered names %s, which is not in the run: %q", n, out.mattered)
 		}
+	}
+}
+
+// Lesson 8's reads are served from the storage node through a worker: the
+// state that mattered leads with the storage node's, says the worker's in
+// words that fit (it said "n4 answered holding computing"), and r's
+// promise names the workers the pauses aim at, not a leader the design
+// has none of.
+func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
+	t.Parallel()
+	var m Model
+	var out *aheadOutcome
+	for seed := uint64(1); seed <= 30 && (out == nil || out.mattered == ""); seed++ {
+		m = newTestModel(t, Options{Lesson: "lease-locks", Seed: seed, SeedSet: true}, 100, 45)
+		m = press(t, m, "esc")
+		m = startAhead(t, m)
+		out = m.lesson.ahead.out
+	}
+	if out == nil || out.mattered == "" {
+		t.Fatal("lesson 8 fails on none of seeds 1–30: nothing to check")
+	}
+	storage := ""
+	for _, v := range m.lesson.run.s.Cluster() {
+		if v.Status.Role == sim.RoleStorage {
+			storage = v.ID
+		}
+	}
+	if storage == "" || !strings.HasPrefix(out.mattered, storage+" (storage) held") {
+		t.Errorf("the state that mattered does not lead with storage node %q: %q", storage, out.mattered)
+	}
+	if strings.Contains(out.mattered, "holding computing") || strings.Contains(out.mattered, "answered holding") {
+		t.Errorf("a worker is said to hold data: %q", out.mattered)
+	}
+	if got := m.lesson.sameFaults(nil); strings.Contains(got, "leads") || !strings.Contains(got, "worker") {
+		t.Errorf("r's promise %q speaks of a leader in a design with workers", got)
 	}
 }

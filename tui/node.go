@@ -251,7 +251,7 @@ func (m *nodeModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Pause):
 		return m.pauseOrResume()
 	case key.Matches(k, keys.Skew):
-		m.flash = "s: " + clockRefusal
+		m.flash, m.notice = "s: refused (see the box)", []string{"Clock skew: " + clockRefusal + "."}
 	case key.Matches(k, keys.Heal):
 		return m.heal()
 	case key.Matches(k, keys.Check):

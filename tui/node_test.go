@@ -174,8 +174,8 @@ func TestNodeKVRunsLiveToItsVerdict(t *testing.T) {
 		t.Errorf("p said %q", n.flash)
 	}
 	d.keys("s")
-	if !strings.Contains(n.flash, "clock skew cannot be imposed on your node") {
-		t.Errorf("s said %q", n.flash)
+	if !strings.Contains(n.flash, "s: refused") || !strings.Contains(strings.Join(n.notice, " "), "clock skew cannot be imposed on your node") {
+		t.Errorf("s said %q, %q", n.flash, n.notice)
 	}
 	// k and z act on the node the cursor is on: n3 (n1 leads and keeps
 	// the data; this node does not survive losing it).

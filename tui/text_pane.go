@@ -2,8 +2,11 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/charmbracelet/bubbles/viewport"
+
+	"github.com/faultline-lab/faultline/lessons"
 )
 
 // textPane is the lesson text beside the cluster: the Markdown rendered
@@ -18,21 +21,51 @@ type textPane struct {
 	width    int    // the width rendered at; 0: render again
 	revealed bool   // the spoilers are shown
 	at       string // the section last pointed at; the reader opens there
+	// other says whose run the story is when the run on screen is
+	// another's ("" when it is the one narrated, or none is).
+	other string
 }
 
 func newTextPane(id string, text lessonText, revealed bool) textPane {
 	return textPane{id: id, text: text, view: viewport.New(0, 0), revealed: revealed}
 }
 
-// body is the Markdown shown: whole once revealed.
-func (p *textPane) body() string { return p.text.body(p.revealed) }
+// body is the Markdown shown: whole once revealed, told as another run's
+// story when it is.
+func (p *textPane) body() string {
+	if p.other != "" {
+		return "> " + p.other + "\n\n" + p.text.body(p.revealed)
+	}
+	return p.text.body(p.revealed)
+}
+
+// runs tells the pane which run is on screen: a story that narrates
+// another seed or variant says so at its top, so no sentence of it passes
+// for a fact of this run.
+func (p *textPane) runs(seed uint64, variant string) {
+	other := ""
+	if ns := p.text.Narrates; len(ns) > 0 && !slices.Contains(ns, lessons.Narration{Seed: seed, Variant: variant}) {
+		n := ns[0]
+		other = fmt.Sprintf("This story is seed %d's, variant %s; you are running seed %d, variant %s: its numbers, nodes and times are not this run's.", n.Seed, n.Variant, seed, variant)
+		if n.Variant == variant {
+			other = fmt.Sprintf("This story is seed %d's; you are running seed %d: its numbers, nodes and times are not this run's.", n.Seed, seed)
+		}
+	}
+	if other != p.other {
+		p.other, p.width = other, 0 // rendered again at the next resize
+	}
+}
 
 // key names the rendered text: its spoilers shown or not.
 func (p *textPane) key() string {
+	k := p.id
 	if p.revealed {
-		return p.id + "+revealed"
+		k += "+revealed"
 	}
-	return p.id
+	if p.other != "" {
+		k += "+" + p.other
+	}
+	return k
 }
 
 // reveal shows the spoilers; it reports whether they were hidden until now.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -79,6 +80,36 @@ func TestInlineCodeLeavesNoStrayLines(t *testing.T) {
 				t.Errorf("width %d: a blank line inside a paragraph:\n%s", w, ansi.Strip(tc.render("code", md, w).content))
 				break
 			}
+		}
+	}
+}
+
+// The lesson text narrates one seed's run; beside another seed's it says
+// so at its top (at 160×45 it told seed 1's story beside seed 42's run as
+// if it were this one's), and beside its own it says nothing.
+func TestStoryBesideAnotherSeedSaysWhoseItIs(t *testing.T) {
+	t.Parallel()
+	l, err := lessons.Get(lesson2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, ok := l.Text.Opening()
+	if !ok {
+		t.Fatal("lesson 2's text narrates no run")
+	}
+	note := fmt.Sprintf("This story is seed %d's", n.Seed)
+	for _, c := range []struct {
+		seed uint64
+		want bool
+	}{{n.Seed, false}, {n.Seed + 41, true}} {
+		m := newTestModel(t, Options{Lesson: lesson2, Seed: c.seed, SeedSet: true}, 160, 45)
+		m = press(t, m, "esc")
+		v := flat(m.View())
+		if got := strings.Contains(v, note); got != c.want {
+			t.Errorf("seed %d (the story is seed %d's): note shown %v, want %v:\n%s", c.seed, n.Seed, got, c.want, plain(m.View()))
+		}
+		if c.want && !strings.Contains(v, fmt.Sprintf("you are running seed %d", c.seed)) {
+			t.Errorf("seed %d: the note does not name the seed running", c.seed)
 		}
 	}
 }

@@ -47,7 +47,7 @@ func TestExplorerInTmux(t *testing.T) {
 	keys("e")
 	waitFor("export to folder:")
 	keys(out, "Enter")
-	waitFor("exported faultline-")
+	waitFor("exported: the box")
 	// Paused at the break point: the history so far, its EDN, the
 	// scenario, and the page of the history so far (it fails already).
 	if m, _ := filepath.Glob(filepath.Join(out, "faultline-*")); len(m) != 4 || !slices.ContainsFunc(m, func(p string) bool { return strings.HasSuffix(p, ".html") }) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -208,7 +209,7 @@ func TestTxnMessagesShowTheServersSteps(t *testing.T) {
 			t.Errorf("the message view's rows lack %q: %s", want, joined)
 		}
 	}
-	if v := plain(m.View()); !strings.Contains(v, "txn #8 reads k3: [1 2 4]") || !strings.Contains(v, "txn r k1, append k3 4, append k1 5") {
+	if v := plain(m.View()); !strings.Contains(v, "p4's txn reads k3: [1 2 4]") || !strings.Contains(v, "txn r k1, append k3 4, append k1 5") {
 		t.Errorf("the message view does not show the steps and the transaction:\n%s", v)
 	}
 }
@@ -292,5 +293,73 @@ func BenchmarkCycleView(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		_ = m.View()
+	}
+}
+
+// Lesson 16's message view names a transaction by the process that began
+// it, as the cycle view and the history do (the node's own "txn #4" for
+// p0's matched nothing on screen), and says "appends 1 to k2".
+func TestMessageViewNamesTransactionsByProcess(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, Options{Lesson: "write-skew", Seed: 1, SeedSet: true}, 120, 40)
+	m = press(t, m, "esc")
+	m = playToEnd(t, m)
+	m = pressSettle(t, m, "m", "a")
+	e := &m.lesson.explore
+	begins := regexp.MustCompile(`^n\d+: (p\d+)'s txn begins`)
+	checked := 0
+	for i, ev := range e.look.msgs.tr {
+		if ev.Kind != sim.TraceLog {
+			continue
+		}
+		s := e.eventWords(i)
+		if strings.Contains(s, "txn #") || strings.Contains(s, "appends to") || strings.Contains(s, "writes to") {
+			t.Fatalf("event %d: %q", i, s)
+		}
+		g := begins.FindStringSubmatch(s)
+		if g == nil {
+			continue
+		}
+		// The process named has a transaction open at that moment.
+		open := false
+		h := m.lesson.run.s.History()
+		for j, o := range h {
+			if o.Type != history.Invoke || "p"+o.Process.String() != g[1] || o.Time > ev.Time {
+				continue
+			}
+			for _, c := range h[j+1:] {
+				if c.Process == o.Process {
+					open = open || c.Time >= ev.Time
+					break
+				}
+			}
+		}
+		if !open {
+			t.Errorf("event %d: %q, but %s had no transaction open then", i, s, g[1])
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no transaction began in the trace: the test checked nothing")
+	}
+}
+
+// An invocation's row and sentence show a transaction's steps, not its
+// raw value (the row showed `▸p0 txn [["`).
+func TestMessageViewShowsTransactionsInWords(t *testing.T) {
+	t.Parallel()
+	m := txnBreak(t, "dirty-reads", 100, 30)
+	m = pressSettle(t, m, "m")
+	v := plain(m.View())
+	if strings.Contains(v, `[["`) || strings.Contains(v, `txn [[`) {
+		t.Errorf("the message view shows a raw transaction:\n%s", v)
+	}
+	e := &m.lesson.explore
+	for i, ev := range e.look.msgs.tr {
+		if ev.Kind == sim.TraceInvoke {
+			if s := e.eventWords(i); strings.Contains(s, "[[") {
+				t.Fatalf("event %d: %q", i, s)
+			}
+		}
 	}
 }

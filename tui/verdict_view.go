@@ -141,6 +141,33 @@ func (m verdictPanel) whyHeld() string {
 	return ""
 }
 
+// vTo says which key presses reach the next variant with a bug (or
+// without one) from the variant checked, the way v cycles: "v goes to
+// fixed", "v twice goes to …". "" when there is none.
+func (m verdictPanel) vTo(bug bool) string {
+	vs := m.l.Variants()
+	i := 0
+	for j, v := range vs {
+		if v.Name == m.check.variant {
+			i = j
+		}
+	}
+	for n := 1; n < len(vs); n++ {
+		v := vs[(i+n)%len(vs)]
+		if m.l.IsCorrect(v.Name) == bug {
+			continue
+		}
+		switch n {
+		case 1:
+			return "v goes to " + v.Name
+		case 2:
+			return "v twice goes to " + v.Name
+		}
+		return fmt.Sprintf("v %d times goes to %s", n, v.Name)
+	}
+	return ""
+}
+
 // nextStep is the hint under a verdict: what the evidence so far asks for.
 // Its words depend on the verdict first: "lesson done" is never said
 // under a failure.
@@ -164,7 +191,10 @@ func (m verdictPanel) nextStep() string {
 	case res.Verdict == checker.NotLinearizable && !m.runDone:
 		return "space plays the run on to its end; ← → step through it; w m t show why. Then v switches variant and r runs " + m.faults + "."
 	case res.Verdict == checker.NotLinearizable:
-		return "v switches variant (to a fix), then r runs it with " + m.faults + "."
+		if to := m.vTo(false); to != "" {
+			return to + " (a fix), then r runs it with " + m.faults + "."
+		}
+		return "v switches variant, then r runs it with " + m.faults + "."
 	case buggy:
 		return "This run did not expose the bug. n tries the next seed; or add faults yourself while it runs (p, k, z, s)."
 	case done && hasBugs:
@@ -172,9 +202,9 @@ func (m verdictPanel) nextStep() string {
 	case done:
 		return "Lesson done. Try your own faults (p k z s h), or the next lesson (q)."
 	case hasBugs && !p.SawFail && m.l.IsCorrect(def):
-		return fmt.Sprintf("This design held. Now break it: v picks a variant with a bug (%s), then r.", strings.Join(m.l.Buggy(), ", "))
+		return "This design held. Now break it: " + m.vTo(true) + " (it has a bug), then r."
 	case hasBugs && !p.SawFail:
-		return fmt.Sprintf("The fix held. Now see %s fail: v to switch back, then r.", def)
+		return "The fix held. Now see a bug caught: " + m.vTo(true) + " (it has a bug), then r."
 	}
 	return ""
 }

@@ -26,8 +26,10 @@
 package txn
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/faultline-lab/faultline/history"
@@ -320,9 +322,34 @@ func (inf *inference) step(from, to int, r Rel) (Step, bool) {
 	return inf.justify(from, to, r)
 }
 
-// settle sorts the anomalies, explains them and reaches the verdict.
+// EvidenceAt is the history position at which an anomaly's evidence is
+// complete: the last completion among its transactions (math.MaxInt when
+// none completed).
+func EvidenceAt(a Anomaly, txns []history.Txn) int {
+	at := -1
+	for _, id := range a.Txns {
+		if id >= 0 && id < len(txns) {
+			at = max(at, txns[id].CompleteAt)
+		}
+	}
+	if at < 0 {
+		return math.MaxInt
+	}
+	return at
+}
+
+// settle sorts the anomalies, explains them and reaches the verdict. The
+// anomaly explained is the earliest of the most severe kind: of each type,
+// the one whose evidence was complete first (the completion of its last
+// transaction), where a learner's playback stops. The lessons pick the
+// same, so run and check explain the same cycle of the same history.
 func (res *Result) settle(anomalies []Anomaly) {
-	slices.SortStableFunc(anomalies, func(a, b Anomaly) int { return severityOf(a.Type) - severityOf(b.Type) })
+	slices.SortStableFunc(anomalies, func(a, b Anomaly) int {
+		if c := severityOf(a.Type) - severityOf(b.Type); c != 0 {
+			return c
+		}
+		return cmp.Compare(EvidenceAt(a, res.Txns), EvidenceAt(b, res.Txns))
+	})
 	var known, gaveUp []string
 	unknown := false
 	for i := range anomalies {

@@ -339,12 +339,12 @@ func TestExplanations(t *testing.T) {
 		wants []string
 	}{
 		{hist(true, ok("ax1ry"), done(1, history.OK, "ay1rx")), ListAppend, []string{
-			"Let T1 (index 0, process 0: append x 1, r y nil) and T2 (index 1, process 1: append y 1, r x nil).",
+			"T1 is process 0's transaction [record 0]: append x 1, r y nil. T2 is process 1's transaction [record 1]: append y 1, r x nil.",
 			"T1 precedes T2: T1 read y empty, before T2's append of 1.",
 			"T2 precedes T1: T2 read x empty, before T1's append of 1.",
 			"write skew (G2-item), which repeatable read forbids, as does every stronger model; snapshot isolation allows it."}},
 		{hist(true, done(0, history.Fail, "ax1"), done(1, history.OK, "rx1")), ListAppend, []string{
-			"T2 (index 0, failed, process 0: append x 1)", "T1 read x and saw 1, which T2 wrote but T2 failed: an aborted read (G1a)"}},
+			"T2 is process 0's transaction [record 0], which failed: append x 1.", "T1 read x and saw 1, which T2 wrote but T2 failed: an aborted read (G1a)"}},
 		{hist(true, pair(0, "ax0"), pair(1, "rx0ax1"), pair(2, "rx0ax2")), ListAppend, []string{
 			"T1 and T2 both read x = [0] and then wrote x"}},
 		{hist(true, pair(0, "ax1"), pair(1, "ax2"), pair(2, "rx1")), ListAppend, []string{

@@ -89,22 +89,37 @@ func explain(a *Anomaly, txns []history.Txn, workload string) string {
 	return b.String()
 }
 
-// letClause names the transactions: "T1 (index 3, process 0: append x 1,
-// r y [1]) and T2 (...)".
+// letClause introduces the transactions, each by its process and its
+// records in the history: "T1 is process 0's transaction [records 4 and
+// 9]: append x 1, r y [1]. T2 is ...".
 func letClause(ids []int, txns []history.Txn) string {
 	var parts []string
 	for i, id := range ids {
-		t := txns[id]
-		kind := ""
-		switch t.Type {
-		case history.Fail:
-			kind = " failed,"
-		case history.Info:
-			kind = " indeterminate,"
-		}
-		parts = append(parts, fmt.Sprintf("T%d (index %d,%s process %v: %s)", i+1, t.Record().Index, kind, t.Process, mopsText(t)))
+		parts = append(parts, fmt.Sprintf("T%d is %s.", i+1, Intro(txns[id])))
 	}
-	return "Let " + joinWords(parts) + "."
+	return strings.Join(parts, " ")
+}
+
+// Intro names a transaction by its process and records, with what it did:
+// "process 3's transaction [records 10 and 14]: r k1 [], append k2 4".
+func Intro(t history.Txn) string {
+	var recs string
+	switch {
+	case t.Invocation != nil && t.Completion != nil:
+		recs = fmt.Sprintf("[records %d and %d]", t.Invocation.Index, t.Completion.Index)
+	case t.Invocation != nil:
+		recs = fmt.Sprintf("[record %d, no completion]", t.Invocation.Index)
+	default:
+		recs = fmt.Sprintf("[record %d]", t.Record().Index)
+	}
+	kind := ""
+	switch t.Type {
+	case history.Fail:
+		kind = ", which failed"
+	case history.Info:
+		kind = ", whose outcome is unknown"
+	}
+	return fmt.Sprintf("process %v's transaction %s%s: %s", t.Process, recs, kind, mopsText(t))
 }
 
 // mopsText renders a transaction's micro-operations: "append x 1, r y [1 2]".
@@ -300,7 +315,11 @@ func summarize(res Result) string {
 	}
 	s := fmt.Sprintf("No anomaly that %s forbids among %d transactions (%d dependencies inferred).", model, len(res.Txns), res.Dependencies)
 	if len(res.Types) > 0 {
-		s += fmt.Sprintf(" The history does show %s, which %s allows.", joinWords(res.Types), model)
+		var shown []string
+		for _, t := range res.Types {
+			shown = append(shown, fmt.Sprintf("%s (%s)", PlainName(t), t))
+		}
+		s += fmt.Sprintf(" The history does show %s, which %s allows.", joinWords(shown), model)
 	}
 	return s
 }

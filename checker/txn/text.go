@@ -2,6 +2,7 @@ package txn
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -12,14 +13,17 @@ import (
 func FormatText(res Result) string {
 	var b strings.Builder
 	size := fmt.Sprintf("%s, %d transactions, %d dependencies", res.Workload, len(res.Txns), res.Dependencies)
+	var head string
 	switch res.Verdict {
 	case Valid:
-		fmt.Fprintf(&b, "%s (%s)\n\n", res.Consistency, size)
+		head = fmt.Sprintf("%s (%s)", res.Consistency, size)
 	case Invalid:
-		fmt.Fprintf(&b, "NOT %s (%s): %s\n\n", res.Consistency, size, strings.Join(res.Forbidden, ", "))
+		head = fmt.Sprintf("NOT %s (%s): %s", res.Consistency, size, strings.Join(res.Forbidden, ", "))
 	default:
-		fmt.Fprintf(&b, "unknown whether %s (%s)\n\n", res.Consistency, size)
+		head = fmt.Sprintf("unknown whether %s (%s)", res.Consistency, size)
 	}
+	b.WriteString(fill(head, 78))
+	b.WriteString("\n\n")
 	b.WriteString(fill(res.Explanation, 78))
 	b.WriteString("\n")
 	if len(res.Types) > 0 {
@@ -45,12 +49,22 @@ func FormatText(res Result) string {
 	if len(res.Not) > 0 {
 		fmt.Fprintf(&b, "Violates %s, and so every stronger model.\n", strings.Join(res.Not, " and "))
 	}
-	if len(res.Satisfies) == 0 {
-		b.WriteString("Satisfies none of the models checked.\n")
-	} else {
-		fmt.Fprintf(&b, "Satisfies at most %s.\n", strings.Join(res.Satisfies, " and "))
-	}
+	b.WriteString(fill(satisfiesText(res.Satisfies), 78))
+	b.WriteString("\n")
 	return b.String()
+}
+
+// satisfiesText names the strongest models a history satisfies: every
+// weaker one holds too, and, when it is not the strongest model checked,
+// no stronger one does.
+func satisfiesText(sat []string) string {
+	switch {
+	case len(sat) == 0:
+		return "Satisfies none of the models checked."
+	case slices.Equal(sat, strongest(Models())):
+		return fmt.Sprintf("Satisfies %s, the strongest model checked, and so every weaker one.", strings.Join(sat, " and "))
+	}
+	return fmt.Sprintf("Satisfies %s and every weaker model, but no stronger one.", strings.Join(sat, " and "))
 }
 
 // fill breaks text into lines of at most width characters, at spaces.
