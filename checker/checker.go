@@ -252,7 +252,7 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 // operations and parts it read, and why it stopped.
 func unknownResult(res Result, reason string) Result {
 	if reason == "" {
-		reason = "the search stopped before it could decide"
+		reason = "the search stopped"
 	}
 	return Result{Verdict: Unknown, Model: res.Model, Ops: res.Ops, Partitions: res.Partitions, Prefix: -1, Reason: reason}
 }

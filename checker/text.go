@@ -24,9 +24,9 @@ func FormatText(res Result) string {
 	case Unknown:
 		reason := res.Reason
 		if reason == "" {
-			reason = "the check stopped before it could decide"
+			reason = "the check stopped"
 		}
-		fmt.Fprintf(&b, "unknown (%s): %s, before it could decide; %s read. A longer --timeout may decide it.\n", model, reason, plural(res.Ops, "operation"))
+		fmt.Fprintf(&b, "unknown (%s): %s, before it could decide; %s read.%s\n", model, reason, plural(res.Ops, "operation"), unknownHint(reason))
 		return b.String()
 	}
 	fmt.Fprintf(&b, "NOT linearizable (%s): %s\n", model, res.Anomaly)
@@ -315,4 +315,17 @@ func wrap(text string, width int) string {
 		col += n
 	}
 	return out.String()
+}
+
+// unknownHint says what might decide a check that stopped for reason (as
+// limits.reason words it): more time helps a search that ran out of
+// time, not one that reached its memory limit.
+func unknownHint(reason string) string {
+	switch {
+	case strings.Contains(reason, "memory limit"):
+		return " More time would not help: the search needs more memory than the checker allows; a shorter history may be decided."
+	case strings.Contains(reason, "cancelled"):
+		return ""
+	}
+	return " A longer --timeout may decide it."
 }
