@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"github.com/faultline-lab/faultline/checker"
-	"github.com/faultline-lab/faultline/history"
 )
 
 // witnessGroups is a long witness as the checker grouped it
@@ -55,27 +54,3 @@ func groupedLines(title string, groups []string, width int) []string {
 // view draws until the learner asks for all of them (the CLI draws as
 // many): the groups say what the rest did.
 const witnessDrawn = 10
-
-// lastWitnessOps keeps the last n operations of a witness (by invocation)
-// with their completions, in history order.
-func lastWitnessOps(h history.History, n int) history.History {
-	start, seen := len(h), 0
-	for i := len(h) - 1; i >= 0 && seen < n; i-- {
-		if h[i].Type == history.Invoke && !h[i].IsNemesis() {
-			seen++
-			start = i
-		}
-	}
-	keep := map[history.Process]bool{}
-	var out history.History
-	for i := start; i < len(h); i++ {
-		o := h[i]
-		if o.Type == history.Invoke {
-			keep[o.Process] = true
-		}
-		if keep[o.Process] {
-			out = append(out, o)
-		}
-	}
-	return out
-}

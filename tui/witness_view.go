@@ -40,7 +40,7 @@ func (e *explorerModel) witnessTimeline() *timeline {
 // learner asks for every one (a).
 func (e *explorerModel) witnessDrawn(res *checker.Result) history.History {
 	if groups, _ := witnessGroups(res); groups != nil && !e.witAll {
-		return lastWitnessOps(res.Witness, witnessDrawn)
+		return checker.LastOps(res.Witness, witnessDrawn)
 	}
 	return res.Witness
 }
