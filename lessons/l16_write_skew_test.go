@@ -42,8 +42,8 @@ func TestWriteSkewSeed3IsTheTextsStory(t *testing.T) {
 		"txn #4 commits as commit 4", "txn #5 commits as commit 5")
 	// The earliest anomaly of the run: no other completes before record 10.
 	for _, x := range res.Anomalies {
-		if completionAt(res, x) < 10 {
-			t.Errorf("%s completes at record %d, before the narrated one", x.Type, completionAt(res, x))
+		if txn.EvidenceAt(x, res.Txns) < 10 {
+			t.Errorf("%s completes at record %d, before the narrated one", x.Type, txn.EvidenceAt(x, res.Txns))
 		}
 	}
 

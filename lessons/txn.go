@@ -1,10 +1,8 @@
 package lessons
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 
@@ -61,50 +59,9 @@ func (l *Lesson) CheckTxn(ctx context.Context, h history.History, opts checker.O
 		opts.Progress(0, 1)
 		defer opts.Progress(1, 1)
 	}
-	res, err := txn.Check(ctx, h, txn.Options{Workload: string(l.Model), Consistency: l.Consistency})
-	if err == nil {
-		earliestFirst(&res)
-	}
-	return res, err
-}
-
-// earliestFirst orders the anomalies of each type by when their evidence
-// was complete — the completion of their last transaction — keeping the
-// checker's order of types (most severe first), and words the verdict's
-// paragraph after the first, as the checker does: so that the anomaly a
-// lesson's verdict names is the earliest of its kind, where playback stops.
-func earliestFirst(res *txn.Result) {
-	rank := map[string]int{}
-	for i, t := range res.Types {
-		rank[t] = i
-	}
-	done := func(a txn.Anomaly) int {
-		if at := completionAt(*res, a); at >= 0 {
-			return at
-		}
-		return math.MaxInt
-	}
-	slices.SortStableFunc(res.Anomalies, func(a, b txn.Anomaly) int {
-		if c := cmp.Compare(rank[a.Type], rank[b.Type]); c != 0 {
-			return c
-		}
-		return cmp.Compare(done(a), done(b))
-	})
-	if a, ok := FirstForbidden(*res); ok && res.Verdict == txn.Invalid {
-		res.Explanation = fmt.Sprintf("Not %s: %s (%s). %s", ModelWords(res.Consistency), txn.PlainNameOf(a), a.Type, a.Explanation)
-	}
-}
-
-// completionAt is the history position of the last completion among an
-// anomaly's transactions.
-func completionAt(res txn.Result, a txn.Anomaly) int {
-	at := -1
-	for _, id := range a.Txns {
-		if id >= 0 && id < len(res.Txns) {
-			at = max(at, res.Txns[id].CompleteAt)
-		}
-	}
-	return at
+	// The checker explains the earliest anomaly of the most severe kind,
+	// where playback stops (txn.EvidenceAt): the lesson takes it as it is.
+	return txn.Check(ctx, h, txn.Options{Workload: string(l.Model), Consistency: l.Consistency})
 }
 
 // checkTxn is Check for a transactional lesson.
