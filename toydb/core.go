@@ -349,5 +349,5 @@ func (r *replica) Status() sim.Status {
 	if r.p.Read == ReadLease && r.isLeader() && r.env != nil {
 		more = append(more, "lease", sim.FormatDuration(max(0, r.leaseUntil-r.env.Now())))
 	}
-	return withFacts(st, append([]any{"term", r.term, "leader", cmp.Or(r.leader, "none")}, more...), more)
+	return withFacts(st, append([]any{"term", r.term, "value", st.Value, "leader", cmp.Or(r.leader, "none")}, more...), more)
 }

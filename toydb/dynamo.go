@@ -429,7 +429,7 @@ func (n *dynNode) Status() sim.Status {
 	}
 	st := sim.Status{Role: sim.RoleReplica, Value: history.Format(n.cell.Value),
 		Detail: fmt.Sprintf("%s replica, %s, R=%d W=%d", place, n.cell.Version, n.k.r, n.k.w),
-		Key:    sim.Facts(place, n.cell.Version)}
+		Key:    sim.Facts("value", history.Format(n.cell.Value), place, "replica", "version", n.cell.Version)}
 	if len(n.hints) > 0 {
 		hs := strings.Join(slices.Sorted(maps.Keys(n.hints)), " ")
 		st.Detail += ", hints for " + hs

@@ -23,25 +23,11 @@ func fieldsWith(v sim.NodeView, key []string) []string {
 		out = append(out, fmt.Sprintf("term %d", st.Term))
 	}
 	if len(key) > 0 {
-		// The key is the lesson's state; the value (the register, the
-		// machine) is not in it, so it follows the term (or leads)
-		// unless the key says it. A leader naming itself is left out.
-		at := 0
-		for i, f := range key {
-			if strings.HasPrefix(f, "term ") {
-				at = i + 1
-			}
-		}
-		for i, f := range key {
-			if i == at && showsValue(st, key) {
-				out = append(out, valueField(st.Value))
-			}
+		// A leader naming itself says nothing its role does not.
+		for _, f := range key {
 			if f != "leader "+v.ID {
 				out = append(out, f)
 			}
-		}
-		if at == len(key) && showsValue(st, key) {
-			out = append(out, valueField(st.Value))
 		}
 	} else {
 		switch {
@@ -100,6 +86,10 @@ func keyFields(facts []keyFact) []string {
 	}
 	out := make([]string, 0, len(facts))
 	for _, f := range facts {
+		if f.label == "value" {
+			out = append(out, valueField(f.value)) // as an undeclared value reads
+			continue
+		}
 		out = append(out, strings.TrimSpace(f.label+" "+f.value))
 	}
 	return out
@@ -170,19 +160,4 @@ func packFields(fields []string, width int) []string {
 		out = append(out, line)
 	}
 	return out
-}
-
-// showsValue: a node with a declared key shows its value too, unless the
-// key already says it — a "counter" or "value" fact, "commits 2" beside
-// "2 commits" (not "term 1" beside a value of 1) — or the value is a state the key spells out (a
-// worker's phase, the lock service's holder).
-func showsValue(st sim.Status, key []string) bool {
-	if st.Value == "" || st.Value == "-" || st.Role == sim.RoleWorker || st.Role == sim.RoleLockService {
-		return false
-	}
-	words := strings.Fields(st.Value)
-	return !slices.ContainsFunc(key, func(f string) bool {
-		label, _, _ := strings.Cut(f, " ")
-		return label == "value" || label == "counter" || slices.Contains(words, label)
-	})
 }
