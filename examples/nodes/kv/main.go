@@ -102,43 +102,18 @@ func (s *kv) forwarded(m mnode.Msg) {
 
 // applyOnce applies a client's request once, however often it arrives.
 func (s *kv) applyOnce(client string, msgID int64, typ string, body json.RawMessage) map[string]any {
-	id := client + "/" + jsonText(msgID)
+	id := client + "/" + mnode.JSONText(msgID)
 	if res, ok := s.answered[id]; ok {
-		return copyMap(res)
+		return mnode.Answer(res)
 	}
 	res := s.apply(typ, body)
 	s.answered[id] = res
-	return copyMap(res)
+	return mnode.Answer(res)
 }
 
 // apply runs a request against this node's copy of the data.
 func (s *kv) apply(typ string, body json.RawMessage) map[string]any {
-	var r request
-	if err := json.Unmarshal(body, &r); err != nil {
-		return map[string]any{"type": "error", "code": 12, "text": err.Error()}
-	}
-	key := string(r.Key)
-	cur, exists := s.data[key]
-	switch typ {
-	case "read":
-		if !exists {
-			return map[string]any{"type": "error", "code": 20, "text": "no such key"}
-		}
-		return map[string]any{"type": "read_ok", "value": cur}
-	case "write":
-		s.set(key, r.Value)
-		return map[string]any{"type": "write_ok"}
-	case "cas":
-		if !exists {
-			return map[string]any{"type": "error", "code": 20, "text": "no such key"}
-		}
-		if jsonText(cur) != jsonText(r.From) {
-			return map[string]any{"type": "error", "code": 22, "text": "expected " + jsonText(r.From) + ", have " + jsonText(cur)}
-		}
-		s.set(key, r.To)
-		return map[string]any{"type": "cas_ok"}
-	}
-	return map[string]any{"type": "error", "code": 10, "text": "unsupported: " + typ}
+	return mnode.KV(s.data).Apply(typ, body, s.set)
 }
 
 // set changes a key; with -local-reads the leader also copies the change
@@ -158,17 +133,4 @@ func (s *kv) copied(m mnode.Msg) {
 	if err := m.Decode(&r); err == nil {
 		s.data[string(r.Key)] = r.Value
 	}
-}
-
-func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }

@@ -41,7 +41,7 @@ type entry struct {
 	Body   json.RawMessage `json:"body,omitempty"`
 }
 
-func (e entry) id() string { return e.Client + "/" + jsonText(e.MsgID) }
+func (e entry) id() string { return e.Client + "/" + mnode.JSONText(e.MsgID) }
 
 func main() {
 	r := newRaft(mnode.New())
@@ -78,7 +78,7 @@ func (r *raft) submit(client string, msgID int64, typ string, body json.RawMessa
 	e := entry{Client: client, MsgID: msgID, Type: typ, Body: body}
 	id := e.id()
 	if res, ok := r.answered[id]; ok {
-		reply(copyMap(res))
+		reply(mnode.Answer(res))
 		return
 	}
 	if r.role == leader {
@@ -132,7 +132,7 @@ func (r *raft) apply() {
 			r.answered[id] = res
 		}
 		for _, reply := range r.waiting[id] {
-			reply(copyMap(res))
+			reply(mnode.Answer(res))
 		}
 		delete(r.waiting, id)
 	}
@@ -140,48 +140,5 @@ func (r *raft) apply() {
 
 // execute applies one request to the data.
 func (r *raft) execute(typ string, body json.RawMessage) map[string]any {
-	var q struct {
-		Key   json.RawMessage `json:"key"`
-		Value any             `json:"value"`
-		From  any             `json:"from"`
-		To    any             `json:"to"`
-	}
-	if err := json.Unmarshal(body, &q); err != nil {
-		return map[string]any{"type": "error", "code": 12, "text": err.Error()}
-	}
-	key := string(q.Key)
-	cur, exists := r.data[key]
-	switch typ {
-	case "read":
-		if !exists {
-			return map[string]any{"type": "error", "code": 20, "text": "no such key"}
-		}
-		return map[string]any{"type": "read_ok", "value": cur}
-	case "write":
-		r.data[key] = q.Value
-		return map[string]any{"type": "write_ok"}
-	case "cas":
-		if !exists {
-			return map[string]any{"type": "error", "code": 20, "text": "no such key"}
-		}
-		if jsonText(cur) != jsonText(q.From) {
-			return map[string]any{"type": "error", "code": 22, "text": "expected " + jsonText(q.From) + ", have " + jsonText(cur)}
-		}
-		r.data[key] = q.To
-		return map[string]any{"type": "cas_ok"}
-	}
-	return map[string]any{"type": "error", "code": 10, "text": "unsupported: " + typ}
-}
-
-func jsonText(v any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-func copyMap(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
+	return mnode.KV(r.data).Apply(typ, body, func(key string, v any) { r.data[key] = v })
 }
