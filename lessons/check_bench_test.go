@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/faultline-lab/faultline/checker"
-	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
 
@@ -173,20 +172,6 @@ func nemesisOptions(variant string, seed uint64, kind string) Options {
 		o.Nemesis = []sim.Nemesis{sim.Nemesis(kind)}
 	}
 	return o
-}
-
-// runHistory runs l with o and returns the history.
-func runHistory(tb testing.TB, l *Lesson, o Options) history.History {
-	tb.Helper()
-	sc, err := l.Scenario(o)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return s.History()
 }
 
 // cpuTime is the process's user and system time so far.

@@ -25,13 +25,10 @@ func runOutput(t *testing.T, l *Lesson, variant string, seed uint64) (history.Hi
 // Every design of every lesson replays its history and trace exactly: no
 // map order, wall clock or goroutine leaks into a run (a toy database is
 // the likeliest place for one). The runs are compared value by value,
-// which is what the rendered bytes are made from. Seeds 1–3 (1 under
-// -short).
+// which is what the rendered bytes are made from. Seed 1; seeds 1–3 with
+// FAULTLINE_LONG=1.
 func TestEveryVariantIsDeterministic(t *testing.T) {
-	seeds := uint64(3)
-	if testing.Short() {
-		seeds = 1
-	}
+	seeds := sweep(1, 1, 3)
 	for _, l := range All() {
 		t.Run(l.ID, func(t *testing.T) {
 			t.Parallel()

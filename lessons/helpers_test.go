@@ -8,35 +8,57 @@ import (
 	"testing"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
 
 // The helpers below serve every lesson's tests and the catalogue-wide
 // ones (the lesson kit, the torture harness).
+//
+// The suite comes in three sizes (docs/DESIGN.md, "Tests"):
+//   - the normal suite, `go test ./...`: a representative sample of every
+//     sweep (a few dozen seeds a variant) and every pinned seed;
+//   - long, FAULTLINE_LONG=1: the whole sweeps, 1,000 seeds a correct
+//     variant, 200 a buggy one;
+//   - -short, which .ci/run gives the race detector: the least that drives
+//     the hunts' goroutines and runs lessons side by side, since the plain
+//     run makes the sweeps; tests that replay one seed at a time skip
+//     under the race detector (sequential).
 
 // long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
 func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
 
-// correctSeeds is how many seeds a correct variant must pass: 1,000 in
-// long mode, 100 normally, 50 under -short, 10 under -race -short (the
-// plain run tries more; the race detector looks at the hunt's goroutines).
-func correctSeeds() uint64 {
+// sweep is how many seeds (or cases) a sweep tries: short under -short,
+// normal in the normal suite, long with FAULTLINE_LONG=1.
+func sweep(short, normal, longRun uint64) uint64 {
 	switch {
 	case long():
-		return 1000
-	case testing.Short() && raceDetector:
-		return 10
+		return longRun
 	case testing.Short():
-		return 50
+		return short
 	}
-	return 100
+	return normal
 }
 
+// sequential skips a test under the race detector: it runs one seed at a
+// time on one goroutine, where no race can be, and the plain run covers
+// it. The race run keeps the hunts, the torture's workers and the tests
+// that run lessons side by side.
+func sequential(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("one goroutine: nothing for the race detector (the plain run covers it)")
+	}
+}
+
+// correctSeeds is how many seeds a correct variant must pass: 1,000 in
+// long mode, 20 normally (the torture adds its own), 5 under -short.
+func correctSeeds() uint64 { return sweep(5, 20, 1000) }
+
 // buggySample is the buggy variants of l a test of every failing run
-// tries: all of them, or under -race -short the first (the plain run
-// tries all; the race detector sees the same checker either way).
+// tries: all of them, or under -short the first.
 func buggySample(l *Lesson) []string {
-	if testing.Short() && raceDetector {
+	if testing.Short() {
 		return l.Buggy()[:min(1, len(l.Buggy()))]
 	}
 	return l.Buggy()
@@ -109,25 +131,34 @@ func decided(tb testing.TB, id string, o Options, r HuntResult) HuntResult {
 // test fails if there is none (a lesson must show its bug).
 func firstFailing(tb testing.TB, id, variant string) uint64 {
 	tb.Helper()
-	o := Options{Variant: variant}
-	r := decided(tb, id, o, hunt(tb, id, o, 200, true))
+	return firstFailingWith(tb, id, Options{Variant: variant}, 200)
+}
+
+// firstFailingWith is the first of seeds 1..to on which the lesson with
+// options o fails; the test fails if there is none.
+func firstFailingWith(tb testing.TB, id string, o Options, to uint64) uint64 {
+	tb.Helper()
+	r := decided(tb, id, o, hunt(tb, id, o, to, true))
 	if len(r.Failing) == 0 {
-		tb.Fatalf("%s/%s: no failing seed in 1–200", id, variant)
+		tb.Fatalf("%s/%s: no failing seed in 1–%d", id, o.Variant, to)
 	}
 	return r.Failing[0]
 }
 
 // failingSeeds is the first n failing seeds of 1–200 (fewer when fewer
-// fail): from a whole hunt of them if a test ran one (or of 1–100 that
-// found n), else hunted ten seeds at a time.
+// fail): the first failing seed when n is 1 (the kit hunts it), from a
+// whole hunt of seeds 1..to if a test ran one that found n, else hunted
+// ten seeds at a time.
 func failingSeeds(tb testing.TB, id, variant string, n int) []uint64 {
 	tb.Helper()
-	o := Options{Variant: variant}
-	if r, ok := huntRun(id, o, 200); ok {
-		return decided(tb, id, o, r).Failing[:min(n, len(r.Failing))]
+	if n == 1 {
+		return []uint64{firstFailing(tb, id, variant)}
 	}
-	if r, ok := huntRun(id, o, 100); ok && len(r.Failing) >= n {
-		return decided(tb, id, o, r).Failing[:n]
+	o := Options{Variant: variant}
+	for _, to := range []uint64{200, failSweep()} {
+		if r, ok := huntRun(id, o, to); ok && (to == 200 || len(r.Failing) >= n) {
+			return decided(tb, id, o, r).Failing[:min(n, len(r.Failing))]
+		}
 	}
 	l, err := Get(id)
 	if err != nil {
@@ -158,25 +189,22 @@ func huntRun(id string, o Options, to uint64) (HuntResult, bool) {
 	return e.(*huntEntry).r, true
 }
 
+// failSweep is how many seeds assertFails tries: 200 in long mode, 40
+// normally.
+func failSweep() uint64 { return sweep(40, 40, 200) }
+
 // assertFails asserts that a variant ("" for the default) fails on at
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
 // returns the failing seeds (only the first when least is 1). Only long
-// mode tries all 200; normally it tries seeds 1–100 and asks for half as
-// many, under -short seeds 1–50 and a quarter as many, and under -race
-// -short only for the first failing seed (the plain run counts them).
+// mode tries all 200; normally it tries seeds 1–40 and asks for the same
+// share of them, and under -short only for the first failing seed.
 func assertFails(t *testing.T, id, variant string, least int) []uint64 {
 	t.Helper()
-	if least <= 1 || testing.Short() && raceDetector {
+	if least <= 1 || testing.Short() {
 		return []uint64{firstFailing(t, id, variant)}
 	}
-	to := uint64(200)
-	switch {
-	case long():
-	case testing.Short():
-		to, least = 50, (least+3)/4
-	default:
-		to, least = 100, (least+1)/2
-	}
+	to := failSweep()
+	least = (least*int(to) + 199) / 200
 	r := huntSeeds(t, id, Options{Variant: variant}, to)
 	t.Logf("%s/%s: %d of %d seeds fail", id, variant, len(r.Failing), to)
 	if len(r.Failing) < least {
@@ -226,6 +254,67 @@ func benchHunt1000(b *testing.B, id, variant string) {
 		r := decided(b, id, Options{Variant: variant}, Hunt(context.Background(), l, Options{Variant: variant}, 1, 1000, 0, 0))
 		b.ReportMetric(float64(len(r.Failing)), "failing-seeds")
 	}
+}
+
+// runHistory runs l with o and returns the history.
+func runHistory(tb testing.TB, l *Lesson, o Options) history.History {
+	tb.Helper()
+	sc, err := l.Scenario(o)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s, _, err := Run(sc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return s.History()
+}
+
+// checkSeed runs a seed and checks its history fully.
+func checkSeed(t *testing.T, l *Lesson, variant string, seed uint64, opts checker.Options) (history.History, checker.Result) {
+	t.Helper()
+	h := runHistory(t, l, Options{Variant: variant, Seed: seed})
+	res, err := l.Check(context.Background(), h, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, res
+}
+
+// checkedRuns shares full checks between tests: the explanation, time
+// limit and identifier tests read the same failing runs.
+var checkedRuns sync.Map // "id/variant/seed" → *checkedEntry
+
+type checkedEntry struct {
+	once sync.Once
+	h    history.History
+	res  checker.Result
+	err  error
+}
+
+// checkedRun is checkSeed with the checker's default options, run once per
+// test binary. Its history and result are shared: read them, never change
+// them.
+func checkedRun(t *testing.T, l *Lesson, variant string, seed uint64) (history.History, checker.Result) {
+	t.Helper()
+	v, _ := checkedRuns.LoadOrStore(fmt.Sprintf("%s/%s/%d", l.ID, variant, seed), &checkedEntry{})
+	e := v.(*checkedEntry)
+	e.once.Do(func() {
+		var sc sim.Scenario
+		if sc, e.err = l.Scenario(Options{Variant: variant, Seed: seed}); e.err != nil {
+			return
+		}
+		var s *sim.Sim
+		if s, _, e.err = Run(sc); e.err != nil {
+			return
+		}
+		e.h = s.History()
+		e.res, e.err = l.Check(context.Background(), e.h, checker.Options{})
+	})
+	if e.err != nil {
+		t.Fatalf("%s/%s seed %d: %v", l.ID, variant, seed, e.err)
+	}
+	return e.h, e.res
 }
 
 // runSeed reruns a seed with the trace on and checks it fully.

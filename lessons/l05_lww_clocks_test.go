@@ -51,7 +51,7 @@ func TestLWWClocksDefaultFails(t *testing.T) {
 // skew, the same design passes.
 func TestLWWClocksTrueClocksPass(t *testing.T) {
 	l, _ := Get("lww-clocks")
-	if r := Hunt(t.Context(), l, Options{Nemesis: []sim.Nemesis{}}, 1, 100, 0, 0); len(r.Failing) > 0 || len(r.Errors) > 0 {
+	if r := Hunt(t.Context(), l, Options{Nemesis: []sim.Nemesis{}}, 1, sweep(5, 40, 100), 0, 0); len(r.Failing) > 0 || len(r.Errors) > 0 {
 		t.Fatalf("with true clocks, seeds %v fail (errors %v)", r.Failing, r.Errors)
 	}
 }
@@ -84,9 +84,10 @@ func TestLWWClocksSeed1IsTheTextsStory(t *testing.T) {
 // With every clock true, pauses alone once failed 42 of 300 seeds: two
 // writes stamped at the same instant, and a tie broken by node id that
 // let replicas keep different values. Ties now go to the greater value,
-// as Cassandra breaks them, and every replica agrees.
+// as Cassandra breaks them, and every replica agrees. Seeds 1–60; all 300
+// with FAULTLINE_LONG=1.
 func TestLWWClocksPausesAloneWithTrueClocks(t *testing.T) {
-	r := huntSeeds(t, "lww-clocks", Options{Nemesis: []sim.Nemesis{sim.NemesisPause}, Mix: MixCycle}, 300)
+	r := huntSeeds(t, "lww-clocks", Options{Nemesis: []sim.Nemesis{sim.NemesisPause}, Mix: MixCycle}, sweep(5, 60, 300))
 	if len(r.Failing) > 0 {
 		t.Fatalf("with true clocks, pauses alone break last-write-wins on seeds %v", r.Failing)
 	}
@@ -100,7 +101,7 @@ func TestLWWClocksWallClockToleratesAllButClocks(t *testing.T) {
 	if len(v.Tolerates) == 0 || slices.Contains(v.Tolerates, sim.NemesisClock) {
 		t.Fatalf("%s declares %v", v.Name, v.Tolerates)
 	}
-	r := huntSeeds(t, "lww-clocks", Options{Variant: v.Name, Nemesis: v.Tolerates, Ops: 600}, 20)
+	r := huntSeeds(t, "lww-clocks", Options{Variant: v.Name, Nemesis: v.Tolerates, Ops: 600}, sweep(2, 10, 100))
 	if len(r.Failing) > 0 {
 		t.Fatalf("with true clocks, %s fails on seeds %v", v.Name, r.Failing)
 	}

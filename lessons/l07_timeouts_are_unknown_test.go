@@ -66,11 +66,7 @@ var _ = tellsStory("timeouts-are-unknown", TestTimeoutsAreUnknownDefaultFails) /
 
 // Honest timeouts do not save blind retries: the duplicates are real.
 func TestTimeoutsAreUnknownBlindRetryFails(t *testing.T) {
-	r := huntSeeds(t, "timeouts-are-unknown", Options{Variant: "blind-retry"}, 200)
-	if len(r.Failing) == 0 {
-		t.Fatal("blind retries never counted an add twice in seeds 1–200")
-	}
-	t.Logf("blind-retry: %d of 200 seeds fail", len(r.Failing))
+	t.Logf("blind-retry first fails on seed %d", firstFailing(t, "timeouts-are-unknown", "blind-retry"))
 }
 
 func TestTimeoutsAreUnknownFixedPasses(t *testing.T) {

@@ -48,6 +48,7 @@ func TestStaleLeaderReadsLeaseFails(t *testing.T) {
 
 // Without the clock jump the lease holds: the leader's lease runs out
 // before the others may elect anyone, as long as its clock does not jump.
+// Seeds 1–40; 1–100 with FAULTLINE_LONG=1.
 func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 	l, _ := Get("stale-leader-reads")
 	var sched sim.Schedule
@@ -60,7 +61,7 @@ func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 	if len(sched.Faults) == len(l.Faults.Faults) {
 		t.Fatal("the lesson's faults have no clock fault to leave out")
 	}
-	for seed := uint64(1); seed <= 100; seed++ {
+	for seed := uint64(1); seed <= sweep(5, 40, 100); seed++ {
 		sc, err := l.Scenario(Options{Variant: "lease", Seed: seed})
 		if err != nil {
 			t.Fatal(err)
@@ -133,7 +134,7 @@ func TestStaleLeaderReadsLeaseToleratesAllButClocks(t *testing.T) {
 	if len(lease.Tolerates) == 0 || slices.Contains(lease.Tolerates, sim.NemesisClock) {
 		t.Fatalf("lease declares %v", lease.Tolerates)
 	}
-	r := huntSeeds(t, "stale-leader-reads", Options{Variant: "lease", Nemesis: lease.Tolerates, Ops: 600}, 20)
+	r := huntSeeds(t, "stale-leader-reads", Options{Variant: "lease", Nemesis: lease.Tolerates, Ops: 600}, sweep(2, 10, 100))
 	if len(r.Failing) > 0 {
 		t.Fatalf("with true clocks, the lease fails on seeds %v", r.Failing)
 	}

@@ -17,8 +17,9 @@ func raftLesson(tb testing.TB) *Lesson {
 	return l
 }
 
-// The correct Raft survives every fault at once: seeds 1–100 here, 1–1000
-// with FAULTLINE_LONG=1 (the hunts are shared with the lesson kit).
+// The correct Raft survives every fault at once: the kit's sweep
+// (correctSeeds), 1–1000 with FAULTLINE_LONG=1 (the hunts are shared with
+// the lesson kit).
 func TestRaftCapstoneCorrectSurvives(t *testing.T) {
 	for _, v := range []string{"raft", "fixed"} {
 		assertPasses(t, "raft-capstone", v)

@@ -36,13 +36,7 @@ func tortureSeeds() uint64 {
 	if _, err := fmt.Sscan(os.Getenv("FAULTLINE_TORTURE_SEEDS"), &n); err == nil && n > 0 {
 		return n
 	}
-	switch {
-	case long():
-		return 1000
-	case testing.Short():
-		return 1
-	}
-	return 2
+	return sweep(1, 2, 1000)
 }
 
 // tortureTimeout is the checker's time limit for one seed:
