@@ -622,7 +622,7 @@ func sameSet(a, b any) bool {
 
 func TestDifferentialAgainstBruteForce(t *testing.T) {
 	t.Parallel()
-	n := sweep(500, 800, 4000)
+	n := sweep(150, 400, 4000)
 	specs := []spec{
 		regSpec("register", nil, false),
 		regSpec("register", int64(0), false),

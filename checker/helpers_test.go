@@ -9,7 +9,8 @@ import (
 )
 
 // sweep is how many cases a randomized or large test tries: long with
-// FAULTLINE_LONG=1, short under -short, normal otherwise (what
+// FAULTLINE_LONG=1, short under -short (the race run of .ci/run, which
+// needs the search's goroutines, not the count), normal otherwise (what
 // `go test ./...` runs).
 func sweep(short, normal, long int) int {
 	switch {

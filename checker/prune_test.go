@@ -125,7 +125,7 @@ func rawModel(t testing.TB, m *model, init any) porcupine.Model {
 // search uses.
 func TestPruneAgainstUnpruned(t *testing.T) {
 	t.Parallel()
-	n := sweep(200, 300, 1500)
+	n := sweep(60, 100, 1500)
 	for _, sp := range []spec{
 		lossy("register", regSpecN("register", nil, false, 8)),
 		lossy("cas-register", regSpecN("cas-register", int64(0), true, 8)),

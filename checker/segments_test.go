@@ -12,10 +12,7 @@ import (
 // that the verdict is the single search's (itself held to the brute force
 // by the differential test).
 func TestSegmentsAgreeWithOneSearch(t *testing.T) {
-	n := 1500
-	if testing.Short() {
-		n = 300
-	}
+	n := sweep(100, 300, 1500)
 	for _, sp := range []spec{
 		regSpec("register", nil, false),
 		regSpec("cas-register", int64(0), true),
