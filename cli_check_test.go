@@ -18,7 +18,6 @@ const okRead = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process":0
 // not read: input from which no operation could be read is exit 2, naming
 // the file and the format tried.
 func TestCheckNeverPassesWhatItDidNotRead(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		"h.jsonl":       okRead,
@@ -61,13 +60,14 @@ func TestCheckNeverPassesWhatItDidNotRead(t *testing.T) {
 			want string
 		}{[]string{"check", filepath.Join(dir, "jepsen", "etcd_095.log"), "--format", "jepsen-etcd-log"}, "etcd_095.log: no operation to check: it is empty"})
 	}
+	faultline := inDir(t, dir)
 	for _, c := range cases {
 		for _, j := range []bool{false, true} {
 			args := c.args
 			if j {
 				args = append(append([]string{}, args...), "--json")
 			}
-			r := faultline(t, dir, args...)
+			r := faultline(args...)
 			if r.code != exitUsage || r.stdout != "" {
 				t.Errorf("%v: exit %d, stdout %q; want exit 2 and no verdict", args, r.code, clip(r.stdout))
 			}
@@ -139,7 +139,9 @@ func TestCheckNamesLines(t *testing.T) {
 }
 
 // Issue 15 items 6 and 7: input of any size and any bytes gets one short
-// message, within bounds it states.
+// message, within bounds it states. Reading 256 MiB of /dev/zero to its
+// bound waits for FAULTLINE_LONG=1 (history's tests hold the bound with a
+// smaller one).
 func TestCheckBoundsInput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -178,11 +180,13 @@ func TestCheckBoundsInput(t *testing.T) {
 			struct {
 				args []string
 				want string
-			}{[]string{"check", "/dev/zero", "--format", "edn", "--timeout", "10m"}, "/dev/zero: larger than the 256 MiB a history may take"},
-			struct {
+			}{[]string{"run", "--scenario", "/dev/zero"}, "larger than 16 MiB"})
+		if long() {
+			cases = append(cases, struct {
 				args []string
 				want string
-			}{[]string{"run", "--scenario", "/dev/zero"}, "larger than 16 MiB"})
+			}{[]string{"check", "/dev/zero", "--format", "edn", "--timeout", "10m"}, "/dev/zero: larger than the 256 MiB a history may take"})
+		}
 	}
 	for _, c := range cases {
 		r := faultline(t, dir, c.args...)
@@ -217,18 +221,25 @@ func bigHistory(t *testing.T, path string, n int) {
 // Issue 15 item 5: --timeout bounds the whole command, whichever phase it
 // falls in; running out is exit 3 with a verdict of unknown, never a hang.
 // (How close to the limit the command ends is a figure for the
-// benchmarks; this guards against a command that ignores it.)
+// benchmarks; this guards against a command that ignores it.) The check
+// given time to read, whose limit falls in the search or the page's, reads
+// 20,000 operations; 250,000 with FAULTLINE_LONG=1.
 func TestTimeoutBoundsTheCommand(t *testing.T) {
 	if testing.Short() {
 		t.Skip("writes and reads a large history")
 	}
 	dir := t.TempDir()
 	bigHistory(t, filepath.Join(dir, "big.jsonl"), 250_000)
+	read, limits := "big.jsonl", []string{"3s", "10s", "30s"}
+	if !long() {
+		read, limits = "mid.jsonl", []string{"100ms", "1s", "10s"}
+		bigHistory(t, filepath.Join(dir, read), 20_000)
+	}
 	cases := [][]string{
 		{"check", "big.jsonl", "--timeout", "100ms"},
 		{"check", "big.jsonl", "--timeout", "100ms", "--json"},
-		{"run", "--lesson", "stale-replica-reads", "--ops", "500000", "--timeout", "500ms", "--out", "never.jsonl"},
-		{"hunt", "--lesson", "raft-capstone", "--seeds", "1-100000", "--variant", "raft", "--timeout", "1s", "--json"},
+		{"run", "--lesson", "stale-replica-reads", "--ops", "500000", "--timeout", "300ms", "--out", "never.jsonl"},
+		{"hunt", "--lesson", "raft-capstone", "--seeds", "1-100000", "--variant", "raft", "--timeout", "300ms", "--json"},
 	}
 	for _, a := range cases {
 		r := faultline(t, dir, a...)
@@ -242,11 +253,13 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	// Time enough to read it, so that the limit falls in the check (a
 	// busy machine may need longer to read it).
 	var r result
-	for _, limit := range []string{"3s", "10s", "30s"} {
-		if r = faultline(t, dir, "check", "big.jsonl", "--timeout", limit, "--html", "big.html"); !strings.Contains(r.stdout, "while reading") {
+	var limit string
+	for _, limit = range limits {
+		if r = faultline(t, dir, "check", read, "--timeout", limit, "--html", "big.html"); !strings.Contains(r.stdout, "while reading") {
 			break
 		}
 	}
+	t.Logf("check with time to read (%s): exit %d", limit, r.code)
 	if r.code != exitUnknown && r.code != exitOK {
 		t.Errorf("check with time to read: exit %d, %s %s", r.code, clip(r.stdout), r.stderr)
 	}
@@ -265,7 +278,7 @@ func TestTerminationLeavesNothing(t *testing.T) {
 		t.Skip("writes a large history")
 	}
 	dir := t.TempDir()
-	cmd, _, errb := program(t, dir, "run", "--lesson", "stale-replica-reads", "--ops", "100000", "--timeout", "2s", "--out", "h.jsonl", "--html", "h.html")
+	cmd, _, errb := program(t, dir, "run", "--lesson", "stale-replica-reads", "--ops", "30000", "--timeout", "2s", "--out", "h.jsonl", "--html", "h.html")
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -16,36 +15,6 @@ import (
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/maelstrom"
 )
-
-// nodeBin is the path of an example node (hello, kv, broadcast), built
-// once per run of the package's tests into a directory TestMain removes.
-func nodeBin(t *testing.T, name string) string {
-	t.Helper()
-	nodes.Lock()
-	defer nodes.Unlock()
-	if path, ok := nodes.built[name]; ok {
-		return path
-	}
-	if nodes.dir == "" {
-		dir, err := os.MkdirTemp("", "faultline-nodes-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		nodes.dir, nodes.built = dir, map[string]string{}
-	}
-	pkg, path := "./examples/nodes/"+name, filepath.Join(nodes.dir, name)
-	if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
-	}
-	nodes.built[name] = path
-	return path
-}
-
-var nodes struct {
-	sync.Mutex
-	dir   string            // removed by TestMain
-	built map[string]string // name → path
-}
 
 func TestNodeHelpExitsZero(t *testing.T) {
 	for _, h := range []string{"--help", "-h"} {
@@ -128,7 +97,7 @@ func TestNodeExitStatusOneForABuggyNode(t *testing.T) {
 	t.Parallel()
 	kv := nodeBin(t, "kv")
 	for seed := 1; seed <= 5; seed++ {
-		code, out, errText := cli(t, "node", "--workload", "lin-kv", "--bin", kv+" -local-reads", "--nodes", "5", "--time-limit", "3s",
+		code, out, errText := cli(t, "node", "--workload", "lin-kv", "--bin", kv+" -local-reads", "--nodes", "5", "--time-limit", "2s",
 			"--rate", "200", "--nemesis", "partition-one", "--recovery", "200ms", "--seed", strconv.Itoa(seed))
 		switch code {
 		case exitFailed:

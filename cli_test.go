@@ -96,7 +96,6 @@ func TestHelpExitsZero(t *testing.T) {
 // Issue 15 item 9: every flag's bad values, each an exit 2 with one clear
 // line naming the flag, whichever command takes it, and nothing written.
 func TestBadFlagValues(t *testing.T) {
-	t.Parallel()
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.jsonl")
 	writeFile(t, hist, `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
@@ -185,8 +184,9 @@ func TestBadFlagValues(t *testing.T) {
 		{[]string{"frob"}, "unknown command frob (commands: lessons, run, hunt, check, node; see go run . help)"},
 		{[]string{strings.Repeat("\x01\xff", 5000)}, `unknown command "\x01\xff`},
 	}
+	faultline := inDir(t, dir)
 	for _, c := range cases {
-		r := faultline(t, dir, c.args...)
+		r := faultline(c.args...)
 		if r.code != exitUsage {
 			t.Errorf("%q: exit %d, want 2 (stdout %q, stderr %q)", c.args, r.code, clip(r.stdout), clip(r.stderr))
 		}
@@ -199,13 +199,6 @@ func TestBadFlagValues(t *testing.T) {
 			names = append(names, e.Name())
 		}
 		t.Errorf("files left behind: %v", names)
-	}
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
 	}
 }
 

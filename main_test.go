@@ -14,21 +14,12 @@ import (
 	"github.com/faultline-lab/faultline/lessons"
 )
 
-// cli runs faultline in-process and returns its exit code, stdout and stderr.
-func cli(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, &out, &errb)
-	return code, out.String(), errb.String()
-}
-
+// Two runs of a seed write the same bytes: seeds 1–20, 1–100 with
+// FAULTLINE_LONG=1.
 func TestRunIsDeterministic(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	seeds := 100
-	if testing.Short() {
-		seeds = 10
-	}
+	seeds := sweep(10, 20, 100)
 	for seed := 1; seed <= seeds; seed++ {
 		a, b := filepath.Join(dir, "a.jsonl"), filepath.Join(dir, "b.edn")
 		s := fmt.Sprint(seed)
@@ -96,6 +87,8 @@ func TestRunJSON(t *testing.T) {
 	}
 }
 
+// hunt over the command line: the buggy variant fails within 200 seeds;
+// the fix and lesson 1 pass seeds 1–100 (1–500 with FAULTLINE_LONG=1).
 func TestHuntStaleReplicaReads(t *testing.T) {
 	t.Parallel()
 	code, out, errs := cli(t, "hunt", "--lesson", "stale-replica-reads", "--seeds", "1-200", "--json")
@@ -109,10 +102,7 @@ func TestHuntStaleReplicaReads(t *testing.T) {
 	if j.SeedsTried != 200 || len(j.FailingSeeds) == 0 {
 		t.Fatalf("hunt: %+v", j)
 	}
-	to := "500"
-	if testing.Short() {
-		to = "100"
-	}
+	to := fmt.Sprint(sweep(50, 100, 500))
 	code, out, errs = cli(t, "hunt", "--lesson", "stale-replica-reads", "--variant", "fixed", "--seeds", "1-"+to)
 	if code != 0 {
 		t.Fatalf("fixed variant: exit %d: %s %s", code, out, errs)

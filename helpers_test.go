@@ -6,10 +6,50 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
+
+// The helpers shared by the package's tests.
+
+// long reports whether FAULTLINE_LONG=1 asks for the long runs.
+func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
+
+// sweep is how many seeds a test tries: short under -short, normal in
+// the normal suite, long with FAULTLINE_LONG=1.
+func sweep(short, normal, longRun int) int {
+	switch {
+	case long():
+		return longRun
+	case testing.Short():
+		return short
+	}
+	return normal
+}
+
+// cli runs faultline in-process and returns its exit code, stdout and stderr.
+func cli(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// inDir runs faultline in-process in dir, as faultline runs the real
+// program there: for the tests of many bad inputs, where a process a case
+// cost seconds. It changes the test's working directory, so the test
+// cannot be parallel. The exit status is run's, the one main exits with.
+func inDir(t *testing.T, dir string) func(args ...string) result {
+	t.Chdir(dir)
+	return func(args ...string) result {
+		t.Helper()
+		code, out, errb := cli(t, args...)
+		return result{code: code, stdout: out, stderr: errb}
+	}
+}
 
 // Tests where the exit status, signals or the process's own memory matter
 // run the real program: this test binary re-executed with
@@ -95,4 +135,41 @@ func clip(s string) string {
 		return s[:300] + "..."
 	}
 	return s
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// nodeBin is the path of an example node (hello, kv, broadcast), built
+// once per run of the package's tests into a directory TestMain removes.
+func nodeBin(t *testing.T, name string) string {
+	t.Helper()
+	nodes.Lock()
+	defer nodes.Unlock()
+	if path, ok := nodes.built[name]; ok {
+		return path
+	}
+	if nodes.dir == "" {
+		dir, err := os.MkdirTemp("", "faultline-nodes-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodes.dir, nodes.built = dir, map[string]string{}
+	}
+	pkg, path := "./examples/nodes/"+name, filepath.Join(nodes.dir, name)
+	if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+	nodes.built[name] = path
+	return path
+}
+
+var nodes struct {
+	sync.Mutex
+	dir   string            // removed by TestMain
+	built map[string]string // name → path
 }
