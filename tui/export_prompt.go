@@ -49,13 +49,13 @@ func (p *exportPrompt) stop() {
 // askExport opens the prompt (the run waits meanwhile: a folder takes a
 // moment to type).
 func (m *lessonModel) askExport() tea.Cmd {
-	if len(m.run.s.History()) == 0 {
+	if len(m.play.run.s.History()) == 0 {
 		m.flash = "nothing to export yet: r runs the lesson"
 		return nil
 	}
 	m.exportTo = m.exportTo.show()
-	if m.run.playing {
-		m.pausePlay()
+	if m.play.run.playing {
+		m.play.pause()
 	}
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/lessons"
-	"github.com/faultline-lab/faultline/sim"
 )
 
 // pane is a focusable part of the lesson screen; tab moves between them.
@@ -20,19 +19,19 @@ const (
 	paneCount
 )
 
-// lessonModel is the lesson screen: it owns the run and routes to its
-// children — the explorer (t, w, m), the reader (l), the export prompt
-// (e) — which get a narrow input and return their own type.
+// lessonModel is the lesson screen: the lesson's flow (its text, the
+// prediction, the quiz, the variant and seed, the fault keys) and the
+// routing to its children — the player (the run and its controls), the
+// explorer (t, w, m), the reader (l), the export prompt (e) — which get a
+// narrow input.
 type lessonModel struct {
 	c       *common
 	l       *lessons.Lesson
 	text    lessonText
 	variant string
 	seed    uint64
-	own     bool // the learner's faults only: the lesson's schedule is off
-	speed   int  // index into speeds
-	run     *playback
-	gen     int // playback generation: ticks of older ones are ignored
+	own     bool        // the learner's faults only: the lesson's schedule is off
+	play    playerModel // the run, and r, space, ., [ ], ← →
 
 	focus      pane
 	textPane   textPane // the lesson text beside the cluster
@@ -41,8 +40,6 @@ type lessonModel struct {
 	bottomTop  int // first line of the box under the panes shown
 
 	check    checkState
-	ahead    aheadState  // the verdict of the run, known before playback reaches it
-	back     rewindState // ← →: the main screen shows an earlier moment
 	prompt   promptState
 	explore  explorerModel // t, w, m: full-screen views over the run
 	reader   readerModel   // l: the lesson text, full screen
@@ -76,10 +73,10 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 		m.check.words = txnWords(l)
 	}
 	m.textPane = newTextPane(l.ID, t, c.progress.get(l.ID).ran())
-	if err := m.reset(); err != nil {
+	if err := m.play.reset(m.playerInput(), nil); err != nil {
 		return nil, err
 	}
-	m.speed = estimateSpeed(m.run.sc)
+	m.play.speed = estimateSpeed(m.play.run.sc)
 	if p := c.progress.get(l.ID); p.Predicted == nil && l.Text.Predict.Q != "" {
 		m.prompt.open(promptPredict)
 	}
@@ -88,50 +85,18 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	return m, nil
 }
 
-// reset makes a fresh, idle run of the current variant and seed, with the
-// learner's faults of carry (if any) at the moments they were pressed.
-func (m *lessonModel) reset() error {
-	return m.resetWith(nil)
-}
-
-func (m *lessonModel) resetWith(carry []sim.Fault) error {
-	o := lessons.Options{Variant: m.variant, Seed: m.seed, Trace: true}
-	if m.own {
-		o.Nemesis = []sim.Nemesis{}
-	}
-	sc, err := m.l.Scenario(o)
-	if err != nil {
-		return err
-	}
-	sc.Faults = withCarried(sc.Faults, carry)
-	p, err := newPlayback(sc, finalOps(m.l))
-	if err != nil {
-		return err
-	}
-	m.check.clear()
-	m.ahead.stop()
-	m.back = rewindState{}
-	m.run = p
-	m.gen++
-	m.hist.follow()
-	m.bottomTop = 0
-	return nil
-}
-
 // leave stops background work before the screen goes away.
 func (m *lessonModel) leave() {
 	m.check.stop()
-	m.ahead.stop()
 	m.explore.stop()
 	m.exportTo.stop()
-	m.run.playing = false
-	m.gen++
+	m.play.stop()
 }
 
 // explorerInput is what the explorer is handed: nothing of the lesson
 // screen but the run, the verdict and the lines that frame a view.
 func (m *lessonModel) explorerInput() explorerInput {
-	in := explorerInput{c: m.c, src: m.run, model: string(m.l.Model), init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
+	in := explorerInput{c: m.c, src: m.play.run, model: string(m.l.Model), init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
 	if m.l.Transactional() {
 		in.model, in.txn = "", true // no linearizability order; w opens the cycle view
 	}
@@ -146,7 +111,7 @@ func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
 		return m, cmd
 	case scrubDoneMsg:
 		if msg.owner == scrubMain {
-			return m, m.back.scrub.finish(msg, m.run)
+			return m, m.play.scrubbed(msg)
 		}
 		m.explore, cmd = m.explore.Update(msg, m.explorerInput())
 		return m, cmd
@@ -161,7 +126,7 @@ func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
 		m.explore, ecmd = m.explore.Update(nil, m.explorerInput())
 		cmd = tea.Batch(cmd, ecmd)
 	}
-	return m, tea.Batch(cmd, m.back.sync(m.run))
+	return m, tea.Batch(cmd, m.play.sync())
 }
 
 // routeKey gives a key to the child that has the screen, else to the
@@ -175,7 +140,7 @@ func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
 		m.reader, cmd = m.reader.Update(k, m.c)
 		if !m.reader.open && m.reader.run {
 			m.reader.run = false
-			return m.startRun()
+			return m.play.startRun(m.playerInput())
 		}
 		return cmd
 	case m.explore.open && m.explore.owns(k):
@@ -187,12 +152,12 @@ func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
 func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case frameMsg:
-		return m.frame(msg)
+		return m.play.frame(msg, m.playerInput())
 	case exportDoneMsg:
 		m.flash, m.notice = msg.flash, msg.notice
 		return nil
 	case aheadDoneMsg:
-		return m.aheadDone(msg)
+		return m.play.aheadDone(msg, m.playerInput())
 	case checkDoneMsg:
 		if m.check.finish(msg) {
 			m.afterCheck()
@@ -221,8 +186,8 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 		case m.check.running:
 			m.check.cancelByUser()
 			m.flash = "check cancelled; c checks again"
-		case m.back.on:
-			m.toLive()
+		case m.play.back.on:
+			m.play.toLive()
 		case m.prompt.kind != promptNone:
 			m.prompt.close()
 		default:
@@ -230,22 +195,8 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(k, keys.Quit):
 		return m.goBack()
-	case key.Matches(k, keys.Run):
-		return m.startRun()
-	case key.Matches(k, keys.Play):
-		return m.togglePlay()
-	case key.Matches(k, keys.Step):
-		return m.stepOnce()
-	case key.Matches(k, keys.Slower):
-		m.speed = max(0, m.speed-1)
-		m.flash = "speed " + speedLabel(m.speed)
-	case key.Matches(k, keys.Faster):
-		m.speed = min(len(speeds)-1, m.speed+1)
-		m.flash = "speed " + speedLabel(m.speed)
-	case key.Matches(k, keys.Left):
-		return m.stepBack()
-	case key.Matches(k, keys.Right):
-		return m.stepForward()
+	case m.play.owns(k, keys):
+		return m.play.key(k, m.playerInput())
 	case isFaultKey(k, keys):
 		return m.faultKey(k)
 	case key.Matches(k, keys.Variant):
@@ -323,9 +274,9 @@ func (m *lessonModel) scroll(n int) {
 	case paneText:
 		m.textPane.scroll(n)
 	case paneCluster:
-		m.nodeCursor = max(0, min(m.run.s.Config().Nodes-1, m.nodeCursor+n))
+		m.nodeCursor = max(0, min(m.play.run.s.Config().Nodes-1, m.nodeCursor+n))
 	case paneHistory:
-		m.hist.scroll(n, m.historyLen(), m.historyRows())
+		m.hist.scroll(n, m.play.historyLen(), m.historyRows())
 	case paneBottom:
 		m.bottomTop = max(0, m.bottomTop+n)
 	}

@@ -88,6 +88,10 @@ func screenLayoutLeast(W, H, clusterNeed, bottomLines, sideW, least int) lessonL
 	return lay
 }
 
+// clusterPane is the cluster as the player shows it, with the node the
+// fault keys act on.
+func (m *lessonModel) clusterPane() clusterPane { return m.play.clusterPane(m.nodeCursor, m.own) }
+
 // historyRows is how many records the history pane shows.
 func (m *lessonModel) historyRows() int { return max(1, m.layout().historyH-2) }
 
@@ -103,10 +107,10 @@ func (m *lessonModel) View() string {
 	pane := m.clusterPane()
 	cluster := c.box(pane.title(), strings.Join(pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2), "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
 	upTo := ""
-	if m.back.on {
-		upTo = fmtSeconds(m.back.at)
+	if m.play.back.on {
+		upTo = fmtSeconds(m.play.back.at)
 	}
-	shown := m.run.s.History()[:m.historyLen()]
+	shown := m.play.run.s.History()[:m.play.historyLen()]
 	hist := c.box(m.hist.title(len(shown), upTo), strings.Join(m.hist.lines(c.styles, shown, lay.historyW-3, lay.historyH-2, m.check.witness), "\n"),
 		lay.historyW, lay.historyH, m.focus == paneHistory)
 	var body string
@@ -163,24 +167,6 @@ func (m *lessonModel) header() string {
 	return st.Title.Render(left) + strings.Repeat(" ", gap) + st.Bold.Render(right)
 }
 
-// runState is the run's state in a word or two.
-func (m *lessonModel) runState() string {
-	s := m.run.s
-	switch {
-	case !m.run.started:
-		return "ready"
-	case s.Err() != nil:
-		return "stopped"
-	case m.back.on:
-		return "rewound"
-	case m.run.done():
-		return "finished"
-	case m.run.playing:
-		return "playing " + speedLabel(m.speed)
-	}
-	return "paused " + speedLabel(m.speed)
-}
-
 // statusLine shows where the run is, and what the last key did (or the
 // last event, while stepping).
 func (m *lessonModel) statusLine() string {
@@ -188,18 +174,13 @@ func (m *lessonModel) statusLine() string {
 		return p // e: the folder is being typed
 	}
 	st := m.c.styles
-	s := m.run.s
-	when := fmtSeconds(s.Now())
-	if m.back.on {
-		when = fmtSeconds(m.back.at) + " of " + fmtSeconds(s.Now())
-	}
-	info := fmt.Sprintf(" %s · %s · %s", st.Bold.Render(m.runState()), when, m.run.opsLabel())
+	info := m.play.where(st)
 	if res := m.check.result; res != nil && m.prompt.kind != promptNone {
 		info += " · " + m.check.word(st, res.Verdict)
 	}
 	msg := m.flash
-	if msg == "" && m.run.started && !m.run.playing && !m.back.on {
-		msg = m.run.last
+	if msg == "" {
+		msg = m.play.lastEvent()
 	}
 	if msg != "" {
 		info += " · " + msg
@@ -236,7 +217,7 @@ func (m *lessonModel) bottomTitle() string {
 		return "checking"
 	case m.check.result != nil || m.check.err != nil || m.check.cancelled:
 		return "verdict"
-	case !m.run.started:
+	case !m.play.run.started:
 		return "start here"
 	}
 	return ""
@@ -273,7 +254,7 @@ func (m *lessonModel) bottomLines(width int) ([]string, int) {
 		add(st.Error.Render("The checker could not check this history: ") + m.check.err.Error())
 	case m.check.result != nil:
 		out, pinned = m.verdictPanel().lines(width)
-	case !m.run.started:
+	case !m.play.run.started:
 		add("Press r to run this lesson with its default faults — or press fault keys first (p k z s h) to add your own from the first moment; o turns the lesson's own faults off.")
 		if m.c.width < wideLayout {
 			add("l reads the lesson text full screen.")
