@@ -60,11 +60,6 @@ func (m *lessonModel) askExport() tea.Cmd {
 	return nil
 }
 
-// exportKey hands a key to the prompt, and exports when it has a folder.
-func (m *lessonModel) exportKey(k tea.KeyMsg) tea.Cmd {
-	return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
-}
-
 // take hands a key to the prompt: with a folder chosen, it returns the
 // command export makes of it; a failure or a cancel is said in flash.
 func (p *exportPrompt) take(k tea.KeyMsg, c *common, flash *string, export func(dir string) tea.Cmd) tea.Cmd {
@@ -172,9 +167,6 @@ func exportDir(typed string) (string, error) {
 type exportError struct{ msg string }
 
 func (e *exportError) Error() string { return e.msg }
-
-// exportPromptLine is the prompt, shown in place of the status line.
-func (m *lessonModel) exportPromptLine() string { return m.exportTo.View(m.c) }
 
 // View is the prompt on one line ("" when closed).
 func (p exportPrompt) View(c *common) string {

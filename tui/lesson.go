@@ -2,7 +2,6 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/lessons"
@@ -25,7 +24,7 @@ const (
 // explorer (t, w, m), the reader (l), the export prompt (e) — which get a
 // narrow input.
 type lessonModel struct {
-	c       *common
+	screen
 	l       *lessons.Lesson
 	text    lessonText
 	variant string
@@ -33,21 +32,11 @@ type lessonModel struct {
 	own     bool        // the learner's faults only: the lesson's schedule is off
 	play    playerModel // the run, and r, space, ., [ ], ← →
 
-	focus      pane
-	textPane   textPane // the lesson text beside the cluster
-	nodeCursor int
-	hist       historyPane
-	bottomTop  int // first line of the box under the panes shown
-
-	check    checkState
+	textPane textPane // the lesson text beside the cluster
 	prompt   promptState
-	explore  explorerModel // t, w, m: full-screen views over the run
-	reader   readerModel   // l: the lesson text, full screen
-	exportTo exportPrompt  // e: the folder to export to
-	confirm  confirmState  // v or n while a run is under way
-	flash    string        // what the last key did
-	notice   []string      // a longer message (an export's files), until the next key
-	quizDone bool          // the quiz was taken this visit
+	reader   readerModel  // l: the lesson text, full screen
+	confirm  confirmState // v or n while a run is under way
+	quizDone bool         // the quiz was taken this visit
 }
 
 // backMsg asks the root to go back to the picker.
@@ -66,9 +55,7 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	if seed == 0 {
 		seed = t.seedOr(defaultSeed)
 	}
-	m := &lessonModel{c: c, l: l, text: t, variant: variant, seed: seed, hist: newHistoryPane(), focus: paneCluster,
-		explore: newExplorer()}
-	m.check.spinner = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Warn))
+	m := &lessonModel{screen: newScreen(c), l: l, text: t, variant: variant, seed: seed}
 	if l.Transactional() {
 		m.check.words = txnWords(l)
 	}
@@ -104,72 +91,37 @@ func (m *lessonModel) explorerInput() explorerInput {
 }
 
 func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
-	var cmd tea.Cmd
-	switch msg := msg.(type) {
-	case orderDoneMsg:
-		m.explore, cmd = m.explore.Update(msg, m.explorerInput())
-		return m, cmd
-	case scrubDoneMsg:
-		if msg.owner == scrubMain {
-			return m, m.play.scrubbed(msg)
-		}
-		m.explore, cmd = m.explore.Update(msg, m.explorerInput())
-		return m, cmd
-	case tea.KeyMsg:
-		cmd = m.routeKey(msg)
-	default:
-		cmd = m.update(msg)
+	if msg, ok := msg.(scrubDoneMsg); ok && msg.owner == scrubMain {
+		return m, m.play.scrubbed(msg)
 	}
+	if cmd, ok := m.explorerMsg(msg, m); ok {
+		return m, cmd
+	}
+	cmd := m.handle(msg, m)
 	m.resize() // the box under the panes grows and shrinks with its content
-	if m.explore.open {
-		var ecmd tea.Cmd
-		m.explore, ecmd = m.explore.Update(nil, m.explorerInput())
-		cmd = tea.Batch(cmd, ecmd)
-	}
-	return m, tea.Batch(cmd, m.play.sync())
+	return m, tea.Batch(cmd, m.followRun(m), m.play.sync())
 }
 
-// routeKey gives a key to the child that has the screen, else to the
-// lesson screen itself.
-func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
-	switch {
-	case m.exportTo.open:
-		return m.exportKey(k)
-	case m.reader.open:
-		var cmd tea.Cmd
-		m.reader, cmd = m.reader.Update(k, m.c)
-		if !m.reader.open && m.reader.run {
-			m.reader.run = false
-			return m.play.startRun(m.playerInput())
-		}
-		return cmd
-	case m.explore.open && m.explore.owns(k):
-		return m.explore.take(k, m.explorerInput(), &m.flash)
+// modal gives a key to the reader while it has the screen.
+func (m *lessonModel) modal(k tea.KeyMsg) (tea.Cmd, bool) {
+	if !m.reader.open {
+		return nil, false
 	}
-	return m.key(k)
+	var cmd tea.Cmd
+	m.reader, cmd = m.reader.Update(k, m.c)
+	if !m.reader.open && m.reader.run {
+		m.reader.run = false
+		return m.play.startRun(m.playerInput()), true
+	}
+	return cmd, true
 }
 
 func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case frameMsg:
 		return m.play.frame(msg, m.playerInput())
-	case exportDoneMsg:
-		m.flash, m.notice = msg.flash, msg.notice
-		return nil
 	case aheadDoneMsg:
 		return m.play.aheadDone(msg, m.playerInput())
-	case checkDoneMsg:
-		if m.check.finish(msg) {
-			m.afterCheck()
-		}
-		return nil
-	case spinner.TickMsg:
-		if !m.check.running {
-			return nil
-		}
-		var cmd tea.Cmd
-		m.check.spinner, cmd = m.check.spinner.Update(msg)
-		return cmd
 	}
 	return nil
 }
@@ -184,8 +136,7 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Esc):
 		switch {
 		case m.check.running:
-			m.check.cancelByUser()
-			m.flash = "check cancelled; c checks again"
+			m.cancelCheck()
 		case m.play.back.on:
 			m.play.toLive()
 		case m.prompt.kind != promptNone:
@@ -212,7 +163,7 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Enter):
 		m.enter()
 	case key.Matches(k, keys.Tab):
-		m.nextPane()
+		m.nextPane(m.paneShown)
 	case key.Matches(k, keys.Up):
 		m.scroll(-1)
 	case key.Matches(k, keys.Down):
@@ -224,37 +175,20 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Reader):
 		m.reader = m.reader.show(m.c, m.l, m.textPane.body(), m.textPane.at)
 	case key.Matches(k, keys.Timeline):
-		return m.openExplorer(viewHistory)
+		return m.openExplorer(viewHistory, m)
 	case key.Matches(k, keys.Witness):
-		return m.openExplorer(viewWitness)
+		return m.openExplorer(viewWitness, m)
 	case key.Matches(k, keys.Messages):
-		return m.openExplorer(viewMessages)
+		return m.openExplorer(viewMessages, m)
 	case key.Matches(k, keys.Export):
 		return m.askExport()
 	}
 	return nil
 }
 
-func (m *lessonModel) openExplorer(v explorerView) tea.Cmd {
-	m.explore = m.explore.show(v, m.explorerInput())
-	var cmd tea.Cmd
-	m.explore, cmd = m.explore.Update(nil, m.explorerInput())
-	return cmd
-}
-
 func (m *lessonModel) goBack() tea.Cmd {
 	m.leave()
 	return func() tea.Msg { return backMsg{} }
-}
-
-// nextPane moves the focus on, skipping panes not on the screen.
-func (m *lessonModel) nextPane() {
-	for range paneCount {
-		m.focus = (m.focus + 1) % paneCount
-		if m.paneShown(m.focus) {
-			return
-		}
-	}
 }
 
 func (m *lessonModel) paneShown(p pane) bool {
@@ -270,16 +204,11 @@ func (m *lessonModel) paneShown(p pane) bool {
 
 // scroll moves the focused pane's content by n lines.
 func (m *lessonModel) scroll(n int) {
-	switch m.focus {
-	case paneText:
+	if m.focus == paneText {
 		m.textPane.scroll(n)
-	case paneCluster:
-		m.nodeCursor = max(0, min(m.play.run.s.Config().Nodes-1, m.nodeCursor+n))
-	case paneHistory:
-		m.hist.scroll(n, m.play.historyLen(), m.historyRows())
-	case paneBottom:
-		m.bottomTop = max(0, m.bottomTop+n)
+		return
 	}
+	m.scrollPane(n, m.play.run.s.Config().Nodes, m.play.historyLen(), m.historyRows())
 }
 
 func (m *lessonModel) pageSize() int {
