@@ -163,7 +163,7 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Enter):
 		m.enter()
 	case key.Matches(k, keys.Tab):
-		m.nextPane(m.paneShown)
+		m.nextPane(m.layout(), true)
 	case key.Matches(k, keys.Up):
 		m.scroll(-1)
 	case key.Matches(k, keys.Down):
@@ -189,17 +189,6 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 func (m *lessonModel) goBack() tea.Cmd {
 	m.leave()
 	return func() tea.Msg { return backMsg{} }
-}
-
-func (m *lessonModel) paneShown(p pane) bool {
-	lay := m.layout()
-	switch p {
-	case paneText:
-		return lay.textW > 0
-	case paneBottom:
-		return lay.bottomOverflow
-	}
-	return true
 }
 
 // scroll moves the focused pane's content by n lines.
@@ -242,7 +231,7 @@ func (m *lessonModel) resize() {
 	if m.reader.open {
 		m.reader.resize(m.c)
 	}
-	if !m.paneShown(m.focus) {
+	if !paneShown(m.focus, lay, true) {
 		m.focus = paneCluster
 	}
 }

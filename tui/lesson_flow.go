@@ -85,19 +85,19 @@ func (m *lessonModel) nextVariant() {
 	m.flash = "variant " + v.Name + " — press r to run it"
 	m.notice = []string{
 		fmt.Sprintf("Variant %s: %s.", v.Name, v.Summary),
-		"r runs it with " + m.sameFaults(carry) + ".",
+		"r runs it with " + sameFaults(m.play.run.sc.Faults, m.own, carry) + ".",
 	}
 }
 
 // sameFaults says which faults the next run has, truly: the lesson's
 // schedule (aimed at whichever node has a role, where it aims at one),
 // and the learner's own.
-func (m *lessonModel) sameFaults(carry []sim.Fault) string {
+func sameFaults(schedule sim.Schedule, own bool, carry []sim.Fault) string {
 	sched := "the same seed and schedule"
-	if aim := aimedAt(m.play.run.sc.Faults); aim != "" {
+	if aim := aimedAt(schedule); aim != "" {
 		sched += ", aimed at " + aim
 	}
-	if m.own {
+	if own {
 		sched = "the same seed, the lesson's schedule off"
 	}
 	switch len(carry) {

@@ -118,7 +118,7 @@ func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
 	if strings.Contains(out.mattered, "holding computing") || strings.Contains(out.mattered, "answered holding") {
 		t.Errorf("a worker is said to hold data: %q", out.mattered)
 	}
-	if got := m.lesson.sameFaults(nil); strings.Contains(got, "leads") || !strings.Contains(got, "worker") {
+	if got := sameFaults(m.lesson.play.run.sc.Faults, m.lesson.own, nil); strings.Contains(got, "leads") || !strings.Contains(got, "worker") {
 		t.Errorf("r's promise %q speaks of a leader in a design with workers", got)
 	}
 }

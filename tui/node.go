@@ -217,7 +217,7 @@ func (m *nodeModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Check):
 		return m.checkNow()
 	case key.Matches(k, keys.Tab):
-		m.nextPane(m.paneShown)
+		m.nextPane(m.layout(), false)
 	case key.Matches(k, keys.Up):
 		m.scroll(-1)
 	case key.Matches(k, keys.Down):
@@ -295,18 +295,6 @@ func (m *nodeModel) toForm() {
 	m.explore.open = false
 	m.flash, m.notice = "", nil
 	m.form.focusOn(m.form.focus)
-}
-
-// paneShown: the cluster and the history, and the box under them when
-// it scrolls (the left pane of a wide screen takes no focus).
-func (m *nodeModel) paneShown(p pane) bool {
-	switch p {
-	case paneCluster, paneHistory:
-		return true
-	case paneBottom:
-		return m.layout().bottomOverflow
-	}
-	return false
 }
 
 // scroll moves the focused pane: the node the fault keys act on, the

@@ -124,15 +124,28 @@ func (s *screen) cancelCheck() {
 	s.flash = "check cancelled; c checks again"
 }
 
-// nextPane moves the focus on, skipping panes shown says are not on the
-// screen.
-func (s *screen) nextPane(shown func(pane) bool) {
+// nextPane moves the focus on, skipping panes that cannot take it in
+// layout lay (side: the left pane can, as the lesson's text does).
+func (s *screen) nextPane(lay lessonLayout, side bool) {
 	for range paneCount {
 		s.focus = (s.focus + 1) % paneCount
-		if shown(s.focus) {
+		if paneShown(s.focus, lay, side) {
 			return
 		}
 	}
+}
+
+// paneShown reports whether a pane can take the focus in layout lay: the
+// box under the panes when it scrolls, the left pane when it is on the
+// screen and side says it can.
+func paneShown(p pane, lay lessonLayout, side bool) bool {
+	switch p {
+	case paneText:
+		return side && lay.textW > 0
+	case paneBottom:
+		return lay.bottomOverflow
+	}
+	return true
 }
 
 // scrollPane moves the focused pane by n lines: the node the fault keys act

@@ -30,7 +30,7 @@ type verdictPanel struct {
 // verdictPanel hands the panel what it may read of the screen.
 func (m *lessonModel) verdictPanel() verdictPanel {
 	v := verdictPanel{c: m.c, l: m.l, text: m.text, seed: m.seed, check: &m.check, runDone: m.play.run.done(),
-		faults: m.sameFaults(m.play.carry()), quiz: m.quizOffered() && !m.quizDone}
+		faults: sameFaults(m.play.run.sc.Faults, m.own, m.play.carry()), quiz: m.quizOffered() && !m.quizDone}
 	v.ahead, v.stopped = m.play.verdictAhead()
 	return v
 }
