@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"math"
 	"math/bits"
 	"slices"
 	"sort"
@@ -52,7 +53,7 @@ func sweepCounter(ops []porcupine.Operation, init any) (ok, accepted bool) {
 const (
 	sweepMaxCells = 1 << 22 // grid cells (one bit each, per mask)
 	sweepMaxOpen  = 16      // operations open at once
-	sweepMaxWork  = 1 << 29 // cell visits in all
+	sweepMaxWork  = 1 << 27 // vectors visited in all
 )
 
 type sweepEvent struct {
@@ -79,7 +80,10 @@ type counterSweep struct {
 	size   []int   // per axis, how many (the grid spans 0..size)
 	stride []int
 	cells  int
-	sums   []int64 // per cell, what its timed-out adds add
+	// positive: every amount is; then a vector's sum only grows along
+	// an axis, and a walk may stop where it passes what is wanted.
+	positive bool
+	up       []uint64 // scratch for above, all zero between calls
 
 	base  int64 // the start plus every add that returned
 	avail []int // per axis, how many have begun
@@ -128,11 +132,9 @@ func newCounterSweep(ops []porcupine.Operation, start int64) (*counterSweep, boo
 		}
 		sw.cells *= n + 1
 	}
-	sw.sums = make([]int64, sw.cells)
-	for idx := range sw.sums {
-		for a, st := range sw.stride {
-			sw.sums[idx] += int64(idx/st%(sw.size[a]+1)) * sw.amount[a]
-		}
+	sw.positive = true
+	for _, d := range sw.amount {
+		sw.positive = sw.positive && d > 0
 	}
 	sw.avail = make([]int, len(sw.size))
 	// Invocations before returns at the same moment, as porcupine orders
@@ -220,35 +222,31 @@ func (sw *counterSweep) complete(f frontier, x int) (frontier, bool) {
 		if !xo.read {
 			orInto(done, m|bit, delta) // x's add, last
 		}
-		up, fits := sw.upward(delta)
-		if !fits {
-			return nil, false
-		}
+		// Each open read, after each subset of the open adds, asks the
+		// timed-out adds for what its total still lacks.
+		want := map[int64][]uint64{}
 		for _, r := range sw.openReads(m) {
 			read := sw.defs[r]
-			// Each subset of the open adds asks the timed-out ones for
-			// what the read's total still lacks.
-			want := map[int64][]uint64{}
 			for _, s := range sw.addSubsets(m) {
 				lack := read.total - sw.base - sw.addsIn(m) - s.sum
 				want[lack] = append(want[lack], m|s.mask|uint64(1)<<uint(read.slot))
 			}
-			planes := sw.onPlanes(up, want)
-			if sw.work > sweepMaxWork {
-				return nil, false
+		}
+		planes := sw.above(delta, want)
+		if sw.work > sweepMaxWork {
+			return nil, false
+		}
+		for _, next := range sortedMasks(planes) {
+			cells := planes[next]
+			if next&bit != 0 {
+				orInto(done, next, cells) // x is in effect: the sequence may stop here
+				continue
 			}
-			for _, next := range sortedMasks(planes) {
-				cells := planes[next]
-				if next&bit != 0 {
-					orInto(done, next, cells) // x is in effect: the sequence may stop here
-					continue
+			if fresh := orNew(reached, next, cells); fresh != nil {
+				if pending[next] == nil {
+					queue = append(queue, next)
 				}
-				if fresh := orNew(reached, next, cells); fresh != nil {
-					if pending[next] == nil {
-						queue = append(queue, next)
-					}
-					orInto(pending, next, fresh)
-				}
+				orInto(pending, next, fresh)
 			}
 		}
 	}
@@ -305,46 +303,81 @@ func (sw *counterSweep) addsIn(m uint64) int64 {
 	return n
 }
 
-// upward is every vector at or above one of cells, within what has begun:
-// the timed-out adds that may take effect before a read.
-func (sw *counterSweep) upward(cells []uint64) ([]uint64, bool) {
-	up := slices.Clone(cells)
-	for a, st := range sw.stride {
-		n := sw.size[a] + 1
-		sw.work += int64(sw.cells)
-		if sw.work > sweepMaxWork {
-			return nil, false
-		}
-		for idx := range sw.cells {
-			c := idx / st % n
-			if c == 0 || c > sw.avail[a] || up[(idx-st)/64]&(1<<uint((idx-st)%64)) == 0 {
-				continue
-			}
-			up[idx/64] |= 1 << uint(idx%64)
-		}
-	}
-	return up, true
-}
-
-// onPlanes sorts the vectors of up by what their timed-out adds add: each
-// goes to the masks that want that sum.
-func (sw *counterSweep) onPlanes(up []uint64, want map[int64][]uint64) frontier {
+// above finds the vectors at or above one of cells, within what has
+// begun (the timed-out adds that may take effect before a read), whose
+// timed-out adds add one of want's sums, and gives each to that sum's
+// masks. It walks the grid from the cells' lowest corner up, in index
+// order so that a vector's predecessors come first, and, when every
+// amount is positive, stops an axis once the sum passes the largest
+// wanted: the walk covers only the vectors a read can still use.
+func (sw *counterSweep) above(cells []uint64, want map[int64][]uint64) frontier {
 	out := frontier{}
-	for w, word := range up {
-		sw.work++
+	if len(want) == 0 {
+		return out
+	}
+	top := int64(math.MinInt64)
+	for s := range want {
+		top = max(top, s)
+	}
+	axes := len(sw.size)
+	lo := slices.Clone(sw.avail)
+	for w, word := range cells {
 		for word != 0 {
 			idx := w*64 + bits.TrailingZeros64(word)
 			word &= word - 1
-			sw.work++
-			for _, m := range want[sw.sums[idx]] {
-				cells := out[m]
-				if cells == nil {
-					cells = make([]uint64, len(up))
-					out[m] = cells
-				}
-				cells[idx/64] |= 1 << uint(idx%64)
+			for a, st := range sw.stride {
+				lo[a] = min(lo[a], idx/st%(sw.size[a]+1))
 			}
 		}
+	}
+	// below[a] is the least the axes under a add: what any vector adds
+	// there, at the corner.
+	below := make([]int64, axes+1)
+	for a := range axes {
+		below[a+1] = below[a] + int64(lo[a])*sw.amount[a]
+	}
+	if sw.up == nil {
+		sw.up = make([]uint64, len(cells))
+	}
+	up := sw.up
+	var set []int
+	c := slices.Clone(lo)
+	var walk func(a, idx int, sum int64)
+	walk = func(a, idx int, sum int64) {
+		if a < 0 {
+			sw.work++
+			in := cells[idx/64]&(1<<uint(idx%64)) != 0
+			for b := 0; b < axes && !in; b++ {
+				p := idx - sw.stride[b]
+				in = c[b] > lo[b] && up[p/64]&(1<<uint(p%64)) != 0
+			}
+			if !in {
+				return
+			}
+			up[idx/64] |= 1 << uint(idx%64)
+			set = append(set, idx)
+			for _, m := range want[sum] {
+				v := out[m]
+				if v == nil {
+					v = make([]uint64, len(cells))
+					out[m] = v
+				}
+				v[idx/64] |= 1 << uint(idx%64)
+			}
+			return
+		}
+		for c[a] = lo[a]; c[a] <= sw.avail[a]; c[a]++ {
+			s := sum + int64(c[a])*sw.amount[a]
+			if sw.positive && s+below[a] > top {
+				break
+			}
+			walk(a-1, idx+c[a]*sw.stride[a], s)
+		}
+		c[a] = lo[a]
+	}
+	walk(axes-1, 0, 0)
+	for _, idx := range set {
+		up[idx/64] &^= 1 << uint(idx%64)
 	}
 	return out
 }
