@@ -54,6 +54,7 @@ const (
 	sweepMaxCells = 1 << 22 // grid cells (one bit each, per mask)
 	sweepMaxOpen  = 16      // operations open at once
 	sweepMaxWork  = 1 << 27 // vectors visited in all
+	sweepMaxWords = 1 << 24 // bitset words alive at once (128 MB)
 )
 
 type sweepEvent struct {
@@ -233,7 +234,8 @@ func (sw *counterSweep) complete(f frontier, x int) (frontier, bool) {
 			}
 		}
 		planes := sw.above(delta, want)
-		if sw.work > sweepMaxWork {
+		alive := len(reached) + len(pending) + len(done) + len(planes)
+		if sw.work > sweepMaxWork || alive*len(delta) > sweepMaxWords {
 			return nil, false
 		}
 		for _, next := range sortedMasks(planes) {
