@@ -29,17 +29,24 @@ type verdictJSON struct {
 	// operations, as the text names them.
 	WitnessFaults []witnessFaultJSON `json:"witness_faults,omitempty"`
 	Failing       *history.Op        `json:"failing,omitempty"`
-	Model         string             `json:"model,omitempty"`
-	File          string             `json:"file,omitempty"`
-	Format        string             `json:"format,omitempty"`
-	Records       *int               `json:"records,omitempty"`
-	SkippedLines  *int               `json:"skipped_lines,omitempty"`
-	Lesson        string             `json:"lesson,omitempty"`
-	Variant       string             `json:"variant,omitempty"`
-	Seed          *uint64            `json:"seed,omitempty"`
-	Ops           *int               `json:"ops,omitempty"`
-	VirtualNs     *int64             `json:"virtual_ns,omitempty"`
-	Faults        int                `json:"faults,omitempty"` // fault actions applied (heals included)
+	// Prefix and Tip are the headline's facts: records 0 to Prefix−1
+	// linearize, and Tip (record Prefix) is the first that cannot be added.
+	Prefix *int        `json:"prefix,omitempty"`
+	Tip    *history.Op `json:"tip,omitempty"`
+	// Reason says what stopped the check: why the verdict is unknown, or
+	// why the witness is not minimal.
+	Reason       string  `json:"reason,omitempty"`
+	Model        string  `json:"model,omitempty"`
+	File         string  `json:"file,omitempty"`
+	Format       string  `json:"format,omitempty"`
+	Records      *int    `json:"records,omitempty"`
+	SkippedLines *int    `json:"skipped_lines,omitempty"`
+	Lesson       string  `json:"lesson,omitempty"`
+	Variant      string  `json:"variant,omitempty"`
+	Seed         *uint64 `json:"seed,omitempty"`
+	Ops          *int    `json:"ops,omitempty"`
+	VirtualNs    *int64  `json:"virtual_ns,omitempty"`
+	Faults       int     `json:"faults,omitempty"` // fault actions applied (heals included)
 	// FaultIntervals are the run's faults, each with its owner and the
 	// virtual time it was in force.
 	FaultIntervals []runFaultJSON `json:"fault_intervals,omitempty"`
@@ -48,8 +55,13 @@ type verdictJSON struct {
 
 // resultJSON is a check's result of h for --json.
 func resultJSON(r checker.Result, h history.History) verdictJSON {
-	return verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation, Summary: r.Summary,
-		Witness: r.Witness, WitnessFaults: witnessFaults(h, r.Faults), Failing: r.Failing, Model: string(r.Model)}
+	v := verdictJSON{Verdict: string(r.Verdict), Anomaly: r.Anomaly, Explanation: r.Explanation, Summary: r.Summary,
+		Witness: r.Witness, WitnessFaults: witnessFaults(h, r.Faults), Failing: r.Failing, Tip: r.Tip,
+		Reason: r.Reason, Model: string(r.Model)}
+	if r.Verdict == checker.NotLinearizable && r.Prefix >= 0 {
+		v.Prefix = &r.Prefix
+	}
+	return v
 }
 
 func exitFor(v checker.Verdict) int {

@@ -28,7 +28,9 @@
 // Some histories need no search: counters whose adds all add one amount,
 // and sets, are decided exactly in near-linear time (counter.go, set.go),
 // as Jepsen's counter and set-full checkers read their bounds; a counter
-// read outside its bounds gives its witness at once.
+// read outside its bounds gives its witness at once. Counters whose adds
+// differ are decided by a sweep over time that counts timed-out adds per
+// amount instead of searching their subsets (counter_sweep.go).
 //
 // Limits (limits.go): one deadline, from the context and Options.Timeout,
 // bounds the whole check; the search may grow the live heap by at most

@@ -638,6 +638,8 @@ func TestDifferentialAgainstBruteForce(t *testing.T) {
 		lossy("kv", kvSpecN(6)), lossy("kv-append", appendSpec()),
 		lossy("set", setSpecN(6)), lossy("queue", queueSpecN(6)),
 		lossy("counter-unit", unitCounterSpec()), lossy("multi-register", mregSpec(true)),
+		// Adds of several amounts, some negative: the counter sweep.
+		lossy("counter", counterSpecOf(1, 2, 3)), lossy("counter-signed", counterSpecOf(-1, 2)),
 	}
 	for _, sp := range specs {
 		name := sp.name

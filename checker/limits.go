@@ -154,7 +154,13 @@ func (l *limits) reason(r stopReason, phase string) string {
 	switch r {
 	case stopDeadline:
 		if l.timeout > 0 {
-			return fmt.Sprintf("the time limit (%v) ran out during the %s", l.timeout, phase)
+			// Rounded: a command passes what is left of its own
+			// --timeout (999.6ms of 1s), and the reader knows the 1s.
+			shown := l.timeout.Round(100 * time.Millisecond)
+			if l.timeout < time.Second {
+				shown = l.timeout.Round(time.Millisecond)
+			}
+			return fmt.Sprintf("the time limit (%v) ran out during the %s", shown, phase)
 		}
 		return "the deadline passed during the " + phase
 	case stopMemory:

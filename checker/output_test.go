@@ -148,7 +148,7 @@ func ExampleCheck() {
 // steps fail once the limit passed. Now it is written from a finished
 // search or not at all.
 func TestWriteHTMLAfterATimeOut(t *testing.T) {
-	h := hardHistory(22)
+	h := hardHistory(24) // beyond the counter sweep's grid: left to the search
 	opts := Options{Model: ModelCounter, Timeout: 20 * time.Millisecond}
 	res := mustCheck(t, h, opts)
 	if res.Verdict != Unknown {

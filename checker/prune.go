@@ -4,6 +4,8 @@ import (
 	"slices"
 
 	"github.com/anishathalye/porcupine"
+
+	"github.com/faultline-lab/faultline/history"
 )
 
 // Pruning: operations whose outcome is unknown (info, or no completion) may
@@ -33,7 +35,7 @@ func unknownOp(o porcupine.Operation) bool { return o.Return == never }
 // rule below runs in O(n log n), so pruning a long history stays cheap.
 type returnsBy map[any][]int64
 
-func (r returnsBy) add(v any, ret int64) { k := valueKey(v); r[k] = append(r[k], ret) }
+func (r returnsBy) add(v any, ret int64) { k := history.ValueKey(v); r[k] = append(r[k], ret) }
 
 func (r returnsBy) sort() {
 	for _, rs := range r {
@@ -43,7 +45,7 @@ func (r returnsBy) sort() {
 
 // after is the earliest return of an observer of v later than t.
 func (r returnsBy) after(v any, t int64) (int64, bool) {
-	rs := r[valueKey(v)]
+	rs := r[history.ValueKey(v)]
 	i, _ := slices.BinarySearch(rs, t+1)
 	if i == len(rs) {
 		return 0, false
@@ -81,7 +83,7 @@ func pruneSet(ops []porcupine.Operation, init any) []porcupine.Operation {
 	// (-1 for the initial set).
 	first := map[any]int64{}
 	seen := func(x any, ret int64) {
-		k := valueKey(x)
+		k := history.ValueKey(x)
 		if r, ok := first[k]; !ok || ret < r {
 			first[k] = ret
 		}
@@ -103,7 +105,7 @@ func pruneSet(ops []porcupine.Operation, init any) []porcupine.Operation {
 	out := ops[:0:0]
 	for _, o := range ops {
 		if c := opCall(o); c.op == opAdd && unknownOp(o) {
-			r, observed := first[valueKey(c.arg)]
+			r, observed := first[history.ValueKey(c.arg)]
 			if !observed || r < o.Call {
 				continue
 			}
@@ -132,7 +134,7 @@ func pruneQueue(ops []porcupine.Operation, init any) []porcupine.Operation {
 	unknown := false
 	for _, o := range ops {
 		if c := opCall(o); c.op == opEnqueue {
-			writers[valueKey(c.arg)]++
+			writers[history.ValueKey(c.arg)]++
 			unknown = unknown || unknownOp(o)
 		}
 	}
@@ -141,7 +143,7 @@ func pruneQueue(ops []porcupine.Operation, init any) []porcupine.Operation {
 	}
 	initial, _ := init.([]any)
 	for _, x := range initial {
-		writers[valueKey(x)]++
+		writers[history.ValueKey(x)]++
 	}
 	// Completed dequeues and drains, by what they delivered.
 	seen := returnsBy{}
@@ -162,7 +164,7 @@ func pruneQueue(ops []porcupine.Operation, init any) []porcupine.Operation {
 	out := ops[:0:0]
 	for _, o := range ops {
 		if c := opCall(o); c.op == opEnqueue && unknownOp(o) {
-			k := valueKey(c.arg)
+			k := history.ValueKey(c.arg)
 			if len(seen[k]) == 0 {
 				continue
 			}
@@ -208,13 +210,13 @@ func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
 			lastAppend = max(lastAppend, o.Return)
 		case c.op == opCAS && c.status == statusMismatch:
 			lastMiss = max(lastMiss, o.Return)
-			k := valueKey(c.arg)
+			k := history.ValueKey(c.arg)
 			if r, ok := lastMissOf[k]; !ok || o.Return > r {
 				lastMissOf[k] = o.Return
 			}
 		}
 		if v, ok := newValue(c); ok {
-			writers[valueKey(v)]++
+			writers[history.ValueKey(v)]++
 			unknown = unknown || unknownOp(o)
 		}
 	}
@@ -230,12 +232,12 @@ func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
 		switch {
 		case c.op == opRead && c.status == statusOK && !(c.result == nil && c.nilAny):
 			seen.add(c.result, o.Return)
-			observed[valueKey(c.result)] = true
+			observed[history.ValueKey(c.result)] = true
 		case c.op == opCAS && c.status == statusOK:
 			seen.add(c.arg, o.Return)
-			observed[valueKey(c.arg)] = true
+			observed[history.ValueKey(c.arg)] = true
 		case c.op == opCAS && c.status == statusUnknown:
-			observed[valueKey(c.arg)] = true
+			observed[history.ValueKey(c.arg)] = true
 		}
 	}
 	seen.sort()
@@ -247,11 +249,11 @@ func pruneRegister(ops []porcupine.Operation, init any) []porcupine.Operation {
 			out = append(out, o)
 			continue
 		}
-		k := valueKey(v)
+		k := history.ValueKey(v)
 		missed := lastMiss
 		if c.op == opCAS {
 			missed = -1
-			if r, ok := lastMissOf[valueKey(c.arg)]; ok {
+			if r, ok := lastMissOf[history.ValueKey(c.arg)]; ok {
 				missed = r
 			}
 		}

@@ -130,11 +130,11 @@ func deliveredIn(calls []*call) map[any]bool {
 		}
 		switch {
 		case c.op == opDequeue && c.result != nil:
-			delivered[valueKey(c.result)] = true
+			delivered[history.ValueKey(c.result)] = true
 		case c.op == opDrain:
 			xs, _ := c.result.([]any)
 			for _, x := range xs {
-				delivered[valueKey(x)] = true
+				delivered[history.ValueKey(x)] = true
 			}
 		}
 	}
@@ -146,7 +146,7 @@ func deliveredIn(calls []*call) map[any]bool {
 func missingBefore(calls []*call, d *call, delivered map[any]bool) []*call {
 	var out []*call
 	for _, e := range calls {
-		if e.op == opEnqueue && e.status == statusOK && before(e, d) && !delivered[valueKey(e.arg)] {
+		if e.op == opEnqueue && e.status == statusOK && before(e, d) && !delivered[history.ValueKey(e.arg)] {
 			out = append(out, e)
 		}
 	}

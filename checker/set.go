@@ -214,7 +214,7 @@ func decideSet(ops []porcupine.Operation, init any) (bool, bool) {
 	}
 	elems := map[any]*elem{}
 	get := func(x any) *elem {
-		k := valueKey(x)
+		k := history.ValueKey(x)
 		e := elems[k]
 		if e == nil {
 			e = &elem{lo: never, hi: never}
@@ -249,7 +249,7 @@ func decideSet(ops []porcupine.Operation, init any) (bool, bool) {
 			seen := map[any]bool{}
 			var keys []any
 			for _, x := range xs {
-				if k := valueKey(x); !seen[k] {
+				if k := history.ValueKey(x); !seen[k] {
 					seen[k] = true
 					keys = append(keys, k)
 				}

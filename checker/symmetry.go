@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/anishathalye/porcupine"
+
+	"github.com/faultline-lab/faultline/history"
 )
 
 // Symmetry: operations of unknown outcome that stay open to the end of the
@@ -150,9 +152,9 @@ func symKey(c *call, byProc bool) string {
 	b.WriteByte(0)
 	b.WriteString(c.key)
 	b.WriteByte(0)
-	canonicalText(&b, c.arg)
+	history.WriteCanonical(&b, c.arg)
 	b.WriteByte(0)
-	canonicalText(&b, c.arg2)
+	history.WriteCanonical(&b, c.arg2)
 	if byProc {
 		b.WriteByte(0)
 		b.WriteString(c.proc.String())

@@ -1,12 +1,9 @@
 package checker
 
 import (
-	"fmt"
 	"hash/maphash"
 	"math"
 	"sort"
-	"strconv"
-	"strings"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -104,65 +101,3 @@ func canonicalSet(xs []any) []any {
 
 // token names a value for the witness's support relation.
 func token(v any) string { return history.Format(v) }
-
-// nilKey and compositeKey are valueKey's keys for nil and for lists and
-// maps.
-type (
-	nilKey       struct{}
-	compositeKey struct{ text string }
-)
-
-// valueKey is a map key for v, equal for values valueEqual finds equal: an
-// integral float is its integer, and a list or map is its canonical text.
-func valueKey(v any) any {
-	switch x := v.(type) {
-	case nil:
-		return nilKey{}
-	case int64, string, bool:
-		return x
-	case float64:
-		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
-			return int64(x)
-		}
-		return x
-	}
-	var b strings.Builder
-	canonicalText(&b, v)
-	return compositeKey{b.String()}
-}
-
-// canonicalText writes v so that values valueEqual finds equal read the
-// same: integral floats as integers, map keys sorted.
-func canonicalText(b *strings.Builder, v any) {
-	switch x := v.(type) {
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			canonicalText(b, e)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(strconv.Quote(k))
-			b.WriteByte(' ')
-			canonicalText(b, x[k])
-		}
-		b.WriteByte('}')
-	case string:
-		b.WriteString(strconv.Quote(x))
-	default:
-		fmt.Fprintf(b, "%T:%v", valueKey(x), valueKey(x))
-	}
-}

@@ -1,6 +1,12 @@
 package history
 
-import "strings"
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
 
 // Equal compares two history values (nil, bool, int64, float64, string,
 // []any, map[string]any) as the checker and the toy databases must agree
@@ -56,6 +62,73 @@ func Equal(a, b any) bool {
 		return true
 	}
 	return b != nil && Format(a) == Format(b)
+}
+
+// nilKey and compositeKey are ValueKey's keys for nil, and for lists,
+// maps and values of no history type.
+type (
+	nilKey       struct{}
+	compositeKey struct{ text string }
+)
+
+// ValueKey is a map key for v, the same for values Equal finds equal: an
+// integral float is its integer, and a list or map is its canonical text
+// (WriteCanonical). It is value identity, as Equal is value equality.
+func ValueKey(v any) any {
+	switch x := v.(type) {
+	case nil:
+		return nilKey{}
+	case int64, string, bool:
+		return x
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1<<62 {
+			return int64(x)
+		}
+		return x
+	case []any, map[string]any:
+		var b strings.Builder
+		WriteCanonical(&b, v)
+		return compositeKey{b.String()}
+	}
+	return compositeKey{"?" + Format(v)} // no history value: by its printed form, as Equal does
+}
+
+// WriteCanonical writes v so that values Equal finds equal read the same:
+// integral floats as integers, map keys sorted, every scalar marked with
+// its type.
+func WriteCanonical(b *strings.Builder, v any) {
+	switch x := v.(type) {
+	case []any:
+		b.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			WriteCanonical(b, e)
+		}
+		b.WriteByte(']')
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteByte('{')
+		for i, k := range keys {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(strconv.Quote(k))
+			b.WriteByte(' ')
+			WriteCanonical(b, x[k])
+		}
+		b.WriteByte('}')
+	case string:
+		b.WriteString(strconv.Quote(x))
+	default:
+		k := ValueKey(x)
+		fmt.Fprintf(b, "%T:%v", k, k)
+	}
 }
 
 // Compare orders values: nil first, then integers by value, then anything

@@ -102,32 +102,30 @@ func (a *aheadState) resultFor(p *playback) (checker.Result, bool) {
 // aheadDone takes an outcome in. When playback has already passed the
 // break point (the check took longer than the playback to it), the screen
 // goes back to that moment.
-func (m *lessonModel) aheadDone(msg aheadDoneMsg) tea.Cmd {
-	a := &m.ahead
+func (p *playerModel) aheadDone(msg aheadDoneMsg, in playerInput) tea.Cmd {
+	a := &p.ahead
 	if msg.id != a.id || !a.running {
 		return nil
 	}
 	a.running, a.cancel = false, nil
 	out := msg.out
 	a.out = &out
-	if !a.valid(m.run) || !m.run.started {
+	if !a.valid(p.run) || !p.run.started {
 		return nil
 	}
-	res, ok := a.resultFor(m.run)
+	res, ok := a.resultFor(p.run)
 	switch {
 	case !ok:
 		return nil
-	case out.stopIndex >= 0 && out.stopAt <= a.from && a.seen == m.run:
+	case out.stopIndex >= 0 && out.stopAt <= a.from && a.seen == p.run:
 		// A fault pressed after the break point the learner has seen:
 		// the past stays as it was, and the run plays on.
 		a.shown = true
-	case out.stopIndex >= 0 && len(m.run.s.History()) > out.stopIndex:
-		cmd := m.breakPoint()
-		return tea.Batch(cmd, m.rewindTo(out.stopAt))
-	case m.run.done() && m.check.result == nil:
-		m.check.stop()
-		m.check.adopt(res, m.ahead.out.extra, m.variant)
-		m.afterCheck()
+	case out.stopIndex >= 0 && len(p.run.s.History()) > out.stopIndex:
+		cmd := p.breakPoint(in)
+		return tea.Batch(cmd, p.rewindTo(out.stopAt))
+	case p.run.done() && !in.judged:
+		in.hear(runNews{kind: newsVerdict, res: res, extra: a.out.extra})
 	}
 	return nil
 }

@@ -19,7 +19,7 @@ func BenchmarkLessonView10kOps(b *testing.B) {
 	m := openLesson2(b, 200, 60)
 	l := m.lesson
 	runOps(b, l, 10_000)
-	h := l.run.s.History()
+	h := l.play.run.s.History()
 	// A verdict with a witness in the middle of the history, as after a check.
 	mid := len(h) / 2
 	for h[mid].Type != history.Invoke || h[mid].IsNemesis() {
@@ -47,13 +47,13 @@ func BenchmarkPlaybackFrame(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if m.lesson.run.done() {
+		if m.lesson.play.run.done() {
 			b.StopTimer()
 			m.lesson.check.stop()
 			m = press(b, m, "r")
 			b.StartTimer()
 		}
-		m = update(b, m, frameMsg{gen: m.lesson.gen})
+		m = update(b, m, frameMsg{gen: m.lesson.play.gen})
 		_ = m.View()
 	}
 }
@@ -144,7 +144,7 @@ func runOps(b *testing.B, l *lessonModel, ops int) {
 	}
 	p.absorb()
 	p.started = true
-	l.run = p
+	l.play.run = p
 	if n := len(p.s.History().ClientOps()) / 2; n < ops {
 		b.Fatalf("only %d operations", n)
 	}

@@ -22,26 +22,6 @@ type clusterPane struct {
 	notes    []string // lines under the network's (a live run's inferred roles)
 }
 
-// clusterPane describes the cluster as the screen shows it: the run now,
-// or the moment stepped back to.
-func (m *lessonModel) clusterPane() clusterPane {
-	s := m.run.s
-	p := clusterPane{trace: s.Trace(), latency: s.Config().LatencyMaxNs, cursor: m.nodeCursor, at: s.Now()}
-	// A frame's worth of playback, never less than twice the latency.
-	p.windowNs = max(int64(speeds[m.speed]*float64(frameInterval)), 2*p.latency)
-	switch {
-	case m.back.on:
-		p.rewound, p.at = true, m.back.at
-		if snap, ok := m.back.snap(); ok {
-			p.snap, p.exact = snap, snap.at == m.back.at
-		}
-	default:
-		p.snap, p.exact = snapOf(s), true
-		p.next = m.nextFault()
-	}
-	return p
-}
-
 func (p clusterPane) traffic() traffic {
 	return trafficAt(p.trace, p.snap.nodes, p.snap.at, p.windowNs, p.latency)
 }
@@ -111,28 +91,6 @@ func (p clusterPane) need(st *Styles, width int) int {
 		need += len(wrapLines(n, width))
 	}
 	return need
-}
-
-// nextFault names the next fault the lesson's schedule starts, so that
-// nothing happens unannounced: "next: partition (one node cut off) at
-// 2.000s for 3s".
-func (m *lessonModel) nextFault() string {
-	if m.run.done() {
-		return ""
-	}
-	next := m.run.s.Upcoming(1)
-	if len(next) == 0 {
-		if m.own {
-			return "no scheduled faults"
-		}
-		return ""
-	}
-	u := next[0]
-	s := "next: " + sim.DescribeFault(u.Fault) + " at " + fmtSeconds(u.At)
-	if u.ForNs > 0 {
-		s += " for " + sim.FormatDuration(u.ForNs)
-	}
-	return s
 }
 
 func skewLabel(ns int64) string {

@@ -22,7 +22,7 @@ func (c *confirmState) ask(m *lessonModel, k tea.KeyMsg) (tea.Cmd, bool) {
 		m.flash = "the run goes on"
 		return nil, true
 	}
-	needs := key.Matches(k, keys.Variant, keys.Seed) && m.run.started && !m.run.done()
+	needs := key.Matches(k, keys.Variant, keys.Seed) && m.play.run.started && !m.play.run.done()
 	if !needs {
 		c.pending = ""
 		return nil, false

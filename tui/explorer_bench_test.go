@@ -17,7 +17,7 @@ func bigRun(b *testing.B, ops, w, h int) Model {
 	m := openLesson2(b, w, h)
 	l := m.lesson
 	runOps(b, l, ops)
-	hist := l.run.s.History()
+	hist := l.play.run.s.History()
 	mid := len(hist) / 2
 	for hist[mid].Type != history.Invoke || hist[mid].IsNemesis() {
 		mid++
@@ -89,7 +89,7 @@ func BenchmarkExplorerMemory100kOps(b *testing.B) {
 		after := liveHeap()
 		b.ReportMetric(float64(after)/1e6, "MB-live-total")
 		b.ReportMetric(float64(after-before)/1e6, "MB-explorer")
-		b.ReportMetric(float64(len(m.lesson.run.s.Trace())), "trace-events")
+		b.ReportMetric(float64(len(m.lesson.play.run.s.Trace())), "trace-events")
 		runtime.KeepAlive(m)
 	}
 }

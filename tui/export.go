@@ -53,15 +53,15 @@ type exportJob struct {
 // the run exactly (live faults included), and, after a verdict on the
 // whole run, porcupine's HTML page.
 func (m *lessonModel) exportCmd(dir string) tea.Cmd {
-	if len(m.run.s.History()) == 0 {
+	if len(m.play.run.s.History()) == 0 {
 		m.flash = "nothing to export yet: r runs the lesson"
 		return nil
 	}
-	sc := m.run.scenario()
+	sc := m.play.run.scenario()
 	job := exportJob{
 		dir:  dir,
 		base: fmt.Sprintf("faultline-%s-%s-seed%d", m.l.ID, m.variant, m.seed),
-		h:    append(history.History(nil), m.run.s.History()...),
+		h:    append(history.History(nil), m.play.run.s.History()...),
 		opts: checker.Options{Model: m.l.Model, Init: m.l.Init, Timeout: checkTimeout},
 		scenario: func(w io.Writer) error {
 			b, err := json.MarshalIndent(sc, "", "  ")
@@ -78,7 +78,7 @@ func (m *lessonModel) exportCmd(dir string) tea.Cmd {
 	}
 	switch res := m.check.result; {
 	case m.l.Transactional() || res == nil:
-	case m.check.full && m.run.done():
+	case m.check.full && m.play.run.done():
 		r := *res
 		job.result = &r
 	case res.Verdict == checker.NotLinearizable:

@@ -49,20 +49,15 @@ func (p *exportPrompt) stop() {
 // askExport opens the prompt (the run waits meanwhile: a folder takes a
 // moment to type).
 func (m *lessonModel) askExport() tea.Cmd {
-	if len(m.run.s.History()) == 0 {
+	if len(m.play.run.s.History()) == 0 {
 		m.flash = "nothing to export yet: r runs the lesson"
 		return nil
 	}
 	m.exportTo = m.exportTo.show()
-	if m.run.playing {
-		m.pausePlay()
+	if m.play.run.playing {
+		m.play.pause()
 	}
 	return nil
-}
-
-// exportKey hands a key to the prompt, and exports when it has a folder.
-func (m *lessonModel) exportKey(k tea.KeyMsg) tea.Cmd {
-	return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
 }
 
 // take hands a key to the prompt: with a folder chosen, it returns the
@@ -172,9 +167,6 @@ func exportDir(typed string) (string, error) {
 type exportError struct{ msg string }
 
 func (e *exportError) Error() string { return e.msg }
-
-// exportPromptLine is the prompt, shown in place of the status line.
-func (m *lessonModel) exportPromptLine() string { return m.exportTo.View(m.c) }
 
 // View is the prompt on one line ("" when closed).
 func (p exportPrompt) View(c *common) string {

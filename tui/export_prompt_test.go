@@ -148,7 +148,7 @@ func TestExportAtTheBreakPointHasItsPage(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = startAhead(t, m)
 	m = playUntilPaused(t, m)
-	if m.lesson.run.done() || m.lesson.check.result == nil {
+	if m.lesson.play.run.done() || m.lesson.check.result == nil {
 		t.Fatal("the run did not stop at its break point")
 	}
 	dir := t.TempDir()
@@ -160,8 +160,8 @@ func TestExportAtTheBreakPointHasItsPage(t *testing.T) {
 		t.Fatalf("no page at the break point: %v; said %q", err, done.notice)
 	}
 	h, _, err := history.ReadFile(filepath.Join(dir, base+".jsonl"), "jsonl")
-	if err != nil || len(h) != len(m.lesson.run.s.History()) {
-		t.Errorf("exported history: %d records of %d, %v", len(h), len(m.lesson.run.s.History()), err)
+	if err != nil || len(h) != len(m.lesson.play.run.s.History()) {
+		t.Errorf("exported history: %d records of %d, %v", len(h), len(m.lesson.play.run.s.History()), err)
 	}
 	if names := folderNames(dir); len(names) != 4 {
 		t.Errorf("the folder holds %q, want the 4 files of the export", names)

@@ -113,17 +113,17 @@ func run(cmd tea.Cmd) []tea.Msg {
 func playToEnd(t testing.TB, m Model) Model {
 	t.Helper()
 	l := m.lesson
-	if !l.run.started {
+	if !l.play.run.started {
 		m = press(t, m, "r")
 		l = m.lesson
 	}
 	var cmd tea.Cmd
-	for i := 0; !l.run.done(); i++ {
+	for i := 0; !l.play.run.done(); i++ {
 		if i > 1_000_000 {
 			t.Fatal("the run never finished")
 		}
-		l.run.playing = true
-		m, cmd = updateCmd(m, frameMsg{gen: l.gen})
+		l.play.run.playing = true
+		m, cmd = updateCmd(m, frameMsg{gen: l.play.gen})
 		l = m.lesson
 	}
 	return deliverCheck(t, m, cmd)

@@ -2,11 +2,9 @@ package tui
 
 import (
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/lessons"
-	"github.com/faultline-lab/faultline/sim"
 )
 
 // pane is a focusable part of the lesson screen; tab moves between them.
@@ -20,37 +18,25 @@ const (
 	paneCount
 )
 
-// lessonModel is the lesson screen: it owns the run and routes to its
-// children — the explorer (t, w, m), the reader (l), the export prompt
-// (e) — which get a narrow input and return their own type.
+// lessonModel is the lesson screen: the lesson's flow (its text, the
+// prediction, the quiz, the variant and seed, the fault keys) and the
+// routing to its children — the player (the run and its controls), the
+// explorer (t, w, m), the reader (l), the export prompt (e) — which get a
+// narrow input.
 type lessonModel struct {
-	c       *common
+	screen
 	l       *lessons.Lesson
 	text    lessonText
 	variant string
 	seed    uint64
-	own     bool // the learner's faults only: the lesson's schedule is off
-	speed   int  // index into speeds
-	run     *playback
-	gen     int // playback generation: ticks of older ones are ignored
+	own     bool        // the learner's faults only: the lesson's schedule is off
+	play    playerModel // the run, and r, space, ., [ ], ← →
 
-	focus      pane
-	textPane   textPane // the lesson text beside the cluster
-	nodeCursor int
-	hist       historyPane
-	bottomTop  int // first line of the box under the panes shown
-
-	check    checkState
-	ahead    aheadState  // the verdict of the run, known before playback reaches it
-	back     rewindState // ← →: the main screen shows an earlier moment
+	textPane textPane // the lesson text beside the cluster
 	prompt   promptState
-	explore  explorerModel // t, w, m: full-screen views over the run
-	reader   readerModel   // l: the lesson text, full screen
-	exportTo exportPrompt  // e: the folder to export to
-	confirm  confirmState  // v or n while a run is under way
-	flash    string        // what the last key did
-	notice   []string      // a longer message (an export's files), until the next key
-	quizDone bool          // the quiz was taken this visit
+	reader   readerModel  // l: the lesson text, full screen
+	confirm  confirmState // v or n while a run is under way
+	quizDone bool         // the quiz was taken this visit
 }
 
 // backMsg asks the root to go back to the picker.
@@ -69,17 +55,15 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	if seed == 0 {
 		seed = t.seedOr(defaultSeed)
 	}
-	m := &lessonModel{c: c, l: l, text: t, variant: variant, seed: seed, hist: newHistoryPane(), focus: paneCluster,
-		explore: newExplorer()}
-	m.check.spinner = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Warn))
+	m := &lessonModel{screen: newScreen(c), l: l, text: t, variant: variant, seed: seed}
 	if l.Transactional() {
 		m.check.words = txnWords(l)
 	}
 	m.textPane = newTextPane(l.ID, t, c.progress.get(l.ID).ran())
-	if err := m.reset(); err != nil {
+	if err := m.play.reset(m.playerInput(), nil); err != nil {
 		return nil, err
 	}
-	m.speed = estimateSpeed(m.run.sc)
+	m.play.speed = estimateSpeed(m.play.run.sc)
 	if p := c.progress.get(l.ID); p.Predicted == nil && l.Text.Predict.Q != "" {
 		m.prompt.open(promptPredict)
 	}
@@ -88,50 +72,18 @@ func newLesson(c *common, l *lessons.Lesson, variant string, seed uint64) (*less
 	return m, nil
 }
 
-// reset makes a fresh, idle run of the current variant and seed, with the
-// learner's faults of carry (if any) at the moments they were pressed.
-func (m *lessonModel) reset() error {
-	return m.resetWith(nil)
-}
-
-func (m *lessonModel) resetWith(carry []sim.Fault) error {
-	o := lessons.Options{Variant: m.variant, Seed: m.seed, Trace: true}
-	if m.own {
-		o.Nemesis = []sim.Nemesis{}
-	}
-	sc, err := m.l.Scenario(o)
-	if err != nil {
-		return err
-	}
-	sc.Faults = withCarried(sc.Faults, carry)
-	p, err := newPlayback(sc, finalOps(m.l))
-	if err != nil {
-		return err
-	}
-	m.check.clear()
-	m.ahead.stop()
-	m.back = rewindState{}
-	m.run = p
-	m.gen++
-	m.hist.follow()
-	m.bottomTop = 0
-	return nil
-}
-
 // leave stops background work before the screen goes away.
 func (m *lessonModel) leave() {
 	m.check.stop()
-	m.ahead.stop()
 	m.explore.stop()
 	m.exportTo.stop()
-	m.run.playing = false
-	m.gen++
+	m.play.stop()
 }
 
 // explorerInput is what the explorer is handed: nothing of the lesson
 // screen but the run, the verdict and the lines that frame a view.
 func (m *lessonModel) explorerInput() explorerInput {
-	in := explorerInput{c: m.c, src: m.run, model: string(m.l.Model), init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
+	in := explorerInput{c: m.c, src: m.play.run, model: string(m.l.Model), init: m.l.Init, check: &m.check, header: m.header(), status: m.statusLine()}
 	if m.l.Transactional() {
 		in.model, in.txn = "", true // no linearizability order; w opens the cycle view
 	}
@@ -139,72 +91,37 @@ func (m *lessonModel) explorerInput() explorerInput {
 }
 
 func (m *lessonModel) Update(msg tea.Msg) (*lessonModel, tea.Cmd) {
-	var cmd tea.Cmd
-	switch msg := msg.(type) {
-	case orderDoneMsg:
-		m.explore, cmd = m.explore.Update(msg, m.explorerInput())
-		return m, cmd
-	case scrubDoneMsg:
-		if msg.owner == scrubMain {
-			return m, m.back.scrub.finish(msg, m.run)
-		}
-		m.explore, cmd = m.explore.Update(msg, m.explorerInput())
-		return m, cmd
-	case tea.KeyMsg:
-		cmd = m.routeKey(msg)
-	default:
-		cmd = m.update(msg)
+	if msg, ok := msg.(scrubDoneMsg); ok && msg.owner == scrubMain {
+		return m, m.play.scrubbed(msg)
 	}
+	if cmd, ok := m.explorerMsg(msg, m); ok {
+		return m, cmd
+	}
+	cmd := m.handle(msg, m)
 	m.resize() // the box under the panes grows and shrinks with its content
-	if m.explore.open {
-		var ecmd tea.Cmd
-		m.explore, ecmd = m.explore.Update(nil, m.explorerInput())
-		cmd = tea.Batch(cmd, ecmd)
-	}
-	return m, tea.Batch(cmd, m.back.sync(m.run))
+	return m, tea.Batch(cmd, m.followRun(m), m.play.sync())
 }
 
-// routeKey gives a key to the child that has the screen, else to the
-// lesson screen itself.
-func (m *lessonModel) routeKey(k tea.KeyMsg) tea.Cmd {
-	switch {
-	case m.exportTo.open:
-		return m.exportKey(k)
-	case m.reader.open:
-		var cmd tea.Cmd
-		m.reader, cmd = m.reader.Update(k, m.c)
-		if !m.reader.open && m.reader.run {
-			m.reader.run = false
-			return m.startRun()
-		}
-		return cmd
-	case m.explore.open && m.explore.owns(k):
-		return m.explore.take(k, m.explorerInput(), &m.flash)
+// modal gives a key to the reader while it has the screen.
+func (m *lessonModel) modal(k tea.KeyMsg) (tea.Cmd, bool) {
+	if !m.reader.open {
+		return nil, false
 	}
-	return m.key(k)
+	var cmd tea.Cmd
+	m.reader, cmd = m.reader.Update(k, m.c)
+	if !m.reader.open && m.reader.run {
+		m.reader.run = false
+		return m.play.startRun(m.playerInput()), true
+	}
+	return cmd, true
 }
 
 func (m *lessonModel) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case frameMsg:
-		return m.frame(msg)
-	case exportDoneMsg:
-		m.flash, m.notice = msg.flash, msg.notice
-		return nil
+		return m.play.frame(msg, m.playerInput())
 	case aheadDoneMsg:
-		return m.aheadDone(msg)
-	case checkDoneMsg:
-		if m.check.finish(msg) {
-			m.afterCheck()
-		}
-		return nil
-	case spinner.TickMsg:
-		if !m.check.running {
-			return nil
-		}
-		var cmd tea.Cmd
-		m.check.spinner, cmd = m.check.spinner.Update(msg)
-		return cmd
+		return m.play.aheadDone(msg, m.playerInput())
 	}
 	return nil
 }
@@ -219,10 +136,9 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Esc):
 		switch {
 		case m.check.running:
-			m.check.cancelByUser()
-			m.flash = "check cancelled; c checks again"
-		case m.back.on:
-			m.toLive()
+			m.cancelCheck()
+		case m.play.back.on:
+			m.play.toLive()
 		case m.prompt.kind != promptNone:
 			m.prompt.close()
 		default:
@@ -230,22 +146,8 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(k, keys.Quit):
 		return m.goBack()
-	case key.Matches(k, keys.Run):
-		return m.startRun()
-	case key.Matches(k, keys.Play):
-		return m.togglePlay()
-	case key.Matches(k, keys.Step):
-		return m.stepOnce()
-	case key.Matches(k, keys.Slower):
-		m.speed = max(0, m.speed-1)
-		m.flash = "speed " + speedLabel(m.speed)
-	case key.Matches(k, keys.Faster):
-		m.speed = min(len(speeds)-1, m.speed+1)
-		m.flash = "speed " + speedLabel(m.speed)
-	case key.Matches(k, keys.Left):
-		return m.stepBack()
-	case key.Matches(k, keys.Right):
-		return m.stepForward()
+	case m.play.owns(k, keys):
+		return m.play.key(k, m.playerInput())
 	case isFaultKey(k, keys):
 		return m.faultKey(k)
 	case key.Matches(k, keys.Variant):
@@ -261,7 +163,7 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Enter):
 		m.enter()
 	case key.Matches(k, keys.Tab):
-		m.nextPane()
+		m.nextPane(m.layout(), true)
 	case key.Matches(k, keys.Up):
 		m.scroll(-1)
 	case key.Matches(k, keys.Down):
@@ -273,22 +175,15 @@ func (m *lessonModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Reader):
 		m.reader = m.reader.show(m.c, m.l, m.textPane.body(), m.textPane.at)
 	case key.Matches(k, keys.Timeline):
-		return m.openExplorer(viewHistory)
+		return m.openExplorer(viewHistory, m)
 	case key.Matches(k, keys.Witness):
-		return m.openExplorer(viewWitness)
+		return m.openExplorer(viewWitness, m)
 	case key.Matches(k, keys.Messages):
-		return m.openExplorer(viewMessages)
+		return m.openExplorer(viewMessages, m)
 	case key.Matches(k, keys.Export):
 		return m.askExport()
 	}
 	return nil
-}
-
-func (m *lessonModel) openExplorer(v explorerView) tea.Cmd {
-	m.explore = m.explore.show(v, m.explorerInput())
-	var cmd tea.Cmd
-	m.explore, cmd = m.explore.Update(nil, m.explorerInput())
-	return cmd
 }
 
 func (m *lessonModel) goBack() tea.Cmd {
@@ -296,39 +191,13 @@ func (m *lessonModel) goBack() tea.Cmd {
 	return func() tea.Msg { return backMsg{} }
 }
 
-// nextPane moves the focus on, skipping panes not on the screen.
-func (m *lessonModel) nextPane() {
-	for range paneCount {
-		m.focus = (m.focus + 1) % paneCount
-		if m.paneShown(m.focus) {
-			return
-		}
-	}
-}
-
-func (m *lessonModel) paneShown(p pane) bool {
-	lay := m.layout()
-	switch p {
-	case paneText:
-		return lay.textW > 0
-	case paneBottom:
-		return lay.bottomOverflow
-	}
-	return true
-}
-
 // scroll moves the focused pane's content by n lines.
 func (m *lessonModel) scroll(n int) {
-	switch m.focus {
-	case paneText:
+	if m.focus == paneText {
 		m.textPane.scroll(n)
-	case paneCluster:
-		m.nodeCursor = max(0, min(m.run.s.Config().Nodes-1, m.nodeCursor+n))
-	case paneHistory:
-		m.hist.scroll(n, m.historyLen(), m.historyRows())
-	case paneBottom:
-		m.bottomTop = max(0, m.bottomTop+n)
+		return
 	}
+	m.scrollPane(n, m.play.run.s.Config().Nodes, m.play.historyLen(), m.historyRows())
 }
 
 func (m *lessonModel) pageSize() int {
@@ -362,7 +231,7 @@ func (m *lessonModel) resize() {
 	if m.reader.open {
 		m.reader.resize(m.c)
 	}
-	if !m.paneShown(m.focus) {
+	if !paneShown(m.focus, lay, true) {
 		m.focus = paneCluster
 	}
 }

@@ -35,11 +35,11 @@ func deliverAhead(t testing.TB, m Model, cmd tea.Cmd) Model {
 // playUntilPaused plays frames until playback stops on its own.
 func playUntilPaused(t testing.TB, m Model) Model {
 	t.Helper()
-	for i := 0; m.lesson.run.playing; i++ {
+	for i := 0; m.lesson.play.run.playing; i++ {
 		if i > 100_000 {
 			t.Fatal("playback never stopped")
 		}
-		m = update(t, m, frameMsg{gen: m.lesson.gen})
+		m = update(t, m, frameMsg{gen: m.lesson.play.gen})
 	}
 	return m
 }
@@ -50,16 +50,16 @@ func TestPlaybackStopsWhereTheHistoryBreaks(t *testing.T) {
 	m = startAhead(t, m)
 	m = playUntilPaused(t, m)
 	l := m.lesson
-	out := l.ahead.out
+	out := l.play.ahead.out
 	if out == nil || out.stopIndex < 0 {
 		t.Fatal("no break point was computed ahead")
 	}
-	h := l.run.s.History()
-	if len(h) != out.stopIndex+1 || l.run.done() {
-		t.Fatalf("playback stopped with %d records (done %v), want exactly the %d up to the break", len(h), l.run.done(), out.stopIndex+1)
+	h := l.play.run.s.History()
+	if len(h) != out.stopIndex+1 || l.play.run.done() {
+		t.Fatalf("playback stopped with %d records (done %v), want exactly the %d up to the break", len(h), l.play.run.done(), out.stopIndex+1)
 	}
-	if res := l.check.result; res == nil || res.Verdict != checker.NotLinearizable || h[out.stopIndex].Time != l.run.s.Now() {
-		t.Fatalf("at the break: verdict %+v, now %d, break at %d", res, l.run.s.Now(), h[out.stopIndex].Time)
+	if res := l.check.result; res == nil || res.Verdict != checker.NotLinearizable || h[out.stopIndex].Time != l.play.run.s.Now() {
+		t.Fatalf("at the break: verdict %+v, now %d, break at %d", res, l.play.run.s.Now(), h[out.stopIndex].Time)
 	}
 	// The line of what happened is the witness's: the failing read and the
 	// write it missed, with their process, node and values.
@@ -73,8 +73,8 @@ func TestPlaybackStopsWhereTheHistoryBreaks(t *testing.T) {
 	// space plays on; the end needs no second check.
 	m = press(t, m, "space")
 	m = playUntilPaused(t, m)
-	if !m.lesson.run.done() || m.lesson.check.running || m.lesson.check.result == nil {
-		t.Errorf("the run did not end with its verdict: done %v, checking %v", m.lesson.run.done(), m.lesson.check.running)
+	if !m.lesson.play.run.done() || m.lesson.check.running || m.lesson.check.result == nil {
+		t.Errorf("the run did not end with its verdict: done %v, checking %v", m.lesson.play.run.done(), m.lesson.check.running)
 	}
 }
 
@@ -85,10 +85,10 @@ func TestALateVerdictGoesBackToTheBreak(t *testing.T) {
 	m = frames(t, m, 200) // played past the break before the verdict came
 	m = deliverAhead(t, m, cmd)
 	l := m.lesson
-	if !l.back.on || l.back.at != l.ahead.out.stopAt || l.run.playing {
-		t.Fatalf("a late verdict: rewound %v to %d, want %d, playing %v", l.back.on, l.back.at, l.ahead.out.stopAt, l.run.playing)
+	if !l.play.back.on || l.play.back.at != l.play.ahead.out.stopAt || l.play.run.playing {
+		t.Fatalf("a late verdict: rewound %v to %d, want %d, playing %v", l.play.back.on, l.play.back.at, l.play.ahead.out.stopAt, l.play.run.playing)
 	}
-	m = settle(t, m, l.back.sync(l.run))
+	m = settle(t, m, l.play.back.sync(l.play.run))
 	if v := plain(m.View()); !strings.Contains(v, "cluster at 1.263s") || !strings.Contains(v, "rewound") {
 		t.Errorf("the screen does not show the moment it broke:\n%s", v)
 	}
@@ -99,29 +99,29 @@ func TestStepBackAndForthThroughTheRun(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 40)
-	now := m.lesson.run.s.Now()
+	now := m.lesson.play.run.s.Now()
 	m = pressSettle(t, m, "left", "left")
 	l := m.lesson
-	if !l.back.on || l.back.at >= now || l.run.playing {
-		t.Fatalf("← did not step back: on %v at %d (now %d)", l.back.on, l.back.at, now)
+	if !l.play.back.on || l.play.back.at >= now || l.play.run.playing {
+		t.Fatalf("← did not step back: on %v at %d (now %d)", l.play.back.on, l.play.back.at, now)
 	}
-	h := l.run.s.History()
-	if n := l.historyLen(); n == 0 || n >= len(h) || h[n-1].Time > l.back.at {
-		t.Errorf("the history shows %d of %d records at %d", n, len(h), l.back.at)
+	h := l.play.run.s.History()
+	if n := l.play.historyLen(); n == 0 || n >= len(h) || h[n-1].Time > l.play.back.at {
+		t.Errorf("the history shows %d of %d records at %d", n, len(h), l.play.back.at)
 	}
 	pane := l.clusterPane()
 	snap, exact := pane.snap, pane.exact
-	if !exact || snap.at != l.back.at {
+	if !exact || snap.at != l.play.back.at {
 		t.Fatalf("the cluster is not re-simulated at the moment: %d exact %v", snap.at, exact)
 	}
-	for i := 0; i < 10 && m.lesson.back.on; i++ {
+	for i := 0; i < 10 && m.lesson.play.back.on; i++ {
 		m = pressSettle(t, m, "right")
 	}
-	if l := m.lesson; l.back.on {
-		t.Errorf("→ did not come back to the present (at %d of %d)", l.back.at, l.run.s.Now())
+	if l := m.lesson; l.play.back.on {
+		t.Errorf("→ did not come back to the present (at %d of %d)", l.play.back.at, l.play.run.s.Now())
 	}
-	if m.lesson.run.s.Now() != now {
-		t.Errorf("stepping through the past moved the run on: %d → %d", now, m.lesson.run.s.Now())
+	if m.lesson.play.run.s.Now() != now {
+		t.Errorf("stepping through the past moved the run on: %d → %d", now, m.lesson.play.run.s.Now())
 	}
 }
 
@@ -131,7 +131,7 @@ func TestTheOpCounterNeverPassesTheTotal(t *testing.T) {
 		m := newTestModel(t, Options{Lesson: id}, 100, 30)
 		m = press(t, m, "esc")
 		m = playToEnd(t, m)
-		p := m.lesson.run
+		p := m.lesson.play.run
 		if p.invokes > p.total {
 			t.Errorf("%s: %d operations invoked, %d expected in all", id, p.invokes, p.total)
 		}
@@ -146,10 +146,10 @@ func TestVariantOrSeedDuringARunAsksFirst(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "r")
 	m = frames(t, m, 20)
-	before := m.lesson.run
+	before := m.lesson.play.run
 	for _, k := range []string{"v", "n"} {
 		m = press(t, m, k)
-		if m.lesson.run != before || !strings.Contains(m.lesson.flash, k+" again") {
+		if m.lesson.play.run != before || !strings.Contains(m.lesson.flash, k+" again") {
 			t.Fatalf("%s threw the run away without asking (flash %q)", k, m.lesson.flash)
 		}
 		bar := plain(m.lesson.c.helpBar(m.lesson.shortKeys()))
@@ -163,12 +163,12 @@ func TestVariantOrSeedDuringARunAsksFirst(t *testing.T) {
 				t.Fatalf("esc after %s left the lesson (the bar promised it keeps the run)", k)
 			}
 		}
-		if m.lesson.run != before || m.lesson.confirm.pending != "" {
+		if m.lesson.play.run != before || m.lesson.confirm.pending != "" {
 			t.Fatalf("esc after %s did not keep the run", k)
 		}
 	}
 	m = press(t, m, "v", "v")
-	if m.lesson.variant != "fixed" || m.lesson.run == before {
+	if m.lesson.variant != "fixed" || m.lesson.play.run == before {
 		t.Errorf("v twice did not switch the variant: %q", m.lesson.variant)
 	}
 }
@@ -179,11 +179,11 @@ func TestTheLearnersFaultsCarryAcrossVariants(t *testing.T) {
 	m = press(t, m, "r")
 	m = frames(t, m, 15)
 	m = press(t, m, "down", "z") // pause n2
-	at := m.lesson.run.s.Now()
+	at := m.lesson.play.run.s.Now()
 	m = frames(t, m, 5)
 	m = press(t, m, "v", "v")
 	l := m.lesson
-	if live := l.run.sc.Faults.Live(); len(live) != 1 || live[0].Kind != sim.FaultPause || live[0].At != at || !live[0].ByTime {
+	if live := l.play.run.sc.Faults.Live(); len(live) != 1 || live[0].Kind != sim.FaultPause || live[0].At != at || !live[0].ByTime {
 		t.Fatalf("v carried %+v, want the pause at %d", live, at)
 	}
 	if !strings.Contains(strings.Join(l.notice, " "), "your fault at the same moment") {
@@ -191,18 +191,18 @@ func TestTheLearnersFaultsCarryAcrossVariants(t *testing.T) {
 	}
 	m = playToEnd(t, m)
 	found := false
-	for _, a := range m.lesson.run.s.Applied() {
+	for _, a := range m.lesson.play.run.s.Applied() {
 		if a.Fault.Live && a.Fault.Kind == sim.FaultPause && a.Time == at {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("the fixed run did not replay the pause at %d: %+v", at, m.lesson.run.s.Applied())
+		t.Errorf("the fixed run did not replay the pause at %d: %+v", at, m.lesson.play.run.s.Applied())
 	}
 	// The scenario of that run replays it exactly, the carried fault
 	// included.
-	s, _, err := lessons.Run(m.lesson.run.scenario())
-	if err != nil || len(s.History()) != len(m.lesson.run.s.History()) {
+	s, _, err := lessons.Run(m.lesson.play.run.scenario())
+	if err != nil || len(s.History()) != len(m.lesson.play.run.s.History()) {
 		t.Errorf("the scenario does not replay the run: %v", err)
 	}
 }
@@ -212,15 +212,15 @@ func TestYourFaultsOnly(t *testing.T) {
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "esc", "o")
 	l := m.lesson
-	if !l.own || len(l.run.sc.Faults.Faults) != 0 {
-		t.Fatalf("o left the schedule on: %+v", l.run.sc.Faults)
+	if !l.own || len(l.play.run.sc.Faults.Faults) != 0 {
+		t.Fatalf("o left the schedule on: %+v", l.play.run.sc.Faults)
 	}
 	v := plain(m.View())
 	if !strings.Contains(v, "your faults only") || !strings.Contains(v, "no scheduled faults") {
 		t.Errorf("the screen does not say the schedule is off:\n%s", v)
 	}
 	m = press(t, m, "o")
-	if m.lesson.own || len(m.lesson.run.sc.Faults.Faults) == 0 {
+	if m.lesson.own || len(m.lesson.play.run.sc.Faults.Faults) == 0 {
 		t.Error("o again did not bring the schedule back")
 	}
 }
@@ -365,7 +365,7 @@ func TestEveryLessonBreaksOnAPictureThatFits(t *testing.T) {
 				if strings.Contains(pic, "…") {
 					t.Errorf("%dx%d: the cluster is cut:\n%s", size[0], size[1], pic)
 				}
-				for _, n := range m.lesson.run.s.Cluster() {
+				for _, n := range m.lesson.play.run.s.Cluster() {
 					for _, f := range append([]string{n.ID}, nodeFields(n)...) {
 						if first := strings.Fields(f)[0]; n.Up && !strings.Contains(pic, first) {
 							t.Errorf("%dx%d: %s's %q is not in the picture:\n%s", size[0], size[1], n.ID, f, pic)

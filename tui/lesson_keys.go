@@ -31,20 +31,20 @@ func (m *lessonModel) shortKeys() []key.Binding {
 			pending = k.Seed
 		}
 		return []key.Binding{short(pending, "again: confirm"), short(k.Esc, "keep the run"), help}
-	case !m.run.started:
+	case !m.play.run.started:
 		return []key.Binding{short(k.Run, "run"), faults, short(k.Variant, "variant"), short(k.Seed, "seed"), short(k.Reader, "read"), help, back}
-	case m.back.on:
+	case m.play.back.on:
 		return []key.Binding{steps, short(k.Play, "play on"), short(k.Esc, "now"), views, help, back}
-	case m.run.playing:
+	case m.play.run.playing:
 		return []key.Binding{short(k.Play, "pause"), speed, faults, short(k.Left, "rewind"), help, back}
 	case res != nil && res.Verdict == checker.NotLinearizable:
-		if !m.run.done() {
+		if !m.play.run.done() {
 			return []key.Binding{views, short(k.Play, "play on"), steps, short(k.Export, "export"), help, back}
 		}
 		return []key.Binding{views, short(k.Variant, "variant"), short(k.Run, "run again"), short(k.Export, "export"), steps, help, back}
 	case res != nil:
 		return []key.Binding{short(k.Variant, "variant"), short(k.Run, "run again"), short(k.Seed, "seed"), short(k.Enter, "quiz"), short(k.Export, "export"), help, back}
-	case m.run.done():
+	case m.play.run.done():
 		return []key.Binding{short(k.Run, "run again"), short(k.Check, "check"), steps, help, back}
 	}
 	return []key.Binding{short(k.Play, "play"), short(k.Step, "one event"), steps, faults, speed, help, back}

@@ -26,8 +26,8 @@ func openLesson2(t testing.TB, w, h int) Model {
 // frames plays n frames of the run.
 func frames(t testing.TB, m Model, n int) Model {
 	t.Helper()
-	for i := 0; i < n && !m.lesson.run.done(); i++ {
-		m = update(t, m, frameMsg{gen: m.lesson.gen})
+	for i := 0; i < n && !m.lesson.play.run.done(); i++ {
+		m = update(t, m, frameMsg{gen: m.lesson.play.gen})
 	}
 	return m
 }
@@ -106,8 +106,8 @@ func TestRunFailsThenFixedPassesAndTheLessonIsDone(t *testing.T) {
 	}
 
 	m = press(t, m, "v")
-	if m.lesson.variant != "fixed" || m.lesson.run.started {
-		t.Fatalf("v gave variant %q (started %v), want an idle fixed run", m.lesson.variant, m.lesson.run.started)
+	if m.lesson.variant != "fixed" || m.lesson.play.run.started {
+		t.Fatalf("v gave variant %q (started %v), want an idle fixed run", m.lesson.variant, m.lesson.play.run.started)
 	}
 	m = playToEnd(t, m)
 	if res := m.lesson.check.result; res == nil || res.Verdict != checker.Linearizable {
@@ -139,10 +139,10 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 		{"z", sim.FaultPause}, {"z", sim.FaultResume}, {"s", sim.FaultClockSkew}, {"h", sim.FaultHealAll},
 	}
 	for _, st := range steps {
-		before := len(m.lesson.run.s.Applied())
-		now := m.lesson.run.s.Now()
+		before := len(m.lesson.play.run.s.Applied())
+		now := m.lesson.play.run.s.Now()
 		m = press(t, m, st.key)
-		applied := m.lesson.run.s.Applied()
+		applied := m.lesson.play.run.s.Applied()
 		if len(applied) != before+1 {
 			t.Fatalf("%s applied %d faults, want 1", st.key, len(applied)-before)
 		}
@@ -156,7 +156,7 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 		m = frames(t, m, 5)
 	}
 	shapes := []sim.Shape{}
-	for _, a := range m.lesson.run.s.Applied() {
+	for _, a := range m.lesson.play.run.s.Applied() {
 		if a.Fault.Kind == sim.FaultPartition && a.Fault.Live {
 			shapes = append(shapes, a.Fault.Shape)
 		}
@@ -165,7 +165,7 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 		t.Errorf("p twice gave shapes %v, want the first two of %v", shapes, sim.Shapes)
 	}
 	m = playToEnd(t, m)
-	sc := m.lesson.run.scenario()
+	sc := m.lesson.play.run.scenario()
 	live := 0
 	for _, f := range sc.Faults.Faults {
 		if f.Live {
@@ -180,7 +180,7 @@ func TestFaultKeysApplyNowAndTheRunReplaysExactly(t *testing.T) {
 		t.Fatal(err)
 	}
 	var a, b bytes.Buffer
-	history.WriteJSONL(&a, m.lesson.run.s.History())
+	history.WriteJSONL(&a, m.lesson.play.run.s.History())
 	history.WriteJSONL(&b, replay.History())
 	if a.String() != b.String() {
 		t.Error("replaying the scenario gave a different history")
@@ -191,50 +191,50 @@ func TestSpaceStepAndSpeed(t *testing.T) {
 	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = press(t, m, "space") // space on an idle run starts it
-	if !m.lesson.run.playing {
+	if !m.lesson.play.run.playing {
 		t.Fatal("space did not start the run")
 	}
 	m = frames(t, m, 3)
 	m = press(t, m, "space")
-	if m.lesson.run.playing {
+	if m.lesson.play.run.playing {
 		t.Fatal("space did not pause")
 	}
-	now := m.lesson.run.s.Now()
-	m = update(t, m, frameMsg{gen: m.lesson.gen})
-	if m.lesson.run.s.Now() != now {
+	now := m.lesson.play.run.s.Now()
+	m = update(t, m, frameMsg{gen: m.lesson.play.gen})
+	if m.lesson.play.run.s.Now() != now {
 		t.Error("a frame advanced a paused run")
 	}
-	steps := m.lesson.run.s.Steps()
+	steps := m.lesson.play.run.s.Steps()
 	m = press(t, m, ".")
-	if got := m.lesson.run.s.Steps(); got != steps+1 {
+	if got := m.lesson.play.run.s.Steps(); got != steps+1 {
 		t.Errorf(". processed %d events, want 1", got-steps)
 	}
-	if m.lesson.run.last == "" || !strings.Contains(plain(m.View()), m.lesson.run.last) {
+	if m.lesson.play.run.last == "" || !strings.Contains(plain(m.View()), m.lesson.play.run.last) {
 		t.Error("after a step, the status line does not show the event")
 	}
-	speed := m.lesson.speed
+	speed := m.lesson.play.speed
 	m = press(t, m, "]")
-	if m.lesson.speed != speed+1 {
-		t.Errorf("] gave speed %d, want %d", m.lesson.speed, speed+1)
+	if m.lesson.play.speed != speed+1 {
+		t.Errorf("] gave speed %d, want %d", m.lesson.play.speed, speed+1)
 	}
 	for range speeds {
 		m = press(t, m, "[")
 	}
-	if m.lesson.speed != 0 || speeds[0] != 0.25 {
-		t.Errorf("[ stops at %v, want ×0.25", speeds[m.lesson.speed])
+	if m.lesson.play.speed != 0 || speeds[0] != 0.25 {
+		t.Errorf("[ stops at %v, want ×0.25", speeds[m.lesson.play.speed])
 	}
 	for range speeds {
 		m = press(t, m, "]")
 	}
-	if speeds[m.lesson.speed] != 64 {
-		t.Errorf("] stops at %v, want ×64", speeds[m.lesson.speed])
+	if speeds[m.lesson.play.speed] != 64 {
+		t.Errorf("] stops at %v, want ×64", speeds[m.lesson.play.speed])
 	}
 	// A frame advances speed × frame interval of virtual time, never wall time.
 	m = press(t, m, "space")
-	now = m.lesson.run.s.Now()
-	m = update(t, m, frameMsg{gen: m.lesson.gen})
+	now = m.lesson.play.run.s.Now()
+	m = update(t, m, frameMsg{gen: m.lesson.play.gen})
 	// Idle time (no operation in flight) plays idleBoost times faster.
-	if d := m.lesson.run.s.Now() - now; !m.lesson.run.done() && (d < int64(64*float64(frameInterval)) || d > int64(64*idleBoost*float64(frameInterval))) {
+	if d := m.lesson.play.run.s.Now() - now; !m.lesson.play.run.done() && (d < int64(64*float64(frameInterval)) || d > int64(64*idleBoost*float64(frameInterval))) {
 		t.Errorf("a ×64 frame advanced %d ns", d)
 	}
 }
@@ -243,10 +243,10 @@ func TestDefaultSpeedPlaysTheRunInAQuarterMinute(t *testing.T) {
 	t.Parallel()
 	m := openLesson2(t, 100, 30)
 	m = playToEnd(t, m)
-	wall := float64(watchedNs(m.lesson.run.s.History(), m.lesson.run.s.Now())) / speeds[m.lesson.speed] / 1e9
-	t.Logf("lesson 2 seed 1 plays to its end in %.1f s at %s, idle time at ×%d", wall, speedLabel(m.lesson.speed), idleBoost)
+	wall := float64(watchedNs(m.lesson.play.run.s.History(), m.lesson.play.run.s.Now())) / speeds[m.lesson.play.speed] / 1e9
+	t.Logf("lesson 2 seed 1 plays to its end in %.1f s at %s, idle time at ×%d", wall, speedLabel(m.lesson.play.speed), idleBoost)
 	if wall < 10 || wall > 22 {
-		t.Errorf("the default run plays in %.1fs of wall time at %s (idle time at ×%d), want about 15s", wall, speedLabel(m.lesson.speed), idleBoost)
+		t.Errorf("the default run plays in %.1fs of wall time at %s (idle time at ×%d), want about 15s", wall, speedLabel(m.lesson.play.speed), idleBoost)
 	}
 }
 
@@ -302,7 +302,7 @@ func TestPredictionIsOfferedNeverForced(t *testing.T) {
 		t.Fatal("no prediction offered before the first run")
 	}
 	m = press(t, m, "r") // r runs without an answer
-	if !m.lesson.run.playing {
+	if !m.lesson.play.run.playing {
 		t.Fatal("r did not run with the question open")
 	}
 	if m.c.progress.get(lesson2).Predicted != nil {
@@ -351,7 +351,7 @@ func TestQuizAfterTheVerdict(t *testing.T) {
 		t.Errorf("quiz progress = %+v", p)
 	}
 	m = press(t, m, "r") // r still runs from the quiz
-	if !m.lesson.run.playing {
+	if !m.lesson.play.run.playing {
 		t.Error("r did not run")
 	}
 }
@@ -412,7 +412,7 @@ func TestTooSmallSaysSoAndQStillWorks(t *testing.T) {
 		t.Errorf("too-small message:\n%s", v)
 	}
 	m = press(t, m, "r")
-	if m.lesson.run.started {
+	if m.lesson.play.run.started {
 		t.Error("r ran a lesson nobody can see")
 	}
 	m = press(t, m, "q")
@@ -505,7 +505,7 @@ func TestExportWritesHistoryScenarioAndPage(t *testing.T) {
 		t.Errorf("export message %q does not say where", text)
 	}
 	h, _, err := history.ReadFile(base+".jsonl", "jsonl")
-	if err != nil || len(h) != len(m.lesson.run.s.History()) {
+	if err != nil || len(h) != len(m.lesson.play.run.s.History()) {
 		t.Errorf("exported history: %d records, %v", len(h), err)
 	}
 }
@@ -564,7 +564,7 @@ func TestEveryLessonOpensPlaysAndFits(t *testing.T) {
 		if !strings.Contains(plain(v), l.Title[:min(len(l.Title), 20)]) {
 			t.Errorf("%s: the screen lacks the title:\n%s", l.ID, plain(v))
 		}
-		for _, id := range m.lesson.run.s.NodeIDs() {
+		for _, id := range m.lesson.play.run.s.NodeIDs() {
 			if !strings.Contains(plain(v), id+" ") {
 				t.Errorf("%s: node %s is not in the cluster view:\n%s", l.ID, id, plain(v))
 			}

@@ -4,9 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
-
 	"github.com/faultline-lab/faultline/checker"
 )
 
@@ -88,6 +85,10 @@ func screenLayoutLeast(W, H, clusterNeed, bottomLines, sideW, least int) lessonL
 	return lay
 }
 
+// clusterPane is the cluster as the player shows it, with the node the
+// fault keys act on.
+func (m *lessonModel) clusterPane() clusterPane { return m.play.clusterPane(m.nodeCursor, m.own) }
+
 // historyRows is how many records the history pane shows.
 func (m *lessonModel) historyRows() int { return max(1, m.layout().historyH-2) }
 
@@ -101,35 +102,23 @@ func (m *lessonModel) View() string {
 	}
 	lay := m.layout()
 	pane := m.clusterPane()
-	cluster := c.box(pane.title(), strings.Join(pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2), "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
 	upTo := ""
-	if m.back.on {
-		upTo = fmtSeconds(m.back.at)
+	if m.play.back.on {
+		upTo = fmtSeconds(m.play.back.at)
 	}
-	shown := m.run.s.History()[:m.historyLen()]
-	hist := c.box(m.hist.title(len(shown), upTo), strings.Join(m.hist.lines(c.styles, shown, lay.historyW-3, lay.historyH-2, m.check.witness), "\n"),
-		lay.historyW, lay.historyH, m.focus == paneHistory)
-	var body string
-	if lay.stacked {
-		textBox := c.boxPad("lesson "+fmt.Sprint(m.l.Number)+m.textPane.scrollNote(), m.textPane.view.View(), lay.textW, lay.bodyH, m.focus == paneText, 0)
-		body = lipgloss.JoinHorizontal(lipgloss.Top, textBox, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
-	} else {
-		body = lipgloss.JoinHorizontal(lipgloss.Top, cluster, hist)
-	}
-	parts := []string{m.header(), body}
-	if lay.bottomH > 0 {
-		parts = append(parts, m.bottomBox(lay))
-	}
-	parts = append(parts, m.statusLine(), c.helpBar(m.shortKeys()))
-	return fitBlock(strings.Join(parts, "\n"), c.width, c.height)
-}
-
-// bottomBox is the question, check or verdict under the panes. When it
-// has more lines than room, it scrolls (tab, then ↑ ↓), and its last line
-// — what to press next — always shows.
-func (m *lessonModel) bottomBox(lay lessonLayout) string {
-	lines, pinned := m.bottomLines(m.c.width - 3)
-	return scrollBox(m.c, m.bottomTitle(), lines, pinned, lay.bottomH, &m.bottomTop, m.focus == paneBottom)
+	return m.view(frame{
+		header: m.header(), lay: lay,
+		side: func() string {
+			return c.boxPad("lesson "+fmt.Sprint(m.l.Number)+m.textPane.scrollNote(), m.textPane.view.View(), lay.textW, lay.bodyH, m.focus == paneText, 0)
+		},
+		clusterTitle: pane.title(), clusterLines: pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2),
+		shown: m.play.run.s.History()[:m.play.historyLen()], upTo: upTo,
+		// The question, check or verdict under the panes: when it has more
+		// lines than room, it scrolls (tab, then ↑ ↓), and its last line —
+		// what to press next — always shows.
+		bottomTitle: m.bottomTitle(), bottom: m.bottomLines,
+		status: m.statusLine(), keys: m.shortKeys(),
+	})
 }
 
 // scrollBox is a box under the panes, height lines tall overall: when its
@@ -152,59 +141,21 @@ func scrollBox(c *common, title string, lines []string, pinned, height int, top 
 
 // header names the lesson and always shows the variant and the seed.
 func (m *lessonModel) header() string {
-	st := m.c.styles
 	right := fmt.Sprintf("variant %s · seed %d ", m.variant, m.seed)
 	if m.own {
 		right = "your faults only · " + right
 	}
-	left := fmt.Sprintf(" faultline › %d. %s", m.l.Number, m.l.Title)
-	left = cut(left, m.c.width-ansi.StringWidth(right)-1)
-	gap := max(1, m.c.width-ansi.StringWidth(left)-ansi.StringWidth(right))
-	return st.Title.Render(left) + strings.Repeat(" ", gap) + st.Bold.Render(right)
-}
-
-// runState is the run's state in a word or two.
-func (m *lessonModel) runState() string {
-	s := m.run.s
-	switch {
-	case !m.run.started:
-		return "ready"
-	case s.Err() != nil:
-		return "stopped"
-	case m.back.on:
-		return "rewound"
-	case m.run.done():
-		return "finished"
-	case m.run.playing:
-		return "playing " + speedLabel(m.speed)
-	}
-	return "paused " + speedLabel(m.speed)
+	return m.headerLine(fmt.Sprintf(" faultline › %d. %s", m.l.Number, m.l.Title), right)
 }
 
 // statusLine shows where the run is, and what the last key did (or the
 // last event, while stepping).
 func (m *lessonModel) statusLine() string {
-	if p := m.exportPromptLine(); p != "" {
-		return p // e: the folder is being typed
-	}
-	st := m.c.styles
-	s := m.run.s
-	when := fmtSeconds(s.Now())
-	if m.back.on {
-		when = fmtSeconds(m.back.at) + " of " + fmtSeconds(s.Now())
-	}
-	info := fmt.Sprintf(" %s · %s · %s", st.Bold.Render(m.runState()), when, m.run.opsLabel())
+	info := m.play.where(m.c.styles)
 	if res := m.check.result; res != nil && m.prompt.kind != promptNone {
-		info += " · " + m.check.word(st, res.Verdict)
+		info += " · " + m.check.word(m.c.styles, res.Verdict)
 	}
-	msg := m.flash
-	if msg == "" && m.run.started && !m.run.playing && !m.back.on {
-		msg = m.run.last
-	}
-	if msg != "" {
-		info += " · " + msg
-	}
-	return cut(info, m.c.width)
+	return m.statusOf(info, m.play.lastEvent())
 }
 
 func fmtSeconds(ns int64) string { return fmt.Sprintf("%.3fs", float64(ns)/1e9) }
@@ -236,7 +187,7 @@ func (m *lessonModel) bottomTitle() string {
 		return "checking"
 	case m.check.result != nil || m.check.err != nil || m.check.cancelled:
 		return "verdict"
-	case !m.run.started:
+	case !m.play.run.started:
 		return "start here"
 	}
 	return ""
@@ -273,7 +224,7 @@ func (m *lessonModel) bottomLines(width int) ([]string, int) {
 		add(st.Error.Render("The checker could not check this history: ") + m.check.err.Error())
 	case m.check.result != nil:
 		out, pinned = m.verdictPanel().lines(width)
-	case !m.run.started:
+	case !m.play.run.started:
 		add("Press r to run this lesson with its default faults — or press fault keys first (p k z s h) to add your own from the first moment; o turns the lesson's own faults off.")
 		if m.c.width < wideLayout {
 			add("l reads the lesson text full screen.")

@@ -25,14 +25,14 @@ var nodeName = regexp.MustCompile(`\bn\d+\b`)
 func assertNarratedFromTheRun(t *testing.T, m Model) {
 	t.Helper()
 	l := m.lesson
-	out, res := l.ahead.out, l.check.result
+	out, res := l.play.ahead.out, l.check.result
 	if out == nil || res == nil || res.Failing == nil {
 		return
 	}
 	if _, txn := l.check.txnResult(); txn {
 		return // transactional stories are held to their cycle in txn_test.go
 	}
-	h := l.run.s.History()
+	h := l.play.run.s.History()
 	if out.stopIndex >= len(h) || h[out.stopIndex].Time != out.stopAt {
 		t.Errorf("the break is at %s, but record %d is not there", fmtSeconds(out.stopAt), out.stopIndex)
 	}
@@ -78,7 +78,7 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 		}
 	}
 	ids := map[string]bool{}
-	for _, n := range l.run.s.Cluster() {
+	for _, n := range l.play.run.s.Cluster() {
 		ids[n.ID] = true
 	}
 	for _, n := range nodeName.FindAllString(out.mattered, -1) {
@@ -101,13 +101,13 @@ func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
 		m = newTestModel(t, Options{Lesson: "lease-locks", Seed: seed, SeedSet: true}, 100, 45)
 		m = press(t, m, "esc")
 		m = startAhead(t, m)
-		out = m.lesson.ahead.out
+		out = m.lesson.play.ahead.out
 	}
 	if out == nil || out.mattered == "" {
 		t.Fatal("lesson 8 fails on none of seeds 1–30: nothing to check")
 	}
 	storage := ""
-	for _, v := range m.lesson.run.s.Cluster() {
+	for _, v := range m.lesson.play.run.s.Cluster() {
 		if v.Status.Role == sim.RoleStorage {
 			storage = v.ID
 		}
@@ -118,7 +118,7 @@ func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
 	if strings.Contains(out.mattered, "holding computing") || strings.Contains(out.mattered, "answered holding") {
 		t.Errorf("a worker is said to hold data: %q", out.mattered)
 	}
-	if got := m.lesson.sameFaults(nil); strings.Contains(got, "leads") || !strings.Contains(got, "worker") {
+	if got := sameFaults(m.lesson.play.run.sc.Faults, m.lesson.own, nil); strings.Contains(got, "leads") || !strings.Contains(got, "worker") {
 		t.Errorf("r's promise %q speaks of a leader in a design with workers", got)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/faultline-lab/faultline/maelstrom"
@@ -34,7 +33,7 @@ const (
 // and the faults from the keyboard. The run never waits for the screen:
 // its events come through a command, over a channel it never blocks on.
 type nodeModel struct {
-	c     *common
+	screen
 	form  nodeForm
 	stage nodeStage
 
@@ -46,18 +45,8 @@ type nodeModel struct {
 	failure string // a node's error, whole (stageFailed)
 	stopped bool   // esc ended the workload early
 
-	check    checkState
-	explore  explorerModel
-	exportTo exportPrompt
-
-	focus      pane
-	nodeCursor int
-	hist       historyPane
-	bottomTop  int
-	pending    string // a key pressed once that needs a second press
-	flash      string
-	notice     []string
-	shapeNext  int
+	pending   string // a key pressed once that needs a second press
+	shapeNext int
 }
 
 // nodeProcs is a run's handle, shared with the command that starts it,
@@ -112,8 +101,7 @@ func newNodeModel(c *common) *nodeModel {
 	if !ok {
 		s = defaultNodeSettings()
 	}
-	m := &nodeModel{c: c, form: newNodeForm(s), hist: newHistoryPane(), focus: paneCluster, explore: newExplorer()}
-	m.check.spinner = spinner.New(spinner.WithSpinner(spinner.Line), spinner.WithStyle(c.styles.Warn))
+	m := &nodeModel{screen: newScreen(c), form: newNodeForm(s)}
 	c.progress.setLast(nodeEntryID)
 	return m
 }
@@ -136,34 +124,19 @@ func (m *nodeModel) leave() {
 }
 
 func (m *nodeModel) Update(msg tea.Msg) (*nodeModel, tea.Cmd) {
-	var cmd tea.Cmd
-	switch msg := msg.(type) {
-	case tea.KeyMsg:
-		cmd = m.routeKey(msg)
-	case orderDoneMsg:
-		m.explore, cmd = m.explore.Update(msg, m.explorerInput())
+	if cmd, ok := m.explorerMsg(msg, m); ok {
 		return m, cmd
-	default:
-		cmd = m.update(msg)
 	}
-	if m.explore.open {
-		var ecmd tea.Cmd
-		m.explore, ecmd = m.explore.Update(nil, m.explorerInput())
-		cmd = tea.Batch(cmd, ecmd)
-	}
-	return m, cmd
+	cmd := m.handle(msg, m)
+	return m, tea.Batch(cmd, m.followRun(m))
 }
 
-func (m *nodeModel) routeKey(k tea.KeyMsg) tea.Cmd {
-	switch {
-	case m.stage == stageForm:
-		return m.formKey(k)
-	case m.exportTo.open:
-		return m.exportTo.take(k, m.c, &m.flash, m.exportCmd)
-	case m.explore.open && m.explore.owns(k):
-		return m.explore.take(k, m.explorerInput(), &m.flash)
+// modal gives a key to the settings while they are asked for.
+func (m *nodeModel) modal(k tea.KeyMsg) (tea.Cmd, bool) {
+	if m.stage != stageForm {
+		return nil, false
 	}
-	return m.key(k)
+	return m.formKey(k), true
 }
 
 func (m *nodeModel) update(msg tea.Msg) tea.Cmd {
@@ -176,18 +149,6 @@ func (m *nodeModel) update(msg tea.Msg) tea.Cmd {
 		return m.tick(msg)
 	case nodeDoneMsg:
 		return m.runDone(msg)
-	case checkDoneMsg:
-		if m.check.finish(msg) {
-			m.afterCheck()
-		}
-	case exportDoneMsg:
-		m.flash, m.notice = msg.flash, msg.notice
-	case spinner.TickMsg:
-		if m.check.running {
-			var cmd tea.Cmd
-			m.check.spinner, cmd = m.check.spinner.Update(msg)
-			return cmd
-		}
 	}
 	return nil
 }
@@ -230,8 +191,7 @@ func (m *nodeModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Esc):
 		switch {
 		case m.check.running:
-			m.check.cancelByUser()
-			m.flash = "check cancelled; c checks again"
+			m.cancelCheck()
 		case m.running():
 			return m.stopRun()
 		default:
@@ -257,7 +217,7 @@ func (m *nodeModel) key(k tea.KeyMsg) tea.Cmd {
 	case key.Matches(k, keys.Check):
 		return m.checkNow()
 	case key.Matches(k, keys.Tab):
-		m.nextPane()
+		m.nextPane(m.layout(), false)
 	case key.Matches(k, keys.Up):
 		m.scroll(-1)
 	case key.Matches(k, keys.Down):
@@ -315,10 +275,7 @@ func (m *nodeModel) openExplorer(v explorerView) tea.Cmd {
 		m.flash = "nothing to explore yet: the run has not started"
 		return nil
 	}
-	m.explore = m.explore.show(v, m.explorerInput())
-	var cmd tea.Cmd
-	m.explore, cmd = m.explore.Update(nil, m.explorerInput())
-	return cmd
+	return m.screen.openExplorer(v, m)
 }
 
 // explorerInput hands the explorer the run, its verdict and the lines
@@ -340,31 +297,10 @@ func (m *nodeModel) toForm() {
 	m.form.focusOn(m.form.focus)
 }
 
-func (m *nodeModel) nextPane() {
-	for range paneCount {
-		m.focus = (m.focus + 1) % paneCount
-		switch m.focus {
-		case paneCluster, paneHistory:
-			return
-		case paneBottom:
-			if m.layout().bottomOverflow {
-				return
-			}
-		}
-	}
-}
-
 // scroll moves the focused pane: the node the fault keys act on, the
 // history, or the box under the panes.
 func (m *nodeModel) scroll(n int) {
-	switch m.focus {
-	case paneCluster:
-		m.nodeCursor = max(0, min(m.cfg.Nodes-1, m.nodeCursor+n))
-	case paneHistory:
-		m.hist.scroll(n, m.historyLen(), m.historyRows())
-	case paneBottom:
-		m.bottomTop = max(0, m.bottomTop+n)
-	}
+	m.scrollPane(n, m.cfg.Nodes, m.historyLen(), m.historyRows())
 }
 
 // shutdown stops the run when the program ends, however it ends.

@@ -6,8 +6,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
@@ -52,23 +50,16 @@ func (m *nodeModel) View() string {
 	} else {
 		clusterLines = pane.lines(c.styles, lay.clusterW-3, lay.clusterH-2)
 	}
-	cluster := c.box(m.clusterTitle(pane), strings.Join(clusterLines, "\n"), lay.clusterW, lay.clusterH, m.focus == paneCluster)
-	hist := c.box(m.hist.title(m.historyLen(), ""), strings.Join(m.hist.lines(c.styles, m.history(), lay.historyW-3, lay.historyH-2, m.check.witness), "\n"),
-		lay.historyW, lay.historyH, m.focus == paneHistory)
-	var body string
-	if lay.stacked {
-		info := c.box("your node", strings.Join(m.infoLines(lay.textW-3), "\n"), lay.textW, lay.bodyH, false)
-		body = lipgloss.JoinHorizontal(lipgloss.Top, info, lipgloss.JoinVertical(lipgloss.Left, cluster, hist))
-	} else {
-		body = lipgloss.JoinHorizontal(lipgloss.Top, cluster, hist)
-	}
-	parts := []string{m.header(), body}
-	if lay.bottomH > 0 {
-		lines, pinned := m.bottomLines(c.width - 3)
-		parts = append(parts, scrollBox(c, m.bottomTitle(), lines, pinned, lay.bottomH, &m.bottomTop, m.focus == paneBottom))
-	}
-	parts = append(parts, m.statusLine(), c.helpBar(m.shortKeys()))
-	return fitBlock(strings.Join(parts, "\n"), c.width, c.height)
+	return m.view(frame{
+		header: m.header(), lay: lay,
+		side: func() string {
+			return c.box("your node", strings.Join(m.infoLines(lay.textW-3), "\n"), lay.textW, lay.bodyH, false)
+		},
+		clusterTitle: m.clusterTitle(pane), clusterLines: clusterLines,
+		shown:       m.history(),
+		bottomTitle: m.bottomTitle(), bottom: m.bottomLines,
+		status: m.statusLine(), keys: m.shortKeys(),
+	})
 }
 
 // formView is the settings, with the key bar.
@@ -139,12 +130,8 @@ func (m *nodeModel) startingLines(width int) []string {
 // header names the node's command and always shows the workload and the
 // seed.
 func (m *nodeModel) header() string {
-	st := m.c.styles
 	right := fmt.Sprintf("%s · %s · seed %d ", m.cfg.Workload, plural(m.cfg.Nodes, "node"), m.cfg.Seed)
-	left := " faultline › your own node: " + maelstrom.QuoteCommand(m.cfg.Bin)
-	left = cut(left, m.c.width-ansi.StringWidth(right)-1)
-	gap := max(1, m.c.width-ansi.StringWidth(left)-ansi.StringWidth(right))
-	return st.Title.Render(left) + strings.Repeat(" ", gap) + st.Bold.Render(right)
+	return m.headerLine(" faultline › your own node: "+maelstrom.QuoteCommand(m.cfg.Bin), right)
 }
 
 // runState is the run's state in a word or two.
@@ -175,9 +162,6 @@ func (m *nodeModel) runState() string {
 
 // statusLine shows where the run is and what the last key did.
 func (m *nodeModel) statusLine() string {
-	if m.exportTo.open {
-		return m.exportTo.View(m.c)
-	}
 	st := m.c.styles
 	info := " " + st.Bold.Render(m.runState())
 	if m.live != nil {
@@ -191,10 +175,7 @@ func (m *nodeModel) statusLine() string {
 	if res := m.check.result; res != nil && m.stage == stageRunning {
 		info += " · so far " + m.check.word(st, res.Verdict)
 	}
-	if m.flash != "" {
-		info += " · " + m.flash
-	}
-	return cut(info, m.c.width)
+	return m.statusOf(info, "")
 }
 
 // opsLabel is the operations invoked so far.

@@ -21,7 +21,7 @@ func keyMoment(t *testing.T, id string, w, h int) Model {
 	m = press(t, m, "esc")
 	m = startAhead(t, m)
 	m = playUntilPaused(t, m)
-	if !m.lesson.run.done() && m.lesson.check.result == nil {
+	if !m.lesson.play.run.done() && m.lesson.check.result == nil {
 		t.Fatalf("%s: playback paused with no verdict", id)
 	}
 	return m
@@ -39,7 +39,7 @@ func TestGoldenClusterPictures(t *testing.T) {
 			for _, size := range [][2]int{{80, 24}, {160, 45}} {
 				m = update(t, m, tea.WindowSizeMsg{Width: size[0], Height: size[1]})
 				lay := m.lesson.layout()
-				fmt.Fprintf(&b, "── %d×%d, %s at %s ──\n", size[0], size[1], m.lesson.clusterPane().title(), fmtSeconds(m.lesson.run.s.Now()))
+				fmt.Fprintf(&b, "── %d×%d, %s at %s ──\n", size[0], size[1], m.lesson.clusterPane().title(), fmtSeconds(m.lesson.play.run.s.Now()))
 				b.WriteString(strings.Join(m.lesson.clusterPane().lines(m.c.styles, lay.clusterW-3, lay.clusterH-2), "\n"))
 				b.WriteString("\n")
 			}
@@ -59,7 +59,7 @@ func breakScreen(t *testing.T, opts Options, w, h int) []byte {
 	waitFor(t, tm, "Stopped where it breaks")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
-	if fm.lesson.run.playing || fm.lesson.ahead.out == nil || fm.lesson.run.s.Now() != fm.lesson.ahead.out.stopAt {
+	if fm.lesson.play.run.playing || fm.lesson.play.ahead.out == nil || fm.lesson.play.run.s.Now() != fm.lesson.play.ahead.out.stopAt {
 		t.Fatalf("the program did not stop at the break point")
 	}
 	// The explanation's words are the checker's, tested there; the golden

@@ -35,79 +35,85 @@ func (r *rewindState) snap() (clusterSnap, bool) {
 }
 
 // rewindTo shows the run at moment at (playback pauses).
-func (m *lessonModel) rewindTo(at int64) tea.Cmd {
-	if m.run.playing {
-		m.pausePlay()
+func (p *playerModel) rewindTo(at int64) tea.Cmd {
+	if p.run.playing {
+		p.pause()
 	}
-	m.back.on, m.back.at = true, max(0, min(at, m.run.s.Now()))
-	return m.back.sync(m.run)
+	p.back.on, p.back.at = true, max(0, min(at, p.run.s.Now()))
+	return p.sync()
 }
 
+// sync asks for the cluster at the moment shown, when that changed.
+func (p *playerModel) sync() tea.Cmd { return p.back.sync(p.run) }
+
+// scrubbed takes in the cluster at the moment shown.
+func (p *playerModel) scrubbed(msg scrubDoneMsg) tea.Cmd { return p.back.scrub.finish(msg, p.run) }
+
 // toLive leaves the past: the screen shows the run as it is.
-func (m *lessonModel) toLive() { m.back.on = false }
+func (p *playerModel) toLive() { p.back.on = false }
 
 // stepBack moves the moment shown to the record before it.
-func (m *lessonModel) stepBack() tea.Cmd {
-	if !m.run.started || len(m.run.s.History()) == 0 {
-		m.flash = "nothing to step back through yet: r runs the lesson"
+func (p *playerModel) stepBack(in playerInput) tea.Cmd {
+	if !p.run.started || len(p.run.s.History()) == 0 {
+		in.say("nothing to step back through yet: r runs the lesson")
 		return nil
 	}
-	from := m.run.s.Now()
-	if m.back.on {
-		from = m.back.at
+	from := p.run.s.Now()
+	if p.back.on {
+		from = p.back.at
 	}
-	h := m.run.s.History()
+	h := p.run.s.History()
 	i := sort.Search(len(h), func(i int) bool { return h[i].Time >= from }) - 1
 	at := int64(0)
 	if i >= 0 {
 		at = h[i].Time
 	}
-	m.flash = "← → step through the run · space plays on from where it is"
-	return m.rewindTo(at)
+	in.say("← → step through the run · space plays on from where it is")
+	return p.rewindTo(at)
 }
 
 // stepForward moves the moment shown to the next record; at the run's
 // present, it plays the run on to its next record.
-func (m *lessonModel) stepForward() tea.Cmd {
-	if m.back.on {
-		h := m.run.s.History()
-		i := sort.Search(len(h), func(i int) bool { return h[i].Time > m.back.at })
-		if i < len(h) && h[i].Time < m.run.s.Now() {
-			return m.rewindTo(h[i].Time)
+func (p *playerModel) stepForward(in playerInput) tea.Cmd {
+	if p.back.on {
+		h := p.run.s.History()
+		i := sort.Search(len(h), func(i int) bool { return h[i].Time > p.back.at })
+		if i < len(h) && h[i].Time < p.run.s.Now() {
+			return p.rewindTo(h[i].Time)
 		}
-		m.toLive()
-		m.flash = "back at the run's present"
+		p.toLive()
+		in.say("back at the run's present")
 		return nil
 	}
-	if !m.run.started {
-		return m.stepOnce()
+	if !p.run.started {
+		return p.stepOnce(in)
 	}
-	if m.run.done() {
-		m.flash = "the run is over; ← steps back through it, r runs again"
+	if p.run.done() {
+		in.say("the run is over; ← steps back through it, r runs again")
 		return nil
 	}
-	m.pausePlay()
-	n := len(m.run.s.History())
-	for len(m.run.s.History()) == n && !m.run.done() {
-		m.run.s.Step()
+	p.pause()
+	n := len(p.run.s.History())
+	for len(p.run.s.History()) == n && !p.run.done() {
+		p.run.s.Step()
 	}
-	m.run.absorb()
-	m.flash = ""
-	if stop := m.ahead.stopFor(m.run); stop >= 0 && len(m.run.s.History()) > stop {
-		return m.breakPoint()
+	p.run.absorb()
+	in.say("")
+	if stop := p.ahead.stopFor(p.run); stop >= 0 && len(p.run.s.History()) > stop {
+		return p.breakPoint(in)
 	}
-	if m.run.done() {
-		return m.runOver()
+	if p.run.done() {
+		return p.runOver(in)
 	}
 	return nil
 }
 
 // historyLen is how many records the main screen shows: up to the
 // moment shown.
-func (m *lessonModel) historyLen() int {
-	h := m.run.s.History()
-	if !m.back.on {
+func (p *playerModel) historyLen() int {
+	h := p.run.s.History()
+	if !p.back.on {
 		return len(h)
 	}
-	return sort.Search(len(h), func(i int) bool { return h[i].Time > m.back.at })
+	return sort.Search(len(h), func(i int) bool { return h[i].Time > p.back.at })
 }

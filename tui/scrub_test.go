@@ -19,9 +19,9 @@ func TestScrubShowsTheClusterAsItWas(t *testing.T) {
 	m = playToEnd(t, m)
 	m = pressSettle(t, m, "t")
 	l := m.lesson
-	sc := l.run.scenario()
+	sc := l.play.run.scenario()
 	var crashAt, healAt int64 = -1, -1
-	for _, a := range l.run.s.Applied() {
+	for _, a := range l.play.run.s.Applied() {
 		switch {
 		case a.Fault.Live:
 			crashAt = a.Time
@@ -30,9 +30,9 @@ func TestScrubShowsTheClusterAsItWas(t *testing.T) {
 		}
 	}
 	if crashAt < 0 || healAt < 0 {
-		t.Fatalf("the run has no live crash and heal: %v", l.run.s.Applied())
+		t.Fatalf("the run has no live crash and heal: %v", l.play.run.s.Applied())
 	}
-	for _, at := range []int64{crashAt + 50_000_000, crashAt / 2, l.run.s.Now() / 2, crashAt + 1_000_000} {
+	for _, at := range []int64{crashAt + 50_000_000, crashAt / 2, l.play.run.s.Now() / 2, crashAt + 1_000_000} {
 		l.explore.moment = at
 		m = settle(t, m, l.explore.syncCmd(l.explorerInput())) // what every Update does: ask for the cluster at the moment
 		got := l.explore.look.scrub
@@ -70,29 +70,29 @@ func TestScrubReplaysTheRunExactly(t *testing.T) {
 	m = playToEnd(t, m)
 	l := m.lesson
 	var sc scrubState
-	cmd := sc.request(l.run, l.run.s.Now())
+	cmd := sc.request(l.play.run, l.play.run.s.Now())
 	msg := cmd().(scrubDoneMsg)
 	if msg.err != nil {
 		t.Fatal(msg.err)
 	}
 	var a, b bytes.Buffer
-	history.WriteJSONL(&a, l.run.s.History())
+	history.WriteJSONL(&a, l.play.run.s.History())
 	history.WriteJSONL(&b, msg.s.History())
 	if a.String() != b.String() {
 		t.Error("re-simulating the run's scenario gave another history: scrubbing would show another past")
 	}
 	// A later request continues the checkpoint instead of starting over.
-	sc.finish(msg, l.run)
-	if len(sc.pool) != 1 || sc.take(l.run.s.Now()) == nil {
+	sc.finish(msg, l.play.run)
+	if len(sc.pool) != 1 || sc.take(l.play.run.s.Now()) == nil {
 		t.Error("the finished simulation was not kept as a checkpoint")
 	}
 	// Requests while one runs: only the latest follows it.
 	sc = scrubState{}
-	first := sc.request(l.run, 1_000_000)
-	if sc.request(l.run, 2_000_000) != nil || sc.request(l.run, 3_000_000) != nil {
+	first := sc.request(l.play.run, 1_000_000)
+	if sc.request(l.play.run, 2_000_000) != nil || sc.request(l.play.run, 3_000_000) != nil {
 		t.Error("a second re-simulation started while one was running")
 	}
-	next := sc.finish(first().(scrubDoneMsg), l.run)
+	next := sc.finish(first().(scrubDoneMsg), l.play.run)
 	if next == nil {
 		t.Fatal("the latest moment asked for was not simulated next")
 	}

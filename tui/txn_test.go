@@ -78,7 +78,7 @@ func TestTxnLessonsStopWhereTheAnomalyIsComplete(t *testing.T) {
 			for _, id := range a.Txns {
 				last = max(last, tr.Txns[id].CompleteAt)
 			}
-			if got := len(l.run.s.History()) - 1; got != last || l.run.done() {
+			if got := len(l.play.run.s.History()) - 1; got != last || l.play.run.done() {
 				t.Errorf("stopped after record %d, want the anomaly's last completion, record %d", got, last)
 			}
 			v := flat(m.View())
@@ -322,7 +322,7 @@ func TestMessageViewNamesTransactionsByProcess(t *testing.T) {
 		}
 		// The process named has a transaction open at that moment.
 		open := false
-		h := m.lesson.run.s.History()
+		h := m.lesson.play.run.s.History()
 		for j, o := range h {
 			if o.Type != history.Invoke || "p"+o.Process.String() != g[1] || o.Time > ev.Time {
 				continue

@@ -29,12 +29,9 @@ type verdictPanel struct {
 
 // verdictPanel hands the panel what it may read of the screen.
 func (m *lessonModel) verdictPanel() verdictPanel {
-	v := verdictPanel{c: m.c, l: m.l, text: m.text, seed: m.seed, check: &m.check, runDone: m.run.done(),
-		faults: m.sameFaults(m.carry()), quiz: m.quizOffered() && !m.quizDone}
-	if m.ahead.valid(m.run) {
-		v.ahead = m.ahead.out
-		v.stopped = !m.run.done() && !m.back.on && m.run.s.Now() == v.ahead.stopAt
-	}
+	v := verdictPanel{c: m.c, l: m.l, text: m.text, seed: m.seed, check: &m.check, runDone: m.play.run.done(),
+		faults: sameFaults(m.play.run.sc.Faults, m.own, m.play.carry()), quiz: m.quizOffered() && !m.quizDone}
+	v.ahead, v.stopped = m.play.verdictAhead()
 	return v
 }
 

@@ -10,161 +10,59 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// frame plays one frame of the run, and stops where the verdict, known
-// ahead, says the history stops being linearizable.
-func (m *lessonModel) frame(msg frameMsg) tea.Cmd {
-	if msg.gen != m.gen || !m.run.playing {
-		return nil
-	}
-	stop := m.ahead.stopFor(m.run)
-	if m.run.advance(int64(speeds[m.speed]*float64(frameInterval)), stop) {
-		return m.breakPoint()
-	}
-	if m.run.done() {
-		return m.runOver()
-	}
-	return frameCmd(m.gen)
+// playerInput is what the player is handed: the lesson and which run of
+// it to make, whether a verdict is on the screen, and hear for its news.
+func (m *lessonModel) playerInput() playerInput {
+	return playerInput{l: m.l, keys: m.c.keys, variant: m.variant, seed: m.seed, own: m.own, judged: m.check.result != nil, hear: m.hear}
 }
 
-// runOver stops playback and gives the verdict of the finished run: the
-// one computed ahead when it still holds, else a check.
-func (m *lessonModel) runOver() tea.Cmd {
-	m.pausePlay()
-	if err := m.run.s.Err(); err != nil {
-		m.flash = "the run stopped: " + err.Error()
-		return nil
-	}
-	if res, ok := m.ahead.resultFor(m.run); ok {
-		m.check.adopt(res, m.ahead.out.extra, m.variant)
+// hear acts on what the run did, as it happens: the status line's
+// message, a fresh run, a verdict known ahead, a check to start.
+func (m *lessonModel) hear(n runNews) tea.Cmd {
+	switch n.kind {
+	case newsSay:
+		m.flash = n.flash
+	case newsReset:
+		m.check.clear()
+		m.hist.follow()
+		m.bottomTop = 0
+	case newsStarted:
+		m.check.clear()
+		if m.prompt.kind == promptPredict {
+			m.prompt.close() // its moment has passed; an answer is kept for the reveal
+		}
+		m.hist.follow()
+		m.flash = fmt.Sprintf("running %s, seed %d, at %s", m.variant, m.seed, speedLabel(m.play.speed))
+		if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
+			if p.Status == statusNew {
+				p.Status = statusStarted
+			}
+		}); warn != "" {
+			m.flash = warn
+		}
+	case newsChanged:
+		m.check.clear()
+	case newsVerdict:
+		m.check.adopt(n.res, n.extra, m.variant)
 		m.afterCheck()
-		return nil
-	}
-	m.flash = "run finished; checking the history"
-	return m.check.start(m.l, m.run.s.History(), true, m.variant)
-}
-
-// breakPoint pauses the run at the first operation the checker cannot
-// linearize: the verdict, the cluster as it is now, and one line of what
-// just happened.
-func (m *lessonModel) breakPoint() tea.Cmd {
-	m.pausePlay()
-	res, _ := m.ahead.resultFor(m.run)
-	m.check.adopt(res, m.ahead.out.extra, m.variant)
-	m.afterCheck()
-	m.ahead.shown, m.ahead.seen = true, m.run
-	m.flash = "stopped where it breaks — space plays on"
-	if i := m.check.failingIndex(); i >= 0 {
-		m.hist.centre(i, m.historyRows())
+	case newsBroke:
+		if i := m.check.failingIndex(); i >= 0 {
+			m.hist.centre(i, m.historyRows())
+		}
+	case newsCheck:
+		return m.check.start(m.l, m.play.run.s.History(), true, m.variant)
 	}
 	return nil
 }
 
-func (m *lessonModel) pausePlay() {
-	m.run.playing = false
-	m.gen++
-}
-
-// startRun plays a fresh run (or the idle one, with any faults already
-// pressed). r always runs, whatever question is open.
-func (m *lessonModel) startRun() tea.Cmd {
-	if m.run.started {
-		if err := m.resetWith(m.carry()); err != nil {
-			m.flash = err.Error()
-			return nil
-		}
-	}
-	m.check.clear()
-	m.back = rewindState{}
-	if m.prompt.kind == promptPredict {
-		m.prompt.close() // its moment has passed; an answer is kept for the reveal
-	}
-	m.run.started, m.run.playing = true, true
-	m.gen++
-	m.hist.follow()
-	m.flash = fmt.Sprintf("running %s, seed %d, at %s", m.variant, m.seed, speedLabel(m.speed))
-	if warn := m.c.progress.update(m.l.ID, func(p *lessonProgress) {
-		if p.Status == statusNew {
-			p.Status = statusStarted
-		}
-	}); warn != "" {
-		m.flash = warn
-	}
-	return tea.Batch(frameCmd(m.gen), m.ahead.start(m.l, m.run))
-}
-
-func (m *lessonModel) togglePlay() tea.Cmd {
-	switch {
-	case !m.run.started || m.run.done():
-		return m.startRun()
-	case m.run.playing:
-		m.pausePlay()
-		m.flash = "paused; space resumes, . steps one event, ← → step through the run"
-		return nil
-	}
-	m.toLive()
-	m.run.playing = true
-	m.gen++
-	m.flash = "playing at " + speedLabel(m.speed)
-	return frameCmd(m.gen)
-}
-
-func (m *lessonModel) stepOnce() tea.Cmd {
-	if m.run.done() {
-		m.flash = "the run is over; r runs again"
-		return nil
-	}
-	var cmd tea.Cmd
-	if !m.run.started {
-		cmd = m.startRun() // its first frame is ignored: the generation moves on below
-	}
-	m.toLive()
-	m.pausePlay()
-	m.run.step()
-	m.flash = ""
-	if m.run.done() {
-		return tea.Batch(cmd, m.runOver())
-	}
-	return cmd
-}
-
-// inject applies a fault at the current moment of the run and records it
-// in the run's schedule; the verdict ahead is computed again with it.
-func (m *lessonModel) inject(f sim.Fault) tea.Cmd {
-	if m.run.done() {
-		m.flash = "the run is over; r runs again, then press the fault keys while it plays"
-		return nil
-	}
-	m.toLive()
-	a, err := m.run.s.Inject(f)
-	if err != nil {
-		m.flash = err.Error()
-		return nil
-	}
-	m.run.absorb()
-	m.run.pressed++
-	when := "at " + sim.FormatDuration(a.Time)
-	if !m.run.started {
-		when = "from the start; press r to run"
-	}
-	m.flash = a.Desc + " " + when
-	if f.Kind == sim.FaultPartition {
-		m.flash = fmt.Sprintf("p: %s — %s", f.Shape, m.flash)
-	}
-	if !m.run.started {
-		return nil
-	}
-	m.check.clear()
-	return m.ahead.start(m.l, m.run)
-}
-
 // faultKey injects the fault a fault key asks for, now.
 func (m *lessonModel) faultKey(k tea.KeyMsg) tea.Cmd {
-	f, why := m.run.faultKeys.choose(k, m.c.keys, m.run.s.Cluster(), m.nodeCursor)
+	f, why := m.play.run.faultKeys.choose(k, m.c.keys, m.play.run.s.Cluster(), m.nodeCursor)
 	if why != "" {
 		m.flash = why
 		return nil
 	}
-	return m.inject(f)
+	return m.play.inject(f, m.playerInput())
 }
 
 // nextVariant switches to the next variant, keeping the seed and the
@@ -178,28 +76,28 @@ func (m *lessonModel) nextVariant() {
 		}
 	}
 	v := vs[(i+1)%len(vs)]
-	carry := m.carry()
+	carry := m.play.carry()
 	m.variant = v.Name
-	if err := m.resetWith(carry); err != nil {
+	if err := m.play.reset(m.playerInput(), carry); err != nil {
 		m.flash = err.Error()
 		return
 	}
 	m.flash = "variant " + v.Name + " — press r to run it"
 	m.notice = []string{
 		fmt.Sprintf("Variant %s: %s.", v.Name, v.Summary),
-		"r runs it with " + m.sameFaults(carry) + ".",
+		"r runs it with " + sameFaults(m.play.run.sc.Faults, m.own, carry) + ".",
 	}
 }
 
 // sameFaults says which faults the next run has, truly: the lesson's
 // schedule (aimed at whichever node has a role, where it aims at one),
 // and the learner's own.
-func (m *lessonModel) sameFaults(carry []sim.Fault) string {
+func sameFaults(schedule sim.Schedule, own bool, carry []sim.Fault) string {
 	sched := "the same seed and schedule"
-	if aim := aimedAt(m.run.sc.Faults); aim != "" {
+	if aim := aimedAt(schedule); aim != "" {
 		sched += ", aimed at " + aim
 	}
-	if m.own {
+	if own {
 		sched = "the same seed, the lesson's schedule off"
 	}
 	switch len(carry) {
@@ -240,7 +138,7 @@ const flashLessonDone = "lesson done (marked so in the list)"
 
 func (m *lessonModel) nextSeed() {
 	m.seed++
-	if err := m.reset(); err != nil {
+	if err := m.play.reset(m.playerInput(), nil); err != nil {
 		m.flash = err.Error()
 		return
 	}
@@ -250,9 +148,9 @@ func (m *lessonModel) nextSeed() {
 // toggleOwn runs the lesson with the learner's faults only, or with its
 // schedule again.
 func (m *lessonModel) toggleOwn() {
-	carry := m.carry()
+	carry := m.play.carry()
 	m.own = !m.own
-	if err := m.resetWith(carry); err != nil {
+	if err := m.play.reset(m.playerInput(), carry); err != nil {
 		m.flash = err.Error()
 		return
 	}
@@ -263,20 +161,17 @@ func (m *lessonModel) toggleOwn() {
 	m.flash = "the lesson's fault schedule is back on; r runs"
 }
 
-// carry is the learner's faults of the run on the screen.
-func (m *lessonModel) carry() []sim.Fault { return learnerFaults(m.run.s) }
-
 func (m *lessonModel) checkNow() tea.Cmd {
-	h := m.run.s.History()
+	h := m.play.run.s.History()
 	if len(h) == 0 {
 		m.flash = "nothing to check yet: r runs the lesson"
 		return nil
 	}
-	if m.run.playing {
-		m.pausePlay()
+	if m.play.run.playing {
+		m.play.pause()
 	}
 	m.flash = "checking the history so far"
-	return m.check.start(m.l, h, m.run.done(), m.variant)
+	return m.check.start(m.l, h, m.play.run.done(), m.variant)
 }
 
 // afterCheck records the evidence, and points the text and the history at
