@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"flag"
 	"fmt"
 	"os"
 	"os/exec"
@@ -24,7 +25,16 @@ var (
 	nodeExamplesErr  error
 )
 
+// Many tests wait on the wall clock (tmux, node processes, playback in
+// real time), not the CPU, so more of them run at once than -parallel's
+// default of one per CPU (unless -parallel is given).
 func TestMain(m *testing.M) {
+	flag.Parse()
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
+	if !given {
+		flag.Set("test.parallel", "8")
+	}
 	code := m.Run()
 	for _, dir := range []string{nodeExamplesDir, faultlineDir} {
 		if dir != "" {
