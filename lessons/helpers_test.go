@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime/debug"
 	"sync"
 	"testing"
 
@@ -24,6 +25,21 @@ import (
 //     the hunts' goroutines and runs lessons side by side, since the plain
 //     run makes the sweeps; tests that replay one seed at a time skip
 //     under the race detector (sequential).
+
+// TestMain lets the collector run less often: the tests run thousands of
+// short simulations, which allocate fast over a small live heap, and at
+// the default GOGC of 100 collecting took 40% of the package's CPU. 400
+// takes a few tens of megabytes more; the soft limit of 1 GiB keeps a
+// check that grows towards the checker's memory cap from taking five
+// times that before a collection sees it. GOGC or GOMEMLIMIT in the
+// environment win.
+func TestMain(m *testing.M) {
+	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetGCPercent(400)
+		debug.SetMemoryLimit(1 << 30)
+	}
+	os.Exit(m.Run())
+}
 
 // long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
 func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
