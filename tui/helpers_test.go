@@ -16,6 +16,9 @@ import (
 // read (TestFailingSeedStillFails keeps it honest).
 const failingSeed = 1
 
+// long reports whether FAULTLINE_LONG=1 asks for the long runs.
+func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
+
 // asciiRenderer renders without colour, as under NO_COLOR.
 func asciiRenderer() *lipgloss.Renderer {
 	r := lipgloss.NewRenderer(io.Discard)
@@ -173,7 +176,7 @@ func resizes() [][2]int {
 		}
 	}
 	dw, dh := 29, 11
-	if os.Getenv("FAULTLINE_LONG") != "" {
+	if long() {
 		dw, dh = 11, 5
 	}
 	for w := 0; w <= 230; w += dw {

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"os"
 	"testing"
 	"time"
 
@@ -15,7 +14,7 @@ import (
 // time, so the test reports how many it took.
 func TestLongNodeLocalReadsCaughtInAFewRuns(t *testing.T) {
 	t.Parallel()
-	if os.Getenv("FAULTLINE_LONG") == "" {
+	if !long() {
 		t.Skip("a long run: set FAULTLINE_LONG=1")
 	}
 	const most = 5
