@@ -10,6 +10,7 @@ import (
 // what the file is and what to run instead.
 func TestCheckHintsAtTheRightCommand(t *testing.T) {
 	t.Parallel()
+	sequential(t)
 	dir := t.TempDir()
 	if r := faultline(t, dir, "run", "--lesson", "write-skew", "--seed", "3", "--out", "skew.edn", "--out-scenario", "run.json"); r.code != exitFailed {
 		t.Fatalf("the write-skew run: exit %d, %s %s", r.code, clip(r.stdout), r.stderr)

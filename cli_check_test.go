@@ -18,6 +18,7 @@ const okRead = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process":0
 // not read: input from which no operation could be read is exit 2, naming
 // the file and the format tried.
 func TestCheckNeverPassesWhatItDidNotRead(t *testing.T) {
+	sequential(t)
 	dir := t.TempDir()
 	files := map[string]string{
 		"h.jsonl":       okRead,
@@ -93,6 +94,7 @@ func porcupineTestData() string {
 // A reader that skips a few lines says so.
 func TestCheckSaysWhatItSkipped(t *testing.T) {
 	t.Parallel()
+	sequential(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "e.log"), "INFO  jepsen.core - starting the test\n"+
 		"INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\tnil\n")
@@ -111,6 +113,7 @@ func TestCheckSaysWhatItSkipped(t *testing.T) {
 // position, and a byte-order mark is no problem.
 func TestCheckNamesLines(t *testing.T) {
 	t.Parallel()
+	sequential(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "stray.jsonl"), "\n"+okRead+"\n"+`{"process":0,"type":"ok","f":"read","value":3}`+"\n")
 	writeFile(t, filepath.Join(dir, "other.jsonl"), okRead+`{"process":1,"type":"invoke","f":"read"}`+"\n\n"+`{"process":1,"type":"ok","f":"write","value":3}`+"\n")
@@ -144,6 +147,7 @@ func TestCheckNamesLines(t *testing.T) {
 // smaller one).
 func TestCheckBoundsInput(t *testing.T) {
 	t.Parallel()
+	sequential(t)
 	dir := t.TempDir()
 	sparse := filepath.Join(dir, "sparse.bin")
 	f, err := os.Create(sparse)

@@ -22,6 +22,7 @@ import (
 // flag too. Both are generated from the definitions, and this holds them
 // to it.
 func TestHelpListsEveryFlag(t *testing.T) {
+	sequential(t)
 	code, overview, errs := cli(t, "help")
 	if code != 0 || errs != "" {
 		t.Fatalf("faultline help: exit %d, stderr %q", code, errs)
@@ -85,6 +86,7 @@ func splitName(name string) []string {
 // The exit status of help, as the real program gives it.
 func TestHelpExitsZero(t *testing.T) {
 	t.Parallel()
+	sequential(t)
 	for _, a := range [][]string{{"check", "--help"}, {"run", "-h"}, {"hunt", "-h"}, {"lessons", "-h"}, {"help"}, {"--help"}, {"help", "check"}} {
 		r := faultline(t, t.TempDir(), a...)
 		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see go run . help") {
@@ -96,6 +98,7 @@ func TestHelpExitsZero(t *testing.T) {
 // Issue 15 item 9: every flag's bad values, each an exit 2 with one clear
 // line naming the flag, whichever command takes it, and nothing written.
 func TestBadFlagValues(t *testing.T) {
+	sequential(t)
 	dir := t.TempDir()
 	hist := filepath.Join(dir, "h.jsonl")
 	writeFile(t, hist, `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
@@ -205,6 +208,7 @@ func TestBadFlagValues(t *testing.T) {
 // `--` ends the flags, so a file whose name starts with - can be checked.
 func TestDoubleDash(t *testing.T) {
 	t.Parallel()
+	sequential(t)
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "-h.jsonl"), `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
 	r := faultline(t, dir, "check", "--model", "register", "--", "-h.jsonl")

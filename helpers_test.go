@@ -30,6 +30,18 @@ func sweep(short, normal, longRun int) int {
 	return normal
 }
 
+// sequential skips, under the race detector, a test of what the program
+// says of many inputs: it starts the race-built program once a case (a
+// second each), and reading and refusing input runs on one goroutine. The
+// race run keeps the in-process checks, hunts and node runs, whose
+// goroutines it is for, and the tests of signals.
+func sequential(t *testing.T) {
+	t.Helper()
+	if raceDetector {
+		t.Skip("input checking on one goroutine: nothing for the race detector (the plain run covers it)")
+	}
+}
+
 // cli runs faultline in-process and returns its exit code, stdout and stderr.
 func cli(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()

@@ -56,10 +56,12 @@ func sweep(short, normal, longRun uint64) uint64 {
 	return normal
 }
 
-// sequential skips a test under the race detector: it runs one seed at a
-// time on one goroutine, where no race can be, and the plain run covers
-// it. The race run keeps the hunts, the torture's workers and the tests
-// that run lessons side by side.
+// sequential skips a test under the race detector: it replays one seed at
+// a time on one goroutine (the checker's own goroutines are the checker's
+// race run's), and the plain run covers it. The race run keeps the hunts
+// (the kit's, every variant's design run on two goroutines at once) and
+// the torture, whose parallel subtests run every lesson side by side
+// under every nemesis.
 func sequential(t *testing.T) {
 	t.Helper()
 	if raceDetector {
