@@ -6,11 +6,11 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/faultline-lab/faultline/internal/testkit"
 )
 
 // The helpers shared by the package's tests.
@@ -72,11 +72,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
-	code := m.Run()
-	if nodes.dir != "" {
-		os.RemoveAll(nodes.dir)
-	}
-	os.Exit(code)
+	os.Exit(m.Run())
 }
 
 // result is how a run of the real program ended.
@@ -157,31 +153,12 @@ func writeFile(t *testing.T, path, text string) {
 }
 
 // nodeBin is the path of an example node (hello, kv, broadcast), built
-// once per run of the package's tests into a directory TestMain removes.
+// once for all the packages' tests (testkit.Program).
 func nodeBin(t *testing.T, name string) string {
 	t.Helper()
-	nodes.Lock()
-	defer nodes.Unlock()
-	if path, ok := nodes.built[name]; ok {
-		return path
+	path, err := testkit.Program("./examples/nodes/" + name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if nodes.dir == "" {
-		dir, err := os.MkdirTemp("", "faultline-nodes-")
-		if err != nil {
-			t.Fatal(err)
-		}
-		nodes.dir, nodes.built = dir, map[string]string{}
-	}
-	pkg, path := "./examples/nodes/"+name, filepath.Join(nodes.dir, name)
-	if out, err := exec.Command("go", "build", "-o", path, pkg).CombinedOutput(); err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
-	}
-	nodes.built[name] = path
 	return path
-}
-
-var nodes struct {
-	sync.Mutex
-	dir   string            // removed by TestMain
-	built map[string]string // name → path
 }

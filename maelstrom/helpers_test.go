@@ -2,64 +2,35 @@ package maelstrom
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/testkit"
 	"github.com/faultline-lab/faultline/sim"
 )
 
 // The helpers the package's tests share: the example nodes, short runs
 // of them, and hand-written records and requests.
 
-// examples holds the example nodes, built once for the package's tests.
-var (
-	examplesDir  string
-	examplesOnce sync.Once
-	examplesErr  error
-)
-
 // The end-to-end runs spend their time waiting on the wall clock, not the
-// CPU, so more of them run at once than -parallel's default of one per
-// CPU (unless -parallel is given).
+// CPU: eight run at once.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		flag.Set("test.parallel", "8")
-	}
-	code := m.Run()
-	if examplesDir != "" {
-		os.RemoveAll(examplesDir)
-	}
-	os.Exit(code)
+	testkit.WallClockParallel(8)
+	os.Exit(m.Run())
 }
 
 // example is the path of a built example node (kv, broadcast, hello).
 func example(t testing.TB, name string) string {
 	t.Helper()
-	examplesOnce.Do(func() {
-		examplesDir, examplesErr = os.MkdirTemp("", "faultline-examples-")
-		if examplesErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", examplesDir+string(filepath.Separator), "../examples/nodes/...").CombinedOutput()
-		if err != nil {
-			examplesErr = fmt.Errorf("go build ../examples/nodes/...: %v\n%s", err, out)
-		}
-	})
-	if examplesErr != nil {
-		t.Fatal(examplesErr)
+	path, err := testkit.Program("../examples/nodes/" + name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(examplesDir, name)
+	return path
 }
 
 // testConfig is a short, busy run: 2 s at 100 operations a second.

@@ -1,66 +1,33 @@
 package tui
 
 import (
-	"flag"
-	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/faultline-lab/faultline/internal/testkit"
 	"github.com/faultline-lab/faultline/maelstrom"
 )
 
-// The shipped example nodes, built once for the package's tests into a
-// folder removed when the process ends.
-var (
-	nodeExamplesDir  string
-	nodeExamplesOnce sync.Once
-	nodeExamplesErr  error
-)
-
 // Many tests wait on the wall clock (tmux, node processes, playback in
-// real time), not the CPU, so more of them run at once than -parallel's
-// default of one per CPU (unless -parallel is given).
+// real time), not the CPU: eight run at once.
 func TestMain(m *testing.M) {
-	flag.Parse()
-	given := false
-	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "test.parallel" })
-	if !given {
-		flag.Set("test.parallel", "8")
-	}
-	code := m.Run()
-	for _, dir := range []string{nodeExamplesDir, faultlineDir} {
-		if dir != "" {
-			os.RemoveAll(dir)
-		}
-	}
-	os.Exit(code)
+	testkit.WallClockParallel(8)
+	os.Exit(m.Run())
 }
 
 // exampleNode is the path of a built example node (kv, hello, broadcast).
 func exampleNode(t testing.TB, name string) string {
 	t.Helper()
-	nodeExamplesOnce.Do(func() {
-		nodeExamplesDir, nodeExamplesErr = os.MkdirTemp("", "faultline-tui-examples-")
-		if nodeExamplesErr != nil {
-			return
-		}
-		out, err := exec.Command("go", "build", "-o", nodeExamplesDir+string(filepath.Separator), "../examples/nodes/...").CombinedOutput()
-		if err != nil {
-			nodeExamplesErr = fmt.Errorf("go build ../examples/nodes/...: %v\n%s", err, out)
-		}
-	})
-	if nodeExamplesErr != nil {
-		t.Fatal(nodeExamplesErr)
+	path, err := testkit.Program("../examples/nodes/" + name)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(nodeExamplesDir, name)
+	return path
 }
 
 // withPIDs wraps a node's command so that every process it runs records

@@ -6,34 +6,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/faultline-lab/faultline/internal/testkit"
 )
 
-// The faultline binary, built once for the package's tmux tests into a
-// folder removed when the process ends (TestMain).
-var (
-	faultlineDir  string
-	faultlineOnce sync.Once
-	faultlineErr  error
-)
-
+// faultlineBinary is the path of the faultline program, built once for
+// all the packages' tests (testkit.Program).
 func faultlineBinary(t *testing.T) string {
 	t.Helper()
-	faultlineOnce.Do(func() {
-		faultlineDir, faultlineErr = os.MkdirTemp("", "faultline-tui-bin-")
-		if faultlineErr != nil {
-			return
-		}
-		if out, err := exec.Command("go", "build", "-o", filepath.Join(faultlineDir, "faultline"), "..").CombinedOutput(); err != nil {
-			faultlineErr = fmt.Errorf("go build: %v\n%s", err, out)
-		}
-	})
-	if faultlineErr != nil {
-		t.Fatal(faultlineErr)
+	path, err := testkit.Program("..")
+	if err != nil {
+		t.Fatal(err)
 	}
-	return filepath.Join(faultlineDir, "faultline")
+	return path
 }
 
 // terminal is the real faultline binary running in a private tmux server.

@@ -1,0 +1,50 @@
+package testkit
+
+import (
+	"flag"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestProgramIsBuiltOnceAndRuns(t *testing.T) {
+	path, err := Program("../../examples/nodes/hello")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, err := Program("../../examples/nodes/hello"); err != nil || again != path {
+		t.Fatalf("asked again: %q, %v; want %q", again, err, path)
+	}
+	if st, err := os.Stat(path); err != nil || st.Mode()&0o111 == 0 {
+		t.Fatalf("%s: %v, mode %v: want an executable", path, err, st.Mode())
+	}
+	// The node waits for Maelstrom's messages on its input: with none, it
+	// ends without complaint.
+	if out, err := exec.Command(path).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, out)
+	}
+}
+
+func TestProgramNamesWhatWouldNotBuild(t *testing.T) {
+	_, err := Program("./no-such-package")
+	if err == nil || !strings.Contains(err.Error(), "no-such-package") {
+		t.Fatalf("got %v, want an error naming the package", err)
+	}
+}
+
+func TestWallClockParallelKeepsWhatWasGiven(t *testing.T) {
+	f := flag.Lookup("test.parallel")
+	given := false
+	flag.Visit(func(g *flag.Flag) { given = given || g == f })
+	before := f.Value.String()
+	defer f.Value.Set(before)
+	WallClockParallel(8)
+	want := "8"
+	if given {
+		want = before
+	}
+	if got := f.Value.String(); got != want {
+		t.Fatalf("-test.parallel %s (given %v, was %s), want %s", got, given, before, want)
+	}
+}
