@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"flag"
 	"os"
 	"strconv"
 	"strings"
@@ -14,11 +15,22 @@ import (
 )
 
 // Many tests wait on the wall clock (tmux, node processes, playback in
-// real time), not the CPU: eight run at once.
+// real time), not the CPU: eight run at once. Under -race -short (the race
+// run of .ci/run), unless -run says otherwise, only the tests with
+// goroutines run (withGoroutines); the others drive the model on the
+// test's goroutine, where the race detector has nothing to find.
 func TestMain(m *testing.M) {
 	testkit.WallClockParallel(8)
+	if raceDetector && testing.Short() && flag.Lookup("test.run").Value.String() == "" {
+		flag.Set("test.run", withGoroutines)
+	}
 	os.Exit(m.Run())
 }
+
+// withGoroutines names the tests that run goroutines: bubbletea's own
+// loop (teatest: the break-point and run goldens) and the node screen's
+// driver, which runs commands as bubbletea does, against real processes.
+const withGoroutines = `^Test(Node|GoldenBreakPoint|GoldenFailingRun|GoldenTimeline)`
 
 // exampleNode is the path of a built example node (kv, hello, broadcast).
 func exampleNode(t testing.TB, name string) string {
