@@ -37,7 +37,7 @@ func sweep(short, normal, longRun int) int {
 // goroutines it is for, and the tests of signals.
 func sequential(t *testing.T) {
 	t.Helper()
-	if raceDetector {
+	if testkit.Race {
 		t.Skip("input checking on one goroutine: nothing for the race detector (the plain run covers it)")
 	}
 }

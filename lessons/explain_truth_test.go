@@ -258,7 +258,6 @@ func derivable(h history.History, init any) map[int64]bool {
 // time limit of 2 s as with the default 10 s (the check the explanation
 // test reads), and with 60 s in long mode.
 func TestWitnessDoesNotDependOnTheTimeLimit(t *testing.T) {
-	sequential(t)
 	for _, l := range All() {
 		for _, variant := range buggySample(l) {
 			seed := firstFailing(t, l.ID, variant)

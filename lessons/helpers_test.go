@@ -10,6 +10,7 @@ import (
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/testkit"
 	"github.com/faultline-lab/faultline/sim"
 )
 
@@ -23,8 +24,8 @@ import (
 //     variant, 200 a buggy one;
 //   - -short, which .ci/run gives the race detector: the least that drives
 //     the hunts' goroutines and runs lessons side by side, since the plain
-//     run makes the sweeps; tests that replay one seed at a time skip
-//     under the race detector (sequential).
+//     run makes the sweeps; under -race -short only the tests with
+//     goroutines run (withGoroutines).
 
 // TestMain lets the collector run less often: the tests run thousands of
 // short simulations, which allocate fast over a small live heap, and at
@@ -33,13 +34,25 @@ import (
 // check that grows towards the checker's memory cap from taking five
 // times that before a collection sees it. GOGC or GOMEMLIMIT in the
 // environment win.
+//
+// Under -race -short (the race run of .ci/run), unless -run says
+// otherwise, only the tests with goroutines run (withGoroutines): the
+// others replay one seed at a time on the test's goroutine, where the race
+// detector has nothing to find.
 func TestMain(m *testing.M) {
 	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetGCPercent(400)
 		debug.SetMemoryLimit(1 << 30)
 	}
+	testkit.RaceShortRuns(withGoroutines)
 	os.Exit(m.Run())
 }
+
+// withGoroutines names the tests that run goroutines: the kit's hunts,
+// which run every variant's design on every CPU at once and every lesson
+// side by side, and the torture, whose subtests run every correct variant
+// side by side under every nemesis it tolerates.
+const withGoroutines = `^Test(KitEvery(BuggyVariantIsCaught|CorrectVariantPasses)|Torture)`
 
 // long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
 func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
@@ -54,19 +67,6 @@ func sweep(short, normal, longRun uint64) uint64 {
 		return short
 	}
 	return normal
-}
-
-// sequential skips a test under the race detector: it replays one seed at
-// a time on one goroutine (the checker's own goroutines are the checker's
-// race run's), and the plain run covers it. The race run keeps the hunts
-// (the kit's, every variant's design run on two goroutines at once) and
-// the torture, whose parallel subtests run every lesson side by side
-// under every nemesis.
-func sequential(t *testing.T) {
-	t.Helper()
-	if raceDetector {
-		t.Skip("one goroutine: nothing for the race detector (the plain run covers it)")
-	}
 }
 
 // correctSeeds is how many seeds a correct variant must pass: 1,000 in

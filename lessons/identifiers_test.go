@@ -124,7 +124,6 @@ func TestNoCodeIdentifiersInLessonTexts(t *testing.T) {
 // statuses. The first failing seed of each buggy variant here; the first
 // ten with FAULTLINE_LONG=1.
 func TestNoCodeIdentifiersInRuns(t *testing.T) {
-	sequential(t)
 	per := int(sweep(1, 1, 10))
 	known := map[string]bool{}
 	seen := map[string]bool{} // each offending string once

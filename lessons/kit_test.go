@@ -105,7 +105,6 @@ func TestKitEveryLessonTellsItsStory(t *testing.T) {
 // Every role a design reports is one the simulator knows, so faults aimed
 // at a role find it.
 func TestKitEveryRoleIsKnown(t *testing.T) {
-	sequential(t)
 	for _, l := range All() {
 		for _, v := range l.Variants() {
 			sc, err := l.Scenario(Options{Variant: v.Name, Seed: 1})
@@ -140,7 +139,6 @@ func TestKitEveryRoleIsKnown(t *testing.T) {
 // Every nemesis fires in a default-length run of every lesson under
 // --nemesis all, at 3 and 5 nodes.
 func TestKitEveryNemesisFiresInADefaultRun(t *testing.T) {
-	sequential(t)
 	kinds := sim.AllNemeses()
 	for _, l := range All() {
 		for _, nodes := range []int{3, 5} {

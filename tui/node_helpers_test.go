@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"flag"
 	"os"
 	"strconv"
 	"strings"
@@ -21,9 +20,7 @@ import (
 // test's goroutine, where the race detector has nothing to find.
 func TestMain(m *testing.M) {
 	testkit.WallClockParallel(8)
-	if raceDetector && testing.Short() && flag.Lookup("test.run").Value.String() == "" {
-		flag.Set("test.run", withGoroutines)
-	}
+	testkit.RaceShortRuns(withGoroutines)
 	os.Exit(m.Run())
 }
 

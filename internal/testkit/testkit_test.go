@@ -48,3 +48,19 @@ func TestWallClockParallelKeepsWhatWasGiven(t *testing.T) {
 		t.Fatalf("-test.parallel %s (given %v, was %s), want %s", got, given, before, want)
 	}
 }
+
+func TestRaceShortRunsOnlyUnderRaceShort(t *testing.T) {
+	f := flag.Lookup("test.run")
+	before := f.Value.String()
+	defer f.Value.Set(before)
+	given := false
+	flag.Visit(func(g *flag.Flag) { given = given || g == f })
+	RaceShortRuns("^TestNothing$")
+	want := before
+	if Race && testing.Short() && !given {
+		want = "^TestNothing$"
+	}
+	if got := f.Value.String(); got != want {
+		t.Fatalf("-test.run %q (race %v, short %v, given %v), want %q", got, Race, testing.Short(), given, want)
+	}
+}
