@@ -8,14 +8,17 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
+// long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
+func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
+
 // sweep is how many cases a randomized or large test tries: long with
 // FAULTLINE_LONG=1, short under -short (the race run of .ci/run, which
 // needs the search's goroutines, not the count), normal otherwise (what
 // `go test ./...` runs).
-func sweep(short, normal, long int) int {
+func sweep(short, normal, longRun int) int {
 	switch {
-	case os.Getenv("FAULTLINE_LONG") == "1":
-		return long
+	case long():
+		return longRun
 	case testing.Short():
 		return short
 	}

@@ -3,7 +3,6 @@ package txn
 import (
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"testing"
 
@@ -226,7 +225,7 @@ func asHistory(txns []genTxn) history.History {
 
 func TestDifferentialSerializable(t *testing.T) {
 	runs := 3000
-	if os.Getenv("FAULTLINE_LONG") != "" {
+	if long() {
 		runs = 100000
 	}
 	for _, c := range []struct {

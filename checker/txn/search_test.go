@@ -3,7 +3,6 @@ package txn
 import (
 	"context"
 	"math/rand/v2"
-	"os"
 	"slices"
 	"testing"
 )
@@ -14,7 +13,7 @@ import (
 // and every class present must be found or implied by one found.
 func TestSearchAgainstBruteForce(t *testing.T) {
 	runs := 3000
-	if os.Getenv("FAULTLINE_LONG") != "" {
+	if long() {
 		runs = 50000
 	}
 	r := rand.New(rand.NewPCG(14, 2))
