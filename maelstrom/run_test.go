@@ -3,13 +3,11 @@ package maelstrom
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -88,31 +86,24 @@ func TestGCounterOnSeqKVInPython(t *testing.T) {
 }
 
 // Reading seq-kv without first writing to it reads the past: the
-// Gossip Glomers' classic g-counter bug is caught within a few seeds. The
-// five runs go at once: each spends its two seconds waiting.
+// Gossip Glomers' classic g-counter bug is caught within a few seeds.
+// Seed 3 goes first: it is the one that caught the bug when this was
+// written (real time makes no seed certain, so the others follow).
 func TestGCounterWithoutSyncIsCaught(t *testing.T) {
 	t.Parallel()
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed: the Python example cannot run")
 	}
-	var caught atomic.Int32
-	t.Run("seeds", func(t *testing.T) {
-		for seed := uint64(1); seed <= 5; seed++ {
-			t.Run(fmt.Sprint(seed), func(t *testing.T) {
-				t.Parallel()
-				cfg := testConfig(t, "g-counter", py, "../examples/nodes/python/g_counter.py", "--no-sync")
-				cfg.Seed = seed
-				if _, res := runToEnd(t, cfg); res.Verdict == Invalid {
-					t.Logf("caught it: %s", res.Anomaly)
-					caught.Add(1)
-				}
-			})
+	for _, seed := range []uint64{3, 1, 2, 4, 5} {
+		cfg := testConfig(t, "g-counter", py, "../examples/nodes/python/g_counter.py", "--no-sync")
+		cfg.Seed = seed
+		if _, res := runToEnd(t, cfg); res.Verdict == Invalid {
+			t.Logf("seed %d caught it: %s", seed, res.Anomaly)
+			return
 		}
-	})
-	if caught.Load() == 0 {
-		t.Fatal("five seeds of the g-counter that reads seq-kv without a write first were all valid")
 	}
+	t.Fatal("five seeds of the g-counter that reads seq-kv without a write first were all valid")
 }
 
 // nodeError runs a node that breaks the protocol and returns the error.
