@@ -15,20 +15,9 @@ import (
 
 // The helpers shared by the package's tests.
 
-// long reports whether FAULTLINE_LONG=1 asks for the long runs.
-func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
-
-// sweep is how many seeds a test tries: short under -short, normal in
-// the normal suite, long with FAULTLINE_LONG=1.
-func sweep(short, normal, longRun int) int {
-	switch {
-	case long():
-		return longRun
-	case testing.Short():
-		return short
-	}
-	return normal
-}
+// long and sweep size the long runs and the seed sweeps
+// (testkit.Long, testkit.Sweep).
+var long, sweep = testkit.Long, testkit.Sweep[int]
 
 // sequential skips, under the race detector, a test of what the program
 // says of many inputs: it starts the race-built program once a case (a

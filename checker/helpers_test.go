@@ -2,28 +2,17 @@ package checker
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/testkit"
 )
 
-// long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
-func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
-
-// sweep is how many cases a randomized or large test tries: long with
-// FAULTLINE_LONG=1, short under -short (the race run of .ci/run, which
-// needs the search's goroutines, not the count), normal otherwise (what
-// `go test ./...` runs).
-func sweep(short, normal, longRun int) int {
-	switch {
-	case long():
-		return longRun
-	case testing.Short():
-		return short
-	}
-	return normal
-}
+// sweep is how many cases a randomized or large test tries: short under
+// -short (the race run, which needs the search's goroutines, not the
+// count), normal in the normal suite, long with FAULTLINE_LONG=1
+// (testkit.Sweep).
+var sweep = testkit.Sweep[int]
 
 // Record constructors for hand-written histories.
 func inv(p int, f string, v any) history.Op {

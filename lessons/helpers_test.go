@@ -54,20 +54,9 @@ func TestMain(m *testing.M) {
 // side by side under every nemesis it tolerates.
 const withGoroutines = `^Test(KitEvery(BuggyVariantIsCaught|CorrectVariantPasses)|Torture)`
 
-// long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
-func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
-
-// sweep is how many seeds (or cases) a sweep tries: short under -short,
-// normal in the normal suite, long with FAULTLINE_LONG=1.
-func sweep(short, normal, longRun uint64) uint64 {
-	switch {
-	case long():
-		return longRun
-	case testing.Short():
-		return short
-	}
-	return normal
-}
+// long and sweep size the long runs and the seed sweeps
+// (testkit.Long, testkit.Sweep).
+var long, sweep = testkit.Long, testkit.Sweep[uint64]
 
 // correctSeeds is how many seeds a correct variant must pass: 1,000 in
 // long mode, 20 normally (the torture adds its own), 5 under -short.

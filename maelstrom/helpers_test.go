@@ -35,7 +35,7 @@ func example(t testing.TB, name string) string {
 
 // long skips a long run unless FAULTLINE_LONG=1, and runs it in parallel.
 func long(t *testing.T) {
-	if os.Getenv("FAULTLINE_LONG") != "1" {
+	if !testkit.Long() {
 		t.Skip("a long run: set FAULTLINE_LONG=1")
 	}
 	t.Parallel()

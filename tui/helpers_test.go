@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
+
+	"github.com/faultline-lab/faultline/internal/testkit"
 )
 
 // failingSeed is a seed on which lesson 2's default variant gives a stale
@@ -17,7 +19,7 @@ import (
 const failingSeed = 1
 
 // long reports whether FAULTLINE_LONG=1 asks for the long runs.
-func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
+var long = testkit.Long
 
 // asciiRenderer renders without colour, as under NO_COLOR.
 func asciiRenderer() *lipgloss.Renderer {

@@ -2,16 +2,16 @@ package txn
 
 import (
 	"context"
-	"os"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/internal/testkit"
 )
 
 // long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
-func long() bool { return os.Getenv("FAULTLINE_LONG") == "1" }
+var long = testkit.Long
 
 // A shorthand for transactions, after the one Elle's tests use: "ax1"
 // appends 1 to x, "rx12" reads x = [1 2], "rx" reads x (empty, or not yet

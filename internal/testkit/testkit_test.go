@@ -64,3 +64,24 @@ func TestRaceShortRunsOnlyUnderRaceShort(t *testing.T) {
 		t.Fatalf("-test.run %q (race %v, short %v, given %v), want %q", got, Race, testing.Short(), given, want)
 	}
 }
+
+func TestSweepFollowsTheMode(t *testing.T) {
+	want := 2
+	switch {
+	case Long():
+		want = 3
+	case testing.Short():
+		want = 1
+	}
+	if got := Sweep(1, 2, 3); got != want {
+		t.Fatalf("Sweep(1, 2, 3) = %d (long %v, short %v), want %d", got, Long(), testing.Short(), want)
+	}
+	t.Setenv("FAULTLINE_LONG", "1")
+	if !Long() || Sweep[uint64](1, 2, 3) != 3 {
+		t.Fatal("FAULTLINE_LONG=1 is not long")
+	}
+	t.Setenv("FAULTLINE_LONG", "yes")
+	if Long() {
+		t.Fatal("FAULTLINE_LONG=yes is long: only 1 is")
+	}
+}
