@@ -30,10 +30,10 @@ import (
 // TestMain lets the collector run less often: the tests run thousands of
 // short simulations, which allocate fast over a small live heap, and at
 // the default GOGC of 100 collecting took 40% of the package's CPU. 400
-// takes a few tens of megabytes more; the soft limit of 1 GiB keeps a
-// check that grows towards the checker's memory cap from taking five
-// times that before a collection sees it. GOGC or GOMEMLIMIT in the
-// environment win.
+// costs a few tens of megabytes. A soft limit of 1 GiB brings collections
+// back when a check grows towards the checker's memory cap, which it
+// reads from the heap as the last collection left it. GOGC or GOMEMLIMIT
+// in the environment win.
 //
 // Under -race -short (the race run of .ci/run), unless -run says
 // otherwise, only the tests with goroutines run (withGoroutines): the
