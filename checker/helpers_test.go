@@ -14,6 +14,11 @@ import (
 // (testkit.Sweep).
 var sweep = testkit.Sweep[int]
 
+// inSample reports whether the i-th history of a corpus is checked: every
+// one normally, and under -short (the race run, which wants each kind of
+// search, not every history) every fourth, and any that keep asks for.
+func inSample(i int, keep bool) bool { return !testing.Short() || keep || i%4 == 0 }
+
 // Record constructors for hand-written histories.
 func inv(p int, f string, v any) history.Op {
 	return history.Op{Process: history.Process(p), Type: history.Invoke, F: f, Value: norm(v)}
