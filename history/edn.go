@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -336,33 +335,10 @@ func writeEDNValue(b *strings.Builder, v any) {
 		b.WriteString(s)
 	case string:
 		writeEDNString(b, x)
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			writeEDNValue(b, e)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			writeName(b, k)
-			b.WriteByte(' ')
-			writeEDNValue(b, x[k])
-		}
-		b.WriteByte('}')
 	default:
-		writeEDNString(b, fmt.Sprint(x))
+		if !writeComposite(b, v, ", ", writeName, writeEDNValue) {
+			writeEDNString(b, fmt.Sprint(x))
+		}
 	}
 }
 

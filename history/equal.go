@@ -3,7 +3,6 @@ package history
 import (
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -98,36 +97,14 @@ func ValueKey(v any) any {
 // its type.
 func WriteCanonical(b *strings.Builder, v any) {
 	switch x := v.(type) {
-	case []any:
-		b.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			WriteCanonical(b, e)
-		}
-		b.WriteByte(']')
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		b.WriteByte('{')
-		for i, k := range keys {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(strconv.Quote(k))
-			b.WriteByte(' ')
-			WriteCanonical(b, x[k])
-		}
-		b.WriteByte('}')
 	case string:
 		b.WriteString(strconv.Quote(x))
 	default:
-		k := ValueKey(x)
-		fmt.Fprintf(b, "%T:%v", k, k)
+		quoted := func(b *strings.Builder, k string) { b.WriteString(strconv.Quote(k)) }
+		if !writeComposite(b, v, " ", quoted, WriteCanonical) {
+			k := ValueKey(x)
+			fmt.Fprintf(b, "%T:%v", k, k)
+		}
 	}
 }
 

@@ -78,13 +78,27 @@ func formatTo(b *strings.Builder, v any) {
 		b.WriteString(strconv.FormatInt(x, 10))
 	case string:
 		b.WriteString(strconv.Quote(x))
+	default:
+		if !writeComposite(b, v, ", ", writePlain, formatTo) {
+			fmt.Fprint(b, x)
+		}
+	}
+}
+
+func writePlain(b *strings.Builder, s string) { b.WriteString(s) }
+
+// writeComposite writes a list, [a b c], or a map, {k v<sep>k v} with its
+// keys sorted, through key and elem, the one shape every writer of values
+// shares; it reports false, writing nothing, when v is neither.
+func writeComposite(b *strings.Builder, v any, sep string, key func(*strings.Builder, string), elem func(*strings.Builder, any)) bool {
+	switch x := v.(type) {
 	case []any:
 		b.WriteByte('[')
 		for i, e := range x {
 			if i > 0 {
 				b.WriteByte(' ')
 			}
-			formatTo(b, e)
+			elem(b, e)
 		}
 		b.WriteByte(']')
 	case map[string]any:
@@ -96,16 +110,17 @@ func formatTo(b *strings.Builder, v any) {
 		b.WriteByte('{')
 		for i, k := range keys {
 			if i > 0 {
-				b.WriteString(", ")
+				b.WriteString(sep)
 			}
-			b.WriteString(k)
+			key(b, k)
 			b.WriteByte(' ')
-			formatTo(b, x[k])
+			elem(b, x[k])
 		}
 		b.WriteByte('}')
 	default:
-		fmt.Fprint(b, x)
+		return false
 	}
+	return true
 }
 
 // Int reads an integer value; ok is false for anything else.

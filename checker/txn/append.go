@@ -46,16 +46,9 @@ type listAppend struct {
 	out      []Anomaly
 }
 
-// canon makes a key usable as a map key: lists (Elle's tests use keys like
-// [:anti 3]) become their text.
-func canon(v any) any {
-	if l, ok := v.([]any); ok {
-		return listText(history.Format(l))
-	}
-	return v
-}
-
-type listText string
+// canon makes a key usable as a map key, the same for keys history.Equal
+// finds equal (Elle's tests use list keys like [:anti 3]).
+func canon(v any) any { return history.ValueKey(v) }
 
 func (la *listAppend) key(k any) *appendKey {
 	c := canon(k)
