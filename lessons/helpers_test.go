@@ -4,11 +4,16 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"reflect"
+	"regexp"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/faultline-lab/faultline/checker"
+	"github.com/faultline-lab/faultline/checker/txn"
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/internal/testkit"
 	"github.com/faultline-lab/faultline/sim"
@@ -355,4 +360,333 @@ func runFailing(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checke
 		t.Fatalf("%s/%s seed %d: hunted as failing, but a rerun gives %s with %d witness records", id, variant, seed, res.Verdict, len(res.Witness))
 	}
 	return s, res
+}
+
+// Helpers the lessons' own tests share.
+
+// lrTraced reports whether some trace line contains each of want, in order.
+func lrTraced(t *testing.T, s *sim.Sim, want ...string) {
+	t.Helper()
+	i := 0
+	for _, e := range s.Trace() {
+		if i < len(want) && strings.Contains(e.String(), want[i]) {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Fatalf("the trace never shows %q (after %q)", want[i], want[:i])
+	}
+}
+
+// lrPairs lists a history's completed operations.
+func lrPairs(t *testing.T, h history.History) []history.Pair {
+	t.Helper()
+	pairs, err := h.Pairs()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.DeleteFunc(pairs, func(p history.Pair) bool { return p.Completion == nil })
+}
+
+// clauseEnd splits a text where a clause ends: a full stop, colon or
+// semicolon followed by a space or the end. Brackets hold record ranges,
+// and a decimal point is not a full stop, so neither splits.
+var clauseEnd = regexp.MustCompile(`[.:;](\s|$)`)
+
+// danglingWords end no finished English clause: a clause that ends in one
+// lost its object or its verb when a template was filled ("… the adds
+// acknowledged before it began make").
+var danglingWords = map[string]bool{
+	"a": true, "an": true, "the": true, "and": true, "or": true, "of": true, "to": true,
+	"by": true, "than": true, "that": true, "which": true, "with": true, "before": true,
+	"after": true, "is": true, "are": true, "was": true, "were": true, "make": true,
+	"makes": true, "its": true, "their": true,
+}
+
+// danglingClause returns the first clause of text that ends in a word no
+// clause ends in, or "" when every clause is finished.
+func danglingClause(text string) string {
+	for _, clause := range clauseEnd.Split(text, -1) {
+		words := strings.Fields(clause)
+		if len(words) == 0 {
+			continue
+		}
+		last := strings.ToLower(strings.Trim(words[len(words)-1], `,"'()—–`))
+		if danglingWords[last] {
+			return strings.TrimSpace(clause)
+		}
+	}
+	return ""
+}
+
+// headlineTrue holds the text's headline to the history: the prefix it
+// says linearizes ends just before the tip, the tip is the record at that
+// position, and the failing operation's invocation lies inside the prefix,
+// its completion (when it is the tip) at the tip.
+func headlineTrue(h history.History, res checker.Result) error {
+	if res.Tip == nil {
+		return nil
+	}
+	if res.Prefix < 1 || res.Prefix >= len(h) || h[res.Prefix].Index != res.Tip.Index {
+		return fmt.Errorf("prefix %d records, tip record %d: the tip is not the record after the prefix", res.Prefix, res.Tip.Index)
+	}
+	text := strings.Join(strings.Fields(checker.FormatText(res)), " ")
+	if want := fmt.Sprintf("ecords 0 to %d linearize; record %d, where", res.Prefix-1, res.Tip.Index); !strings.Contains(text, want) {
+		return fmt.Errorf("the headline lacks %q:\n%s", want, text)
+	}
+	if f := res.Failing; f != nil {
+		if f.Index >= res.Tip.Index {
+			return fmt.Errorf("the failing operation, invoked at record %d, is not inside the prefix of %d records", f.Index, res.Prefix)
+		}
+		if f.Process == res.Tip.Process && !strings.Contains(text, fmt.Sprintf("(invoked at record %d) returns", f.Index)) {
+			return fmt.Errorf("the headline does not name the failing invocation, record %d:\n%s", f.Index, text)
+		}
+	}
+	return nil
+}
+
+// l36OK lists a witness's operations that completed ok, as invocation and
+// completion.
+func l36OK(w history.History) []history.Pair {
+	pairs, _ := w.Pairs()
+	var out []history.Pair
+	for _, p := range pairs {
+		if p.Completion != nil && p.Completion.Type == history.OK {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// l36Fault finds the first applied fault of a kind.
+func l36Fault(s *sim.Sim, kind sim.FaultKind) (sim.AppliedFault, bool) {
+	for _, a := range s.Applied() {
+		if a.Fault.Kind == kind {
+			return a, true
+		}
+	}
+	return sim.AppliedFault{}, false
+}
+
+// l36Brief renders a witness's operations as "p0 ok write 0 n2", one per
+// operation, in invocation order; an operation that never completed ok is
+// shown with its completion type (or "open").
+func l36Brief(w history.History) []string {
+	pairs, _ := w.Pairs()
+	out := make([]string, 0, len(pairs))
+	for _, p := range pairs {
+		typ, v := "open", p.Invoke.Value
+		if c := p.Completion; c != nil {
+			typ = string(c.Type)
+			if c.Type == history.OK {
+				v = c.Value
+			}
+		}
+		out = append(out, "p"+p.Invoke.Process.String()+" "+typ+" "+p.Invoke.F+" "+history.Format(v)+" "+p.Invoke.Node)
+	}
+	return out
+}
+
+// l36At checks that a whole history holds the operation a text names, as
+// l36Brief renders it, invoked within 10 ms of the seconds the text gives.
+func l36At(t *testing.T, h history.History, brief string, seconds float64) {
+	t.Helper()
+	pairs, _ := h.Pairs()
+	for i, b := range l36Brief(h) {
+		if d := float64(pairs[i].Invoke.Time)/1e9 - seconds; b == brief && d > -0.01 && d < 0.01 {
+			return
+		}
+	}
+	t.Errorf("the text names %q at %.2f s, which is not in the history", brief, seconds)
+}
+
+// learnerStrings is every string of a lesson a learner reads without
+// running it: title, summary, text, prediction and quiz, what the text
+// says per variant, and the variants' summaries.
+func learnerStrings(l *Lesson) []string {
+	t := l.Text
+	out := []string{l.Title, l.Summary, t.Title, t.Summary, t.Body}
+	for _, q := range append([]Question{t.Predict}, t.Quiz...) {
+		out = append(out, q.Q, q.Why)
+		out = append(out, q.Choices...)
+	}
+	for _, v := range l.Variants() {
+		out = append(out, v.Summary, l.VerdictText(v.Name, true), l.VerdictText(v.Name, false))
+	}
+	return out
+}
+
+// tdBuggyFails asserts that the default variant fails within seeds 1–200
+// and returns the first failing seed's history and verdict.
+func tdBuggyFails(t *testing.T, id string) (history.History, checker.Result) {
+	t.Helper()
+	s, res := runFailing(t, id, "", assertFails(t, id, "", 1)[0])
+	return s.History(), res
+}
+
+// counterBounds is what a counter history says of one read: the adds that
+// completed ok before it began, and every add it could have seen that is
+// not recorded as failed.
+func counterBounds(pairs []history.Pair, read history.Pair) (acked, possible int64) {
+	for _, p := range pairs {
+		if p.Invoke.F != "add" {
+			continue
+		}
+		d, _ := history.Int(p.Invoke.Value)
+		c := p.Completion
+		switch {
+		case c != nil && c.Type == history.OK && c.Index < read.Invoke.Index:
+			acked += d
+			possible += d
+		case c != nil && c.Type == history.Fail:
+		case p.Invoke.Index < read.Completion.Index:
+			possible += d
+		}
+	}
+	return acked, possible
+}
+
+// tdTrace runs one seed of a lesson's variant with the trace on and
+// returns the trace's lines, for tests that replay the story a text tells.
+func tdTrace(t *testing.T, id, variant string, seed uint64) (*sim.Sim, []string) {
+	t.Helper()
+	l, err := Get(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := l.Scenario(Options{Variant: variant, Seed: seed, Trace: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, _, err := Run(sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := make([]string, len(s.Trace()))
+	for i, e := range s.Trace() {
+		lines[i] = e.String()
+	}
+	return s, lines
+}
+
+// tdInOrder asserts that each wanted fragment appears in some line, each
+// after the previous one.
+func tdInOrder(t *testing.T, lines []string, want ...string) {
+	t.Helper()
+	i := 0
+	for _, l := range lines {
+		if i < len(want) && strings.Contains(l, want[i]) {
+			i++
+		}
+	}
+	if i < len(want) {
+		t.Fatalf("trace lacks %q (after %q)", want[i], want[:i])
+	}
+}
+
+// Helpers for the transactional lessons' tests (14–16).
+
+// runTxn reruns a seed of a transactional lesson with the trace on and
+// checks it fully against the lesson's consistency model.
+func runTxn(t *testing.T, id, variant string, seed uint64) (*sim.Sim, txn.Result) {
+	t.Helper()
+	s, _ := runSeed(t, id, variant, seed)
+	l, _ := Get(id)
+	res, err := l.CheckTxn(context.Background(), s.History(), checker.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, res
+}
+
+// wantTxn is what a test pins of a transaction: its process, records,
+// outcome (and error) and micro-operations as the history has them.
+type wantTxn struct {
+	process   history.Process
+	inv, comp int64
+	typ       history.Type
+	err       string
+	mops      []any
+}
+
+func (w wantTxn) check(t *testing.T, name string, got history.Txn) {
+	t.Helper()
+	var inv, comp int64 = -1, -1
+	if got.Invocation != nil {
+		inv = got.Invocation.Index
+	}
+	var errCode string
+	if got.Completion != nil {
+		comp, errCode = got.Completion.Index, got.Completion.Error
+	}
+	if got.Process != w.process || inv != w.inv || comp != w.comp || got.Type != w.typ || errCode != w.err {
+		t.Errorf("%s: process %v, records %d and %d, %s %q; want process %v, records %d and %d, %s %q",
+			name, got.Process, inv, comp, got.Type, errCode, w.process, w.inv, w.comp, w.typ, w.err)
+	}
+	if mops := history.TxnValue(got.Mops); !reflect.DeepEqual(mops, w.mops) {
+		t.Errorf("%s: micro-operations %s, want %s", name, history.Format(mops), history.Format(w.mops))
+	}
+}
+
+// mop builds a micro-operation as the history holds it.
+func mop(f, key string, v any) []any { return []any{f, key, v} }
+
+// list builds a list value of int64 elements.
+func list(xs ...int64) []any {
+	out := []any{}
+	for _, x := range xs {
+		out = append(out, x)
+	}
+	return out
+}
+
+// txnAt finds the transaction invoked at a record.
+func txnAt(t *testing.T, res txn.Result, inv int64) history.Txn {
+	t.Helper()
+	for _, x := range res.Txns {
+		if x.Invocation != nil && x.Invocation.Index == inv {
+			return x
+		}
+	}
+	t.Fatalf("no transaction is invoked at record %d", inv)
+	return history.Txn{}
+}
+
+// firstForbidden is the anomaly a verdict names, or a test failure.
+func firstForbidden(t *testing.T, res txn.Result) txn.Anomaly {
+	t.Helper()
+	a, ok := FirstForbidden(res)
+	if !ok || res.Verdict != txn.Invalid {
+		t.Fatalf("verdict %s with anomalies %v: want one that %s forbids", res.Verdict, res.Types, res.Consistency)
+	}
+	return a
+}
+
+// traceTime is the time of the first trace event that shows line.
+func traceTime(t *testing.T, s *sim.Sim, line string) int64 {
+	t.Helper()
+	for _, e := range s.Trace() {
+		if strings.Contains(e.String(), line) {
+			return e.Time
+		}
+	}
+	t.Fatalf("the trace never shows %q", line)
+	return 0
+}
+
+// readsOf lists what the committed transactions' reads of key returned,
+// with the record of each transaction's completion.
+func readsOf(res txn.Result, key string) (values []any, at []int64) {
+	for _, x := range res.Txns {
+		if x.Type != history.OK {
+			continue
+		}
+		for _, m := range x.Mops {
+			if m.F == history.MopRead && m.Key == key {
+				values = append(values, m.Value)
+				at = append(at, x.Completion.Index)
+			}
+		}
+	}
+	return values, at
 }

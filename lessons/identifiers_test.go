@@ -59,22 +59,6 @@ func leaks(s string, code bool) (found, known []string) {
 	return found, known
 }
 
-// learnerStrings is every string of a lesson a learner reads without
-// running it: title, summary, text, prediction and quiz, what the text
-// says per variant, and the variants' summaries.
-func learnerStrings(l *Lesson) []string {
-	t := l.Text
-	out := []string{l.Title, l.Summary, t.Title, t.Summary, t.Body}
-	for _, q := range append([]Question{t.Predict}, t.Quiz...) {
-		out = append(out, q.Q, q.Why)
-		out = append(out, q.Choices...)
-	}
-	for _, v := range l.Variants() {
-		out = append(out, v.Summary, l.VerdictText(v.Name, true), l.VerdictText(v.Name, false))
-	}
-	return out
-}
-
 // codeStrings are the lesson's strings that code builds: the variants'
 // summaries (toydb), which every list of variants shows.
 func codeStrings(l *Lesson) []string {

@@ -10,29 +10,6 @@ import (
 
 // The helpers below serve the tests of lessons 3 to 6.
 
-// l36OK lists a witness's operations that completed ok, as invocation and
-// completion.
-func l36OK(w history.History) []history.Pair {
-	pairs, _ := w.Pairs()
-	var out []history.Pair
-	for _, p := range pairs {
-		if p.Completion != nil && p.Completion.Type == history.OK {
-			out = append(out, p)
-		}
-	}
-	return out
-}
-
-// l36Fault finds the first applied fault of a kind.
-func l36Fault(s *sim.Sim, kind sim.FaultKind) (sim.AppliedFault, bool) {
-	for _, a := range s.Applied() {
-		if a.Fault.Kind == kind {
-			return a, true
-		}
-	}
-	return sim.AppliedFault{}, false
-}
-
 // TestAsyncFailoverDefaultFails also holds the witness to the text's
 // story: an add acknowledged by the old primary — while it was cut off, or
 // in the heartbeat before the cut — and the final read, which lacks it.
@@ -65,38 +42,6 @@ func TestAsyncFailoverFixedPasses(t *testing.T) { assertFixedPasses(t, "async-fa
 func TestAsyncFailoverFixedPasses1000(t *testing.T) { assertFixedPasses(t, "async-failover", true) }
 
 func BenchmarkHunt1000_AsyncFailover(b *testing.B) { benchHunt1000(b, "async-failover", "") }
-
-// l36Brief renders a witness's operations as "p0 ok write 0 n2", one per
-// operation, in invocation order; an operation that never completed ok is
-// shown with its completion type (or "open").
-func l36Brief(w history.History) []string {
-	pairs, _ := w.Pairs()
-	out := make([]string, 0, len(pairs))
-	for _, p := range pairs {
-		typ, v := "open", p.Invoke.Value
-		if c := p.Completion; c != nil {
-			typ = string(c.Type)
-			if c.Type == history.OK {
-				v = c.Value
-			}
-		}
-		out = append(out, "p"+p.Invoke.Process.String()+" "+typ+" "+p.Invoke.F+" "+history.Format(v)+" "+p.Invoke.Node)
-	}
-	return out
-}
-
-// l36At checks that a whole history holds the operation a text names, as
-// l36Brief renders it, invoked within 10 ms of the seconds the text gives.
-func l36At(t *testing.T, h history.History, brief string, seconds float64) {
-	t.Helper()
-	pairs, _ := h.Pairs()
-	for i, b := range l36Brief(h) {
-		if d := float64(pairs[i].Invoke.Time)/1e9 - seconds; b == brief && d > -0.01 && d < 0.01 {
-			return
-		}
-	}
-	t.Errorf("the text names %q at %.2f s, which is not in the history", brief, seconds)
-}
 
 // TestAsyncFailoverSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.

@@ -14,30 +14,6 @@ import (
 
 // The lr helpers serve the tests of lessons 10 to 12.
 
-// lrTraced reports whether some trace line contains each of want, in order.
-func lrTraced(t *testing.T, s *sim.Sim, want ...string) {
-	t.Helper()
-	i := 0
-	for _, e := range s.Trace() {
-		if i < len(want) && strings.Contains(e.String(), want[i]) {
-			i++
-		}
-	}
-	if i < len(want) {
-		t.Fatalf("the trace never shows %q (after %q)", want[i], want[:i])
-	}
-}
-
-// lrPairs lists a history's completed operations.
-func lrPairs(t *testing.T, h history.History) []history.Pair {
-	t.Helper()
-	pairs, err := h.Pairs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return slices.DeleteFunc(pairs, func(p history.Pair) bool { return p.Completion == nil })
-}
-
 func TestStaleLeaderReadsDefaultFails(t *testing.T) {
 	assertFails(t, "stale-leader-reads", "", 100)
 }
