@@ -25,11 +25,15 @@ type liveRun struct {
 	index   map[string]int
 	clients int
 
-	trace    []sim.TraceEvent
-	pending  []sim.TraceEvent // held back a moment, then put in time order
-	newest   int64            // the latest event time seen
-	capped   int              // message events not kept: the trace is full
-	services []string         // the services the nodes talked to, in order of first use
+	trace   []sim.TraceEvent
+	pending []sim.TraceEvent // held back a moment, then put in time order
+	// readerOver: the events reader has ended; doneHeld: the outcome,
+	// when it came first (it waits for the reader's last batch).
+	readerOver bool
+	doneHeld   *nodeDoneMsg
+	newest     int64    // the latest event time seen
+	capped     int      // message events not kept: the trace is full
+	services   []string // the services the nodes talked to, in order of first use
 
 	h       history.History
 	invokes int // client operations invoked, in h

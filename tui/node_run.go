@@ -25,6 +25,7 @@ type (
 	nodeEventsMsg struct {
 		gen   int
 		batch []maelstrom.Event
+		over  bool // the run is over: this reader has ended
 	}
 	nodeTickMsg struct{ gen int }
 	nodeDoneMsg struct {
@@ -96,7 +97,9 @@ func startNodeCmd(gen int, ctx context.Context, cfg maelstrom.Config, p *nodePro
 }
 
 // eventsCmd waits for the run's next events and brings them, gathered
-// for a moment, to Update. It ends when the run is over.
+// for a moment, to Update. It ends when the run is over, and says so:
+// the outcome waits for that (runDone), since a batch it still carries
+// would otherwise arrive after the trace was finished, and be lost.
 func eventsCmd(gen int, ch <-chan maelstrom.Event, done <-chan struct{}) tea.Cmd {
 	return func() tea.Msg {
 		var batch []maelstrom.Event
@@ -104,7 +107,7 @@ func eventsCmd(gen int, ch <-chan maelstrom.Event, done <-chan struct{}) tea.Cmd
 		case e := <-ch:
 			batch = append(batch, e)
 		case <-done:
-			return nil // the rest is taken with the outcome
+			return nodeEventsMsg{gen: gen, over: true} // the rest is taken with the outcome
 		}
 		time.Sleep(nodeBatchInterval)
 		for {
@@ -190,6 +193,13 @@ func (m *nodeModel) eventsIn(msg nodeEventsMsg) tea.Cmd {
 	if msg.gen != m.gen || m.live == nil || m.stage != stageRunning {
 		return nil
 	}
+	if msg.over {
+		m.live.readerOver = true
+		if held := m.live.doneHeld; held != nil {
+			return m.runDone(*held)
+		}
+		return nil
+	}
 	m.live.absorb(msg.batch)
 	return eventsCmd(m.gen, m.proc.events, m.live.r.Done())
 }
@@ -206,6 +216,10 @@ func (m *nodeModel) tick(msg nodeTickMsg) tea.Cmd {
 // the check of it.
 func (m *nodeModel) runDone(msg nodeDoneMsg) tea.Cmd {
 	if msg.gen != m.gen || m.live == nil {
+		return nil
+	}
+	if !m.live.readerOver {
+		m.live.doneHeld = &msg // the events reader may still carry a batch
 		return nil
 	}
 	var rest []maelstrom.Event
