@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/faultline-lab/faultline/internal/testkit"
 	"github.com/faultline-lab/faultline/sim"
 )
 
@@ -94,6 +95,13 @@ func TestGCounterWithoutSyncIsCaught(t *testing.T) {
 	py, err := exec.LookPath("python3")
 	if err != nil {
 		t.Skip("python3 is not installed: the Python example cannot run")
+	}
+	if testkit.Race {
+		// The detector slows faultline's side several times over, and the
+		// stale window the bug needs closes; the plain run (go test ./...)
+		// keeps this check, and the other end-to-end runs keep the race
+		// coverage of real processes.
+		t.Skip("a timing-dependent catch: checked without the race detector")
 	}
 	for _, seed := range []uint64{3, 1, 2, 4, 5} {
 		cfg := testConfig(t, "g-counter", py, "../examples/nodes/python/g_counter.py", "--no-sync")
