@@ -2,8 +2,10 @@ package tui
 
 import (
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,7 +23,11 @@ import (
 func TestMain(m *testing.M) {
 	testkit.WallClockParallel(8)
 	testkit.RaceShortRuns(withGoroutines)
-	os.Exit(m.Run())
+	code := m.Run()
+	if nodeLinks.dir != "" {
+		os.RemoveAll(nodeLinks.dir)
+	}
+	os.Exit(code)
 }
 
 // withGoroutines names the tests that run goroutines: bubbletea's own
@@ -30,13 +36,37 @@ func TestMain(m *testing.M) {
 const withGoroutines = `^Test(Node|GoldenBreakPoint|GoldenFailingRun|GoldenTimeline)`
 
 // exampleNode is the path of a built example node (kv, hello, broadcast).
+// The screens show a node's command, so it is a short path: a link, in a
+// folder of the package's (removed by TestMain), to the build
+// testkit.Program keeps in the go command's cache.
 func exampleNode(t testing.TB, name string) string {
 	t.Helper()
+	nodeLinks.Lock()
+	defer nodeLinks.Unlock()
+	if nodeLinks.dir == "" {
+		dir, err := os.MkdirTemp("", "faultline-nodes-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodeLinks.dir = dir
+	}
+	link := filepath.Join(nodeLinks.dir, name)
+	if _, err := os.Lstat(link); err == nil {
+		return link
+	}
 	path, err := testkit.Program("../examples/nodes/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return path
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+var nodeLinks struct {
+	sync.Mutex
+	dir string
 }
 
 // withPIDs wraps a node's command so that every process it runs records
