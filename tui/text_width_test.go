@@ -34,4 +34,3 @@ func TestTextFitsItsWidth(t *testing.T) {
 		}
 	}
 }
-
