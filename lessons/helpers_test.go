@@ -329,8 +329,8 @@ func checkedRun(t *testing.T, l *Lesson, variant string, seed uint64) (history.H
 	return e.h, e.res
 }
 
-// runSeed reruns a seed with the trace on and checks it fully.
-func runSeed(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checker.Result) {
+// tracedRun runs one seed of a lesson's variant with the trace on.
+func tracedRun(t *testing.T, id, variant string, seed uint64) (*Lesson, *sim.Sim) {
 	t.Helper()
 	l, err := Get(id)
 	if err != nil {
@@ -344,6 +344,13 @@ func runSeed(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checker.R
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l, s
+}
+
+// runSeed reruns a seed with the trace on and checks it fully.
+func runSeed(t *testing.T, id, variant string, seed uint64) (*sim.Sim, checker.Result) {
+	t.Helper()
+	l, s := tracedRun(t, id, variant, seed)
 	res, err := l.Check(context.Background(), s.History(), checker.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -550,18 +557,7 @@ func counterBounds(pairs []history.Pair, read history.Pair) (acked, possible int
 // returns the trace's lines, for tests that replay the story a text tells.
 func tdTrace(t *testing.T, id, variant string, seed uint64) (*sim.Sim, []string) {
 	t.Helper()
-	l, err := Get(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sc, err := l.Scenario(Options{Variant: variant, Seed: seed, Trace: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, _, err := Run(sc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := tracedRun(t, id, variant, seed)
 	lines := make([]string, len(s.Trace()))
 	for i, e := range s.Trace() {
 		lines[i] = e.String()
