@@ -226,10 +226,11 @@ func (sw *counterSweep) complete(f frontier, x int) (frontier, bool) {
 		// Each open read, after each subset of the open adds, asks the
 		// timed-out adds for what its total still lacks.
 		want := map[int64][]uint64{}
+		subsets, have := sw.addSubsets(m), sw.base+sw.addsIn(m) // the same for every read
 		for _, r := range sw.openReads(m) {
 			read := sw.defs[r]
-			for _, s := range sw.addSubsets(m) {
-				lack := read.total - sw.base - sw.addsIn(m) - s.sum
+			for _, s := range subsets {
+				lack := read.total - have - s.sum
 				want[lack] = append(want[lack], m|s.mask|uint64(1)<<uint(read.slot))
 			}
 		}
