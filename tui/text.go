@@ -1,10 +1,12 @@
 package tui
 
 import (
+	"encoding/json"
 	"os"
 	"strings"
 
 	"github.com/charmbracelet/glamour"
+	gansi "github.com/charmbracelet/glamour/ansi"
 	"github.com/charmbracelet/glamour/styles"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
@@ -15,6 +17,12 @@ import (
 type textCache struct {
 	styles *Styles
 	done   map[textKey]renderedText
+	flat   map[flatKey]string // glamour's output, before layout wraps it
+}
+
+type flatKey struct {
+	markdown string
+	dark     bool
 }
 
 type textKey struct {
@@ -31,22 +39,29 @@ type renderedText struct {
 }
 
 func newTextCache(st *Styles) *textCache {
-	return &textCache{styles: st, done: map[textKey]renderedText{}}
+	return &textCache{styles: st, done: map[textKey]renderedText{}, flat: map[flatKey]string{}}
 }
 
-// glamourStyle picks a style that reads well: plain text without colour
+// styleConfig picks a style that reads well: plain text without colour
 // (no Markdown markers left in it), GLAMOUR_STYLE when the learner set
-// one, else light or dark as the terminal's background is — asked of the
-// same renderer every other style comes from.
-func (tc *textCache) glamourStyle() glamour.TermRendererOption {
+// one (a style's name or a file, as glamour reads it), else light or dark
+// as the terminal's background is — asked of the same renderer every
+// other style comes from.
+func (tc *textCache) styleConfig() gansi.StyleConfig {
 	if !tc.styles.color {
 		cfg := styles.ASCIIStyleConfig
 		cfg.Strong.BlockPrefix, cfg.Strong.BlockSuffix = "", ""
 		cfg.Emph.BlockPrefix, cfg.Emph.BlockSuffix = "", ""
-		return glamour.WithStyles(cfg)
+		return cfg
 	}
 	if s := os.Getenv("GLAMOUR_STYLE"); s != "" && s != "auto" {
-		return glamour.WithStandardStyle(s)
+		if cfg, ok := styles.DefaultStyles[s]; ok {
+			return *cfg
+		}
+		var cfg gansi.StyleConfig
+		if b, err := os.ReadFile(s); err == nil && json.Unmarshal(b, &cfg) == nil {
+			return cfg
+		}
 	}
 	cfg := styles.LightStyleConfig
 	if tc.styles.r.HasDarkBackground() {
@@ -55,7 +70,7 @@ func (tc *textCache) glamourStyle() glamour.TermRendererOption {
 	// Inline code keeps its colour but not its padding: a padded span at
 	// the end of a line wraps into a line of its own.
 	cfg.Code.Prefix, cfg.Code.Suffix = "", ""
-	return glamour.WithStyles(cfg)
+	return cfg
 }
 
 // render returns the text of a lesson's Markdown at a width.
@@ -71,41 +86,82 @@ func (tc *textCache) render(id, markdown string, width int) renderedText {
 	return r
 }
 
+// glamour renders Markdown for a width: glamour styles it, unwrapped, and
+// layout wraps it. Lines end a spare column and the document's right
+// margin short of the width, as glamour's own wrapping left them.
 func (tc *textCache) glamour(markdown string, width int) string {
-	profile := termenv.ANSI256
-	if !tc.styles.color {
-		profile = termenv.Ascii
-	} else {
-		profile = tc.styles.r.ColorProfile()
+	cfg := tc.styleConfig()
+	margin := 0
+	if cfg.Document.Margin != nil {
+		margin = int(*cfg.Document.Margin)
 	}
-	g, err := glamour.NewTermRenderer(
-		tc.glamourStyle(),
-		glamour.WithColorProfile(profile),
-		glamour.WithWordWrap(width-1),
-	)
-	var out string
-	if err == nil {
-		out, err = g.Render(reflowTables(markdown, width-1))
-	}
+	limit := max(1, width-1-margin)
+	md := reflowTables(markdown, limit-margin)
+	flat, err := tc.unwrapped(md, cfg)
 	if err != nil {
 		// The plain Markdown still reads well; never fail over a text.
-		out = wrap(markdown, width-1)
+		return wrap(markdown, width-1)
 	}
-	lines := strings.Split(strings.Trim(out, "\n"), "\n")
+	bars := ""
+	if cfg.BlockQuote.IndentToken != nil {
+		bars = *cfg.BlockQuote.IndentToken
+	}
+	lines := layout(flat, limit, bars)
 	for i, l := range lines {
 		lines[i] = strings.TrimRight(l, " ")
 	}
-	return strings.Join(lines, "\n")
+	return strings.Trim(strings.Join(lines, "\n"), "\n")
 }
 
-// sectionLines finds the "## " headings in rendered text.
+// unwrapped is glamour's rendering of the Markdown, marked (markBlocks)
+// and not wrapped: the same at every width, so rendered once.
+func (tc *textCache) unwrapped(markdown string, cfg gansi.StyleConfig) (string, error) {
+	k := flatKey{markdown, tc.styles.r.HasDarkBackground()}
+	if out, ok := tc.flat[k]; ok {
+		return out, nil
+	}
+	profile := termenv.Ascii
+	if tc.styles.color {
+		profile = tc.styles.r.ColorProfile()
+	}
+	g, err := glamour.NewTermRenderer(
+		glamour.WithStyles(cfg),
+		glamour.WithColorProfile(profile),
+		glamour.WithWordWrap(0), // layout wraps
+	)
+	if err != nil {
+		return "", err
+	}
+	out, err := g.Render(markBlocks(markdown))
+	if err != nil {
+		return "", err
+	}
+	tc.flat[k] = out
+	return out, nil
+}
+
+// sectionLines finds the "## " headings in rendered text; a heading
+// wrapped over lines is read whole (a blank line follows every heading).
 func sectionLines(content string) map[string]int {
 	out := map[string]int{}
-	for i, l := range strings.Split(content, "\n") {
-		plain := strings.TrimSpace(ansi.Strip(l))
-		if strings.HasPrefix(plain, "## ") {
-			out[strings.ToLower(strings.TrimPrefix(plain, "## "))] = i
+	lines := strings.Split(content, "\n")
+	for i, l := range lines {
+		if !strings.Contains(l, "## ") {
+			continue
 		}
+		plain := strings.TrimSpace(ansi.Strip(l))
+		if !strings.HasPrefix(plain, "## ") {
+			continue
+		}
+		title := strings.TrimPrefix(plain, "## ")
+		for _, more := range lines[i+1:] {
+			more = strings.TrimSpace(ansi.Strip(more))
+			if more == "" {
+				break
+			}
+			title += " " + more
+		}
+		out[strings.ToLower(title)] = i
 	}
 	return out
 }

@@ -54,6 +54,32 @@ func TestNarrowTablesBecomeLists(t *testing.T) {
 	}
 }
 
+// TestTablesThatFitStayTablesAndFit: a table kept as a table (it fits
+// the text's column) fits the width, in colour and without, and one that
+// does not becomes a list that fits too.
+func TestTablesThatFitStayTablesAndFit(t *testing.T) {
+	t.Parallel()
+	md := "intro\n\n| switch | what it changes | look for |\n|---|---|---|\n| `a-b` | the leader counts | a cut-off leader |\n| forget | vote in memory | two leaders |\n\nafter"
+	for _, st := range []*Styles{NewStyles(asciiRenderer()), NewStyles(colourRenderer(true))} {
+		tc := newTextCache(st)
+		tables := 0
+		for w := 20; w <= 70; w += 3 {
+			out := tc.render("table", md, w).content
+			if strings.Contains(ansi.Strip(out), "| what it changes") || strings.Contains(ansi.Strip(out), "│ what it changes") {
+				tables++
+			}
+			for _, l := range strings.Split(out, "\n") {
+				if ansi.StringWidth(l) > w {
+					t.Errorf("at %d: line %d wide: %q", w, ansi.StringWidth(l), ansi.Strip(l))
+				}
+			}
+		}
+		if tables == 0 {
+			t.Error("the table is a list at every width up to 70")
+		}
+	}
+}
+
 func TestTextStyleFollowsTheBackground(t *testing.T) {
 	t.Parallel()
 	l, err := lessons.Get("stale-replica-reads")

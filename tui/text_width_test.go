@@ -2,19 +2,40 @@ package tui
 
 import (
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/faultline-lab/faultline/internal/testkit"
 	"github.com/faultline-lab/faultline/lessons"
 )
 
-// TestTextFitsItsWidth: every line of every lesson's rendered text fits
-// the width it was rendered for, in colour and without. A line one column
-// too wide is wrapped again by the pane, leaving a word alone on a line of
-// its own ("Many client libraries have / shipped this way.").
-func TestTextFitsItsWidth(t *testing.T) {
-	t.Parallel()
+// textRender is one lesson text rendered at one width in one style.
+type textRender struct {
+	style, id string
+	markdown  string
+	width     int
+	content   string
+}
+
+// storyNote is what a lesson's text starts with beside another seed's run
+// (textPane.runs): a block quote.
+const storyNote = "> This story is seed 1's, variant read-any; you are running seed 42, variant read-any: its numbers, nodes and times are not this run's.\n\n"
+
+// lessonRenders renders every lesson's text whole, and every fourth's
+// before the first run beside another seed's run (every lesson's in long
+// mode), in the plain, dark and light styles at a range of widths (every
+// width from 30 to 120 in long mode), once for the tests that read them.
+var lessonRenders = sync.OnceValue(func() []textRender {
+	widths := []int{36, 38, 44, 53, 60, 78, 100, 110}
+	if testkit.Long() {
+		widths = widths[:0]
+		for w := 30; w <= 120; w++ {
+			widths = append(widths, w)
+		}
+	}
+	var out []textRender
 	for _, r := range []struct {
 		name string
 		tc   *textCache
@@ -23,13 +44,31 @@ func TestTextFitsItsWidth(t *testing.T) {
 		{"dark", newTextCache(NewStyles(colourRenderer(true)))},
 		{"light", newTextCache(NewStyles(colourRenderer(false)))},
 	} {
-		for _, l := range lessons.All() {
-			for _, w := range []int{38, 53, 55, 77, 100} {
-				for i, line := range strings.Split(r.tc.render(l.ID, l.Text.Body, w).content, "\n") {
-					if n := ansi.StringWidth(line); n > w {
-						t.Errorf("%s, %s at %d: line %d is %d wide: %q", r.name, l.ID, w, i+1, n, ansi.Strip(line))
-					}
+		for i, l := range lessons.All() {
+			texts := []struct{ id, markdown string }{{l.ID, l.Text.Body}}
+			if i%4 == 0 || testkit.Long() {
+				texts = append(texts, struct{ id, markdown string }{l.ID + "+note", storyNote + l.Text.Shown(false)})
+			}
+			for _, t := range texts {
+				for _, w := range widths {
+					out = append(out, textRender{r.name, t.id, t.markdown, w, r.tc.render(t.id, t.markdown, w).content})
 				}
+			}
+		}
+	}
+	return out
+})
+
+// TestTextFitsItsWidth: every line of every lesson's rendered text fits
+// the width it was rendered for, in colour and without. A line one column
+// too wide is wrapped again by the pane, leaving a word alone on a line of
+// its own ("Many client libraries have / shipped this way.").
+func TestTextFitsItsWidth(t *testing.T) {
+	t.Parallel()
+	for _, r := range lessonRenders() {
+		for i, line := range strings.Split(r.content, "\n") {
+			if n := ansi.StringWidth(line); n > r.width {
+				t.Errorf("%s, %s at %d: line %d is %d wide: %q", r.style, r.id, r.width, i+1, n, ansi.Strip(line))
 			}
 		}
 	}
