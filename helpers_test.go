@@ -61,6 +61,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	testkit.LessGC()
 	os.Exit(m.Run())
 }
 

@@ -2,11 +2,17 @@ package checker
 
 import (
 	"context"
+	"os"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/internal/testkit"
 )
+
+func TestMain(m *testing.M) {
+	testkit.LessGC()
+	os.Exit(m.Run())
+}
 
 // sweep is how many cases a randomized or large test tries: short under
 // -short (the race run, which needs the search's goroutines, not the

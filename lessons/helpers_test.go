@@ -6,7 +6,6 @@ import (
 	"os"
 	"reflect"
 	"regexp"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -45,10 +44,7 @@ import (
 // others replay one seed at a time on the test's goroutine, where the race
 // detector has nothing to find.
 func TestMain(m *testing.M) {
-	if os.Getenv("GOGC") == "" && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(1 << 30)
-	}
+	testkit.LessGC()
 	testkit.RaceShortRuns(withGoroutines)
 	os.Exit(m.Run())
 }

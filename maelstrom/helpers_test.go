@@ -20,6 +20,7 @@ import (
 // CPU: eight run at once.
 func TestMain(m *testing.M) {
 	testkit.WallClockParallel(8)
+	testkit.LessGC()
 	os.Exit(m.Run())
 }
 
