@@ -12,8 +12,6 @@ import (
 	"time"
 )
 
-const okRead = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process":0,"type":"ok","f":"read","value":null}` + "\n"
-
 // Issue 15 item 3: check never says "linearizable" about a history it did
 // not read: input from which no operation could be read is exit 2, naming
 // the file and the format tried.

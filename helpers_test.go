@@ -152,3 +152,7 @@ func nodeBin(t *testing.T, name string) string {
 	}
 	return path
 }
+
+// Histories shared by the tests of check and its fuzz targets.
+
+const okRead = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process":0,"type":"ok","f":"read","value":null}` + "\n"
