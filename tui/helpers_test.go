@@ -530,7 +530,6 @@ func (term *terminal) waitFor(what string, timeout time.Duration) string {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		if s := term.screen(); strings.Contains(s, what) {
-			term.t.Logf("TIMING %q at %v", what, time.Now().Format("05.000"))
 			return s
 		}
 		time.Sleep(100 * time.Millisecond)
