@@ -157,7 +157,7 @@ func TestCheckBoundsInput(t *testing.T) {
 	}
 	f.Close()
 	writeFile(t, filepath.Join(dir, "nul.edn"), "["+strings.Repeat("\x00", 4<<20)+"]")
-	writeFile(t, filepath.Join(dir, "type.jsonl"), `{"process":0,"type":"`+strings.Repeat("\xff", 10<<20)+`","f":"read"}`)
+	writeFile(t, filepath.Join(dir, "type.jsonl"), `{"process":0,"type":"`+strings.Repeat("\xff", 2<<20)+`","f":"read"}`)
 	writeFile(t, filepath.Join(dir, "set.edn"), "[{:process 0 :type :invoke :f #{"+strings.Repeat("1 ", 1<<19)+"}}]")
 	writeFile(t, filepath.Join(dir, "field.json"), `{"lesson":"first-history","`+strings.Repeat("x", 1<<20)+`":1}`)
 	writeFile(t, filepath.Join(dir, "seed.json"), `{"lesson":"first-history","seed":1`+strings.Repeat("9", 1<<20)+`}`)
