@@ -236,7 +236,7 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	if long() {
 		bigHistory(t, filepath.Join(dir, "big.jsonl"), 250_000)
 	} else {
-		read, limits = "mid.jsonl", []string{"100ms", "1s", "10s"}
+		read, limits = "mid.jsonl", []string{"100ms", "300ms", "1s", "10s"}
 		bigHistory(t, filepath.Join(dir, "big.jsonl"), 50_000)
 		bigHistory(t, filepath.Join(dir, read), 20_000)
 	}
