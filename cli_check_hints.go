@@ -49,10 +49,19 @@ func scenarioKind(path string) string {
 		return ""
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, 64<<20))
-	if err != nil || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+	// A record starts with '{' within its first KiB: a file that does
+	// not (a history of many lines starts the same way, but most files
+	// refused here are not records at all) is not read further.
+	head := make([]byte, 1<<10)
+	n, _ := io.ReadFull(f, head)
+	if !bytes.HasPrefix(bytes.TrimSpace(head[:n]), []byte("{")) {
 		return ""
 	}
+	rest, err := io.ReadAll(io.LimitReader(f, 64<<20-int64(n)))
+	if err != nil {
+		return ""
+	}
+	data := append(head[:n], rest...)
 	var sc struct {
 		Lesson  *string          `json:"lesson"`
 		Seed    *uint64          `json:"seed"`

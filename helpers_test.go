@@ -61,6 +61,7 @@ func TestMain(m *testing.M) {
 		main()
 		return
 	}
+	testkit.LessGC()
 	os.Exit(m.Run())
 }
 
@@ -151,3 +152,7 @@ func nodeBin(t *testing.T, name string) string {
 	}
 	return path
 }
+
+// Histories shared by the tests of check and its fuzz targets.
+
+const okRead = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process":0,"type":"ok","f":"read","value":null}` + "\n"

@@ -9,39 +9,6 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-// anomalyCase is a small history with the verdict and anomaly it shows.
-type anomalyCase struct {
-	name    string
-	model   Model
-	init    any
-	h       history.History
-	verdict Verdict
-	anomaly string
-	mention []string // words the explanation must contain
-}
-
-func runAnomalyCases(t *testing.T, cases []anomalyCase) {
-	t.Helper()
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			opts := Options{Model: c.model, Init: c.init}
-			res := mustCheck(t, c.h, opts)
-			if res.Verdict != c.verdict {
-				t.Fatalf("verdict %s, want %s\n%s", res.Verdict, c.verdict, FormatText(res))
-			}
-			if res.Anomaly != c.anomaly {
-				t.Errorf("anomaly %q, want %q\n%s", res.Anomaly, c.anomaly, res.Explanation)
-			}
-			for _, w := range c.mention {
-				if !strings.Contains(res.Explanation, w) {
-					t.Errorf("explanation lacks %q: %s", w, res.Explanation)
-				}
-			}
-			assertMinimalWitness(t, c.h, res, opts)
-		})
-	}
-}
-
 func TestRegisterAnomalies(t *testing.T) {
 	mismatch := fail(1, "cas", []any{1, 2})
 	mismatch.Error = history.ErrorMismatch

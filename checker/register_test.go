@@ -168,17 +168,3 @@ func TestCancelDuringSearch(t *testing.T) {
 		t.Fatalf("took %v to notice the cancel", el)
 	}
 }
-
-// hardHistory is n concurrent counter adds of distinct powers of two that
-// never return, and then a read of a total no subset of them reaches: to
-// prove it, the search must try every subset of the adds (2^n states).
-// (Adds of one amount are decided without a search, and register writes
-// that no read sees are pruned: see counter.go and prune.go.)
-func hardHistory(n int) history.History {
-	var recs []history.Op
-	for i := 0; i < n; i++ {
-		recs = append(recs, inv(i, "add", int64(1)<<i))
-	}
-	recs = append(recs, inv(n, "read", nil), ok(n, "read", -1))
-	return hist(recs...)
-}

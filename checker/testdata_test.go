@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -95,21 +94,6 @@ func TestKnossosHistories(t *testing.T) {
 			}
 		})
 	}
-}
-
-// porcupineDir finds porcupine's module directory in the module cache.
-// Its test histories are part of this package's tests: when they cannot
-// be found the test fails, for a skipped comparison proves nothing.
-func porcupineDir(t testing.TB) string {
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/anishathalye/porcupine").Output()
-	dir := strings.TrimSpace(string(out))
-	if err != nil || dir == "" {
-		t.Fatalf("porcupine's module directory cannot be found (go list: %v); run go mod download", err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "test_data")); err != nil {
-		t.Fatalf("porcupine's test_data is missing (run go mod download): %v", err)
-	}
-	return dir
 }
 
 func TestPorcupineHistories(t *testing.T) {

@@ -20,6 +20,7 @@ import (
 // CPU: eight run at once.
 func TestMain(m *testing.M) {
 	testkit.WallClockParallel(8)
+	testkit.LessGC()
 	os.Exit(m.Run())
 }
 
@@ -72,7 +73,17 @@ func testConfig(t testing.TB, workload string, bin ...string) Config {
 // quickFaults is a cyclic schedule with one fault per second: each starts
 // 250 ms into its second and is undone 500 ms later.
 func quickFaults(t testing.TB, kinds ...string) sim.Schedule {
-	s, err := nemesisSchedule(kinds, time.Second)
+	return faultsEvery(t, time.Second, kinds...)
+}
+
+// halfSecondFaults is quickFaults twice as fast (each fault 250 ms, from
+// 125 ms into its half second): every kind comes and goes in a short run.
+func halfSecondFaults(t testing.TB, kinds ...string) sim.Schedule {
+	return faultsEvery(t, time.Second/2, kinds...)
+}
+
+func faultsEvery(t testing.TB, period time.Duration, kinds ...string) sim.Schedule {
+	s, err := nemesisSchedule(kinds, period)
 	if err != nil {
 		t.Fatal(err)
 	}

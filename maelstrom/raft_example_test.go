@@ -14,8 +14,8 @@ import (
 func TestRaftExampleIsLinearizableUnderFaults(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t, "lin-kv", example(t, "raft"))
-	cfg.Nodes, cfg.TimeLimit = 5, 6*time.Second
-	cfg.Faults = quickFaults(t, "partition", "crash", "pause", "loss", "duplicate", "delay")
+	cfg.Nodes, cfg.TimeLimit = 5, 3*time.Second
+	cfg.Faults = halfSecondFaults(t, "partition", "crash", "pause", "loss", "duplicate", "delay")
 	out, res := runToEnd(t, cfg)
 	mustBeValid(t, out, res)
 	mustAnswer(t, out, 8)

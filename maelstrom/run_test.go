@@ -17,10 +17,13 @@ import (
 
 func TestEchoAndUniqueIDsEndToEnd(t *testing.T) {
 	t.Parallel()
-	out, res := runToEnd(t, testConfig(t, "echo", example(t, "hello")))
+	cfg := testConfig(t, "echo", example(t, "hello"))
+	cfg.TimeLimit = time.Second
+	out, res := runToEnd(t, cfg)
 	mustBeValid(t, out, res)
-	cfg := testConfig(t, "unique-ids", example(t, "hello"))
-	cfg.Faults = quickFaults(t, "crash", "pause")
+	cfg = testConfig(t, "unique-ids", example(t, "hello"))
+	cfg.TimeLimit = 1500 * time.Millisecond
+	cfg.Faults = halfSecondFaults(t, "crash", "pause")
 	out, res = runToEnd(t, cfg)
 	mustBeValid(t, out, res)
 	if len(out.Applied) < 4 {
@@ -62,8 +65,8 @@ func TestLinKVLocalReadsAreCaught(t *testing.T) {
 func TestBroadcastEndToEnd(t *testing.T) {
 	t.Parallel()
 	cfg := testConfig(t, "broadcast", example(t, "broadcast"))
-	cfg.Nodes, cfg.TimeLimit, cfg.Recovery = 5, 3*time.Second, 2*time.Second
-	cfg.Faults = quickFaults(t, "partition", "crash", "loss")
+	cfg.Nodes, cfg.TimeLimit, cfg.Recovery = 5, 2*time.Second, 1500*time.Millisecond
+	cfg.Faults = halfSecondFaults(t, "partition", "crash", "loss")
 	out, res := runToEnd(t, cfg)
 	mustBeValid(t, out, res)
 	if out.FinalFrom < 0 || out.Stats.NodeMessages == 0 {

@@ -1,8 +1,10 @@
 package sim
 
 import (
+	"maps"
 	"reflect"
 	"slices"
+	"sync"
 )
 
 // Disk is a node's stable storage. Put writes to the page cache; Sync makes
@@ -109,11 +111,48 @@ func deepCopy(v any) any {
 	switch x := v.(type) { // the common cases, without reflection
 	case int64, string, bool, float64, int:
 		return x
+	case map[string]int64:
+		return maps.Clone(x)
+	case []int64:
+		return slices.Clone(x)
+	}
+	if shared(reflect.TypeOf(v)) {
+		return v
 	}
 	return copyValue(reflect.ValueOf(v)).Interface()
 }
 
+// sharedTypes caches shared: reflect.Type → bool.
+var sharedTypes sync.Map
+
+// shared reports whether a value of type t can be stored as it is: it
+// holds no slice, map, pointer or interface that copyValue would copy
+// (numbers, strings, and arrays and structs of them), so no later change
+// to the original can reach the copy.
+func shared(t reflect.Type) bool {
+	if v, ok := sharedTypes.Load(t); ok {
+		return v.(bool)
+	}
+	ok := true
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+		ok = false
+	case reflect.Array:
+		ok = shared(t.Elem())
+	case reflect.Struct:
+		for i := 0; i < t.NumField() && ok; i++ {
+			// Unexported fields are copied shallowly either way.
+			ok = !t.Field(i).IsExported() || shared(t.Field(i).Type)
+		}
+	}
+	sharedTypes.Store(t, ok)
+	return ok
+}
+
 func copyValue(v reflect.Value) reflect.Value {
+	if shared(v.Type()) {
+		return v
+	}
 	switch v.Kind() {
 	case reflect.Slice:
 		if v.IsNil() {

@@ -22,6 +22,46 @@ func TestDiskPutAndGetCopy(t *testing.T) {
 	}
 }
 
+// The values stored without reflection (a map of counts, a slice of
+// numbers) or as they are (a struct of plain fields) are copies too, and
+// a struct that holds a slice or an interface is still copied deeply.
+func TestDiskCopiesEveryShape(t *testing.T) {
+	type plain struct {
+		A int64
+		B [2]string
+	}
+	type nested struct {
+		P    plain
+		Ids  []int64
+		Any  any
+		hide []int64 // unexported: copied shallowly, like a real encoder skips it
+	}
+	counts, ids := map[string]int64{"c1": 1}, []int64{1, 2}
+	n := nested{P: plain{A: 1, B: [2]string{"x", "y"}}, Ids: []int64{3}, Any: []int64{4}}
+	d := NewDisk()
+	d.Put("counts", counts)
+	d.Put("ids", ids)
+	d.Put("plain", n.P)
+	d.Put("nested", n)
+	counts["c1"], ids[0], n.P.A, n.Ids[0] = 9, 9, 9, 9
+	n.Any.([]int64)[0] = 9
+	for key, want := range map[string]any{
+		"counts": map[string]int64{"c1": 1},
+		"ids":    []int64{1, 2},
+		"plain":  plain{A: 1, B: [2]string{"x", "y"}},
+		"nested": nested{P: plain{A: 1, B: [2]string{"x", "y"}}, Ids: []int64{3}, Any: []int64{4}},
+	} {
+		if got, _ := d.Get(key); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: after the node changed its data the disk holds %#v, want %#v", key, got, want)
+		}
+	}
+	got, _ := d.Get("counts")
+	got.(map[string]int64)["c1"] = 7
+	if again, _ := d.Get("counts"); again.(map[string]int64)["c1"] != 1 {
+		t.Errorf("changing what Get returned reached the disk: %v", again)
+	}
+}
+
 func TestDiskLoadAndCrash(t *testing.T) {
 	d := NewDisk()
 	var n int64 = 5

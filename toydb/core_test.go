@@ -19,16 +19,6 @@ func newCluster(p Policy, ids ...string) *simtest.Cluster {
 
 func rep(c *simtest.Cluster, id string) *replica { return c.Node(id).(*replica) }
 
-// run lets ns of virtual time pass in 5 ms steps, delivering every message
-// between nodes except those drop rejects.
-func run(c *simtest.Cluster, ns int64, drop func(sim.Message) bool) {
-	for end := c.Now + ns; c.Now < end; {
-		c.Flush(drop, 100_000)
-		c.Advance(5_000_000)
-	}
-	c.Flush(drop, 100_000)
-}
-
 // cut drops every message between the two sides.
 func cut(side ...string) func(sim.Message) bool {
 	in := map[string]bool{}

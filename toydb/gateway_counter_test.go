@@ -1,51 +1,10 @@
 package toydb
 
 import (
-	"math/rand/v2"
 	"testing"
 
-	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
 )
-
-// gcAddsThenRead adds 1 n times, then reads once after the faults heal.
-type gcAddsThenRead struct{}
-
-func (gcAddsThenRead) Next(*rand.Rand, int64) sim.Request {
-	return sim.Request{F: "add", Value: int64(1)}
-}
-func (gcAddsThenRead) Final() []sim.Request { return []sim.Request{{F: "read"}} }
-
-// counterTally sums a counter history: acknowledged adds, indeterminate
-// adds, and the final read.
-type counterTally struct{ ok, info, fail, final int64 }
-
-func tallyCounter(t *testing.T, h history.History) counterTally {
-	t.Helper()
-	pairs, err := h.Pairs()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c counterTally
-	for _, p := range pairs {
-		if p.Completion == nil {
-			continue
-		}
-		d, _ := history.Int(p.Invoke.Value)
-		switch {
-		case p.Invoke.F == "read" && p.Completion.Type == history.OK:
-			c.final, _ = history.Int(p.Completion.Value) // the last read wins
-		case p.Invoke.F != "add":
-		case p.Completion.Type == history.OK:
-			c.ok += d
-		case p.Completion.Type == history.Info:
-			c.info += d
-		default:
-			c.fail += d
-		}
-	}
-	return c
-}
 
 func runGC(t *testing.T, variant string, seed uint64, policy sim.ClientPolicy) counterTally {
 	t.Helper()

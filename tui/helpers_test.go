@@ -1,10 +1,19 @@
 package tui
 
+// The helpers shared by the package's tests: models driven headless,
+// the real program in teatest and in tmux, and node processes.
+
 import (
+	"fmt"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -12,6 +21,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"github.com/faultline-lab/faultline/internal/testkit"
+	"github.com/faultline-lab/faultline/maelstrom"
 )
 
 // failingSeed is a seed on which lesson 2's default variant gives a stale
@@ -213,4 +223,328 @@ func folderNames(dir string) []string {
 		names = append(names, e.Name())
 	}
 	return names
+}
+
+// Many tests wait on the wall clock (tmux, node processes, playback in
+// real time), not the CPU: eight run at once. Under -race -short (the race
+// run of .ci/run), unless -run says otherwise, only the tests with
+// goroutines run (withGoroutines); the others drive the model on the
+// test's goroutine, where the race detector has nothing to find.
+func TestMain(m *testing.M) {
+	testkit.WallClockParallel(8)
+	testkit.RaceShortRuns(withGoroutines)
+	testkit.LessGC()
+	if !testkit.Race {
+		// Playback frames come every 20 ms instead of 50: the same
+		// screens, sooner. (Under the race detector the verdict computed
+		// ahead may come later than the break point at that pace.)
+		frameTick = 20 * time.Millisecond
+	}
+	code := m.Run()
+	if nodeLinks.dir != "" {
+		os.RemoveAll(nodeLinks.dir)
+	}
+	os.Exit(code)
+}
+
+// withGoroutines names the tests that run goroutines: bubbletea's own
+// loop (teatest: the break-point and run goldens) and the node screen's
+// driver, which runs commands as bubbletea does, against real processes.
+const withGoroutines = `^Test(Node|GoldenBreakPoint|GoldenFailingRun|GoldenTimeline)`
+
+// exampleNode is the path of a built example node (kv, hello, broadcast).
+// The screens show a node's command, so it is a short path: a link, in a
+// folder of the package's (removed by TestMain), to the build
+// testkit.Program keeps in the go command's cache.
+func exampleNode(t testing.TB, name string) string {
+	t.Helper()
+	nodeLinks.Lock()
+	defer nodeLinks.Unlock()
+	if nodeLinks.dir == "" {
+		dir, err := os.MkdirTemp("", "faultline-nodes-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		nodeLinks.dir = dir
+	}
+	link := filepath.Join(nodeLinks.dir, name)
+	if _, err := os.Lstat(link); err == nil {
+		return link
+	}
+	path, err := testkit.Program("../examples/nodes/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(path, link); err != nil {
+		t.Fatal(err)
+	}
+	return link
+}
+
+var nodeLinks struct {
+	sync.Mutex
+	dir string
+}
+
+// withPIDs wraps a node's command so that every process it runs records
+// its pid in the file pids (the shell's own, then the node's after exec).
+func withPIDs(pids string, bin ...string) []string {
+	return append([]string{"sh", "-c", `echo $$ >> "$0"; exec "$@"`, pids}, bin...)
+}
+
+// readPIDs reads the pids recorded.
+func readPIDs(t testing.TB, path string) []int {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no pids recorded: %v", err)
+	}
+	var out []int
+	for _, f := range strings.Fields(string(b)) {
+		p, err := strconv.Atoi(f)
+		if err != nil {
+			t.Fatalf("pid file: %v", err)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// allGone fails unless every process recorded is gone, now: the screen
+// stops its processes before it returns.
+func allGone(t testing.TB, pids []int) {
+	t.Helper()
+	if len(pids) == 0 {
+		t.Fatal("no processes were recorded: the test would pass with nothing run")
+	}
+	if p := maelstrom.WaitGone(pids, 2*time.Second); p != 0 {
+		t.Fatalf("process %d is still running after the screen stopped its run", p)
+	}
+}
+
+// driver runs a Model as bubbletea does: commands in goroutines, their
+// messages back to Update one at a time, on the test's goroutine.
+type driver struct {
+	t    testing.TB
+	m    Model
+	msgs chan tea.Msg
+	quit bool
+}
+
+func newDriver(t testing.TB, w, h int) *driver {
+	return &driver{t: t, m: newTestModel(t, Options{}, w, h), msgs: make(chan tea.Msg, 1<<14)}
+}
+
+func (d *driver) exec(cmd tea.Cmd) {
+	if cmd == nil {
+		return
+	}
+	go func() {
+		switch msg := cmd().(type) {
+		case nil:
+		case tea.BatchMsg:
+			for _, c := range msg {
+				d.exec(c)
+			}
+		default:
+			d.msgs <- msg
+		}
+	}()
+}
+
+// send hands Update a message and runs its command.
+func (d *driver) send(msg tea.Msg) {
+	if _, ok := msg.(tea.QuitMsg); ok {
+		d.quit = true
+		return
+	}
+	next, cmd := d.m.Update(msg)
+	d.m = next.(Model)
+	d.exec(cmd)
+}
+
+func (d *driver) keys(ks ...string) {
+	for _, k := range ks {
+		d.send(keyMsg(k))
+	}
+}
+
+// typeText types text into the field that has the cursor.
+func (d *driver) typeText(s string) {
+	d.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s), Paste: true})
+}
+
+// until delivers messages until cond holds, failing after timeout with the
+// screen as it was.
+func (d *driver) until(what string, timeout time.Duration, cond func(Model) bool) {
+	d.t.Helper()
+	deadline := time.After(timeout)
+	for !cond(d.m) {
+		select {
+		case msg := <-d.msgs:
+			d.send(msg)
+		case <-deadline:
+			d.t.Fatalf("%s: not within %s; the screen:\n%s", what, timeout, plain(d.m.View()))
+		}
+	}
+}
+
+// shows waits until the screen shows text.
+func (d *driver) shows(text string, timeout time.Duration) string {
+	d.t.Helper()
+	d.until("the screen to show "+strconv.Quote(text), timeout, func(m Model) bool { return strings.Contains(plain(m.View()), text) })
+	return plain(d.m.View())
+}
+
+// openNode opens "Your own node" from the picker.
+func (d *driver) openNode() *nodeModel {
+	d.t.Helper()
+	d.send(openLessonMsg{id: nodeEntryID})
+	if d.m.node == nil {
+		d.t.Fatal("the node screen did not open")
+	}
+	return d.m.node
+}
+
+// startNode opens the node screen and runs cfg on it (a test's own
+// configuration: shorter than the form allows).
+func (d *driver) startNode(cfg maelstrom.Config) *nodeModel {
+	d.t.Helper()
+	n := d.openNode()
+	d.exec(n.start(cfg))
+	return n
+}
+
+// quickConfig is a short run of a shipped example: a second of work at
+// 50 operations a second, a short recovery.
+func quickConfig(workload string, bin ...string) maelstrom.Config {
+	cfg := maelstrom.DefaultConfig(workload)
+	cfg.Bin = bin
+	cfg.TimeLimit, cfg.Rate, cfg.Recovery, cfg.InitTimeout = time.Second, 50, 200*time.Millisecond, 10*time.Second
+	return cfg
+}
+
+// settle runs the explorer's background work a command started — the
+// checker's order, a re-simulation, an export — and hands each result to
+// the model, until none is left. Other messages (ticks) are dropped, and
+// commands known to sleep are not what the explorer starts.
+func settle(t testing.TB, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	queue := []tea.Cmd{cmd}
+	for n := 0; len(queue) > 0; n++ {
+		if n > 1000 {
+			t.Fatal("the explorer's work never settles")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		case orderDoneMsg, scrubDoneMsg, exportDoneMsg:
+			var next tea.Cmd
+			m, next = updateCmd(m, msg)
+			queue = append(queue, next)
+		}
+	}
+	return m
+}
+
+// pressSettle types keys, settling the background work after each.
+func pressSettle(t testing.TB, m Model, keys ...string) Model {
+	t.Helper()
+	for _, k := range keys {
+		var cmd tea.Cmd
+		m, cmd = updateCmd(m, keyMsg(k))
+		m = settle(t, m, cmd)
+	}
+	return m
+}
+
+// failedRun is lesson 2 at its failing seed, played to its verdict.
+func failedRun(t testing.TB, w, h int) Model {
+	t.Helper()
+	m := openLesson2(t, w, h)
+	m = press(t, m, "2")
+	return playToEnd(t, m)
+}
+
+// faultlineBinary is the path of the faultline program, built once for
+// all the packages' tests (testkit.Program).
+func faultlineBinary(t *testing.T) string {
+	t.Helper()
+	path, err := testkit.Program("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// terminal is the real faultline binary running in a private tmux server.
+type terminal struct {
+	t    *testing.T
+	dir  string // a temporary folder: the binary, its config, exports
+	sock string
+}
+
+// startTerminal runs `faultline args` (built once) in tmux at w×h, with
+// its config in a temporary folder; after it exits the pane shows
+// FAULTLINE-EXITED-<status>. It skips without tmux, or with -short. Each
+// test has its own tmux server, so the tmux tests run in parallel.
+func startTerminal(t *testing.T, w, h int, args string) *terminal {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: skipping the real-terminal test (CI installs tmux)")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the real-terminal test")
+	}
+	dir := t.TempDir()
+	bin := faultlineBinary(t)
+	// A private tmux server: other tmux sessions on the machine are not touched.
+	term := &terminal{t: t, dir: dir, sock: fmt.Sprintf("faultline-%s-%d", t.Name(), os.Getpid())}
+	t.Cleanup(func() { term.tmux("kill-server") })
+	cmd := fmt.Sprintf("FAULTLINE_CONFIG_DIR=%s %s %s; echo FAULTLINE-EXITED-$?; sleep 60", filepath.Join(dir, "config"), bin, args)
+	if out, err := term.tmux("new-session", "-d", "-s", "t", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return term
+}
+
+func (term *terminal) tmux(args ...string) (string, error) {
+	out, err := exec.Command("tmux", append([]string{"-L", term.sock}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+// screen is what the learner sees now.
+func (term *terminal) screen() string {
+	out, _ := term.tmux("capture-pane", "-p", "-t", "t")
+	return out
+}
+
+// waitFor waits until the screen shows what, and returns that screen.
+func (term *terminal) waitFor(what string, timeout time.Duration) string {
+	term.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if s := term.screen(); strings.Contains(s, what) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	term.t.Fatalf("%q did not appear within %s; the screen:\n%s", what, timeout, term.screen())
+	return ""
+}
+
+// keys types keys as tmux names them (Down, Enter, r, ...), one at a time.
+func (term *terminal) keys(ks ...string) {
+	term.t.Helper()
+	for _, k := range ks {
+		if out, err := term.tmux("send-keys", "-t", "t", k); err != nil {
+			term.t.Fatalf("send-keys %s: %v\n%s", k, err, out)
+		}
+		time.Sleep(60 * time.Millisecond)
+	}
 }

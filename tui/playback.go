@@ -17,6 +17,11 @@ import (
 // never sees the wall clock, so a run is the same at every speed.
 const frameInterval = 50 * time.Millisecond
 
+// frameTick is the wall time a frame waits for: frameInterval, which the
+// tests shorten (virtual time per frame stays frameInterval's, so every
+// screen is the same, only sooner).
+var frameTick = frameInterval
+
 // speeds are the playback speeds `[` and `]` move between.
 var speeds = []float64{0.25, 0.5, 1, 2, 4, 8, 16, 32, 64}
 
@@ -113,7 +118,7 @@ type playback struct {
 type frameMsg struct{ gen int }
 
 func frameCmd(gen int) tea.Cmd {
-	return tea.Tick(frameInterval, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
+	return tea.Tick(frameTick, func(time.Time) tea.Msg { return frameMsg{gen: gen} })
 }
 
 // finalOps is how many final operations a lesson's workload runs after

@@ -30,7 +30,7 @@ func TestNodeInTmux(t *testing.T) {
 	term.waitFor("Your first history", 20*time.Second)
 	term.keys("PgDn", "PgDn", "PgDn", "Enter")
 	term.waitFor("Example, from the repository's root", 10*time.Second)
-	term.keys(kv, "Down", "Down", "Down", "Down", "C-u", "2s", "Enter")
+	term.keys(kv, "Down", "Down", "Down", "Down", "C-u", "1s", "Enter")
 	start := time.Now()
 	term.waitFor("n1 leader", 20*time.Second)
 	if s := term.screen(); !strings.Contains(s, "running") || !strings.Contains(s, "Real time:") {
@@ -38,7 +38,7 @@ func TestNodeInTmux(t *testing.T) {
 	}
 	term.keys("p")
 	s := term.waitFor("verdict", 30*time.Second)
-	t.Logf("entry to verdict: %.1f s for a 2 s run", time.Since(start).Seconds())
+	t.Logf("entry to verdict: %.1f s for a 1 s run", time.Since(start).Seconds())
 	if !strings.Contains(s, "LINEARIZABLE — every operation fits") || strings.Contains(s, "NOT LINEARIZABLE") {
 		t.Errorf("the correct node did not pass:\n%s", s)
 	}

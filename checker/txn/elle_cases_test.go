@@ -240,18 +240,6 @@ func TestElleCases(t *testing.T) {
 	}
 }
 
-// elleReport filters a result's anomaly types as Elle does.
-func elleReport(res Result, prohibited func(string) bool) []string {
-	var out []string
-	for _, a := range res.Anomalies {
-		report := prohibited(a.Type) || a.Type == EmptyGraph || a.Type == CycleSearchLimit && prohibited(a.Class)
-		if report && !slices.Contains(out, a.Type) {
-			out = append(out, a.Type)
-		}
-	}
-	return out
-}
-
 func elleValid(reported []string) Verdict {
 	v := Valid
 	for _, a := range reported {
