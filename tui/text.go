@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"strings"
+	"sync"
 
 	"github.com/charmbracelet/glamour"
 	gansi "github.com/charmbracelet/glamour/ansi"
@@ -17,12 +18,19 @@ import (
 type textCache struct {
 	styles *Styles
 	done   map[textKey]renderedText
-	flat   map[flatKey]string // glamour's output, before layout wraps it
 }
+
+// flatRenders holds glamour's output before layout wraps it, for every
+// screen of the process (a lesson reopened, a second model in the tests):
+// flatKey → string.
+var flatRenders sync.Map
 
 type flatKey struct {
 	markdown string
 	dark     bool
+	color    bool // the plain style, or the colour ones
+	profile  termenv.Profile
+	style    string // GLAMOUR_STYLE
 }
 
 type textKey struct {
@@ -39,7 +47,7 @@ type renderedText struct {
 }
 
 func newTextCache(st *Styles) *textCache {
-	return &textCache{styles: st, done: map[textKey]renderedText{}, flat: map[flatKey]string{}}
+	return &textCache{styles: st, done: map[textKey]renderedText{}}
 }
 
 // styleConfig picks a style that reads well: plain text without colour
@@ -116,13 +124,13 @@ func (tc *textCache) glamour(markdown string, width int) string {
 // unwrapped is glamour's rendering of the Markdown, marked (markBlocks)
 // and not wrapped: the same at every width, so rendered once.
 func (tc *textCache) unwrapped(markdown string, cfg gansi.StyleConfig) (string, error) {
-	k := flatKey{markdown, tc.styles.r.HasDarkBackground()}
-	if out, ok := tc.flat[k]; ok {
-		return out, nil
-	}
 	profile := termenv.Ascii
 	if tc.styles.color {
 		profile = tc.styles.r.ColorProfile()
+	}
+	k := flatKey{markdown, tc.styles.r.HasDarkBackground(), tc.styles.color, profile, os.Getenv("GLAMOUR_STYLE")}
+	if out, ok := flatRenders.Load(k); ok {
+		return out.(string), nil
 	}
 	g, err := glamour.NewTermRenderer(
 		glamour.WithStyles(cfg),
@@ -136,7 +144,7 @@ func (tc *textCache) unwrapped(markdown string, cfg gansi.StyleConfig) (string, 
 	if err != nil {
 		return "", err
 	}
-	tc.flat[k] = out
+	flatRenders.Store(k, out)
 	return out, nil
 }
 

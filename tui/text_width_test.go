@@ -73,3 +73,14 @@ func TestTextFitsItsWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestNoWrapMarkReachesTheScreen: the marks markBlocks puts in the
+// Markdown for the wrapping (private-use runes) are all taken out again.
+func TestNoWrapMarkReachesTheScreen(t *testing.T) {
+	t.Parallel()
+	for _, r := range lessonRenders() {
+		if i := strings.IndexAny(r.content, markStart+markGoOn); i >= 0 {
+			t.Errorf("%s, %s at %d: a wrap mark is left at byte %d: %q", r.style, r.id, r.width, i, ansi.Strip(r.content[max(0, i-40):min(len(r.content), i+40)]))
+		}
+	}
+}
