@@ -12,25 +12,11 @@ import (
 
 // TestNodeInTmux drives the real binary as a learner would: the last
 // entry of the picker, the shipped key-value node typed as the command, a
-// few seconds of it under partitions, and its verdict. Then a second run
-// is quit mid-way with ctrl+c, and no process of the node is left.
+// second of it under partitions, and its verdict; no process of the node
+// is left after it.
 func TestNodeInTmux(t *testing.T) {
 	t.Parallel()
-	term := startTerminal(t, 80, 24, "")
-	// A copy of its own: the processes counted below are this test's, not
-	// those of the node tests that run the shared binary in parallel.
-	kv := filepath.Join(t.TempDir(), "kv-tmux")
-	data, err := os.ReadFile(exampleNode(t, "kv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(kv, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	term.waitFor("Your first history", 20*time.Second)
-	term.keys("PgDn", "PgDn", "PgDn", "Enter")
-	term.waitFor("Example, from the repository's root", 10*time.Second)
-	term.keys(kv, "Down", "Down", "Down", "Down", "C-u", "1s", "Enter")
+	term, kv := nodeInTmux(t)
 	start := time.Now()
 	term.waitFor("n1 leader", 20*time.Second)
 	if s := term.screen(); !strings.Contains(s, "running") || !strings.Contains(s, "Real time:") {
@@ -45,9 +31,13 @@ func TestNodeInTmux(t *testing.T) {
 	if running := processesOf(t, kv); len(running) > 0 {
 		t.Errorf("after the run, processes of the node still run: %v", running)
 	}
+}
 
-	// Another run, quit in the middle: nothing of it outlives faultline.
-	term.keys("r")
+// TestNodeQuitInTmux quits a run of the node in the middle with ctrl+c:
+// nothing of it outlives faultline.
+func TestNodeQuitInTmux(t *testing.T) {
+	t.Parallel()
+	term, kv := nodeInTmux(t)
 	term.waitFor("running ·", 20*time.Second)
 	if len(processesOf(t, kv)) == 0 {
 		t.Fatal("no process of the node runs during the run: the check below would prove nothing")
@@ -57,6 +47,28 @@ func TestNodeInTmux(t *testing.T) {
 	if running := processesOf(t, kv); len(running) > 0 {
 		t.Errorf("after ctrl+c mid-run, processes of the node still run: %v", running)
 	}
+}
+
+// nodeInTmux starts the real binary at 80×24, picks the learner's own
+// node and runs a copy of the shipped key-value node for 1 s; it returns
+// the terminal and the copy's path. The copy is the test's own: the
+// processes counted are this test's, not those of the node tests that run
+// the shared binary in parallel.
+func nodeInTmux(t *testing.T) (*terminal, string) {
+	term := startTerminal(t, 80, 24, "")
+	kv := filepath.Join(t.TempDir(), "kv-tmux")
+	data, err := os.ReadFile(exampleNode(t, "kv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kv, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	term.waitFor("Your first history", 20*time.Second)
+	term.keys("PgDn", "PgDn", "PgDn", "Enter")
+	term.waitFor("Example, from the repository's root", 10*time.Second)
+	term.keys(kv, "Down", "Down", "Down", "Down", "C-u", "1s", "Enter")
+	return term, kv
 }
 
 // processesOf lists the running processes whose command line starts with
