@@ -61,8 +61,8 @@ const withGoroutines = `^Test(KitEvery(BuggyVariantIsCaught|CorrectVariantPasses
 var long, sweep = testkit.Long, testkit.Sweep[uint64]
 
 // correctSeeds is how many seeds a correct variant must pass: 1,000 in
-// long mode, 20 normally (the torture adds its own), 5 under -short.
-func correctSeeds() uint64 { return sweep(5, 20, 1000) }
+// long mode, 10 normally (the torture adds its own), 5 under -short.
+func correctSeeds() uint64 { return sweep(5, 10, 1000) }
 
 // buggySample is the buggy variants of l a test of every failing run
 // tries: all of them, or under -short the first.
@@ -198,9 +198,9 @@ func huntRun(id string, o Options, to uint64) (HuntResult, bool) {
 	return e.(*huntEntry).r, true
 }
 
-// failSweep is how many seeds assertFails tries: 200 in long mode, 40
+// failSweep is how many seeds assertFails tries: 200 in long mode, 20
 // normally.
-func failSweep() uint64 { return sweep(40, 40, 200) }
+func failSweep() uint64 { return sweep(20, 20, 200) }
 
 // assertFails asserts that a variant ("" for the default) fails on at
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
