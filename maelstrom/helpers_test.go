@@ -17,9 +17,9 @@ import (
 // of them, and hand-written records and requests.
 
 // The end-to-end runs spend their time waiting on the wall clock, not the
-// CPU: eight run at once.
+// CPU: twelve run at once, every one of them.
 func TestMain(m *testing.M) {
-	testkit.WallClockParallel(8)
+	testkit.WallClockParallel(12)
 	testkit.LessGC()
 	os.Exit(m.Run())
 }
