@@ -228,6 +228,7 @@ func bigHistory(t *testing.T, path string, n int) {
 // read, whose limit falls in the search or the page's, 20,000; both are
 // 250,000 with FAULTLINE_LONG=1.
 func TestTimeoutBoundsTheCommand(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes and reads a large history")
 	}
@@ -279,6 +280,7 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 // Issue 15 item 11: a termination while an output is being written leaves
 // neither a temporary file nor a partial output.
 func TestTerminationLeavesNothing(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("writes a large history")
 	}

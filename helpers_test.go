@@ -62,6 +62,9 @@ func TestMain(m *testing.M) {
 		return
 	}
 	testkit.LessGC()
+	// The node runs and the program's processes wait on the wall clock:
+	// four tests at once keep both CPUs busy.
+	testkit.WallClockParallel(4)
 	os.Exit(m.Run())
 }
 
