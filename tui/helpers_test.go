@@ -226,12 +226,13 @@ func folderNames(dir string) []string {
 }
 
 // Many tests wait on the wall clock (tmux, node processes, playback in
-// real time), not the CPU: eight run at once. Under -race -short (the race
-// run of .ci/run), unless -run says otherwise, only the tests with
-// goroutines run (withGoroutines); the others drive the model on the
-// test's goroutine, where the race detector has nothing to find.
+// real time), not the CPU: sixteen run at once, so that the long waits
+// start early. Under -race -short (the race run of .ci/run), unless -run
+// says otherwise, only the tests with goroutines run (withGoroutines); the
+// others drive the model on the test's goroutine, where the race detector
+// has nothing to find.
 func TestMain(m *testing.M) {
-	testkit.WallClockParallel(8)
+	testkit.WallClockParallel(16)
 	testkit.RaceShortRuns(withGoroutines)
 	testkit.LessGC()
 	if !testkit.Race {
