@@ -122,35 +122,47 @@ func deepCopy(v any) any {
 	return copyValue(reflect.ValueOf(v)).Interface()
 }
 
-// sharedTypes caches shared: reflect.Type → bool.
-var sharedTypes sync.Map
+// typeInfos caches what copyValue needs of a type: reflect.Type →
+// *typeInfo.
+var typeInfos sync.Map
+
+type typeInfo struct {
+	shared bool  // a value of the type can be stored as it is
+	deep   []int // a struct's exported fields that must be copied
+}
 
 // shared reports whether a value of type t can be stored as it is: it
 // holds no slice, map, pointer or interface that copyValue would copy
 // (numbers, strings, and arrays and structs of them), so no later change
 // to the original can reach the copy.
-func shared(t reflect.Type) bool {
-	if v, ok := sharedTypes.Load(t); ok {
-		return v.(bool)
+func shared(t reflect.Type) bool { return infoOf(t).shared }
+
+func infoOf(t reflect.Type) *typeInfo {
+	if v, ok := typeInfos.Load(t); ok {
+		return v.(*typeInfo)
 	}
-	ok := true
+	info := &typeInfo{shared: true}
 	switch t.Kind() {
 	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
-		ok = false
+		info.shared = false
 	case reflect.Array:
-		ok = shared(t.Elem())
+		info.shared = shared(t.Elem())
 	case reflect.Struct:
-		for i := 0; i < t.NumField() && ok; i++ {
-			// Unexported fields are copied shallowly either way.
-			ok = !t.Field(i).IsExported() || shared(t.Field(i).Type)
+		for i := 0; i < t.NumField(); i++ {
+			// Unexported fields are copied shallowly.
+			if f := t.Field(i); f.IsExported() && !shared(f.Type) {
+				info.deep = append(info.deep, i)
+			}
 		}
+		info.shared = len(info.deep) == 0
 	}
-	sharedTypes.Store(t, ok)
-	return ok
+	typeInfos.Store(t, info)
+	return info
 }
 
 func copyValue(v reflect.Value) reflect.Value {
-	if shared(v.Type()) {
+	info := infoOf(v.Type())
+	if info.shared {
 		return v
 	}
 	switch v.Kind() {
@@ -181,7 +193,8 @@ func copyValue(v reflect.Value) reflect.Value {
 		out.Elem().Set(copyValue(v.Elem()))
 		return out
 	case reflect.Interface:
-		if v.IsNil() {
+		if v.IsNil() || shared(v.Elem().Type()) {
+			// An interface holding a plain value holds its own copy.
 			return v
 		}
 		c := copyValue(v.Elem())
@@ -191,10 +204,8 @@ func copyValue(v reflect.Value) reflect.Value {
 	case reflect.Struct:
 		out := reflect.New(v.Type()).Elem()
 		out.Set(v) // unexported fields are copied shallowly
-		for i := 0; i < v.NumField(); i++ {
-			if f := out.Field(i); f.CanSet() {
-				f.Set(copyValue(v.Field(i)))
-			}
+		for _, i := range info.deep {
+			out.Field(i).Set(copyValue(v.Field(i)))
 		}
 		return out
 	case reflect.Array:
