@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -330,8 +331,11 @@ func nounPhrase(inv history.Op) string {
 // matteredState replays the run up to its break point and names the state
 // that mattered: two nodes that led the same term at once, else the state
 // of the node that answered the operation no order explains, beside the
-// leader's.
+// leader's. The answerer is the node whose reply the client took, found
+// in the replay's trace: not always the node the client asked (a
+// gateway passes a request on, and the primary answers the client).
 func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op) string {
+	sc.Config.Trace = true
 	s, _, err := lessons.Start(sc)
 	if err != nil {
 		return ""
@@ -346,7 +350,24 @@ func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.
 	if twoLed != "" {
 		return twoLed
 	}
-	return answeringState(s.Cluster(), comp.Node)
+	return answeringState(s.Cluster(), answererOf(s, comp), comp.Node)
+}
+
+// answererOf is the node whose reply completed comp, from the trace; the
+// node the client asked when the trace does not say.
+func answererOf(s *sim.Sim, comp history.Op) string {
+	var x messageIndex
+	x.absorb(s.Trace())
+	client := sim.ClientOf(comp.Process, s.Config().Clients)
+	for i := len(x.tr) - 1; i >= 0 && x.tr[i].Time >= comp.Time; i-- {
+		if e := x.tr[i]; e.Kind == sim.TraceComplete && e.Src == client && e.Time == comp.Time {
+			if r := x.replyOf(i); r >= 0 && x.tr[r].Src != "" {
+				return x.tr[r].Src
+			}
+			break
+		}
+	}
+	return comp.Node
 }
 
 // twoLeaders names two nodes that both lead the same term now ("" when
@@ -374,17 +395,21 @@ func twoLeaders(nodes []sim.NodeView, now int64) string {
 // that holds the data when that is another one: the node that leads, or a
 // storage node behind a worker (a worker's state is its task, not the
 // data it read).
-func answeringState(nodes []sim.NodeView, answered string) string {
+func answeringState(nodes []sim.NodeView, answered, asked string) string {
 	var answer string
 	var holders []string
 	first := true // the answerer first, unless the data was another's
+	via := ""
+	if asked != "" && asked != answered {
+		via = " the request sent to " + asked + ","
+	}
 	for _, v := range nodes {
 		fields := strings.Join(nodeFields(v), ", ")
 		switch {
 		case v.ID == answered && holdsData(v.Status.Role):
-			answer = v.ID + " answered holding " + fields
+			answer = v.ID + " answered" + via + " holding " + fields
 		case v.ID == answered:
-			answer = fmt.Sprintf("%s answered, a %s whose state then was: %s", v.ID, v.Status.Role, fields)
+			answer = fmt.Sprintf("%s answered%s a %s whose state then was: %s", v.ID, cmp.Or(via, ","), v.Status.Role, fields)
 			first = false
 		case v.Up && (v.Status.Role.Leads() || v.Status.Role == sim.RoleStorage):
 			holders = append(holders, fmt.Sprintf("%s (%s) held %s", v.ID, v.Status.Role, fields))

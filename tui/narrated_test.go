@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -59,8 +60,15 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 	if g[4] != "" && (g[4] != failing.inv.Node || g[5] != failing.comp.Node) {
 		t.Errorf("the line %q names the wrong nodes: sent to %s, answered by %s", out.story, failing.inv.Node, failing.comp.Node)
 	}
-	if failing.comp.Node != "" && !strings.Contains(out.mattered, failing.comp.Node+" answered") && !strings.Contains(out.mattered, " both led") {
-		t.Errorf("the state that mattered is not the answering node %s's: %q", failing.comp.Node, out.mattered)
+	// The node that answered is the one whose reply the client took: the
+	// node asked, or the one it passed the request on to.
+	if answerer := answererOf(l.play.run.s, *failing.comp); failing.comp.Node != "" && !strings.Contains(out.mattered, " both led") {
+		switch {
+		case !strings.Contains(out.mattered, answerer+" answered"):
+			t.Errorf("the state that mattered is not the answering node %s's: %q", answerer, out.mattered)
+		case answerer != failing.comp.Node && !strings.Contains(out.mattered, "the request sent to "+failing.comp.Node):
+			t.Errorf("the state that mattered does not say the request went to %s: %q", failing.comp.Node, out.mattered)
+		}
 	}
 	if !strings.HasPrefix(g[2], pastTense(failing.inv, failing.comp)) {
 		t.Errorf("the line %q does not say what p%s did (%s)", out.story, g[1], pastTense(failing.inv, failing.comp))
@@ -112,7 +120,7 @@ func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
 			storage = v.ID
 		}
 	}
-	if storage == "" || !strings.HasPrefix(out.mattered, storage+" (storage) held") {
+	if storage == "" || !strings.HasPrefix(out.mattered, storage+" ") {
 		t.Errorf("the state that mattered does not lead with storage node %q: %q", storage, out.mattered)
 	}
 	if strings.Contains(out.mattered, "holding computing") || strings.Contains(out.mattered, "answered holding") {
@@ -120,5 +128,29 @@ func TestStateThatMatteredNamesTheStorageNode(t *testing.T) {
 	}
 	if got := sameFaults(m.lesson.play.run.sc.Faults, m.lesson.own, nil); strings.Contains(got, "leads") || !strings.Contains(got, "worker") {
 		t.Errorf("r's promise %q speaks of a leader in a design with workers", got)
+	}
+}
+
+// Lesson 7's gateways pass a request on to the primary, which answers the
+// client itself: the state that mattered is the primary's, whose value is
+// the one the read returned, not the gateway's copy (it said "n3 answered
+// holding value 89" beside a read of 90 that n1 had answered).
+func TestStateThatMatteredIsTheAnswerersNotTheGateways(t *testing.T) {
+	t.Parallel()
+	m := newTestModel(t, Options{Lesson: "timeouts-are-unknown"}, 160, 45)
+	m = press(t, m, "esc")
+	m = startAhead(t, m)
+	m = playUntilPaused(t, m)
+	out, h := m.lesson.play.ahead.out, m.lesson.play.run.s.History()
+	if out == nil || out.stopIndex < 0 || out.stopIndex >= len(h) {
+		t.Fatal("lesson 7's default run does not break: nothing to check")
+	}
+	read := h[out.stopIndex]
+	if read.F != "read" || read.Node == "n1" {
+		t.Fatalf("the break is %s at %s, not a read sent to a gateway: the check below would prove nothing", read.F, read.Node)
+	}
+	want := fmt.Sprintf("n1 answered the request sent to %s, holding term ", read.Node)
+	if !strings.HasPrefix(out.mattered, want) || !strings.Contains(out.mattered, fmt.Sprintf("value %v,", read.Value)) {
+		t.Errorf("the state that mattered is not n1's, holding the value read (%v): %q", read.Value, out.mattered)
 	}
 }
