@@ -169,13 +169,14 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario) ahead
 		return out
 	}
 	out.stopAt = h[out.stopIndex].Time
-	out.story = storyLine(res)
+	var answerer string
+	out.mattered, answerer = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex])
+	out.story = storyLine(res, answerer)
 	if tr, ok := extra.(txn.Result); ok {
 		if a, found := lessons.FirstForbidden(tr); found {
 			out.story = txnStory(tr, a)
 		}
 	}
-	out.mattered = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex])
 	return out
 }
 
@@ -224,9 +225,11 @@ func witnessOps(w history.History) []witnessOp {
 }
 
 // storyLine says in one line what happened where the run breaks, from the
-// witness's own records: the operation no order explains, and the latest
-// change of another process that had finished before it began.
-func storyLine(res checker.Result) string {
+// witness's own records: the operation no order explains (and, when
+// another node answered it than the one it was sent to, which), and the
+// latest change of another process that had finished before it began.
+// answerer is the node whose reply the client took ("" when unknown).
+func storyLine(res checker.Result, answerer string) string {
 	ops := witnessOps(res.Witness)
 	var f *witnessOp
 	for i := range ops {
@@ -238,11 +241,13 @@ func storyLine(res checker.Result) string {
 		return ""
 	}
 	line := fmt.Sprintf("p%s %s", f.inv.Process, pastTense(f.inv, f.comp))
+	answerer = cmp.Or(answerer, f.comp.Node)
 	switch {
-	case f.comp.Node != "" && f.inv.Node != "" && f.comp.Node != f.inv.Node:
-		// A gateway's retry: the node asked is not the node that
-		// answered, and the state that mattered is the answerer's.
-		line += " (sent to " + f.inv.Node + ", answered by " + f.comp.Node + ")"
+	case answerer != "" && f.inv.Node != "" && answerer != f.inv.Node:
+		// A retry to another node, or a request passed on (a gateway's,
+		// a worker's): the node asked is not the node that answered,
+		// and the state that mattered is the answerer's.
+		line += " (sent to " + f.inv.Node + ", answered by " + answerer + ")"
 	case f.inv.Node != "":
 		line += " at " + f.inv.Node
 	}
@@ -334,11 +339,11 @@ func nounPhrase(inv history.Op) string {
 // leader's. The answerer is the node whose reply the client took, found
 // in the replay's trace: not always the node the client asked (a
 // gateway passes a request on, and the primary answers the client).
-func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op) string {
+func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op) (mattered, answerer string) {
 	sc.Config.Trace = true
 	s, _, err := lessons.Start(sc)
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	twoLed := ""
 	for len(s.History()) <= stop && !s.Done() && ctx.Err() == nil {
@@ -347,10 +352,11 @@ func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.
 			twoLed = twoLeaders(s.Cluster(), s.Now())
 		}
 	}
+	answerer = answererOf(s, comp)
 	if twoLed != "" {
-		return twoLed
+		return twoLed, answerer
 	}
-	return answeringState(s.Cluster(), answererOf(s, comp), comp.Node)
+	return answeringState(s.Cluster(), answerer, comp.Node), answerer
 }
 
 // answererOf is the node whose reply completed comp, from the trace; the

@@ -54,15 +54,16 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 	if g == nil {
 		t.Fatalf("the break point's line does not read as a witness operation: %q", out.story)
 	}
-	if g[1] != failing.inv.Process.String() || (g[3] != "" && (g[3] != failing.inv.Node || failing.comp.Node != failing.inv.Node)) {
-		t.Errorf("the line %q names p%s at %q; the failing operation is p%s's, sent to %s, answered by %s", out.story, g[1], g[3], failing.inv.Process, failing.inv.Node, failing.comp.Node)
-	}
-	if g[4] != "" && (g[4] != failing.inv.Node || g[5] != failing.comp.Node) {
-		t.Errorf("the line %q names the wrong nodes: sent to %s, answered by %s", out.story, failing.inv.Node, failing.comp.Node)
-	}
 	// The node that answered is the one whose reply the client took: the
 	// node asked, or the one it passed the request on to.
-	if answerer := answererOf(l.play.run.s, *failing.comp); failing.comp.Node != "" && !strings.Contains(out.mattered, " both led") {
+	answerer := answererOf(l.play.run.s, *failing.comp)
+	if g[1] != failing.inv.Process.String() || (g[3] != "" && (g[3] != failing.inv.Node || answerer != failing.inv.Node)) {
+		t.Errorf("the line %q names p%s at %q; the failing operation is p%s's, sent to %s, answered by %s", out.story, g[1], g[3], failing.inv.Process, failing.inv.Node, answerer)
+	}
+	if g[4] != "" && (g[4] != failing.inv.Node || g[5] != answerer) {
+		t.Errorf("the line %q names the wrong nodes: sent to %s, answered by %s", out.story, failing.inv.Node, answerer)
+	}
+	if failing.comp.Node != "" && !strings.Contains(out.mattered, " both led") {
 		switch {
 		case !strings.Contains(out.mattered, answerer+" answered"):
 			t.Errorf("the state that mattered is not the answering node %s's: %q", answerer, out.mattered)
@@ -148,6 +149,9 @@ func TestStateThatMatteredIsTheAnswerersNotTheGateways(t *testing.T) {
 	read := h[out.stopIndex]
 	if read.F != "read" || read.Node == "n1" {
 		t.Fatalf("the break is %s at %s, not a read sent to a gateway: the check below would prove nothing", read.F, read.Node)
+	}
+	if story := fmt.Sprintf("p%s read %v (sent to %s, answered by n1)", read.Process, read.Value, read.Node); !strings.HasPrefix(out.story, story) {
+		t.Errorf("the break point's line does not say n1 answered: %q, want it to start %q", out.story, story)
 	}
 	want := fmt.Sprintf("n1 answered the request sent to %s, holding term ", read.Node)
 	if !strings.HasPrefix(out.mattered, want) || !strings.Contains(out.mattered, fmt.Sprintf("value %v,", read.Value)) {
