@@ -178,7 +178,7 @@ func wrapWords(s string, first, rest int) []string {
 		switch {
 		case ws == i: // the end: the gap's escapes, not its spaces
 			return append(lines, lead+s[from:end]+strings.ReplaceAll(s[gs:ws], " ", ""))
-		case width > 0 && width+gapW+wordW > avail:
+		case width > 0 && width+gapW+wordW > avail && (wordW <= rest || !breaksWithin(s[ws:i], avail-width-gapW)):
 			breakAt(ws, strings.ReplaceAll(s[gs:ws], " ", ""))
 		default:
 			width += gapW
@@ -195,6 +195,26 @@ func wrapWords(s string, first, rest int) []string {
 		end, width = i, width+lastW
 	}
 	return append(lines, lead+s[from:end])
+}
+
+// breaksWithin reports whether word can be cut after one of its full
+// stops, hyphens, underscores, slashes or commas (cutWord's) within room
+// cells: a word too wide for any line then starts on the line it
+// follows, as far as fits ("and unclean.leader.election." / "enable"),
+// instead of leaving that line short.
+func breaksWithin(word string, room int) bool {
+	width := 0
+	for i := 0; i < len(word); {
+		n, w, _ := step(word, i)
+		i, width = i+n, width+w
+		if width > room {
+			return false
+		}
+		if n == 1 && i < len(word) && strings.IndexByte(".-_/,", word[i-1]) >= 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // step reads one grapheme or escape sequence of s at i: its length, its

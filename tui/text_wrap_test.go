@@ -257,6 +257,8 @@ func TestWrapWordsBreaksOnlyAtSpaces(t *testing.T) {
 		{"partition-one, partition-leader, partition-ring", 20, 20, []string{"partition-one,", "partition-leader,", "partition-ring"}},
 		{"a setting, discovery.zen.minimum_master_nodes, said", 20, 20, []string{"a setting,", "discovery.zen.", "minimum_master_", "nodes, said"}},
 		{"abcdefghij", 4, 4, []string{"abcd", "efgh", "ij"}},
+		// Too wide for any line: cut on the line it follows, as far as fits.
+		{"and unclean.leader.election.enable, which", 29, 29, []string{"and unclean.leader.election.", "enable, which"}},
 		{"one two three", 7, 20, []string{"one two", "three"}},
 		{"  lead kept", 20, 20, []string{"  lead kept"}},
 		{"trailing  ", 20, 20, []string{"trailing"}},
