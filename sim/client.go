@@ -98,6 +98,7 @@ func (s *Sim) clientReceive(k int, m Message) {
 	if !ok || !c.busy || reply.InReplyTo != c.msgID {
 		return // a late or duplicate reply: the client has moved on
 	}
+	at := int64(len(s.hist)) // the completion's index
 	if s.cfg.Routing == RouteLeader {
 		if i, isNode := s.isNode(reply.Leader); isNode {
 			c.target = i
@@ -118,6 +119,12 @@ func (s *Sim) clientReceive(k int, m Message) {
 		s.complete(k, history.Info, c.req.Value, reply.Code)
 	default:
 		s.complete(k, history.Fail, c.req.Value, reply.Code)
+	}
+	if m.Src != c.node {
+		if s.answeredBy == nil {
+			s.answeredBy = map[int64]string{}
+		}
+		s.answeredBy[at] = m.Src
 	}
 }
 

@@ -58,6 +58,10 @@ type Sim struct {
 	hist     history.History
 	traceLog []TraceEvent
 	err      error
+	// answeredBy: a completion's history index → the node whose reply it
+	// was, when that is not the node the client asked (a request passed
+	// on: the serving node answers the client itself).
+	answeredBy map[int64]string
 }
 
 type phase uint8
@@ -182,6 +186,13 @@ func (s *Sim) Err() error { return s.err }
 
 // History is the history so far. Callers must not modify it.
 func (s *Sim) History() history.History { return s.hist }
+
+// AnsweredBy is the node whose reply completed the operation recorded at
+// index, when that is not the node the client asked (its record's Node):
+// a gateway, worker or backup passed the request on, and the node that
+// served it answered the client. "" when the node asked answered, or no
+// reply completed it (a timeout).
+func (s *Sim) AnsweredBy(index int64) string { return s.answeredBy[index] }
 
 // Trace is the trace so far (empty unless Config.Trace).
 func (s *Sim) Trace() []TraceEvent { return s.traceLog }

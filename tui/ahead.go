@@ -336,11 +336,10 @@ func nounPhrase(inv history.Op) string {
 // matteredState replays the run up to its break point and names the state
 // that mattered: two nodes that led the same term at once, else the state
 // of the node that answered the operation no order explains, beside the
-// leader's. The answerer is the node whose reply the client took, found
-// in the replay's trace: not always the node the client asked (a
-// gateway passes a request on, and the primary answers the client).
+// leader's. The answerer is the node whose reply the client took: not
+// always the node the client asked (a gateway passes a request on, and
+// the primary answers the client).
 func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op) (mattered, answerer string) {
-	sc.Config.Trace = true
 	s, _, err := lessons.Start(sc)
 	if err != nil {
 		return "", ""
@@ -359,21 +358,10 @@ func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.
 	return answeringState(s.Cluster(), answerer, comp.Node), answerer
 }
 
-// answererOf is the node whose reply completed comp, from the trace; the
-// node the client asked when the trace does not say.
+// answererOf is the node whose reply completed comp: the node the client
+// asked, unless it passed the request on (sim.AnsweredBy).
 func answererOf(s *sim.Sim, comp history.Op) string {
-	var x messageIndex
-	x.absorb(s.Trace())
-	client := sim.ClientOf(comp.Process, s.Config().Clients)
-	for i := len(x.tr) - 1; i >= 0 && x.tr[i].Time >= comp.Time; i-- {
-		if e := x.tr[i]; e.Kind == sim.TraceComplete && e.Src == client && e.Time == comp.Time {
-			if r := x.replyOf(i); r >= 0 && x.tr[r].Src != "" {
-				return x.tr[r].Src
-			}
-			break
-		}
-	}
-	return comp.Node
+	return cmp.Or(s.AnsweredBy(comp.Index), comp.Node)
 }
 
 // twoLeaders names two nodes that both lead the same term now ("" when
