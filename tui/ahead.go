@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -171,7 +172,7 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario) ahead
 	out.stopAt = h[out.stopIndex].Time
 	var answerer string
 	out.mattered, answerer = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex])
-	out.story = storyLine(res, answerer)
+	out.story = storyLine(res, answerer, h[out.stopIndex])
 	if tr, ok := extra.(txn.Result); ok {
 		if a, found := lessons.FirstForbidden(tr); found {
 			out.story = txnStory(tr, a)
@@ -229,7 +230,7 @@ func witnessOps(w history.History) []witnessOp {
 // another node answered it than the one it was sent to, which), and the
 // latest change of another process that had finished before it began.
 // answerer is the node whose reply the client took ("" when unknown).
-func storyLine(res checker.Result, answerer string) string {
+func storyLine(res checker.Result, answerer string, actual history.Op) string {
 	ops := witnessOps(res.Witness)
 	var f *witnessOp
 	for i := range ops {
@@ -240,7 +241,7 @@ func storyLine(res checker.Result, answerer string) string {
 	if f == nil || f.comp == nil {
 		return ""
 	}
-	line := fmt.Sprintf("p%s %s", f.inv.Process, pastTense(f.inv, f.comp))
+	line := fmt.Sprintf("p%s %s", f.inv.Process, readOf(ops, f, actual))
 	answerer = cmp.Or(answerer, f.comp.Node)
 	switch {
 	case answerer != "" && f.inv.Node != "" && answerer != f.inv.Node:
@@ -275,6 +276,40 @@ func storyLine(res checker.Result, answerer string) string {
 	}
 	return fmt.Sprintf("%s, but p%s's %s had finished %s before it began", line, before.inv.Process,
 		nounPhrase(before.inv), fmtSpan(f.inv.Time-before.comp.Time))
+}
+
+// readOf is the failing operation as done. A witness of a set keeps only
+// the elements it is about (the checker projects it), so a read it shows
+// as [] may have returned a hundred others: such a read is told by those
+// elements ("read a set without 21"), not as the witness's value.
+func readOf(ops []witnessOp, f *witnessOp, actual history.Op) string {
+	got, ok := f.comp.Value.([]any)
+	if f.inv.F != "read" || f.comp.Type != history.OK || !ok || actual.Type != history.OK || history.Equal(actual.Value, f.comp.Value) {
+		return pastTense(f.inv, f.comp)
+	}
+	var with, without []string
+	seen := map[any]bool{}
+	for _, o := range ops {
+		if o.inv.F != "add" || seen[history.ValueKey(o.inv.Value)] {
+			continue
+		}
+		seen[history.ValueKey(o.inv.Value)] = true
+		e := history.Format(o.inv.Value)
+		if slices.ContainsFunc(got, func(x any) bool { return history.Equal(x, o.inv.Value) }) {
+			with = append(with, e)
+		} else {
+			without = append(without, e)
+		}
+	}
+	switch {
+	case len(with)+len(without) == 0:
+		return pastTense(f.inv, f.comp)
+	case len(without) == 0:
+		return "read a set with " + strings.Join(with, ", ")
+	case len(with) == 0:
+		return "read a set without " + strings.Join(without, ", ")
+	}
+	return "read a set with " + strings.Join(with, ", ") + " but not " + strings.Join(without, ", ")
 }
 
 // pastTense is an operation as done: "read 7", "wrote 3", "added 1".

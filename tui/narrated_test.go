@@ -74,7 +74,29 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 			t.Errorf("the state that mattered does not say the request went to %s: %q", failing.comp.Node, out.mattered)
 		}
 	}
-	if !strings.HasPrefix(g[2], pastTense(failing.inv, failing.comp)) {
+	if actual := h[out.stopIndex]; strings.HasPrefix(g[2], "read a set ") {
+		// A projected set read: every element it names as held or not is
+		// held or not by the read the history records.
+		held := map[string]bool{}
+		vs, _ := actual.Value.([]any)
+		for _, x := range vs {
+			held[history.Format(x)] = true
+		}
+		with, without, _ := strings.Cut(strings.TrimPrefix(g[2], "read a set "), " but not ")
+		if strings.HasPrefix(with, "without ") {
+			with, without = "", strings.TrimPrefix(with, "without ")
+		}
+		for _, part := range []struct {
+			list string
+			want bool
+		}{{strings.TrimPrefix(with, "with "), true}, {without, false}} {
+			for _, e := range strings.Split(part.list, ", ") {
+				if e != "" && held[e] != part.want {
+					t.Errorf("the line %q says the read held %s: %v; the history's read says %v", out.story, e, part.want, held[e])
+				}
+			}
+		}
+	} else if !strings.HasPrefix(g[2], pastTense(failing.inv, failing.comp)) {
 		t.Errorf("the line %q does not say what p%s did (%s)", out.story, g[1], pastTense(failing.inv, failing.comp))
 	}
 	if g[6] != "" {
