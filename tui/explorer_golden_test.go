@@ -24,13 +24,7 @@ func TestGoldenTimelineOfLesson2(t *testing.T) {
 	t.Parallel()
 	// The real program: the order and the cluster at the moment are worked
 	// out in the background, as they are for a learner.
-	tm := startProgram(t, Options{Lesson: lesson2, Seed: failingSeed, SeedSet: true}, 100, 30)
-	waitFor(t, tm, "Predict before you run")
-	tm.Type("2")
-	tm.Type("r")
-	// At the default speed the break point is a second away, and the
-	// verdict computed ahead arrives long before: playback stops there.
-	waitFor(t, tm, "Stopped where it breaks")
+	tm := atBreak(t, Options{Lesson: lesson2, Seed: failingSeed, SeedSet: true}, 100, 30, predictAndRun)
 	tm.Type("t")
 	// Both come in the background, maybe in one frame: wait for both at once.
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {

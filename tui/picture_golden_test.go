@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -50,49 +49,28 @@ func TestGoldenClusterPictures(t *testing.T) {
 }
 
 // breakScreen runs the real program to a lesson's break point at a size
-// and returns the screen there. The verdict is computed ahead while the
-// run plays; on a busy machine (-race beside other packages) it can come
-// after playback has passed the break point, and the program goes back
-// to it ("rewound"), a different screen: that run is tried again, up to
-// three times in all.
+// and returns the screen there (atBreak: a run whose verdict came late is
+// tried again).
 func breakScreen(t *testing.T, opts Options, w, h int) []byte {
 	t.Helper()
-	for try := 1; ; try++ {
-		fm, late := playToBreak(t, opts, w, h)
-		if late && try < 3 {
-			t.Logf("try %d: the verdict came after playback passed the break point; again", try)
-			continue
-		}
-		if late || fm.lesson.play.run.s.Now() != fm.lesson.play.ahead.out.stopAt {
-			t.Fatalf("the program did not stop at the break point")
-		}
-		// The explanation's words are the checker's, tested there; the
-		// golden pins the screen around them.
-		fm.lesson.check.result.Explanation = "(The checker's explanation of the witness goes here: its words are tested in the checker.)"
-		return []byte(fm.View())
-	}
-}
-
-// playToBreak runs the real program until it stops at the break point,
-// and reports whether it got there late (rewound).
-func playToBreak(t *testing.T, opts Options, w, h int) (Model, bool) {
-	t.Helper()
-	tm := startProgram(t, opts, w, h)
-	waitFor(t, tm, "faultline ›")
-	// Both keys by Send: a Type goes through the input reader and may
-	// overtake a Send.
-	tm.Send(keyMsg("esc"))
-	tm.Send(keyMsg("r"))
-	teatest.WaitFor(t, tm.Output(), func(b []byte) bool {
-		return bytes.Contains(b, []byte("Stopped where it breaks")) || bytes.Contains(b, []byte("rewound"))
-	}, teatest.WithDuration(60*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+	tm := atBreak(t, opts, w, h, func(t *testing.T, tm *teatest.TestModel) {
+		waitFor(t, tm, "faultline ›")
+		// Both keys by Send: a Type goes through the input reader and may
+		// overtake a Send (seen under -race: r reached the prediction
+		// prompt, then esc closed it, and nothing ran).
+		tm.Send(keyMsg("esc"))
+		tm.Send(keyMsg("r"))
+	})
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC})
 	fm := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(Model)
 	p := fm.lesson.play
-	if p.run.playing || p.ahead.out == nil {
+	if p.run.playing || p.ahead.out == nil || p.back.on || p.run.s.Now() != p.ahead.out.stopAt {
 		t.Fatalf("the program did not stop at the break point")
 	}
-	return fm, p.back.on
+	// The explanation's words are the checker's, tested there; the golden
+	// pins the screen around them.
+	fm.lesson.check.result.Explanation = "(The checker's explanation of the witness goes here: its words are tested in the checker.)"
+	return []byte(fm.View())
 }
 
 func TestGoldenBreakPointOfLesson2Seed1(t *testing.T) {
