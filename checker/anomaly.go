@@ -99,13 +99,18 @@ func (a *analysis) elementWords() string {
 
 // projectedWords says which of the shown elements a projected result
 // held: "with 20", "without 20", "with 3 but not 4".
-func (a *analysis) projectedWords(xs []any) string {
+func (a *analysis) projectedWords(xs []any) string { return ProjectedWords(a.elems, xs) }
+
+// ProjectedWords says which of the elements a projected witness keeps
+// (Result.Shown) a result xs held: "with 20", "without 20", "with 3 but
+// not 4", as the explanation words a projected read or drain.
+func ProjectedWords(shown []string, xs []any) string {
 	have := map[string]bool{}
 	for _, x := range xs {
 		have[token(x)] = true
 	}
 	var with, without []string
-	for _, e := range a.elems {
+	for _, e := range shown {
 		if have[e] {
 			with = append(with, e)
 		} else {

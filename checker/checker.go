@@ -166,6 +166,11 @@ type Result struct {
 	// Faults are the faults (nemesis intervals) in force at some moment of
 	// the witness's operations, from invocation to completion.
 	Faults []Fault
+	// Shown are the elements a projected witness keeps (set, queue), as
+	// the explanation names them ("Only element 21 is shown"): its reads
+	// and drains show only these (ProjectedWords says which they held).
+	// nil when the witness keeps whole values.
+	Shown []string
 }
 
 // Check decides whether h is linearizable under opts.Model. Cancelling ctx

@@ -237,3 +237,25 @@ func TestFaultsDuring(t *testing.T) {
 		t.Errorf("Result.Faults = %+v, want the pause alone (the witness is the read of a value never written)", res.Faults)
 	}
 }
+
+// A projected witness says which elements it keeps (Result.Shown), and
+// ProjectedWords words a read by them as the explanation does; a witness
+// of whole values keeps Shown nil.
+func TestShownNamesTheProjection(t *testing.T) {
+	set := mustCheck(t, hist(
+		inv(0, "add", 1), ok(0, "add", 1), inv(0, "add", 2), ok(0, "add", 2), inv(0, "add", 3), ok(0, "add", 3),
+		inv(1, "read", nil), ok(1, "read", []any{1, 3})), Options{Model: "set"})
+	if !slices.Equal(set.Shown, []string{"2"}) {
+		t.Fatalf("Shown %q, want [2]: %s", set.Shown, set.Explanation)
+	}
+	if got := ProjectedWords(set.Shown, []any{int64(1), int64(3)}); got != "without 2" || !strings.Contains(set.Explanation, "read a set "+got) {
+		t.Errorf("ProjectedWords %q; explanation: %s", got, set.Explanation)
+	}
+	if got := ProjectedWords([]string{"2", "4", "5"}, []any{int64(4)}); got != "with 4 but not 2 and 5" {
+		t.Errorf("ProjectedWords of three: %q", got)
+	}
+	reg := mustCheck(t, hist(inv(0, "write", 1), ok(0, "write", 1), inv(1, "read", nil), ok(1, "read", 2)), Options{Model: "register"})
+	if reg.Verdict != NotLinearizable || reg.Shown != nil {
+		t.Errorf("a register's witness: %s, Shown %q, want not linearizable and nil", reg.Verdict, reg.Shown)
+	}
+}

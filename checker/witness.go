@@ -87,6 +87,9 @@ func explain(p *prepared, outcomes []outcome, failing []int, lim *limits, opts O
 		res.Failing = &inv
 	}
 	elems, projected := shownElements(p.m, calls, wit)
+	if projected {
+		res.Shown = elems
+	}
 	a := &analysis{p: p, part: calls, univ: universe, key: res.Key, wit: wit, failing: failCall, elems: elems, projected: projected}
 	if stop := s.reason(); stop == stopDeadline || stop == stopMemory || stop == stopCancelled || !res.WitnessMinimal && len(wit) > explainMax {
 		// The machine's limits stopped the search (the witness depends on

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -170,14 +169,14 @@ func computeAhead(ctx context.Context, l *lessons.Lesson, sc sim.Scenario) ahead
 		return out
 	}
 	out.stopAt = h[out.stopIndex].Time
-	var answerer string
-	out.mattered, answerer = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex])
-	out.story = storyLine(res, answerer, h[out.stopIndex])
+	answerer := answererOf(s, h[out.stopIndex])
+	out.story = storyLine(res, answerer)
 	if tr, ok := extra.(txn.Result); ok {
 		if a, found := lessons.FirstForbidden(tr); found {
 			out.story = txnStory(tr, a)
 		}
 	}
+	out.mattered = matteredState(ctx, sc, out.stopIndex, h[out.stopIndex], answerer)
 	return out
 }
 
@@ -230,7 +229,7 @@ func witnessOps(w history.History) []witnessOp {
 // another node answered it than the one it was sent to, which), and the
 // latest change of another process that had finished before it began.
 // answerer is the node whose reply the client took ("" when unknown).
-func storyLine(res checker.Result, answerer string, actual history.Op) string {
+func storyLine(res checker.Result, answerer string) string {
 	ops := witnessOps(res.Witness)
 	var f *witnessOp
 	for i := range ops {
@@ -241,7 +240,7 @@ func storyLine(res checker.Result, answerer string, actual history.Op) string {
 	if f == nil || f.comp == nil {
 		return ""
 	}
-	line := fmt.Sprintf("p%s %s", f.inv.Process, readOf(ops, f, actual))
+	line := fmt.Sprintf("p%s %s", f.inv.Process, doneAsShown(res, f))
 	answerer = cmp.Or(answerer, f.comp.Node)
 	switch {
 	case answerer != "" && f.inv.Node != "" && answerer != f.inv.Node:
@@ -278,38 +277,23 @@ func storyLine(res checker.Result, answerer string, actual history.Op) string {
 		nounPhrase(before.inv), fmtSpan(f.inv.Time-before.comp.Time))
 }
 
-// readOf is the failing operation as done. A witness of a set keeps only
-// the elements it is about (the checker projects it), so a read it shows
-// as [] may have returned a hundred others: such a read is told by those
-// elements ("read a set without 21"), not as the witness's value.
-func readOf(ops []witnessOp, f *witnessOp, actual history.Op) string {
-	got, ok := f.comp.Value.([]any)
-	if f.inv.F != "read" || f.comp.Type != history.OK || !ok || actual.Type != history.OK || history.Equal(actual.Value, f.comp.Value) {
+// doneAsShown is the failing operation as done. A witness of a set or a
+// queue keeps only the elements it is about (Result.Shown), so a read it
+// shows as [] may have returned a hundred others: such a read or drain is
+// told by those elements, in the checker's words ("read a set without
+// 21"), not as the witness's value.
+func doneAsShown(res checker.Result, f *witnessOp) string {
+	xs, isList := f.comp.Value.([]any)
+	if len(res.Shown) == 0 || !isList || f.comp.Type != history.OK {
 		return pastTense(f.inv, f.comp)
 	}
-	var with, without []string
-	seen := map[any]bool{}
-	for _, o := range ops {
-		if o.inv.F != "add" || seen[history.ValueKey(o.inv.Value)] {
-			continue
-		}
-		seen[history.ValueKey(o.inv.Value)] = true
-		e := history.Format(o.inv.Value)
-		if slices.ContainsFunc(got, func(x any) bool { return history.Equal(x, o.inv.Value) }) {
-			with = append(with, e)
-		} else {
-			without = append(without, e)
-		}
+	switch f.inv.F {
+	case "read":
+		return "read a set " + checker.ProjectedWords(res.Shown, xs)
+	case "drain":
+		return "drained the queue, " + checker.ProjectedWords(res.Shown, xs)
 	}
-	switch {
-	case len(with)+len(without) == 0:
-		return pastTense(f.inv, f.comp)
-	case len(without) == 0:
-		return "read a set with " + strings.Join(with, ", ")
-	case len(with) == 0:
-		return "read a set without " + strings.Join(without, ", ")
-	}
-	return "read a set with " + strings.Join(with, ", ") + " but not " + strings.Join(without, ", ")
+	return pastTense(f.inv, f.comp)
 }
 
 // pastTense is an operation as done: "read 7", "wrote 3", "added 1".
@@ -371,13 +355,13 @@ func nounPhrase(inv history.Op) string {
 // matteredState replays the run up to its break point and names the state
 // that mattered: two nodes that led the same term at once, else the state
 // of the node that answered the operation no order explains, beside the
-// leader's. The answerer is the node whose reply the client took: not
-// always the node the client asked (a gateway passes a request on, and
-// the primary answers the client).
-func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op) (mattered, answerer string) {
+// leader's. answerer is the node whose reply the client took: not always
+// the node the client asked (a gateway passes a request on, and the
+// primary answers the client).
+func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.Op, answerer string) string {
 	s, _, err := lessons.Start(sc)
 	if err != nil {
-		return "", ""
+		return ""
 	}
 	twoLed := ""
 	for len(s.History()) <= stop && !s.Done() && ctx.Err() == nil {
@@ -386,11 +370,10 @@ func matteredState(ctx context.Context, sc sim.Scenario, stop int, comp history.
 			twoLed = twoLeaders(s.Cluster(), s.Now())
 		}
 	}
-	answerer = answererOf(s, comp)
 	if twoLed != "" {
-		return twoLed, answerer
+		return twoLed
 	}
-	return answeringState(s.Cluster(), answerer, comp.Node), answerer
+	return answeringState(s.Cluster(), answerer, comp.Node)
 }
 
 // answererOf is the node whose reply completed comp: the node the client

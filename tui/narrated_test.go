@@ -90,7 +90,7 @@ func assertNarratedFromTheRun(t *testing.T, m Model) {
 			list string
 			want bool
 		}{{strings.TrimPrefix(with, "with "), true}, {without, false}} {
-			for _, e := range strings.Split(part.list, ", ") {
+			for _, e := range strings.Split(strings.ReplaceAll(part.list, " and ", ", "), ", ") {
 				if e != "" && held[e] != part.want {
 					t.Errorf("the line %q says the read held %s: %v; the history's read says %v", out.story, e, part.want, held[e])
 				}
