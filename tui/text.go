@@ -18,6 +18,8 @@ import (
 type textCache struct {
 	styles *Styles
 	done   map[textKey]renderedText
+	cfg    gansi.StyleConfig // styleConfig's, resolved once
+	style  string            // GLAMOUR_STYLE then
 }
 
 // flatRenders holds glamour's output before layout wraps it, for every
@@ -47,10 +49,12 @@ type renderedText struct {
 }
 
 func newTextCache(st *Styles) *textCache {
-	return &textCache{styles: st, done: map[textKey]renderedText{}}
+	tc := &textCache{styles: st, done: map[textKey]renderedText{}, style: os.Getenv("GLAMOUR_STYLE")}
+	tc.cfg = tc.styleConfig()
+	return tc
 }
 
-// styleConfig picks a style that reads well: plain text without colour
+// styleConfig picks, once for the cache (newTextCache), a style that reads well: plain text without colour
 // (no Markdown markers left in it), GLAMOUR_STYLE when the learner set
 // one (a style's name or a file, as glamour reads it), else light or dark
 // as the terminal's background is — asked of the same renderer every
@@ -62,7 +66,7 @@ func (tc *textCache) styleConfig() gansi.StyleConfig {
 		cfg.Emph.BlockPrefix, cfg.Emph.BlockSuffix = "", ""
 		return cfg
 	}
-	if s := os.Getenv("GLAMOUR_STYLE"); s != "" && s != "auto" {
+	if s := tc.style; s != "" && s != "auto" {
 		if cfg, ok := styles.DefaultStyles[s]; ok {
 			return *cfg
 		}
@@ -98,7 +102,7 @@ func (tc *textCache) render(id, markdown string, width int) renderedText {
 // layout wraps it. Lines end a spare column and the document's right
 // margin short of the width, as glamour's own wrapping left them.
 func (tc *textCache) glamour(markdown string, width int) string {
-	cfg := tc.styleConfig()
+	cfg := tc.cfg
 	margin := 0
 	if cfg.Document.Margin != nil {
 		margin = int(*cfg.Document.Margin)
@@ -128,7 +132,7 @@ func (tc *textCache) unwrapped(markdown string, cfg gansi.StyleConfig) (string, 
 	if tc.styles.color {
 		profile = tc.styles.r.ColorProfile()
 	}
-	k := flatKey{markdown, tc.styles.r.HasDarkBackground(), tc.styles.color, profile, os.Getenv("GLAMOUR_STYLE")}
+	k := flatKey{markdown, tc.styles.r.HasDarkBackground(), tc.styles.color, profile, tc.style}
 	if out, ok := flatRenders.Load(k); ok {
 		return out.(string), nil
 	}

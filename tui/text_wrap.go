@@ -210,7 +210,7 @@ func breaksWithin(word string, room int) bool {
 		if width > room {
 			return false
 		}
-		if n == 1 && i < len(word) && strings.IndexByte(".-_/,", word[i-1]) >= 0 {
+		if n == 1 && i < len(word) && strings.IndexByte(wordBreaks, word[i-1]) >= 0 {
 			return true
 		}
 	}
@@ -237,6 +237,10 @@ func step(s string, i int) (n, width int, esc bool) {
 	return n, w, w == 0 && (seq[0] == ansi.ESC || seq[0] < ' ')
 }
 
+// wordBreaks are where a word too wide for a line may be cut: after a
+// full stop, hyphen, underscore, slash or comma inside it.
+const wordBreaks = ".-_/,"
+
 // cutWord says where to cut a word into pieces that fit, the first in
 // first cells, the others in rest: after its last full stop, hyphen,
 // underscore, slash or comma that fits ("discovery.zen." /
@@ -257,7 +261,7 @@ func cutWord(word string, first, rest int) (cuts []int, last int) {
 			continue
 		}
 		i, last = i+n, last+w
-		if strings.IndexByte(".-_/,", word[i-n]) >= 0 && n == 1 && i < len(word) {
+		if strings.IndexByte(wordBreaks, word[i-n]) >= 0 && n == 1 && i < len(word) {
 			brk, brkW = i, last
 		}
 	}

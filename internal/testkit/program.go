@@ -1,6 +1,7 @@
 // Package testkit holds what the tests of several packages share: the
-// module's programs built once (Program) and the TestMain setting for
-// tests that wait on the wall clock (WallClockParallel).
+// module's programs built once (Program); the sizes of runs and sweeps
+// (Long, Sweep); and the TestMain settings (WallClockParallel,
+// RaceShortRuns, LessGC), with Race, whether the race detector is on.
 package testkit
 
 import (
