@@ -54,11 +54,11 @@ func newTextCache(st *Styles) *textCache {
 	return tc
 }
 
-// styleConfig picks, once for the cache (newTextCache), a style that reads well: plain text without colour
-// (no Markdown markers left in it), GLAMOUR_STYLE when the learner set
-// one (a style's name or a file, as glamour reads it), else light or dark
-// as the terminal's background is — asked of the same renderer every
-// other style comes from.
+// styleConfig picks, once for the cache (newTextCache), a style that
+// reads well: plain text without colour (no Markdown markers left in it),
+// GLAMOUR_STYLE when the learner set one (a style's name or a file, as
+// glamour reads it), else light or dark as the terminal's background is —
+// asked of the same renderer every other style comes from.
 func (tc *textCache) styleConfig() gansi.StyleConfig {
 	if !tc.styles.color {
 		cfg := styles.ASCIIStyleConfig
