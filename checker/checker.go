@@ -196,7 +196,7 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 		return Result{}, err
 	}
 	res := Result{Model: m.name, Ops: len(p.calls), Partitions: len(p.partitions), Prefix: -1}
-	if stop := lim.stopped(); stop != running {
+	if stop := lim.settled(); stop != running {
 		return unknownResult(res, lim.reason(stop, "reading of the operations")), nil
 	}
 	s, err := newSearcher(m, init, lim)
@@ -234,7 +234,7 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 			unknown = true
 		}
 	}
-	switch stop := lim.stopped(); {
+	switch stop := lim.settled(); {
 	case stop == stopCancelled, len(failing) == 0 && unknown:
 		return unknownResult(res, lim.reason(stop, "verdict search")), nil
 	case len(failing) == 0:
@@ -248,7 +248,7 @@ func Check(ctx context.Context, h history.History, opts Options) (Result, error)
 	if err := explain(p, outcomes, failing, lim, opts, &res); err != nil {
 		return Result{}, err
 	}
-	if lim.stopped() == stopCancelled {
+	if lim.settled() == stopCancelled {
 		return unknownResult(res, lim.reason(stopCancelled, "witness search")), nil
 	}
 	progress(total)

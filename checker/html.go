@@ -87,7 +87,7 @@ func WriteHTML(ctx context.Context, w io.Writer, h history.History, res Result, 
 		search.Partition, page.Partition = split, split
 	}
 	verdict, info := porcupine.CheckOperationsVerbose(search, ops, lim.remaining())
-	if stop := lim.stopped(); stop != running || verdict == porcupine.Unknown {
+	if stop := lim.settled(); stop != running || verdict == porcupine.Unknown {
 		if stop == running {
 			stop = stopDeadline
 		}

@@ -99,8 +99,20 @@ func (l *limits) ctxReason() stopReason {
 // halt stops every search of the check; the first reason sticks.
 func (l *limits) halt(r stopReason) { l.stop.CompareAndSwap(uint32(running), uint32(r)) }
 
-// stopped is why the check was stopped, or running.
+// stopped is why the check was stopped, or running. It is a plain load,
+// cheap enough for the search's inner loops; a cancel reaches it through
+// context.AfterFunc's goroutine, so a little later.
 func (l *limits) stopped() stopReason { return stopReason(l.stop.Load()) }
+
+// settled is stopped for a verdict: a context already done counts even if
+// its AfterFunc has not run yet, so a cancel made before the verdict is
+// decided always gives unknown (the race once let a cancelled check pass).
+func (l *limits) settled() stopReason {
+	if l.ctx.Err() != nil {
+		l.halt(l.ctxReason())
+	}
+	return l.stopped()
+}
 
 // remaining is the time porcupine may take: 0 means no limit, and a
 // passed deadline a token positive duration (porcupine reads 0 as none).
