@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/faultline-lab/faultline/checker"
 	"github.com/faultline-lab/faultline/sim"
@@ -75,13 +76,24 @@ func (l *Lesson) Buggy() []string {
 	return out
 }
 
-// catalogue holds the lessons every lesson's file registers from init.
-var catalogue = newRegistry()
+// registered are the lessons every lesson's file registers from init.
+var registered []*Lesson
+
+// catalogue is made from them the first time it is asked for: checking
+// them reads every lesson's text, which a command that needs no lesson
+// (check, --help) should not pay for at start-up.
+var catalogue = sync.OnceValue(func() *registry {
+	r := newRegistry()
+	for _, l := range registered {
+		r.add(l)
+	}
+	return r
+})
 
 // register adds a lesson to the catalogue; each lesson's file calls it
 // from init. A lesson registered wrong is left out and reported by
 // Problems (and by Get, asked for it), never a panic at start-up.
-func register(l *Lesson) { catalogue.add(l) }
+func register(l *Lesson) { registered = append(registered, l) }
 
 // registry is a catalogue of lessons and what was wrong with those left out.
 type registry struct {
@@ -103,7 +115,7 @@ func (r *registry) add(l *Lesson) {
 		}
 		return
 	}
-	t := texts[l.ID]
+	t := texts()[l.ID]
 	l.Text = t.withTolerances(l.Design.Variants, l.IsCorrect)
 	if l.Title == "" {
 		l.Title = t.Title
@@ -136,7 +148,7 @@ func (r *registry) check(l *Lesson) error {
 			return fmt.Errorf("duplicate number: %s has number %d", other.ID, l.Number)
 		}
 	}
-	if _, ok := texts[l.ID]; !ok {
+	if _, ok := texts()[l.ID]; !ok {
 		return fmt.Errorf("no text: lessons/text has no file whose id is %s", l.ID)
 	}
 	if err := checkDesign(l); err != nil {
@@ -195,10 +207,10 @@ func modelNames() []string {
 
 // Problems lists the lessons registered wrong, which All and Get leave out
 // (empty when the catalogue is whole; a test holds it so).
-func Problems() []error { return catalogue.problems }
+func Problems() []error { return catalogue().problems }
 
 // All lists the lessons in catalogue order.
-func All() []*Lesson { return catalogue.all() }
+func All() []*Lesson { return catalogue().all() }
 
 func (r *registry) all() []*Lesson {
 	out := make([]*Lesson, 0, len(r.byID))
@@ -211,7 +223,7 @@ func (r *registry) all() []*Lesson {
 
 // Get finds a lesson by id (or by number), or says which lessons exist, or
 // why the one asked for was left out.
-func Get(id string) (*Lesson, error) { return catalogue.get(id) }
+func Get(id string) (*Lesson, error) { return catalogue().get(id) }
 
 func (r *registry) get(id string) (*Lesson, error) {
 	if l, ok := r.byID[id]; ok {

@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -85,7 +86,8 @@ const hiddenNote = "*%s: after your first run (press `r`).*"
 //go:embed text/*.md
 var textFS embed.FS
 
-var texts = mustLoadTexts()
+// texts are the lessons' texts, read when the catalogue is first made.
+var texts = sync.OnceValue(mustLoadTexts)
 
 func mustLoadTexts() map[string]Text {
 	out, err := loadTexts(textFS)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,6 +35,31 @@ func example(t testing.TB, name string) string {
 	}
 	return path
 }
+
+// python is the Python interpreter itself, for the Python example, or it
+// skips the test. Asked once: where python3 is a version manager's shim
+// (pyenv's is a bash script), each node started through it runs the
+// shim's shell scripts first.
+func python(t testing.TB) string {
+	t.Helper()
+	py, err := pythonPath()
+	if err != nil {
+		t.Skip("python3 is not installed: the Python example cannot run")
+	}
+	return py
+}
+
+var pythonPath = sync.OnceValues(func() (string, error) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command(py, "-c", "import sys; print(sys.executable)").Output()
+	if real := strings.TrimSpace(string(out)); err == nil && real != "" {
+		return real, nil
+	}
+	return py, nil
+})
 
 // long skips a long run unless FAULTLINE_LONG=1, and runs it in parallel.
 func long(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -88,10 +87,7 @@ func TestBroadcastEndToEnd(t *testing.T) {
 
 func TestGCounterOnSeqKVInPython(t *testing.T) {
 	t.Parallel()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed: the Python example cannot run")
-	}
+	py := python(t)
 	cfg := testConfig(t, "g-counter", py, "../examples/nodes/python/g_counter.py")
 	cfg.Faults = quickFaults(t, "partition", "crash")
 	out, res := runToEnd(t, cfg)
@@ -107,10 +103,7 @@ func TestGCounterOnSeqKVInPython(t *testing.T) {
 // written (real time makes no seed certain, so the others follow).
 func TestGCounterWithoutSyncIsCaught(t *testing.T) {
 	t.Parallel()
-	py, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 is not installed: the Python example cannot run")
-	}
+	py := python(t)
 	if !testkit.Long() {
 		// Real time decides whether a read lands on a past state, and on a
 		// busy machine five seeds all missed it (twice in one CI run): the
@@ -318,8 +311,10 @@ func TestEventsInjectAndStop(t *testing.T) {
 
 func TestScenarioRoundTrip(t *testing.T) {
 	t.Parallel()
-	cfg := testConfig(t, "g-counter", "python3", "../examples/nodes/python/g_counter.py")
-	if _, err := exec.LookPath("python3"); err != nil {
+	var cfg Config
+	if py, err := pythonPath(); err == nil {
+		cfg = testConfig(t, "g-counter", py, "../examples/nodes/python/g_counter.py")
+	} else {
 		cfg = testConfig(t, "echo", example(t, "hello"))
 	}
 	cfg.TimeLimit = time.Second

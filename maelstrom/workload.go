@@ -34,6 +34,17 @@ type workload interface {
 	reply(o op, body map[string]any) (history.Type, any, string)
 }
 
+// FinalReads reports whether a workload ends with final reads once the
+// faults are healed, after Recovery's quiet time: broadcast, g-counter and
+// lin-kv do; echo and unique-ids end at their time limit.
+func FinalReads(workload string) bool {
+	switch workload {
+	case "broadcast", "g-counter", "lin-kv":
+		return true
+	}
+	return false
+}
+
 func newWorkload(name string) workload {
 	switch name {
 	case "echo":

@@ -540,12 +540,18 @@ func (term *terminal) waitFor(what string, timeout time.Duration) string {
 }
 
 // keys types keys as tmux names them (Down, Enter, r, ...), one at a time.
+// After Escape it waits longer: a key read together with it would be read
+// as alt and that key.
 func (term *terminal) keys(ks ...string) {
 	term.t.Helper()
 	for _, k := range ks {
 		if out, err := term.tmux("send-keys", "-t", "t", k); err != nil {
 			term.t.Fatalf("send-keys %s: %v\n%s", k, err, out)
 		}
-		time.Sleep(60 * time.Millisecond)
+		if k == "Escape" {
+			time.Sleep(100 * time.Millisecond)
+		} else {
+			time.Sleep(25 * time.Millisecond)
+		}
 	}
 }

@@ -34,7 +34,11 @@ const minBody = 11
 func (m *lessonModel) layout() lessonLayout {
 	W := m.c.width
 	lines, _ := m.bottomLines(W - 3)
-	need, least := m.clusterPane().need(m.c.styles, W*3/5-3), minBody
+	need, least := 0, minBody
+	if W < wideLayout {
+		// Only the narrow layout sizes its panes by the cluster's lines.
+		need = m.clusterPane().need(m.c.styles, W*3/5-3)
+	}
 	if m.prompt.kind != promptNone && W < wideLayout {
 		// A question asked shows all its choices and its feedback: the
 		// panes above give way to it, down to a few lines.

@@ -27,15 +27,16 @@ const (
 	fieldNodes
 	fieldNemesis
 	fieldTimeLimit
+	fieldRecovery
 	fieldRate
 	fieldSeed
 	fieldCount
 )
 
-var fieldLabels = [fieldCount]string{"command", "workload", "nodes", "nemesis", "time limit", "rate", "seed"}
+var fieldLabels = [fieldCount]string{"command", "workload", "nodes", "nemesis", "time limit", "recovery", "rate", "seed"}
 
 // nodeForm asks how to run the learner's own node: the command, the
-// workload, and the size, faults, length, rate and seed of the run,
+// workload, and the size, faults, length, recovery, rate and seed of the run,
 // offering the last run's settings again. While it is open it takes every
 // key (the command is typed).
 type nodeForm struct {
@@ -56,7 +57,7 @@ func defaultNodeSettings() nodeSettings {
 
 func newNodeForm(s nodeSettings) nodeForm {
 	var f nodeForm
-	values := [fieldCount]string{s.Command, "", strconv.Itoa(s.Nodes), s.Nemesis, s.TimeLimit,
+	values := [fieldCount]string{s.Command, "", strconv.Itoa(s.Nodes), s.Nemesis, s.TimeLimit, s.Recovery,
 		strconv.FormatFloat(s.Rate, 'f', -1, 64), strconv.FormatUint(s.Seed, 10)}
 	for i := range f.inputs {
 		in := textinput.New()
@@ -125,7 +126,7 @@ const (
 func (f nodeForm) settings() nodeSettings {
 	v := func(field formField) string { return strings.TrimSpace(f.inputs[field].Value()) }
 	s := nodeSettings{Command: v(fieldCommand), Workload: maelstrom.Workloads[f.workload], Nemesis: v(fieldNemesis),
-		TimeLimit: v(fieldTimeLimit)}
+		TimeLimit: v(fieldTimeLimit), Recovery: v(fieldRecovery)}
 	s.Nodes, _ = strconv.Atoi(v(fieldNodes))
 	s.Rate, _ = strconv.ParseFloat(v(fieldRate), 64)
 	s.Seed, _ = strconv.ParseUint(v(fieldSeed), 10, 64)
@@ -161,6 +162,11 @@ func (f nodeForm) config() (maelstrom.Config, formField, error) {
 		return cfg, fieldTimeLimit, err
 	}
 	cfg.TimeLimit = limit
+	if s.Recovery != "" {
+		if cfg.Recovery, err = parseRecovery(s.Recovery); err != nil {
+			return cfg, fieldRecovery, err
+		}
+	}
 	if r, err := strconv.ParseFloat(v(fieldRate), 64); err != nil || r <= 0 || r > 10_000 {
 		return cfg, fieldRate, fmt.Errorf("rate must be a number of operations a second, from 0.1 to 10000, not %q", v(fieldRate))
 	}
@@ -217,6 +223,21 @@ func parseLimit(s string) (time.Duration, error) {
 	return d, nil
 }
 
+// parseRecovery reads a recovery time: 0 to 1h, such as 500ms, 2s, or a
+// number of seconds.
+func parseRecovery(s string) (time.Duration, error) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		if n, nerr := strconv.ParseFloat(s, 64); nerr == nil {
+			d, err = time.Duration(n*float64(time.Second)), nil
+		}
+	}
+	if err != nil || d < 0 || d > time.Hour {
+		return 0, fmt.Errorf("recovery must be from 0s to 1h, such as 500ms or 2s (empty: the workload's default), not %q", s)
+	}
+	return d, nil
+}
+
 // fieldHelp says what the focused field is for.
 func fieldHelp(f formField) string {
 	switch f {
@@ -230,11 +251,22 @@ func fieldHelp(f formField) string {
 		return "The faults the schedule applies in turn, comma-separated: " + strings.Join(maelstrom.NemesisNames(), ", ") +
 			"; or none. p k z h add your own while it runs."
 	case fieldTimeLimit:
-		return "How long the clients work (10s, 1m); then every fault is healed, the nodes recover, and the final reads run."
+		return "How long the clients work (10s, 1m); then every fault is healed, the nodes recover, and the final reads run (broadcast, g-counter, lin-kv; echo and unique-ids end here)."
+	case fieldRecovery:
+		return "The quiet time after every fault is healed, before the final reads: time for your nodes to converge (500ms, 2s). Empty: the workload's default, shown beside it."
 	case fieldRate:
 		return "Client operations a second, over all clients (one client per node)."
 	}
 	return "Fixes the operations the clients issue and the fault schedule — not how the messages interleave: your nodes run in real time."
+}
+
+// recoveryNote follows the recovery field: what the default is for the
+// workload chosen, or that it has no final reads to wait for.
+func recoveryNote(workload string) string {
+	if !maelstrom.FinalReads(workload) {
+		return " (" + workload + " has no final reads)"
+	}
+	return fmt.Sprintf(" (%s's default: %s)", workload, maelstrom.DefaultConfig(workload).Recovery)
 }
 
 // nodeExample is the one line that points at the shipped examples.
@@ -246,7 +278,7 @@ func (f nodeForm) View(c *common, width, height int) string {
 	st := c.styles
 	var b []string
 	b = append(b, " "+st.Title.Render("faultline › your own node"), "")
-	b = append(b, indentLines(wrapLines("Run your own program — any language, speaking Maelstrom's protocol — as a cluster of nodes, under faultline's network, faults and checker, with the same views as the lessons.", width-2), 1)...)
+	b = append(b, indentLines(wrapLines("Run your own program (any language that speaks Maelstrom's protocol) as a cluster under faultline's network, faults, checker and views.", width-2), 1)...)
 	b = append(b, "")
 	const labelW = 12
 	for i := range fieldCount {
@@ -275,6 +307,8 @@ func (f nodeForm) View(c *common, width, height int) string {
 		switch i {
 		case fieldRate:
 			value += st.Dim.Render(" operations/s")
+		case fieldRecovery:
+			value += st.Dim.Render(recoveryNote(maelstrom.Workloads[f.workload]))
 		}
 		b = append(b, cut(" "+mark+label+value, width))
 	}

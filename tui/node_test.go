@@ -81,6 +81,8 @@ func TestNodeSettingsRefuseWhatCannotRun(t *testing.T) {
 		{fieldNemesis, "partition,clock", "clock faults cannot be imposed on your node"},
 		{fieldNemesis, "wobble", `nemesis "wobble": unknown`},
 		{fieldTimeLimit, "soon", "time limit must be from 1s to 1h"},
+		{fieldRecovery, "-1s", "recovery must be from 0s to 1h"},
+		{fieldRecovery, "later", "recovery must be from 0s to 1h"},
 		{fieldRate, "-3", "rate must be a number"},
 		{fieldSeed, "x", "seed must be a whole number"},
 	}
@@ -89,6 +91,7 @@ func TestNodeSettingsRefuseWhatCannotRun(t *testing.T) {
 		set(fieldNodes, "3")
 		set(fieldNemesis, "partition")
 		set(fieldTimeLimit, "10s")
+		set(fieldRecovery, "")
 		set(fieldRate, "10")
 		set(fieldSeed, "1")
 		set(c.field, c.value)
@@ -111,6 +114,36 @@ func TestNodeSettingsRefuseWhatCannotRun(t *testing.T) {
 			if _, err := parseLimit(s); err != nil {
 				t.Errorf("time limit %q refused: %v", s, err)
 			}
+		}
+	}
+	for s, want := range map[string]time.Duration{"0": 0, "0s": 0, "500ms": 500 * time.Millisecond, "2.5": 2500 * time.Millisecond, "1h": time.Hour} {
+		if d, err := parseRecovery(s); err != nil || d != want {
+			t.Errorf("recovery %q: %v, %v; want %v", s, d, err, want)
+		}
+	}
+}
+
+// TestNodeFormRecovery: the recovery typed is the run's; left empty, the
+// run keeps its workload's default, which the form shows beside the field.
+func TestNodeFormRecovery(t *testing.T) {
+	t.Parallel()
+	f := newNodeForm(nodeSettings{Command: "cat", Workload: "lin-kv", Nodes: 3, TimeLimit: "1s", Rate: 10, Seed: 1})
+	cfg, _, err := f.config()
+	if want := maelstrom.DefaultConfig("lin-kv").Recovery; err != nil || cfg.Recovery != want {
+		t.Fatalf("empty recovery: %v, %v; want lin-kv's default %v", cfg.Recovery, err, want)
+	}
+	f.inputs[fieldRecovery].SetValue("250ms")
+	if cfg, _, err = f.config(); err != nil || cfg.Recovery != 250*time.Millisecond {
+		t.Fatalf("recovery 250ms: %v, %v", cfg.Recovery, err)
+	}
+	if s := f.settings(); s.Recovery != "250ms" {
+		t.Errorf("the settings remembered recovery %q, want 250ms", s.Recovery)
+	}
+	for _, w := range maelstrom.Workloads {
+		note := recoveryNote(w)
+		d := maelstrom.DefaultConfig(w).Recovery.String()
+		if maelstrom.FinalReads(w) != strings.Contains(note, d) || maelstrom.FinalReads(w) == strings.Contains(note, "no final reads") {
+			t.Errorf("%s: the note beside recovery says %q (final reads %v, default %s)", w, note, maelstrom.FinalReads(w), d)
 		}
 	}
 }

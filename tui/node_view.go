@@ -257,7 +257,11 @@ func (m *nodeModel) bottomLines(width int) ([]string, int) {
 		return m.verdictLines(width)
 	}
 	add("Real time: interleavings are not reproducible; e exports the run when over, for go run . node --scenario F to check again.")
-	return pinned(fmt.Sprintf("p k z h faults (↑ ↓ node) · ends after %s, then recovery · esc esc ends now", m.cfg.TimeLimit))
+	then := ", then recovery"
+	if !maelstrom.FinalReads(m.cfg.Workload) {
+		then = ""
+	}
+	return pinned(fmt.Sprintf("p k z h faults (↑ ↓ node) · ends after %s%s · esc esc ends now", m.cfg.TimeLimit, then))
 }
 
 // checkedWhat is what the workload's check holds the history to.
@@ -365,7 +369,11 @@ func (m *nodeModel) infoLines(width int) []string {
 		nem = strings.Join(cfg.Nemesis, ", ")
 	}
 	add(st.Bold.Render("nemesis ") + nem)
-	add(st.Bold.Render("time ") + fmt.Sprintf("%s of work, then heal, %s to recover, final reads", cfg.TimeLimit, cfg.Recovery))
+	if maelstrom.FinalReads(cfg.Workload) {
+		add(st.Bold.Render("time ") + fmt.Sprintf("%s of work, then heal, %s to recover, final reads", cfg.TimeLimit, cfg.Recovery))
+	} else {
+		add(st.Bold.Render("time ") + fmt.Sprintf("%s of work (%s has no final reads)", cfg.TimeLimit, cfg.Workload))
+	}
 	if cfg.LogDir != "" {
 		add(st.Bold.Render("logs ") + filepath.Join(cfg.LogDir, "n1.log") + " …")
 	}

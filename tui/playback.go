@@ -1,8 +1,11 @@
 package tui
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -60,18 +63,35 @@ func speedFor(virtualNs int64) int {
 
 // estimateSpeed runs a lesson's default scenario headless (no trace) to
 // learn how long it lasts in virtual time, busy and idle, and picks a
-// watchable speed.
+// watchable speed. A run is decided by its scenario, so the speed is kept
+// for the next time the same run opens (a whole run, for each lesson
+// opened: the learner going back and forth, and the tests).
 func estimateSpeed(sc sim.Scenario) int {
 	sc.Config.Trace = false
-	s, _, err := lessons.Start(sc)
-	if err != nil {
-		return defaultSpeed
+	key, err := json.Marshal(sc)
+	if err == nil {
+		if v, ok := speedOf.Load(string(key)); ok {
+			return v.(int)
+		}
 	}
-	if s.Run() != nil || s.Now() <= 0 {
-		return defaultSpeed
+	speed := defaultSpeed
+	if s, _, err := lessons.Start(sc); err == nil && s.Run() == nil && s.Now() > 0 {
+		speed = speedFor(watchedNs(s.History(), s.Now()))
 	}
-	return speedFor(watchedNs(s.History(), s.Now()))
+	if err == nil && speedsKept.Add(1) <= maxSpeedsKept {
+		speedOf.Store(string(key), speed)
+	}
+	return speed
 }
+
+// speedOf is estimateSpeed's answers by scenario (its JSON), at most
+// maxSpeedsKept of them.
+var (
+	speedOf    sync.Map
+	speedsKept atomic.Int64
+)
+
+const maxSpeedsKept = 1024
 
 // watchedNs is a run's length as playback shows it: time with an
 // operation in flight at full length, idle time shortened by idleBoost.

@@ -52,6 +52,7 @@ type nodeSettings struct {
 	Nodes     int     `json:"nodes"`
 	Nemesis   string  `json:"nemesis"`
 	TimeLimit string  `json:"time_limit"`
+	Recovery  string  `json:"recovery,omitempty"` // "": the workload's default
 	Rate      float64 `json:"rate"`
 	Seed      uint64  `json:"seed"`
 }

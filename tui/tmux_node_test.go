@@ -50,7 +50,8 @@ func TestNodeQuitInTmux(t *testing.T) {
 }
 
 // nodeInTmux starts the real binary at 80×24, picks the learner's own
-// node and runs a copy of the shipped key-value node for 1 s; it returns
+// node and runs a copy of the shipped key-value node for 1 s, with 200 ms
+// to recover before the final reads; it returns
 // the terminal and the copy's path. The copy is the test's own: the
 // processes counted are this test's, not those of the node tests that run
 // the shared binary in parallel.
@@ -67,7 +68,7 @@ func nodeInTmux(t *testing.T) (*terminal, string) {
 	term.waitFor("Your first history", 20*time.Second)
 	term.keys("PgDn", "PgDn", "PgDn", "Enter")
 	term.waitFor("Example, from the repository's root", 10*time.Second)
-	term.keys(kv, "Down", "Down", "Down", "Down", "C-u", "1s", "Enter")
+	term.keys(kv, "Down", "Down", "Down", "Down", "C-u", "1s", "Down", "0.2s", "Enter")
 	return term, kv
 }
 

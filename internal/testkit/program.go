@@ -6,9 +6,16 @@ package testkit
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 )
@@ -28,12 +35,143 @@ type entry struct {
 // Go 1.24), so the test binaries of one `go test ./...` share one build of
 // each program, later runs reuse it until a source changes, and nothing is
 // left to clean up: the go command trims its cache. Each package is asked
-// for once per process.
+// for once per process, and the answer is kept for the next processes
+// (remembered).
 func Program(pkg string) (string, error) {
 	v, _ := built.LoadOrStore(pkg, &entry{})
 	e := v.(*entry)
-	e.once.Do(func() { e.path, e.err = locate(pkg) })
+	e.once.Do(func() { e.path, e.err = remembered(pkg) })
 	return e.path, e.err
+}
+
+// remembered is locate's answer, kept between processes: asking the go
+// command costs about 0.3 CPU-s even when it builds nothing (it loads and
+// hashes the packages), and each test binary of `go test ./...` asks for
+// three or four programs. The answer is kept under a key of everything a
+// build reads that can change from run to run (buildKey); with no key it
+// asks the go command. A kept path is used only while the executable is
+// still there (the go command trims its cache).
+func remembered(pkg string) (string, error) {
+	key, err := buildKey(pkg)
+	if err != nil {
+		return locate(pkg)
+	}
+	memo := filepath.Join(os.TempDir(), "faultline-test-programs", key)
+	if b, err := os.ReadFile(memo); err == nil {
+		if st, err := os.Stat(string(b)); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
+			return string(b), nil
+		}
+	}
+	path, err := locate(pkg)
+	if err == nil {
+		keep(memo, path)
+	}
+	return path, err
+}
+
+// keep writes a memo whole or not at all: test binaries run at once.
+func keep(memo, path string) {
+	if os.MkdirAll(filepath.Dir(memo), 0o755) != nil {
+		return
+	}
+	f, err := os.CreateTemp(filepath.Dir(memo), ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := f.WriteString(path)
+	if cerr := f.Close(); werr != nil || cerr != nil || os.Rename(f.Name(), memo) != nil {
+		os.Remove(f.Name())
+	}
+}
+
+// buildKey names one build of pkg: the package's directory, the go
+// command's settings (`go env -json`: its version, GOFLAGS, GOOS, GOARCH,
+// CGO_ENABLED, GOEXPERIMENT, the C compiler, …) and every file of the
+// module but its .git (sources, go.mod, go.sum, embedded files), each by
+// name and content.
+func buildKey(pkg string) (string, error) {
+	env, err := goEnv()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	dir := pkg
+	if strings.HasPrefix(pkg, ".") {
+		if dir, err = filepath.Abs(pkg); err != nil {
+			return "", err
+		}
+	}
+	fmt.Fprintf(h, "%q\n%s\n", dir, env)
+	root, err := moduleRoot()
+	if err != nil {
+		return "", err
+	}
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == ".git":
+			return filepath.SkipDir
+		case d.IsDir():
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		if d.Type()&fs.ModeSymlink != 0 {
+			target, err := os.Readlink(path)
+			fmt.Fprintf(h, "link %q %q\n", rel, target)
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		fmt.Fprintf(h, "file %q\n", rel)
+		n, err := io.Copy(h, f)
+		fmt.Fprintf(h, "\n%d\n", n)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)) + "-" + filepath.Base(dir), nil
+}
+
+// goEnv is the go command's settings, less GOGCCFLAGS, which names a new
+// temporary folder each time (the C flags it derives from are kept).
+var goEnv = sync.OnceValues(func() ([]byte, error) {
+	out, err := exec.Command("go", "env", "-json").Output()
+	if err != nil {
+		return nil, err
+	}
+	var env map[string]string
+	if err := json.Unmarshal(out, &env); err != nil {
+		return nil, err
+	}
+	delete(env, "GOGCCFLAGS")
+	return json.Marshal(env) // with its keys sorted
+})
+
+// moduleRoot is the nearest folder up from the working directory that
+// holds a go.mod.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		up := filepath.Dir(dir)
+		if up == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = up
+	}
 }
 
 // locate asks `go run -exec echo` where the program is: the go command
