@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 )
 
 var built sync.Map // pkg → *entry
@@ -69,10 +70,20 @@ func remembered(pkg string) (string, error) {
 	return path, err
 }
 
-// keep writes a memo whole or not at all: test binaries run at once.
+// keep writes a memo whole or not at all: test binaries run at once. A
+// miss is a new source state, so it also removes the memos written more
+// than a week ago: each source state leaves one a program.
 func keep(memo, path string) {
-	if os.MkdirAll(filepath.Dir(memo), 0o755) != nil {
+	dir := filepath.Dir(memo)
+	if os.MkdirAll(dir, 0o755) != nil {
 		return
+	}
+	if old, err := os.ReadDir(dir); err == nil {
+		for _, e := range old {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > 7*24*time.Hour {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
 	}
 	f, err := os.CreateTemp(filepath.Dir(memo), ".tmp-*")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,33 @@ func TestSweepFollowsTheMode(t *testing.T) {
 	t.Setenv("FAULTLINE_LONG", "yes")
 	if Long() {
 		t.Fatal("FAULTLINE_LONG=yes is long: only 1 is")
+	}
+}
+
+// A program's path is kept between processes under its build's key, and a
+// kept path that no longer names an executable is not used.
+func TestProgramIsRememberedBetweenProcesses(t *testing.T) {
+	const pkg = "../../examples/nodes/hello"
+	key, err := buildKey(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := buildKey(pkg); again != key {
+		t.Fatalf("the key of one build changed: %s, then %s", key, again)
+	}
+	path, err := remembered(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := filepath.Join(os.TempDir(), "faultline-test-programs", key)
+	if b, err := os.ReadFile(memo); err != nil || string(b) != path {
+		t.Fatalf("memo %s: %q, %v; want %q", memo, b, err, path)
+	}
+	keep(memo, filepath.Join(t.TempDir(), "gone"))
+	if again, err := remembered(pkg); err != nil || again != path {
+		t.Fatalf("with a memo naming no file: %q, %v; want the go command's %q", again, err, path)
+	}
+	if b, _ := os.ReadFile(memo); string(b) != path {
+		t.Errorf("the memo naming no file was not written again: %q", b)
 	}
 }
