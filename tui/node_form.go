@@ -211,27 +211,29 @@ func nemesisList(s string) ([]string, error) {
 
 // parseLimit reads a time limit: 10s, 1m30s, or a number of seconds.
 func parseLimit(s string) (time.Duration, error) {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		if n, nerr := strconv.ParseFloat(s, 64); nerr == nil {
-			d, err = time.Duration(n*float64(time.Second)), nil
-		}
-	}
+	d, err := parseDuration(s)
 	if err != nil || d < time.Second || d > time.Hour {
 		return 0, fmt.Errorf("time limit must be from 1s to 1h, such as 10s or 2m, not %q", s)
 	}
 	return d, nil
 }
 
-// parseRecovery reads a recovery time: 0 to 1h, such as 500ms, 2s, or a
-// number of seconds.
-func parseRecovery(s string) (time.Duration, error) {
+// parseDuration reads a duration as Go writes it (10s, 1m30s) or a number
+// of seconds.
+func parseDuration(s string) (time.Duration, error) {
 	d, err := time.ParseDuration(s)
 	if err != nil {
 		if n, nerr := strconv.ParseFloat(s, 64); nerr == nil {
-			d, err = time.Duration(n*float64(time.Second)), nil
+			return time.Duration(n * float64(time.Second)), nil
 		}
 	}
+	return d, err
+}
+
+// parseRecovery reads a recovery time: 0 to 1h, such as 500ms, 2s, or a
+// number of seconds.
+func parseRecovery(s string) (time.Duration, error) {
+	d, err := parseDuration(s)
 	if err != nil || d < 0 || d > time.Hour {
 		return 0, fmt.Errorf("recovery must be from 0s to 1h, such as 500ms or 2s (empty: the workload's default), not %q", s)
 	}
