@@ -31,14 +31,14 @@ const wideLayout = 120
 // grows.
 const minBody = 11
 
-func (m *lessonModel) layout() lessonLayout {
+func (m *lessonModel) layout() lessonLayout { return m.layoutWith(m.clusterPane) }
+
+// layoutWith is layout with the cluster pane from pane: View passes the
+// pane it draws, so that it is made once a frame.
+func (m *lessonModel) layoutWith(pane func() clusterPane) lessonLayout {
 	W := m.c.width
 	lines, _ := m.bottomLines(W - 3)
-	need, least := 0, minBody
-	if W < wideLayout {
-		// Only the narrow layout sizes its panes by the cluster's lines.
-		need = m.clusterPane().need(m.c.styles, W*3/5-3)
-	}
+	need, least := clusterNeed(m.c.styles, W, pane), minBody
 	if m.prompt.kind != promptNone && W < wideLayout {
 		// A question asked shows all its choices and its feedback: the
 		// panes above give way to it, down to a few lines.
@@ -46,6 +46,16 @@ func (m *lessonModel) layout() lessonLayout {
 		need = min(need, least-2)
 	}
 	return screenLayoutLeast(W, m.c.height, need, len(lines), max(36, min(90, W*36/100)), least)
+}
+
+// clusterNeed is the lines the cluster pane asks for at screen width W.
+// Only the narrow layout sizes its panes by them: wide, the pane is not
+// made (0).
+func clusterNeed(st *Styles, W int, pane func() clusterPane) int {
+	if W >= wideLayout {
+		return 0
+	}
+	return pane().need(st, W*3/5-3)
 }
 
 // promptBody is the least height the panes keep under a question (their
@@ -104,8 +114,8 @@ func (m *lessonModel) View() string {
 	if m.reader.open {
 		return m.reader.View(c, m.header())
 	}
-	lay := m.layout()
 	pane := m.clusterPane()
+	lay := m.layoutWith(func() clusterPane { return pane })
 	upTo := ""
 	if m.play.back.on {
 		upTo = fmtSeconds(m.play.back.at)

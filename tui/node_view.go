@@ -16,10 +16,13 @@ import (
 // layout is where each part of the node screen goes: a lesson's, with
 // the pane of what runs (and what happened to it) where a lesson has its
 // text.
-func (m *nodeModel) layout() lessonLayout {
+func (m *nodeModel) layout() lessonLayout { return m.layoutWith(m.clusterPane) }
+
+// layoutWith is layout with the cluster pane from pane (lessonModel's).
+func (m *nodeModel) layoutWith(pane func() clusterPane) lessonLayout {
 	W := m.c.width
 	lines, _ := m.bottomLines(W - 3)
-	return screenLayout(W, m.c.height, m.clusterPane().need(m.c.styles, W*3/5-3), len(lines), max(36, min(70, W*30/100)))
+	return screenLayout(W, m.c.height, clusterNeed(m.c.styles, W, pane), len(lines), max(36, min(70, W*30/100)))
 }
 
 func (m *nodeModel) historyRows() int { return max(1, m.layout().historyH-2) }
@@ -42,8 +45,8 @@ func (m *nodeModel) View() string {
 	if m.explore.open {
 		return m.explore.View(m.explorerInput())
 	}
-	lay := m.layout()
 	pane := m.clusterPane()
+	lay := m.layoutWith(func() clusterPane { return pane })
 	var clusterLines []string
 	if pane.snap.nodes == nil {
 		clusterLines = m.startingLines(lay.clusterW - 3)
