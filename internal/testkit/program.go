@@ -85,7 +85,7 @@ func keep(memo, path string) {
 			}
 		}
 	}
-	f, err := os.CreateTemp(filepath.Dir(memo), ".tmp-*")
+	f, err := os.CreateTemp(dir, ".tmp-*")
 	if err != nil {
 		return
 	}
@@ -95,28 +95,40 @@ func keep(memo, path string) {
 	}
 }
 
-// buildKey names one build of pkg: the package's directory, the go
-// command's settings (`go env -json`: its version, GOFLAGS, GOOS, GOARCH,
-// CGO_ENABLED, GOEXPERIMENT, the C compiler, …) and every file of the
-// module but its .git (sources, go.mod, go.sum, embedded files), each by
-// name and content.
+// buildKey names one build of pkg: the package's directory and the
+// module's state (moduleState).
 func buildKey(pkg string) (string, error) {
-	env, err := goEnv()
+	state, err := moduleState()
 	if err != nil {
 		return "", err
 	}
-	h := sha256.New()
 	dir := pkg
 	if strings.HasPrefix(pkg, ".") {
 		if dir, err = filepath.Abs(pkg); err != nil {
 			return "", err
 		}
 	}
-	fmt.Fprintf(h, "%q\n%s\n", dir, env)
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\n%s\n", dir, state)
+	return hex.EncodeToString(h.Sum(nil)) + "-" + filepath.Base(dir), nil
+}
+
+// moduleState hashes, once a process, what every build of the module
+// reads: the go command's settings (`go env -json`: its version, GOFLAGS,
+// GOOS, GOARCH, CGO_ENABLED, GOEXPERIMENT, the C compiler, …) and every
+// file of the module but its .git (sources, go.mod, go.sum, embedded
+// files), each by name and content.
+var moduleState = sync.OnceValues(func() (string, error) {
+	env, err := goEnv()
+	if err != nil {
+		return "", err
+	}
 	root, err := moduleRoot()
 	if err != nil {
 		return "", err
 	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", env)
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
@@ -148,12 +160,12 @@ func buildKey(pkg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return hex.EncodeToString(h.Sum(nil)) + "-" + filepath.Base(dir), nil
-}
+	return hex.EncodeToString(h.Sum(nil)), nil
+})
 
 // goEnv is the go command's settings, less GOGCCFLAGS, which names a new
 // temporary folder each time (the C flags it derives from are kept).
-var goEnv = sync.OnceValues(func() ([]byte, error) {
+func goEnv() ([]byte, error) {
 	out, err := exec.Command("go", "env", "-json").Output()
 	if err != nil {
 		return nil, err
@@ -164,7 +176,7 @@ var goEnv = sync.OnceValues(func() ([]byte, error) {
 	}
 	delete(env, "GOGCCFLAGS")
 	return json.Marshal(env) // with its keys sorted
-})
+}
 
 // moduleRoot is the nearest folder up from the working directory that
 // holds a go.mod.
