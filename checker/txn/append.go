@@ -46,12 +46,8 @@ type listAppend struct {
 	out      []Anomaly
 }
 
-// canon makes a key usable as a map key, the same for keys history.Equal
-// finds equal (Elle's tests use list keys like [:anti 3]).
-func canon(v any) any { return history.ValueKey(v) }
-
 func (la *listAppend) key(k any) *appendKey {
-	c := canon(k)
+	c := history.ValueKey(k)
 	if ak, ok := la.keys[c]; ok {
 		return ak
 	}
@@ -233,7 +229,7 @@ func (la *listAppend) readAnomalies() {
 				continue
 			}
 			elems, _ := readList(m.Value)
-			k := la.keys[canon(m.Key)]
+			k := la.keys[history.ValueKey(m.Key)]
 			for n, e := range elems {
 				w, ok := k.writer[e]
 				switch {
@@ -283,7 +279,7 @@ func (la *listAppend) internal(i int) {
 	}
 	state := map[any]*expect{}
 	for j, m := range la.txns[i].Mops {
-		c := canon(m.Key)
+		c := history.ValueKey(m.Key)
 		s := state[c]
 		if m.F == history.MopAppend {
 			if s == nil {
@@ -315,7 +311,7 @@ func (la *listAppend) futureRead(i int) {
 			continue
 		}
 		for r, read := range mops[:j] {
-			if read.F != history.MopRead || canon(read.Key) != canon(m.Key) {
+			if read.F != history.MopRead || !history.Equal(read.Key, m.Key) {
 				continue
 			}
 			if elems, _ := readList(read.Value); slices.Contains(elems, m.Value) {
@@ -370,7 +366,7 @@ func (la *listAppend) arcs() []arc {
 			continue
 		}
 		for _, m := range t.Mops {
-			k := la.keys[canon(m.Key)]
+			k := la.keys[history.ValueKey(m.Key)]
 			if m.F == history.MopAppend {
 				p := k.prev(m.Value)
 				if w, ok := k.writer[p]; ok {
@@ -395,7 +391,7 @@ func (la *listAppend) arcs() []arc {
 func (la *listAppend) justify(from, to int, r Rel) (Step, bool) {
 	st := Step{From: from, To: to, Rel: r}
 	for j, m := range la.txns[to].Mops {
-		k := la.keys[canon(m.Key)]
+		k := la.keys[history.ValueKey(m.Key)]
 		switch {
 		case m.F == history.MopAppend && r == WW:
 			p := k.prev(m.Value)
@@ -435,7 +431,7 @@ func (la *listAppend) readOf(i int, k *appendKey, p any) (int, bool) {
 		return 0, false
 	}
 	for j, m := range t.Mops {
-		if m.F != history.MopRead || la.keys[canon(m.Key)] != k {
+		if m.F != history.MopRead || la.keys[history.ValueKey(m.Key)] != k {
 			continue
 		}
 		elems, _ := readList(m.Value)

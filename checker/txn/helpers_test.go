@@ -172,7 +172,7 @@ func justified(res Result, st Step) error {
 	}
 	fm, tm := mop(from, st.FromMop), mop(to, st.ToMop)
 	same := func(m history.MicroOp, f string, v any) bool {
-		return m.F == f && canon(m.Key) == canon(st.Key) && history.Format(m.Value) == history.Format(v)
+		return m.F == f && history.Equal(m.Key, st.Key) && history.Format(m.Value) == history.Format(v)
 	}
 	switch st.Rel {
 	case Process:
@@ -189,7 +189,7 @@ func justified(res Result, st Step) error {
 		}
 		if res.Workload == ListAppend {
 			elems, _ := tm.Value.([]any)
-			if tm.F != history.MopRead || canon(tm.Key) != canon(st.Key) || len(elems) == 0 || elems[len(elems)-1] != st.Value || !same(fm, history.MopAppend, st.Value) {
+			if tm.F != history.MopRead || !history.Equal(tm.Key, st.Key) || len(elems) == 0 || elems[len(elems)-1] != st.Value || !same(fm, history.MopAppend, st.Value) {
 				return fmt.Errorf("%v does not read %v's append %v", tm, fm, st.Value)
 			}
 			return nil
@@ -216,7 +216,7 @@ func justified(res Result, st Step) error {
 		}
 		elems, _ := fm.Value.([]any)
 		switch {
-		case fm.F != history.MopRead || canon(fm.Key) != canon(st.Key):
+		case fm.F != history.MopRead || !history.Equal(fm.Key, st.Key):
 			return fmt.Errorf("%v is not a read of %v", fm, st.Key)
 		case st.Initial && len(elems) != 0, !st.Initial && (len(elems) == 0 || elems[len(elems)-1] != st.Value):
 			return fmt.Errorf("%v did not read the state %v", fm, st.Value)
@@ -243,7 +243,7 @@ func follows(res Result, key, prev any, initial bool, next any) bool {
 		}
 		for _, m := range t.Mops {
 			elems, _ := m.Value.([]any)
-			if m.F != history.MopRead || canon(m.Key) != canon(key) {
+			if m.F != history.MopRead || !history.Equal(m.Key, key) {
 				continue
 			}
 			switch {
@@ -274,7 +274,7 @@ func follows(res Result, key, prev any, initial bool, next any) bool {
 // any write of it.
 func external(t history.Txn, i int) bool {
 	for _, m := range t.Mops[:i] {
-		if canon(m.Key) == canon(t.Mops[i].Key) {
+		if history.Equal(m.Key, t.Mops[i].Key) {
 			return false
 		}
 	}
@@ -284,7 +284,7 @@ func external(t history.Txn, i int) bool {
 // lastWrite reports whether mop i of t is its last write of the key.
 func lastWrite(t history.Txn, i int) bool {
 	for _, m := range t.Mops[i+1:] {
-		if m.F == history.MopWrite && canon(m.Key) == canon(t.Mops[i].Key) {
+		if m.F == history.MopWrite && history.Equal(m.Key, t.Mops[i].Key) {
 			return false
 		}
 	}

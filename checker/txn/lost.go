@@ -22,7 +22,7 @@ func lostUpdates(txns []history.Txn, write string) []Anomaly {
 		read := map[any]any{}
 		readSeen, wrote := map[any]bool{}, map[any]bool{}
 		for _, m := range t.Mops {
-			c := canon(m.Key)
+			c := history.ValueKey(m.Key)
 			switch {
 			case m.F == history.MopRead && !wrote[c] && !readSeen[c]:
 				readSeen[c], read[c] = true, m.Value

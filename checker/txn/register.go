@@ -61,7 +61,7 @@ func (rr *rwRegister) index() error {
 	for i, t := range rr.txns {
 		e := regTxn{reads: map[any]extMop{}, writes: map[any]extMop{}}
 		for j, m := range t.Mops {
-			c := canon(m.Key)
+			c := history.ValueKey(m.Key)
 			switch m.F {
 			case history.MopWrite:
 				byValue := rr.written[c]
@@ -116,7 +116,7 @@ func (rr *rwRegister) unambiguous() error {
 			if m.F != history.MopRead || m.Value == nil {
 				continue
 			}
-			if w := rr.written[canon(m.Key)][m.Value]; w.other != nil {
+			if w := rr.written[history.ValueKey(m.Key)][m.Value]; w.other != nil {
 				return fmt.Errorf("the transaction at %s, micro-operation %d, read %s = %s, which the transactions at %s and %s both wrote; rw-register needs every written value unique per key", where(t), j, history.Format(m.Key), history.Format(m.Value), where(rr.txns[w.at.txn]), where(rr.txns[w.other.txn]))
 			}
 		}
@@ -129,7 +129,7 @@ func (rr *rwRegister) unambiguous() error {
 func (rr *rwRegister) internal(i int) {
 	state := map[any]any{}
 	for j, m := range rr.txns[i].Mops {
-		c := canon(m.Key)
+		c := history.ValueKey(m.Key)
 		if m.F == history.MopWrite {
 			state[c] = m.Value
 			continue
@@ -150,7 +150,7 @@ func (rr *rwRegister) readAnomalies(i int) {
 		if m.F != history.MopRead || m.Value == nil {
 			continue
 		}
-		w, ok := rr.written[canon(m.Key)][m.Value]
+		w, ok := rr.written[history.ValueKey(m.Key)][m.Value]
 		switch {
 		case ok && w.at.txn == i && rr.firstWrite(i, m) > j:
 			rr.out = append(rr.out, Anomaly{Type: FutureRead, Txns: []int{i}, Mop: j, Key: m.Key, Element: m.Value})
@@ -167,7 +167,7 @@ func (rr *rwRegister) readAnomalies(i int) {
 // key and value.
 func (rr *rwRegister) firstWrite(i int, m history.MicroOp) int {
 	for j, w := range rr.txns[i].Mops {
-		if w.F == history.MopWrite && canon(w.Key) == canon(m.Key) && w.Value == m.Value {
+		if w.F == history.MopWrite && history.Equal(w.Key, m.Key) && w.Value == m.Value {
 			return j
 		}
 	}
@@ -221,7 +221,7 @@ func (rr *rwRegister) justify(from, to int, r Rel) (Step, bool) {
 	}
 	a, b := rr.ext[from], rr.ext[to]
 	for j, m := range rr.txns[to].Mops {
-		c := canon(m.Key)
+		c := history.ValueKey(m.Key)
 		switch {
 		case r == WR && m.F == history.MopRead:
 			rd, ext := b.reads[c]
