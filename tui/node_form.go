@@ -253,7 +253,16 @@ func fieldHelp(f formField) string {
 		return "The faults the schedule applies in turn, comma-separated: " + strings.Join(maelstrom.NemesisNames(), ", ") +
 			"; or none. p k z h add your own while it runs."
 	case fieldTimeLimit:
-		return "How long the clients work (10s, 1m); then every fault is healed, the nodes recover, and the final reads run (broadcast, g-counter, lin-kv; echo and unique-ids end here)."
+		var with, without []string
+		for _, w := range maelstrom.Workloads {
+			if maelstrom.FinalReads(w) {
+				with = append(with, w)
+			} else {
+				without = append(without, w)
+			}
+		}
+		return fmt.Sprintf("How long the clients work (10s, 1m); then every fault is healed, the nodes recover, and the final reads run (%s; %s end here).",
+			strings.Join(with, ", "), strings.Join(without, " and "))
 	case fieldRecovery:
 		return "The quiet time after every fault is healed, before the final reads: time for your nodes to converge (500ms, 2s). Empty: the workload's default, shown beside it."
 	case fieldRate:
