@@ -276,16 +276,9 @@ func setSpecN(n int) spec {
 			return "add", int64(r.IntN(n))
 		},
 		run: func(st any, _ int, f string, v any) (bool, any, any) {
-			var xs []int64
-			if st != nil {
-				xs = st.([]int64)
-			}
+			xs := elemsOf(st)
 			if f == "read" {
-				out := []any{}
-				for _, x := range xs {
-					out = append(out, x)
-				}
-				return true, out, st
+				return true, anys(xs), st
 			}
 			if slices.Contains(xs, v.(int64)) {
 				return true, v, st
@@ -309,6 +302,23 @@ func setSpecN(n int) spec {
 	}
 }
 
+// elemsOf is a set's or a queue's state: its elements (none at first).
+func elemsOf(st any) []int64 {
+	if st == nil {
+		return nil
+	}
+	return st.([]int64)
+}
+
+// anys is xs as a read returns them: a non-nil []any.
+func anys(xs []int64) []any {
+	out := []any{}
+	for _, x := range xs {
+		out = append(out, x)
+	}
+	return out
+}
+
 func queueSpec() spec { return queueSpecN(3) }
 
 // queueSpecN enqueues elements 0 to n-1.
@@ -325,10 +335,7 @@ func queueSpecN(n int) spec {
 			return "drain", nil
 		},
 		run: func(st any, _ int, f string, v any) (bool, any, any) {
-			var xs []int64
-			if st != nil {
-				xs = st.([]int64)
-			}
+			xs := elemsOf(st)
 			switch f {
 			case "enqueue":
 				return true, v, append(slices.Clone(xs), v.(int64))
@@ -338,11 +345,7 @@ func queueSpecN(n int) spec {
 				}
 				return true, xs[0], slices.Clone(xs[1:])
 			}
-			out := []any{}
-			for _, x := range xs {
-				out = append(out, x)
-			}
-			return true, out, []int64{}
+			return true, anys(xs), []int64{}
 		},
 		noise: func(r *rand.Rand, f string, v any) any {
 			switch f {
