@@ -160,6 +160,7 @@ func TestNodeFormRunsHelloAndRemembersIt(t *testing.T) {
 	n.form.inputs[fieldCommand].SetValue(command)
 	n.form.inputs[fieldTimeLimit].SetValue("1s")
 	n.form.inputs[fieldRate].SetValue("40")
+	n.form.inputs[fieldRecovery].SetValue("0.3s")
 	d.keys("down", "left", "left", "left", "left") // lin-kv → echo
 	if w := n.form.settings().Workload; w != "echo" {
 		t.Fatalf("workload %q, want echo", w)
@@ -181,10 +182,10 @@ func TestNodeFormRunsHelloAndRemembersIt(t *testing.T) {
 	// The next session offers the same settings.
 	again := openProgress(filepath.Dir(d.m.c.progress.path))
 	s, ok := again.nodeSettings()
-	if !ok || s.Command != command || s.Workload != "echo" || s.TimeLimit != "1s" {
+	if !ok || s.Command != command || s.Workload != "echo" || s.TimeLimit != "1s" || s.Recovery != "0.3s" {
 		t.Fatalf("settings remembered: %+v (%v)", s, ok)
 	}
-	if f := newNodeForm(s); f.inputs[fieldCommand].Value() != command || f.settings().Workload != "echo" {
+	if f := newNodeForm(s); f.inputs[fieldCommand].Value() != command || f.settings().Workload != "echo" || f.inputs[fieldRecovery].Value() != "0.3s" {
 		t.Errorf("the form does not offer the last settings again: %+v", f.settings())
 	}
 }
