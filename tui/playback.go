@@ -68,8 +68,8 @@ func speedFor(virtualNs int64) int {
 // opened: the learner going back and forth, and the tests).
 func estimateSpeed(sc sim.Scenario) int {
 	sc.Config.Trace = false
-	key, err := json.Marshal(sc)
-	if err == nil {
+	key, keyErr := json.Marshal(sc)
+	if keyErr == nil {
 		if v, ok := speedOf.Load(string(key)); ok {
 			return v.(int)
 		}
@@ -78,7 +78,7 @@ func estimateSpeed(sc sim.Scenario) int {
 	if s, _, err := lessons.Start(sc); err == nil && s.Run() == nil && s.Now() > 0 {
 		speed = speedFor(watchedNs(s.History(), s.Now()))
 	}
-	if err == nil && speedsKept.Add(1) <= maxSpeedsKept {
+	if keyErr == nil && speedsKept.Add(1) <= maxSpeedsKept {
 		speedOf.Store(string(key), speed)
 	}
 	return speed
