@@ -134,7 +134,6 @@ func (blackhole) Handle(*Env, Message) {}
 func (blackhole) Timer(*Env, any)      {}
 func (blackhole) Status() Status       { return Status{} }
 func newBlackhole(string) Node         { return blackhole{} }
-func (s *Sim) lastOp() history.Op      { return s.hist[len(s.hist)-1] }
 func opsOf(h history.History, t history.Type) int {
 	n := 0
 	for _, o := range h {

@@ -117,14 +117,6 @@ func padRight(s string, width int) string {
 	return s
 }
 
-// padLeft right-aligns s in width cells (never cuts).
-func padLeft(s string, width int) string {
-	if w := ansi.StringWidth(s); w < width {
-		return strings.Repeat(" ", width-w) + s
-	}
-	return s
-}
-
 // cut truncates s to width cells, with an ellipsis when it had to cut.
 func cut(s string, width int) string {
 	if width <= 0 {
