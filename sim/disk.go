@@ -102,6 +102,11 @@ func (d *Disk) Crash() int {
 	return n
 }
 
+// A Cloner copies itself for the disk, as deeply as Put would copy it, but
+// without reflection: for the values a node stores on every write (a log
+// entry). Its clone shares nothing a node could change later.
+type Cloner interface{ Clone() any }
+
 // deepCopy copies plain data. A nil value stays nil (Put(k, nil) stores a
 // nil that Get reports as absent, like Delete).
 func deepCopy(v any) any {
@@ -115,11 +120,52 @@ func deepCopy(v any) any {
 		return maps.Clone(x)
 	case []int64:
 		return slices.Clone(x)
+	case []any: // a cas's [from to], a transaction's micro-operations
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = deepCopy(e)
+		}
+		return out
+	case Cloner:
+		return x.Clone()
 	}
-	if shared(reflect.TypeOf(v)) {
+	rv := reflect.ValueOf(v)
+	if !needsCopy(rv) {
+		// An interface holds its own copy of a value: when nothing in it
+		// refers to data a node could change later, it is the copy.
 		return v
 	}
-	return copyValue(reflect.ValueOf(v)).Interface()
+	return copyValue(rv).Interface()
+}
+
+// needsCopy reports whether v refers to data a node could still change: a
+// slice, map or pointer that is not nil, in an exported field or under an
+// interface. Most values a node stores (a log entry whose operation holds
+// a number) refer to none, and are stored as they are.
+func needsCopy(v reflect.Value) bool {
+	info := infoOf(v.Type())
+	if info.shared {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer:
+		return !v.IsNil()
+	case reflect.Interface:
+		return !v.IsNil() && needsCopy(v.Elem())
+	case reflect.Struct:
+		for _, i := range info.deep {
+			if needsCopy(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if needsCopy(v.Index(i)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // typeInfos caches what copyValue needs of a type: reflect.Type →

@@ -81,3 +81,55 @@ func TestDiskLoadAndCrash(t *testing.T) {
 		t.Fatalf("Load after the crash: n = %d, want the synced 3", n)
 	}
 }
+
+// cloned is a Cloner that says it was cloned, so the test can see that Put
+// used its Clone rather than reflection.
+type cloned struct {
+	Req  Request
+	Done bool
+}
+
+func (c cloned) Clone() any {
+	c.Req, c.Done = c.Req.Clone(), true
+	return c
+}
+
+// A Cloner is copied by its own Clone; a []any (a cas's values) and a
+// request's value are copied deeply; a struct that refers to nothing a
+// node could change is stored as it is, and reads back equal.
+func TestDiskCopiesClonersAndLists(t *testing.T) {
+	type flat struct {
+		Req  Request
+		Tags []string
+	}
+	d := NewDisk()
+	vals := []any{int64(1), []int64{2}}
+	c := cloned{Req: Request{F: "cas", Value: vals}}
+	d.Put("cloned", c)
+	d.Put("list", vals)
+	d.Put("flat", flat{Req: Request{F: "write", Value: int64(3)}})
+	vals[0] = int64(9)
+	vals[1].([]int64)[0] = 9
+	got, _ := d.Get("cloned")
+	if g := got.(cloned); !g.Done || !reflect.DeepEqual(g.Req.Value, []any{int64(1), []int64{2}}) {
+		t.Errorf("a Cloner on disk: %#v, want its own clone of cas [1 [2]]", g)
+	}
+	if got, _ := d.Get("list"); !reflect.DeepEqual(got, []any{int64(1), []int64{2}}) {
+		t.Errorf("a list on disk after the node changed it: %#v", got)
+	}
+	if got, _ := d.Get("flat"); !reflect.DeepEqual(got, flat{Req: Request{F: "write", Value: int64(3)}}) {
+		t.Errorf("a struct of plain values on disk: %#v", got)
+	}
+	for v, want := range map[*flat]bool{
+		{Req: Request{Value: int64(1)}}:    false,
+		{Req: Request{Value: []any{}}}:     true,
+		{Tags: []string{"a"}}:              true,
+		{Req: Request{Value: plainPair{}}}: false,
+	} {
+		if got := needsCopy(reflect.ValueOf(*v)); got != want {
+			t.Errorf("needsCopy(%#v) = %v, want %v", *v, got, want)
+		}
+	}
+}
+
+type plainPair struct{ A, B int64 }

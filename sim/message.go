@@ -41,6 +41,13 @@ type Request struct {
 	Value any
 }
 
+// Clone is a copy of the request that shares nothing with it (its value
+// copied as Disk.Put copies).
+func (r Request) Clone() Request {
+	r.Value = deepCopy(r.Value)
+	return r
+}
+
 // ClientRequest is a Request on the wire, from a client to a node.
 type ClientRequest struct {
 	MsgID int64 // this message's id; a retry has a new one

@@ -17,6 +17,13 @@ type entry struct {
 	Seq    int64
 }
 
+// Clone copies the entry for the disk (sim.Cloner): a node stores one on
+// every write.
+func (e entry) Clone() any {
+	e.Op = e.Op.Clone()
+	return e
+}
+
 func (e entry) String() string {
 	if e.Op.F == "" {
 		return fmt.Sprintf("t%d no-op", e.Term)

@@ -1,6 +1,7 @@
 package toydb
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
@@ -400,5 +401,18 @@ func TestCompactionBoundsTheLogAndARestartRecovers(t *testing.T) {
 	run(c, 200_000_000, nil)
 	if got, want := rep(c, f).m.(*kvMachine).kv[""], int64(10_000+CompactEvery+5); got != want {
 		t.Fatalf("a follower that missed a snapshot's worth holds %v, want %v", got, want)
+	}
+}
+
+// A log entry on disk is its own copy (entry.Clone): a cas's values the
+// node changes after the write do not reach the disk.
+func TestLogEntryOnDiskIsACopy(t *testing.T) {
+	d := sim.NewDisk()
+	vals := []any{int64(1), int64(2)}
+	d.Put("log/1", entry{Term: 1, Op: sim.Request{F: "cas", Value: vals}, Client: "c1", Seq: 1})
+	vals[0] = int64(9)
+	var e entry
+	if !sim.Load(d, "log/1", &e) || !reflect.DeepEqual(e.Op.Value, []any{int64(1), int64(2)}) {
+		t.Fatalf("the entry on disk after the node changed its values: %#v", e)
 	}
 }
