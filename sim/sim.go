@@ -400,12 +400,13 @@ func (s *Sim) isNode(id string) (int, bool) {
 	return i, ok && i < s.cfg.Nodes
 }
 
-func (s *Sim) send(src, dest string, body Body) {
+// send sends body from si (a node's or a client's position; src is its
+// id) to dest.
+func (s *Sim) send(si int, src, dest string, body Body) {
 	di, ok := s.index[dest]
 	if !ok {
 		panic(fmt.Sprintf("sim: %s sent %s to unknown destination %q", src, body.Type(), dest)) // a toy database bug; caught in its tests
 	}
-	si := s.index[src]
 	s.nextMsg++
 	m := Message{ID: s.nextMsg, Src: src, Dest: dest, Body: body}
 	if s.cfg.Trace {
