@@ -236,10 +236,10 @@ func TestMain(m *testing.M) {
 	testkit.RaceShortRuns(withGoroutines)
 	testkit.LessGC()
 	if !testkit.Race {
-		// Playback frames come every 20 ms instead of 50: the same
+		// Playback frames come every 5 ms instead of 50: the same
 		// screens, sooner. (Under the race detector the verdict computed
 		// ahead may come later than the break point at that pace.)
-		frameTick = 20 * time.Millisecond
+		frameTick = 5 * time.Millisecond
 	}
 	code := m.Run()
 	if nodeLinks.dir != "" {
