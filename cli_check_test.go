@@ -237,15 +237,15 @@ func TestTimeoutBoundsTheCommand(t *testing.T) {
 	if long() {
 		bigHistory(t, filepath.Join(dir, "big.jsonl"), 250_000)
 	} else {
-		read, limits = "mid.jsonl", []string{"100ms", "300ms", "1s", "10s"}
+		read, limits = "mid.jsonl", []string{"300ms", "1s", "10s"}
 		bigHistory(t, filepath.Join(dir, "big.jsonl"), 50_000)
 		bigHistory(t, filepath.Join(dir, read), 20_000)
 	}
 	cases := [][]string{
 		{"check", "big.jsonl", "--timeout", "100ms"},
 		{"check", "big.jsonl", "--timeout", "100ms", "--json"},
-		{"run", "--lesson", "stale-replica-reads", "--ops", "500000", "--timeout", "300ms", "--out", "never.jsonl"},
-		{"hunt", "--lesson", "raft-capstone", "--seeds", "1-100000", "--variant", "raft", "--timeout", "300ms", "--json"},
+		{"run", "--lesson", "stale-replica-reads", "--ops", "500000", "--timeout", "100ms", "--out", "never.jsonl"},
+		{"hunt", "--lesson", "raft-capstone", "--seeds", "1-100000", "--variant", "raft", "--timeout", "100ms", "--json"},
 	}
 	for _, a := range cases {
 		r := faultline(t, dir, a...)
