@@ -226,13 +226,13 @@ func folderNames(dir string) []string {
 }
 
 // Many tests wait on the wall clock (tmux, node processes, playback in
-// real time), not the CPU: sixteen run at once, so that the long waits
-// start early. Under -race -short (the race run of .ci/run), unless -run
+// real time), not the CPU: up to 64 run at once (all of them, today), so
+// that the long waits start at the start, not when a slot frees. Under -race -short (the race run of .ci/run), unless -run
 // says otherwise, only the tests with goroutines run (withGoroutines); the
 // others drive the model on the test's goroutine, where the race detector
 // has nothing to find.
 func TestMain(m *testing.M) {
-	testkit.WallClockParallel(16)
+	testkit.WallClockParallel(64)
 	testkit.RaceShortRuns(withGoroutines)
 	testkit.LessGC()
 	if !testkit.Race {
