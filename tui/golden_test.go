@@ -16,7 +16,7 @@ import (
 
 func startProgram(t *testing.T, opts Options, w, h int) *teatest.TestModel {
 	t.Helper()
-	m, err := newModel(opts, asciiRenderer(), openProgress(t.TempDir()))
+	m, err := newModel(opts, asciiRenderer(), memoryProgress(t))
 	if err != nil {
 		t.Fatal(err)
 	}

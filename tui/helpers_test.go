@@ -42,11 +42,25 @@ func asciiRenderer() *lipgloss.Renderer {
 // newTestModel builds the root with progress kept in a temp dir, sized.
 func newTestModel(t testing.TB, opts Options, w, h int) Model {
 	t.Helper()
-	m, err := newModel(opts, asciiRenderer(), openProgress(t.TempDir()))
+	return newTestModelWith(t, opts, w, h, memoryProgress(t))
+}
+
+func newTestModelWith(t testing.TB, opts Options, w, h int, progress *progressStore) Model {
+	t.Helper()
+	m, err := newModel(opts, asciiRenderer(), progress)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return update(t, m, tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+// memoryProgress is a progress store that keeps what it saves in memory,
+// for the tests that never read the file back (progress_test.go holds the
+// file on disk).
+func memoryProgress(t testing.TB) *progressStore {
+	s := openProgress(t.TempDir())
+	s.write = func(string, []byte) error { return nil }
+	return s
 }
 
 // update sends one message and returns the new root.
@@ -226,8 +240,8 @@ func folderNames(dir string) []string {
 }
 
 // Many tests wait on the wall clock (tmux, node processes, playback in
-// real time), not the CPU: up to 64 run at once (all of them, today), so
-// that the long waits start at the start, not when a slot frees. Under -race -short (the race run of .ci/run), unless -run
+// real time), not the CPU: up to 64 run at once, so that the long waits
+// start near the start, not when one of a few slots frees. Under -race -short (the race run of .ci/run), unless -run
 // says otherwise, only the tests with goroutines run (withGoroutines); the
 // others drive the model on the test's goroutine, where the race detector
 // has nothing to find.
@@ -333,7 +347,8 @@ type driver struct {
 }
 
 func newDriver(t testing.TB, w, h int) *driver {
-	return &driver{t: t, m: newTestModel(t, Options{}, w, h), msgs: make(chan tea.Msg, 1<<14)}
+	// On disk: the node tests read the settings back from the file.
+	return &driver{t: t, m: newTestModelWith(t, Options{}, w, h, openProgress(t.TempDir())), msgs: make(chan tea.Msg, 1<<14)}
 }
 
 func (d *driver) exec(cmd tea.Cmd) {
