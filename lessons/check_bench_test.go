@@ -111,6 +111,7 @@ func BenchmarkCheckSlowest(b *testing.B) {
 //
 //	FAULTLINE_SWEEP=1 go test ./lessons -run CheckSweep -v -timeout 60m
 func TestCheckSweep(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("FAULTLINE_SWEEP") != "1" {
 		t.Skip("FAULTLINE_SWEEP=1 runs the sweep")
 	}

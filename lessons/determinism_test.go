@@ -28,6 +28,7 @@ func runOutput(t *testing.T, l *Lesson, variant string, seed uint64) (history.Hi
 // which is what the rendered bytes are made from. Seed 1; seeds 1–3 with
 // FAULTLINE_LONG=1.
 func TestEveryVariantIsDeterministic(t *testing.T) {
+	t.Parallel()
 	seeds := sweep(1, 1, 3)
 	for _, l := range All() {
 		t.Run(l.ID, func(t *testing.T) {

@@ -259,6 +259,7 @@ func derivable(h history.History, init any) map[int64]bool {
 // time limit of 2 s as with the default 10 s (the check the explanation
 // test reads), and with 60 s in long mode.
 func TestWitnessDoesNotDependOnTheTimeLimit(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		for _, variant := range buggySample(l) {
 			seed := firstFailing(t, l.ID, variant)
@@ -290,6 +291,7 @@ func TestWitnessDoesNotDependOnTheTimeLimit(t *testing.T) {
 // TestFalseFactsCatchesTheReportedLies feeds the truth check the sentences
 // issue 9 found beside witnesses that did not hold them: it must object.
 func TestFalseFactsCatchesTheReportedLies(t *testing.T) {
+	t.Parallel()
 	op := func(i int64, p int, typ history.Type, f string, v any) history.Op {
 		return history.Op{Index: i, Process: history.Process(p), Type: typ, F: f, Value: v}
 	}
@@ -338,6 +340,7 @@ func TestFalseFactsCatchesTheReportedLies(t *testing.T) {
 // later", "had come out earlier", "no operation ever delivered") and the
 // anomaly's name, each against the records the sentence cites.
 func TestQueueOrderClaimsHold(t *testing.T) {
+	t.Parallel()
 	var (
 		first   = regexp.MustCompile(`(\S+) was enqueued before (\S+), but (\S+) came out first, to process (\d+) \[records (\d+) and (\d+)\]`)
 		later   = regexp.MustCompile(`In the history, (\S+) came out later, to process (\d+) \[records (\d+) and (\d+)\]`)

@@ -86,6 +86,7 @@ func codeStrings(l *Lesson) []string {
 }
 
 func TestNoCodeIdentifiersInLessonTexts(t *testing.T) {
+	t.Parallel()
 	known := map[string]bool{}
 	for _, l := range All() {
 		for _, s := range learnerStrings(l) {
@@ -124,6 +125,7 @@ func TestNoCodeIdentifiersInLessonTexts(t *testing.T) {
 // statuses. The first failing seed of each buggy variant here; the first
 // ten with FAULTLINE_LONG=1.
 func TestNoCodeIdentifiersInRuns(t *testing.T) {
+	t.Parallel()
 	per := int(sweep(1, 1, 10))
 	known := map[string]bool{}
 	seen := map[string]bool{} // each offending string once
@@ -234,6 +236,7 @@ func clip(s, m string) string {
 }
 
 func TestLeaksFindsIdentifiers(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		s    string
 		code bool

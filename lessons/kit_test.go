@@ -12,6 +12,7 @@ import (
 // each one, so a new lesson gets these tests by being registered.
 
 func TestKitCatalogueRegistersCleanly(t *testing.T) {
+	t.Parallel()
 	for _, err := range Problems() {
 		t.Error(err)
 	}
@@ -23,6 +24,7 @@ func TestKitCatalogueRegistersCleanly(t *testing.T) {
 // A lesson registered wrong is reported, left out of the catalogue, and
 // named when asked for; nothing panics.
 func TestKitRegistrationMistakesAreReported(t *testing.T) {
+	t.Parallel()
 	good := func() *Lesson {
 		l, err := Get("first-history")
 		if err != nil {
@@ -66,6 +68,7 @@ func TestKitRegistrationMistakesAreReported(t *testing.T) {
 }
 
 func TestKitEveryBuggyVariantIsCaught(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		for _, v := range l.Buggy() {
 			t.Run(l.ID+"/"+v, func(t *testing.T) {
@@ -77,6 +80,7 @@ func TestKitEveryBuggyVariantIsCaught(t *testing.T) {
 }
 
 func TestKitEveryCorrectVariantPasses(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		for _, v := range l.Variants() {
 			if l.IsCorrect(v.Name) {
@@ -90,6 +94,7 @@ func TestKitEveryCorrectVariantPasses(t *testing.T) {
 }
 
 func TestKitEveryLessonTellsItsStory(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		if stories[l.ID] == nil {
 			t.Errorf("%s: no narrated-story test registered (tellsStory in its test file)", l.ID)
@@ -105,6 +110,7 @@ func TestKitEveryLessonTellsItsStory(t *testing.T) {
 // Every role a design reports is one the simulator knows, so faults aimed
 // at a role find it.
 func TestKitEveryRoleIsKnown(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		for _, v := range l.Variants() {
 			sc, err := l.Scenario(Options{Variant: v.Name, Seed: 1})
@@ -139,6 +145,7 @@ func TestKitEveryRoleIsKnown(t *testing.T) {
 // Every nemesis fires in a default-length run of every lesson under
 // --nemesis all, at 3 and 5 nodes.
 func TestKitEveryNemesisFiresInADefaultRun(t *testing.T) {
+	t.Parallel()
 	kinds := sim.AllNemeses()
 	for _, l := range All() {
 		for _, nodes := range []int{3, 5} {

@@ -11,6 +11,7 @@ import (
 // instead of the texts going quietly out of date.
 
 func TestFirstHistorySeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runSeed(t, "first-history", "", 1)
 	if res.Verdict != checker.Linearizable {
 		t.Fatalf("verdict %s", res.Verdict)
@@ -44,6 +45,7 @@ func TestFirstHistorySeed1IsTheTextsStory(t *testing.T) {
 var _ = tellsStory("first-history", TestFirstHistorySeed1IsTheTextsStory)
 
 func TestStaleReplicaReadsSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	_, res := runFailing(t, "stale-replica-reads", "", 1)
 	if res.Anomaly != checker.AnomalyStaleRead {
 		t.Errorf("anomaly %q, the text says stale read", res.Anomaly)

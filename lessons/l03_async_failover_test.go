@@ -14,6 +14,7 @@ import (
 // story: an add acknowledged by the old primary — while it was cut off, or
 // in the heartbeat before the cut — and the final read, which lacks it.
 func TestAsyncFailoverDefaultFails(t *testing.T) {
+	t.Parallel()
 	failing := assertFails(t, "async-failover", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
 		s, res := runFailing(t, "async-failover", "", seed)
@@ -46,6 +47,7 @@ func BenchmarkHunt1000_AsyncFailover(b *testing.B) { benchHunt1000(b, "async-fai
 // TestAsyncFailoverSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestAsyncFailoverSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runFailing(t, "async-failover", "", 1)
 	cut, _ := l36Fault(s, sim.FaultPartition)
 	if cut.Time != 3_000_000_000 || len(cut.Fault.Groups) != 2 || len(cut.Fault.Groups[0]) != 1 || cut.Fault.Groups[0][0] != "n1" {

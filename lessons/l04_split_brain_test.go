@@ -44,6 +44,7 @@ func l36MostLeaders(t *testing.T, id, variant string, seed uint64, from, to int6
 // TestSplitBrainDefaultFails also holds the witness to the text's story:
 // while it happened, two nodes led at once.
 func TestSplitBrainDefaultFails(t *testing.T) {
+	t.Parallel()
 	failing := assertFails(t, "split-brain", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
 		_, res := runFailing(t, "split-brain", "", seed)
@@ -63,6 +64,7 @@ func BenchmarkHunt1000_SplitBrain(b *testing.B) { benchHunt1000(b, "split-brain"
 // TestSplitBrainSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestSplitBrainSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runFailing(t, "split-brain", "", 1)
 	if got := l36Brief(res.Witness); !slices.Equal(got, []string{"p0 ok write 0 n2", "p2 fail cas [0 4] n1"}) {
 		t.Errorf("the text says the witness is n2's write of 0 and n1's failed cas from 0: %v", got)

@@ -29,6 +29,7 @@ func l36SkewedAt(s *sim.Sim, t int64) string {
 // two acknowledged writes and a read; the later write went through the
 // node with the slow clock, and the read returned the earlier one.
 func TestLWWClocksDefaultFails(t *testing.T) {
+	t.Parallel()
 	failing := assertFails(t, "lww-clocks", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
 		s, res := runFailing(t, "lww-clocks", "", seed)
@@ -50,6 +51,7 @@ func TestLWWClocksDefaultFails(t *testing.T) {
 // TestLWWClocksTrueClocksPass shows the clock is the culprit: without the
 // skew, the same design passes.
 func TestLWWClocksTrueClocksPass(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("lww-clocks")
 	if r := Hunt(t.Context(), l, Options{Nemesis: []sim.Nemesis{}}, 1, sweep(5, 40, 100), 0, 0); len(r.Failing) > 0 || len(r.Errors) > 0 {
 		t.Fatalf("with true clocks, seeds %v fail (errors %v)", r.Failing, r.Errors)
@@ -65,6 +67,7 @@ func BenchmarkHunt1000_LWWClocks(b *testing.B) { benchHunt1000(b, "lww-clocks", 
 // TestLWWClocksSeed1IsTheTextsStory checks what "What happened" says
 // about seed 1.
 func TestLWWClocksSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runFailing(t, "lww-clocks", "", 1)
 	skew, _ := l36Fault(s, sim.FaultClockSkew)
 	if skew.Time != 2_000_000_000 || skew.Fault.Nodes[0] != "n3" || skew.Fault.DeltaNs != -2_000_000_000 {
@@ -87,6 +90,7 @@ func TestLWWClocksSeed1IsTheTextsStory(t *testing.T) {
 // as Cassandra breaks them, and every replica agrees. Seeds 1–60; all 300
 // with FAULTLINE_LONG=1.
 func TestLWWClocksPausesAloneWithTrueClocks(t *testing.T) {
+	t.Parallel()
 	r := huntSeeds(t, "lww-clocks", Options{Nemesis: []sim.Nemesis{sim.NemesisPause}, Mix: MixCycle}, sweep(5, 60, 300))
 	if len(r.Failing) > 0 {
 		t.Fatalf("with true clocks, pauses alone break last-write-wins on seeds %v", r.Failing)
@@ -96,6 +100,7 @@ func TestLWWClocksPausesAloneWithTrueClocks(t *testing.T) {
 // The wall clock is the bug and nothing else: under every fault but the
 // clock's, overlapping, the buggy design holds.
 func TestLWWClocksWallClockToleratesAllButClocks(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("lww-clocks")
 	v := l.Variants()[0]
 	if len(v.Tolerates) == 0 || slices.Contains(v.Tolerates, sim.NemesisClock) {

@@ -49,6 +49,7 @@ func l36StaleRead(w history.History) bool {
 }
 
 func TestSloppyQuorumsDefaultFails(t *testing.T) {
+	t.Parallel()
 	failing := assertFails(t, "sloppy-quorums", "", 150)
 	for _, seed := range failing[:min(5, len(failing))] {
 		if _, res := runFailing(t, "sloppy-quorums", "", seed); !l36StaleRead(res.Witness) {
@@ -61,6 +62,7 @@ func TestSloppyQuorumsDefaultFails(t *testing.T) {
 // the text's story — a read saw a write that never finished, and a later
 // read did not.
 func TestSloppyQuorumsQuorumFails(t *testing.T) {
+	t.Parallel()
 	failing := assertFails(t, "sloppy-quorums", "quorum", 40)
 	goBack := 0
 	for _, seed := range failing[:min(10, len(failing))] {
@@ -86,6 +88,7 @@ func BenchmarkHunt1000_SloppyQuorumsQuorum(b *testing.B) {
 // TestSloppyQuorumsNarratedSeedsTellTheirStory checks what "What happened"
 // says about seed 1 of the sloppy and one variants, and seed 4 of quorum.
 func TestSloppyQuorumsNarratedSeedsTellTheirStory(t *testing.T) {
+	t.Parallel()
 	// sloppy: the write of 0 lands on n1 and, as a hint for n2, on the
 	// fallback n4; n3's quorum (n2, n3) never saw it.
 	s, res := runFailing(t, "sloppy-quorums", "sloppy", 1)

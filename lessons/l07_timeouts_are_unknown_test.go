@@ -8,6 +8,7 @@ import (
 )
 
 func TestTimeoutsAreUnknownDefaultFails(t *testing.T) {
+	t.Parallel()
 	h, res := tdBuggyFails(t, "timeouts-are-unknown")
 	if res.Anomaly != checker.AnomalyDuplicated {
 		t.Errorf("anomaly %q, want %q", res.Anomaly, checker.AnomalyDuplicated)
@@ -34,14 +35,17 @@ var _ = tellsStory("timeouts-are-unknown", TestTimeoutsAreUnknownDefaultFails) /
 
 // Honest timeouts do not save blind retries: the duplicates are real.
 func TestTimeoutsAreUnknownBlindRetryFails(t *testing.T) {
+	t.Parallel()
 	t.Logf("blind-retry first fails on seed %d", firstFailing(t, "timeouts-are-unknown", "blind-retry"))
 }
 
 func TestTimeoutsAreUnknownFixedPasses(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "timeouts-are-unknown", false)
 }
 
 func TestTimeoutsAreUnknownFixedPasses1000(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "timeouts-are-unknown", true)
 }
 

@@ -8,6 +8,7 @@ import (
 )
 
 func TestLeaseLocksDefaultFails(t *testing.T) {
+	t.Parallel()
 	h, res := tdBuggyFails(t, "lease-locks")
 	if res.Anomaly != checker.AnomalyLostIncrement {
 		t.Errorf("anomaly %q, want %q", res.Anomaly, checker.AnomalyLostIncrement)
@@ -32,14 +33,17 @@ func TestLeaseLocksDefaultFails(t *testing.T) {
 // Checking the lease by the worker's own clock is not enough: the lock
 // service's clock jumps, and its lease ends early.
 func TestLeaseLocksCheckLeaseFails(t *testing.T) {
+	t.Parallel()
 	t.Logf("check-lease first fails on seed %d", firstFailing(t, "lease-locks", "check-lease"))
 }
 
 func TestLeaseLocksFixedPasses(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "lease-locks", false)
 }
 
 func TestLeaseLocksFixedPasses1000(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "lease-locks", true)
 }
 
@@ -51,6 +55,7 @@ func BenchmarkHunt1000_LeaseLocks(b *testing.B) {
 // after reading 14, tokens up to 19 granted meanwhile and 18 read, then
 // n3's write of 15 over them — refused in the fixed variant.
 func TestLeaseLocksSeed2IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	_, lines := tdTrace(t, "lease-locks", "", 2)
 	tdInOrder(t, lines,
 		"n1→n3 grant token 15",
@@ -72,6 +77,7 @@ func TestLeaseLocksSeed2IsTheTextsStory(t *testing.T) {
 // the write; it wakes 1.4 s later, long after its lease ended, and writes
 // 36 over the newer total.
 func TestLeaseLocksCheckLeaseSeed2IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	_, lines := tdTrace(t, "lease-locks", "check-lease", 2)
 	tdInOrder(t, lines,
 		"n1→n5 grant token 37",

@@ -7,6 +7,7 @@ import (
 )
 
 func TestFsyncLiesDefaultFails(t *testing.T) {
+	t.Parallel()
 	h, res := tdBuggyFails(t, "fsync-lies")
 	switch res.Anomaly {
 	case checker.AnomalyLostWrite, checker.AnomalyStaleRead:
@@ -25,10 +26,12 @@ func TestFsyncLiesDefaultFails(t *testing.T) {
 }
 
 func TestFsyncLiesFixedPasses(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "fsync-lies", false)
 }
 
 func TestFsyncLiesFixedPasses1000(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "fsync-lies", true)
 }
 
@@ -39,6 +42,7 @@ func BenchmarkHunt1000_FsyncLies(b *testing.B) {
 // Seed 1 is the run the lesson's text retells: 42 fsynced, 43–49
 // acknowledged and read, a crash, then reads of 42.
 func TestFsyncLiesSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	_, lines := tdTrace(t, "fsync-lies", "", 1)
 	tdInOrder(t, lines,
 		"ok write 42", "ok write 43", "ok read 43", "ok read 45", "ok write 49", "ok read 49",

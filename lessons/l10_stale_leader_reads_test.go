@@ -15,10 +15,12 @@ import (
 // The lr helpers serve the tests of lessons 10 to 12.
 
 func TestStaleLeaderReadsDefaultFails(t *testing.T) {
+	t.Parallel()
 	assertFails(t, "stale-leader-reads", "", 100)
 }
 
 func TestStaleLeaderReadsLeaseFails(t *testing.T) {
+	t.Parallel()
 	assertFails(t, "stale-leader-reads", "lease", 100)
 }
 
@@ -26,6 +28,7 @@ func TestStaleLeaderReadsLeaseFails(t *testing.T) {
 // before the others may elect anyone, as long as its clock does not jump.
 // Seeds 1–40; 1–100 with FAULTLINE_LONG=1.
 func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("stale-leader-reads")
 	var sched sim.Schedule
 	sched.CycleNs = l.Faults.CycleNs
@@ -57,6 +60,7 @@ func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 func TestStaleLeaderReadsFixedPasses(t *testing.T) { assertFixedPasses(t, "stale-leader-reads", false) }
 
 func TestStaleLeaderReadsFixedPasses1000(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "stale-leader-reads", true)
 }
 
@@ -67,6 +71,7 @@ func BenchmarkHunt1000_StaleLeaderReads(b *testing.B) { benchHunt1000(b, "stale-
 // acknowledged; n1 still answers 11, even to the process that wrote 18. In
 // the fixed variant n1 answers no read meanwhile.
 func TestStaleLeaderReadsSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	for _, variant := range []string{"local", "lease"} {
 		s, res := runSeed(t, "stale-leader-reads", variant, 1)
 		if res.Verdict != checker.NotLinearizable || res.Anomaly != checker.AnomalyStaleRead {
@@ -100,6 +105,7 @@ func TestStaleLeaderReadsSeed1IsTheTextsStory(t *testing.T) {
 // The lease survives every fault but the clock's, overlapping: its
 // declared tolerance, tried.
 func TestStaleLeaderReadsLeaseToleratesAllButClocks(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("stale-leader-reads")
 	var lease toydb.Variant
 	for _, v := range l.Variants() {

@@ -10,11 +10,13 @@ import (
 )
 
 func TestRacyCASDefaultFails(t *testing.T) {
+	t.Parallel()
 	assertFails(t, "racy-cas", "", 100)
 }
 
 // The race needs no fault at all.
 func TestRacyCASFailsWithoutFaults(t *testing.T) {
+	t.Parallel()
 	t.Logf("without faults, first fails on seed %d", firstFailingWith(t, "racy-cas", Options{Nemesis: []sim.Nemesis{}}, 50))
 }
 
@@ -28,6 +30,7 @@ func BenchmarkHunt1000_RacyCAS(b *testing.B) { benchHunt1000(b, "racy-cas", "") 
 // 2 and 0 both change 25 through n3 — to 26 and to 27 —: n3 reads 25 from
 // n1 twice, writes 27, then 26, and both are told they succeeded.
 func TestRacyCASSeed8IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runSeed(t, "racy-cas", "", 8)
 	if res.Verdict != checker.NotLinearizable {
 		t.Fatalf("got %s", res.Verdict)

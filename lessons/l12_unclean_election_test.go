@@ -11,12 +11,14 @@ import (
 )
 
 func TestUncleanElectionDefaultFails(t *testing.T) {
+	t.Parallel()
 	assertFails(t, "unclean-election", "", 150)
 }
 
 func TestUncleanElectionFixedPasses(t *testing.T) { assertFixedPasses(t, "unclean-election", false) }
 
 func TestUncleanElectionFixedPasses1000(t *testing.T) {
+	t.Parallel()
 	assertFixedPasses(t, "unclean-election", true)
 }
 
@@ -29,6 +31,7 @@ func BenchmarkHunt1000_UncleanElection(b *testing.B) { benchHunt1000(b, "unclean
 // out of the queue; nor does 62, which n2 acknowledges alone in a second
 // cut at 10 s. The fixed n1 refuses instead.
 func TestUncleanElectionSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runSeed(t, "unclean-election", "", 1)
 	if res.Verdict != checker.NotLinearizable || res.Anomaly != checker.AnomalyReordered {
 		t.Fatalf("got %s / %q, want out-of-order delivery", res.Verdict, res.Anomaly)

@@ -21,6 +21,7 @@ func raftLesson(tb testing.TB) *Lesson {
 // (correctSeeds), 1–1000 with FAULTLINE_LONG=1 (the hunts are shared with
 // the lesson kit).
 func TestRaftCapstoneCorrectSurvives(t *testing.T) {
+	t.Parallel()
 	for _, v := range []string{"raft", "fixed"} {
 		assertPasses(t, "raft-capstone", v)
 	}
@@ -29,6 +30,7 @@ func TestRaftCapstoneCorrectSurvives(t *testing.T) {
 // Every switch breaks the Raft in a way the checker catches within seeds
 // 1–200. The log shows the first failing seed of each.
 func TestRaftCapstoneEverySwitchIsCaught(t *testing.T) {
+	t.Parallel()
 	l := raftLesson(t)
 	if l.DefaultVariant() != "raft" || !l.HasFix() {
 		t.Fatalf("default variant %q, fixed present %v: want the correct raft as default and a fixed variant", l.DefaultVariant(), l.HasFix())
@@ -41,6 +43,7 @@ func TestRaftCapstoneEverySwitchIsCaught(t *testing.T) {
 // The default run is what docs/tui.md promises: a few hundred operations, 5
 // nodes, 10–30 s of virtual time, and a cluster view worth looking at.
 func TestRaftCapstoneDefaultRunShape(t *testing.T) {
+	t.Parallel()
 	l := raftLesson(t)
 	sc, err := l.Scenario(Options{Seed: 1})
 	if err != nil {
@@ -121,6 +124,7 @@ func BenchmarkRaftRunLength(b *testing.B) {
 // The client is told its compare failed, for an operation that happened.
 // With sessions the copy is answered from the first one's record: ok.
 func TestRaftCapstoneNoSessionsSeed9IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	_, lines := tdTrace(t, "raft-capstone", "no-sessions", 9)
 	tdInOrder(t, lines,
 		"complete  c3→n1 ok write 4",

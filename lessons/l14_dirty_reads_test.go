@@ -24,6 +24,7 @@ func BenchmarkHunt1000_DirtyReads(b *testing.B) { benchHunt1000(b, "dirty-reads"
 // [1 2 4], the 4 appended a millisecond before by process 0's
 // transaction, which then aborts on process 4's lock on k1.
 func TestDirtyReadsSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runTxn(t, "dirty-reads", "", 1)
 	a := firstForbidden(t, res)
 	if a.Type != txn.G1a || len(a.Txns) != 2 || a.Key != "k3" || a.Element != int64(4) {
@@ -66,6 +67,7 @@ var _ = tellsStory("dirty-reads", TestDirtyReadsSeed1IsTheTextsStory)
 // commit, new snapshots were older than acknowledged commits (a write
 // cycle here; a lost update in lesson 15's fix, seed 41 at 5 nodes).
 func TestTxnFixesSurviveRestartAfterReadOnlyCommits(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		id      string
 		seed    uint64

@@ -21,6 +21,7 @@ func BenchmarkHunt1000_LostUpdate(b *testing.B) { benchHunt1000(b, "lost-update"
 // read k1 as nil and write it; process 4's commits first, process 3's
 // writes 1 over its 2, and the next read of k1 returns 1.
 func TestLostUpdateSeed1IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runTxn(t, "lost-update", "", 1)
 	a := firstForbidden(t, res)
 	if a.Type != txn.LostUpdate || len(a.Txns) != 2 || a.Key != "k1" || a.Value != nil {

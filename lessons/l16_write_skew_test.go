@@ -20,6 +20,7 @@ func BenchmarkHunt1000_WriteSkew(b *testing.B) { benchHunt1000(b, "write-skew", 
 // and k3 empty and appends 1 to k3; both from the snapshot as of commit 2,
 // both commit.
 func TestWriteSkewSeed3IsTheTextsStory(t *testing.T) {
+	t.Parallel()
 	s, res := runTxn(t, "write-skew", "", 3)
 	a := firstForbidden(t, res)
 	if a.Type != txn.G2Item || len(a.Txns) != 2 || len(a.Steps) != 2 {

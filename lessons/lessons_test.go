@@ -8,6 +8,7 @@ import (
 var requiredSections = []string{"What the system promises", "What to try", "Predict", "What happened", "Why", "The fix", "In the wild", "Quiz"}
 
 func TestEveryLessonIsWhole(t *testing.T) {
+	t.Parallel()
 	all := All()
 	if len(all) < 2 {
 		t.Fatalf("only %d lessons registered", len(all))
@@ -46,6 +47,7 @@ func TestEveryLessonIsWhole(t *testing.T) {
 }
 
 func TestGetUnknownLessonNamesTheKnownOnes(t *testing.T) {
+	t.Parallel()
 	_, err := Get("no-such-lesson")
 	if err == nil || !strings.Contains(err.Error(), "stale-replica-reads") {
 		t.Fatalf("got %v", err)
@@ -56,6 +58,7 @@ func TestGetUnknownLessonNamesTheKnownOnes(t *testing.T) {
 }
 
 func TestParseTextErrors(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"no front matter":     "# hello",
 		"unclosed":            "---\nid: x\n",

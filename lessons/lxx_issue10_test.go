@@ -18,6 +18,7 @@ import (
 // audit reported) and the first three always, the audit's whole range
 // with FAULTLINE_LONG=1. Zero failures, zero unknowns.
 func TestIssue10AuditFaultsNoLongerBreakTheFixes(t *testing.T) {
+	t.Parallel()
 	n := func(ks ...sim.Nemesis) []sim.Nemesis { return ks }
 	cases := []struct {
 		name            string

@@ -9,6 +9,7 @@ import (
 )
 
 func TestParseNemesis(t *testing.T) {
+	t.Parallel()
 	all, err := ParseNemesis("all")
 	if err != nil || len(all) != len(sim.NemesisKinds) {
 		t.Fatalf("all: %v %v", all, err)
@@ -29,6 +30,7 @@ func TestParseNemesis(t *testing.T) {
 // A list of nemeses overlaps by default, takes turns with MixCycle, and a
 // mix or density without a list is an error.
 func TestNemesisOptions(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("stale-replica-reads")
 	sc, err := l.Scenario(Options{Nemesis: []sim.Nemesis{sim.NemesisCrash, sim.NemesisDelay}})
 	if err != nil || sc.Faults.Mix == nil || sc.Faults.Mix.Density != sim.DefaultDensity || len(sc.Faults.Faults) != 0 {
@@ -52,6 +54,7 @@ func TestNemesisOptions(t *testing.T) {
 // With no scheduled faults (the TUI's "my faults only"), the only faults
 // are the learner's, and they last until the learner lifts them.
 func TestLearnerOnlyRun(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("stale-replica-reads")
 	sc, err := l.Scenario(Options{Seed: 1, Nemesis: []sim.Nemesis{}})
 	if err != nil || len(sc.Faults.Faults) != 0 || sc.Faults.Mix != nil {
@@ -82,6 +85,7 @@ func TestLearnerOnlyRun(t *testing.T) {
 // Replay carries a run's every fault to another variant: the TUI's v and
 // run --scenario F --variant V.
 func TestReplayCarriesEveryFaultToAnotherVariant(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("async-failover")
 	sc, _ := l.Scenario(Options{Seed: 2})
 	s, _, err := Start(sc)
@@ -124,6 +128,7 @@ func TestReplayCarriesEveryFaultToAnotherVariant(t *testing.T) {
 }
 
 func TestCheckScenarioNamesTheField(t *testing.T) {
+	t.Parallel()
 	l, _ := Get("split-brain")
 	good, _ := l.Scenario(Options{Seed: 1})
 	if err := CheckScenario(good); err != nil {

@@ -5,6 +5,7 @@ import (
 )
 
 func TestDanglingClauseFindsTheBrokenSentence(t *testing.T) {
+	t.Parallel()
 	broken := "In the history, every read that began after it also returned less than the adds acknowledged before it began make: as far as the history shows, an acknowledged add was lost."
 	if danglingClause(broken) == "" {
 		t.Errorf("the lesson 8 sentence a learner found broken passes the check")

@@ -124,6 +124,7 @@ var intended = map[string][]keyed{
 }
 
 func TestQuestionsKeyTheIntendedChoice(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, l := range All() {
 		seen[l.ID] = true
@@ -166,6 +167,7 @@ func frontMatter(yaml string) []byte {
 }
 
 func TestParseTextRefusesQuestionsThatCouldMislead(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ name, yaml, want string }{
 		{"flow list", "predict:\n  q: Q?\n  choices: [yes, a partition, no]\n  answer: no\n", "line 6: question \"Q?\": write choices as a block list"},
 		{"index answer", "predict:\n  q: Q?\n  choices:\n    - a\n    - b\n  answer: 1\n", "line 9: question \"Q?\": answer must be the text of the right choice"},
@@ -193,6 +195,7 @@ func TestParseTextRefusesQuestionsThatCouldMislead(t *testing.T) {
 }
 
 func TestParseTextReadsAnswersAsText(t *testing.T) {
+	t.Parallel()
 	txt, err := ParseText(frontMatter(`predict:
   q: Does the race need a fault?
   choices:
@@ -224,6 +227,7 @@ quiz:
 }
 
 func TestTextKeepsSpoilersForAfterTheFirstRun(t *testing.T) {
+	t.Parallel()
 	txt, err := ParseText([]byte(`---
 id: x
 title: T
@@ -280,6 +284,7 @@ Majorities.
 var requiredAfterFirstRun = []string{"What happened", "The fix"}
 
 func TestEveryLessonHidesItsSpoilersAndCommandsRunFromTheClone(t *testing.T) {
+	t.Parallel()
 	cmd := regexp.MustCompile("`faultline (run|hunt|check|lessons)\\b")
 	for _, l := range All() {
 		tx := l.Text
@@ -311,6 +316,7 @@ func TestEveryLessonHidesItsSpoilersAndCommandsRunFromTheClone(t *testing.T) {
 }
 
 func TestNarrationsAndVariantTextsNameTheLessonsVariants(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		var names []string
 		for _, v := range l.Variants() {
@@ -353,6 +359,7 @@ func TestNarrationsAndVariantTextsNameTheLessonsVariants(t *testing.T) {
 }
 
 func TestVerdictTextSaysAFixThatFailedIsUnexpected(t *testing.T) {
+	t.Parallel()
 	l, err := Get("split-brain")
 	if err != nil {
 		t.Fatal(err)
@@ -420,6 +427,7 @@ func FuzzParseTextQuestions(f *testing.F) {
 // under "The fix" and beside a pass, a buggy one wherever its text puts
 // it — and no placeholder is left unexpanded.
 func TestTextsSayWhatEachVariantToleratesFromItsDeclaration(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		body := l.Text.Body
 		if m := tolerancePlaceholder.FindString(body); m != "" || strings.Contains(body, "{{") {
@@ -463,6 +471,7 @@ func sameTolerance(l *Lesson, v toydb.Variant, body string) bool {
 }
 
 func TestToleranceNamesWhatIsAndIsNotTolerated(t *testing.T) {
+	t.Parallel()
 	all := Tolerance(toydb.Variant{Name: "v", Tolerates: sim.AllNemeses()})
 	clockless := Tolerance(toydb.Variant{Name: "v", Tolerates: sim.Nemeses(sim.NetworkNemeses, sim.ProcessNemeses)})
 	some := Tolerance(toydb.Variant{Name: "v", Tolerates: []sim.Nemesis{sim.NemesisLoss, sim.NemesisPartitionBridge}})
@@ -548,6 +557,7 @@ var mechanismNumbers = []struct {
 }
 
 func TestMechanismNumbersAreTheCodes(t *testing.T) {
+	t.Parallel()
 	for _, m := range mechanismNumbers {
 		l, err := Get(m.lesson)
 		if err != nil {
@@ -620,6 +630,7 @@ var narratedAt = []struct {
 }
 
 func TestNarratedTimesAreTheRuns(t *testing.T) {
+	t.Parallel()
 	traces := map[string][]sim.TraceEvent{}
 	for _, n := range narratedAt {
 		key := fmt.Sprintf("%s/%s/%d", n.lesson, n.variant, n.seed)

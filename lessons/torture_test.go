@@ -149,6 +149,7 @@ func joinNemeses(ks []sim.Nemesis) string {
 }
 
 func TestTortureCorrectVariantsSurviveEveryFaultTheyTolerate(t *testing.T) {
+	t.Parallel()
 	seeds := tortureSeeds()
 	for _, l := range All() {
 		for _, v := range l.Variants() {
@@ -179,6 +180,7 @@ func TestTortureCorrectVariantsSurviveEveryFaultTheyTolerate(t *testing.T) {
 // The profiles give each seed a nemesis drawn from what the variant
 // tolerates, and every profile comes round within six seeds.
 func TestTortureNemesisComesFromWhatTheVariantTolerates(t *testing.T) {
+	t.Parallel()
 	tol := []sim.Nemesis{sim.NemesisCrash, sim.NemesisDelay, sim.NemesisPartition}
 	seen := map[string]bool{}
 	for seed := uint64(1); seed <= uint64(len(tortureProfiles)); seed++ {

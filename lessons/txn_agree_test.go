@@ -17,6 +17,7 @@ import (
 // both. A learner who checks skew.edn after `run --lesson write-skew --seed
 // 3 --out skew.edn` once met another cycle than the run had named.
 func TestTxnRunAndCheckExplainTheSameAnomaly(t *testing.T) {
+	t.Parallel()
 	per := 3
 	if testing.Short() {
 		per = 1
@@ -67,6 +68,7 @@ func TestTxnRunAndCheckExplainTheSameAnomaly(t *testing.T) {
 // each transactional lesson, reads as finished English within 78 columns,
 // and names the models it satisfies without hedging ("at most").
 func TestTxnTextReads(t *testing.T) {
+	t.Parallel()
 	for _, l := range All() {
 		if !l.Transactional() {
 			continue
