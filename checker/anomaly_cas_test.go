@@ -8,6 +8,7 @@ import (
 )
 
 func TestCASAnomalies(t *testing.T) {
+	t.Parallel()
 	miss := func(p int, from, to any) history.Op {
 		o := fail(p, "cas", []any{from, to})
 		o.Error = history.ErrorMismatch
@@ -61,6 +62,7 @@ func splitBrainHistory() history.History {
 // keep an older write of it: the later compare-and-set from that value
 // would then fail only because of what the witness left out.
 func TestWitnessKeepsTheLatestSource(t *testing.T) {
+	t.Parallel()
 	res := mustCheck(t, splitBrainHistory(), Options{Model: "cas-register"})
 	var ops []string
 	for _, o := range res.Witness {

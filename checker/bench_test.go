@@ -283,6 +283,7 @@ func BenchmarkKV100k(b *testing.B) {
 // TestShrinkLargeHistory keeps the 1,000-operation shrink honest in the
 // ordinary test run: its witness must be small and minimal.
 func TestShrinkLargeHistory(t *testing.T) {
+	t.Parallel()
 	h := registerHistory(1, 1000, 5, 0, true)
 	start := time.Now()
 	res := mustCheck(t, h, Options{Model: "register"})

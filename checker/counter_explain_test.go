@@ -9,6 +9,7 @@ import (
 // whole: the sentence a learner found broken ("… acknowledged before it
 // began make") must read as English in every branch.
 func TestCounterMissedAddSentences(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		reads   []int64 // what the reads after the add return, in turn

@@ -9,6 +9,7 @@ import (
 // TestSubsetSumsBits holds the bitset totals to a plain enumeration, on
 // random deltas of both signs that cross word boundaries.
 func TestSubsetSumsBits(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 9))
 	for range 500 {
 		deltas := make([]int64, r.IntN(12))

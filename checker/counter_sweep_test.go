@@ -78,6 +78,7 @@ func TestCounterSweepAgreesWithSearch(t *testing.T) {
 // TestCounterSweepRefusesWhatIsTooLarge: a grid beyond its bound is left
 // to the search rather than allocated.
 func TestCounterSweepRefusesWhatIsTooLarge(t *testing.T) {
+	t.Parallel()
 	var h history.History
 	add := func(p int, d int64) {
 		h = append(h, inv(p, "add", d), info(p, "add", d))

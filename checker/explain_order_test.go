@@ -25,6 +25,7 @@ func orderRec(p int, t history.Type, f string, v any) history.Op {
 }
 
 func TestLinearizationOrderOfALinearizableHistory(t *testing.T) {
+	t.Parallel()
 	// p0 writes 1 while p1 reads 1; then p1 writes 2 and p0 reads 2.
 	h := orderHist(
 		orderRec(0, history.Invoke, "write", 1),
@@ -73,6 +74,7 @@ func TestLinearizationOrderOfALinearizableHistory(t *testing.T) {
 }
 
 func TestLinearizationOrderStopsAtTheLongestLinearizablePrefix(t *testing.T) {
+	t.Parallel()
 	// A stale read: 2 is written after 1, then a read returns 1.
 	h := orderHist(
 		orderRec(0, history.Invoke, "write", 1),
@@ -110,6 +112,7 @@ func TestLinearizationOrderStopsAtTheLongestLinearizablePrefix(t *testing.T) {
 }
 
 func TestLinearizationOrderPerKey(t *testing.T) {
+	t.Parallel()
 	k := func(key string, o history.Op) history.Op { o.Key = key; return o }
 	h := orderHist(
 		k("x", orderRec(0, history.Invoke, "write", 1)),
@@ -132,6 +135,7 @@ func TestLinearizationOrderPerKey(t *testing.T) {
 }
 
 func TestLinearizationOrderCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	h := orderHist(orderRec(0, history.Invoke, "write", 1), orderRec(0, history.OK, "write", 1))

@@ -88,6 +88,7 @@ func bigRegisterHistory(seed uint64, n, procs, values, infoEvery int, stale bool
 // each phase in turn, and asserts that the phase stopped and said so. (No
 // timing is asserted: the limit is forced to pass where the test needs it.)
 func TestTimeLimitBoundsEveryPhase(t *testing.T) {
+	t.Parallel()
 	h := bigRegisterHistory(1, sweep(5_000, 20_000, 200_000), 8, 5, 20, true)
 
 	// The verdict search: a limit far too short for it.

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRegisterAnomalies(t *testing.T) {
+	t.Parallel()
 	mismatch := fail(1, "cas", []any{1, 2})
 	mismatch.Error = history.ErrorMismatch
 	runAnomalyCases(t, []anomalyCase{
@@ -45,6 +46,7 @@ func TestRegisterAnomalies(t *testing.T) {
 }
 
 func TestOtherModelAnomalies(t *testing.T) {
+	t.Parallel()
 	runAnomalyCases(t, []anomalyCase{
 		{"counter duplicated by a failed add", "counter", nil, hist(
 			inv(0, "add", 1), fail(0, "add", 1), inv(1, "add", 1), ok(1, "add", 1), inv(2, "read", nil), ok(2, "read", 2)),
@@ -106,6 +108,7 @@ func TestOtherModelAnomalies(t *testing.T) {
 }
 
 func TestModelsList(t *testing.T) {
+	t.Parallel()
 	want := []string{"cas-register", "counter", "kv", "lock", "multi-register", "queue", "register", "set"}
 	if got := ModelNames(); !slices.Equal(got, want) {
 		t.Fatalf("ModelNames() = %v, want %v", got, want)
@@ -125,6 +128,7 @@ func TestModelsList(t *testing.T) {
 }
 
 func TestGuessModelAndFormatDefaults(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		h    history.History
 		want Model
@@ -152,6 +156,7 @@ func TestGuessModelAndFormatDefaults(t *testing.T) {
 }
 
 func TestFaultIntervals(t *testing.T) {
+	t.Parallel()
 	nem := func(typ history.Type, f string, v any) history.Op {
 		return history.Op{Process: history.Nemesis, Type: typ, F: f, Value: v}
 	}
@@ -177,6 +182,7 @@ func TestFaultIntervals(t *testing.T) {
 // TestFaultIntervalsByNode: an end that names nodes ends the faults on
 // them; one that names none ends them all; net faults end with net-reset.
 func TestFaultIntervalsByNode(t *testing.T) {
+	t.Parallel()
 	nem := func(f string, nodes ...any) history.Op {
 		v := map[string]any{"desc": f}
 		if nodes != nil {
@@ -201,6 +207,7 @@ func TestFaultIntervalsByNode(t *testing.T) {
 // before an operation began is not (issue 9: one healed at 5.000 s was
 // named for an operation at 5.035 s).
 func TestFaultsDuring(t *testing.T) {
+	t.Parallel()
 	nem := func(f string, v any) history.Op {
 		return history.Op{Process: history.Nemesis, Type: history.Info, F: f, Value: v}
 	}
@@ -242,6 +249,7 @@ func TestFaultsDuring(t *testing.T) {
 // ProjectedWords words a read by them as the explanation does; a witness
 // of whole values keeps Shown nil.
 func TestShownNamesTheProjection(t *testing.T) {
+	t.Parallel()
 	set := mustCheck(t, hist(
 		inv(0, "add", 1), ok(0, "add", 1), inv(0, "add", 2), ok(0, "add", 2), inv(0, "add", 3), ok(0, "add", 3),
 		inv(1, "read", nil), ok(1, "read", []any{1, 3})), Options{Model: "set"})

@@ -27,6 +27,7 @@ func staleHistory() history.History {
 }
 
 func TestFormatText(t *testing.T) {
+	t.Parallel()
 	res := mustCheck(t, staleHistory(), Options{Model: "register"})
 	if res.Prefix != 6 || res.Tip == nil || res.Tip.Index != 6 || res.Tip.Type != history.OK || res.Failing == nil || res.Failing.Index != 5 {
 		t.Errorf("prefix %d, tip %v, failing %v: want 6 records, the read's return at 6, invoked at 5", res.Prefix, res.Tip, res.Failing)
@@ -59,6 +60,7 @@ func TestFormatText(t *testing.T) {
 }
 
 func TestTimelineMarksOutcomes(t *testing.T) {
+	t.Parallel()
 	h := hist(inv(0, "write", 1), inv(1, "write", 2), info(1, "write", 2), inv(2, "write", 3), fail(2, "write", 3), ok(0, "write", 1))
 	got := Timeline(h, nil)
 	for _, want := range []string{"write 1 ", "write 2 ", "?", "x"} {
@@ -73,6 +75,7 @@ func TestTimelineMarksOutcomes(t *testing.T) {
 }
 
 func TestWriteHTML(t *testing.T) {
+	t.Parallel()
 	h := staleHistory()
 	opts := Options{Model: "register"}
 	res := mustCheck(t, h, opts)
@@ -98,6 +101,7 @@ func TestWriteHTML(t *testing.T) {
 }
 
 func TestProgress(t *testing.T) {
+	t.Parallel()
 	var calls [][2]int
 	h := hist(
 		keyed("a", inv(0, "write", 1)), keyed("a", ok(0, "write", 1)),
@@ -148,6 +152,7 @@ func ExampleCheck() {
 // steps fail once the limit passed. Now it is written from a finished
 // search or not at all.
 func TestWriteHTMLAfterATimeOut(t *testing.T) {
+	t.Parallel()
 	h := hardHistory(24) // beyond the counter sweep's grid: left to the search
 	opts := Options{Model: ModelCounter, Timeout: 20 * time.Millisecond}
 	res := mustCheck(t, h, opts)
@@ -170,6 +175,7 @@ func TestWriteHTMLAfterATimeOut(t *testing.T) {
 
 // Every branch of the headline's prefix sentence, read whole.
 func TestPrefixTextBranches(t *testing.T) {
+	t.Parallel()
 	read := history.Op{Index: 8, Process: 1, Type: history.Invoke, F: "read"}
 	cases := []struct {
 		res  Result

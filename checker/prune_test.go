@@ -13,6 +13,7 @@ import (
 // Each case sits on the edge of a pruning rule (prune.go): a history whose
 // verdict would change if the rule dropped or bounded one operation more.
 func TestPruneEdges(t *testing.T) {
+	t.Parallel()
 	mismatch := fail(1, "cas", []any{1, 3})
 	mismatch.Error = history.ErrorMismatch
 	cases := []struct {

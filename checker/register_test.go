@@ -10,6 +10,7 @@ import (
 )
 
 func TestRegisterVerdicts(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		h    history.History
@@ -37,6 +38,7 @@ func TestRegisterVerdicts(t *testing.T) {
 }
 
 func TestCASRegisterVerdicts(t *testing.T) {
+	t.Parallel()
 	mismatch := func(p int, v any) history.Op {
 		o := fail(p, "cas", v)
 		o.Error = history.ErrorMismatch
@@ -64,6 +66,7 @@ func TestCASRegisterVerdicts(t *testing.T) {
 }
 
 func TestFailureDetails(t *testing.T) {
+	t.Parallel()
 	h := hist(
 		inv(0, "write", 1), ok(0, "write", 1), // 0 1
 		inv(0, "write", 2), ok(0, "write", 2), // 2 3
@@ -98,6 +101,7 @@ func TestFailureDetails(t *testing.T) {
 }
 
 func TestLostWriteVersusStaleRead(t *testing.T) {
+	t.Parallel()
 	lost := hist(
 		inv(0, "write", 1), ok(0, "write", 1),
 		inv(0, "write", 2), ok(0, "write", 2),
@@ -110,6 +114,7 @@ func TestLostWriteVersusStaleRead(t *testing.T) {
 }
 
 func TestBadInput(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		h    history.History
@@ -132,6 +137,7 @@ func TestBadInput(t *testing.T) {
 }
 
 func TestCancelledContextGivesUnknown(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	h := hist(inv(0, "write", 1), ok(0, "write", 1), inv(1, "read", nil), ok(1, "read", 2))
@@ -142,6 +148,7 @@ func TestCancelledContextGivesUnknown(t *testing.T) {
 }
 
 func TestTimeoutGivesUnknownPromptly(t *testing.T) {
+	t.Parallel()
 	h := hardHistory(24)
 	start := time.Now()
 	res, err := Check(context.Background(), h, Options{Model: "counter", Timeout: 100 * time.Millisecond})
@@ -157,6 +164,7 @@ func TestTimeoutGivesUnknownPromptly(t *testing.T) {
 }
 
 func TestCancelDuringSearch(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(50*time.Millisecond, cancel)
 	start := time.Now()

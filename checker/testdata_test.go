@@ -49,6 +49,7 @@ func knossosOptions(t *testing.T, model string) (Options, bool) {
 }
 
 func TestKnossosHistories(t *testing.T) {
+	t.Parallel()
 	rows := readTSV(t, "testdata/knossos/expected.tsv")
 	if len(rows) < 120 {
 		t.Fatalf("expected.tsv has only %d rows", len(rows))
@@ -97,6 +98,7 @@ func TestKnossosHistories(t *testing.T) {
 }
 
 func TestPorcupineHistories(t *testing.T) {
+	t.Parallel()
 	dir := porcupineDir(t)
 	rows := readTSV(t, "testdata/porcupine-expected.tsv")
 	seen := 0
@@ -153,6 +155,7 @@ func TestPorcupineHistories(t *testing.T) {
 }
 
 func TestCancelKnossosPromptly(t *testing.T) {
+	t.Parallel()
 	h, _, err := history.ReadFile("testdata/knossos/data/cas-register/bad/cas-failure.edn", "auto")
 	if err != nil {
 		t.Fatal(err)

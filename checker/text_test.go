@@ -8,6 +8,7 @@ import (
 // An unknown verdict's advice fits why the check stopped: a longer
 // --timeout for time, never for memory; one "before it could decide".
 func TestUnknownTextFitsItsReason(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ reason, want, not string }{
 		{"the time limit (1s) ran out during the verdict search", "A longer --timeout may decide it.", "memory"},
 		{"the verdict search reached its memory limit (384 MB)", "More time would not help", "--timeout"},

@@ -18,6 +18,7 @@ const jsonlTwo = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process"
 // Issue 15 item 3: a reader must not turn input it does not understand into
 // a short, passing history.
 func TestWrongFormatIsAnError(t *testing.T) {
+	t.Parallel()
 	passwd := "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
 	etcdFirst := "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n" + strings.Repeat(`{"process":1,"type":"invoke","f":"read"}`+"\n", 5)
 	cases := []struct {
@@ -39,6 +40,7 @@ func TestWrongFormatIsAnError(t *testing.T) {
 }
 
 func TestEtcdNoiseIsCounted(t *testing.T) {
+	t.Parallel()
 	src := "INFO  jepsen.core - starting\n" +
 		"INFO  jepsen.util - 0\t:invoke\t:read\tnil\n" +
 		"\n" +
@@ -56,6 +58,7 @@ func TestEtcdNoiseIsCounted(t *testing.T) {
 }
 
 func TestRecordLines(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		format, src string
 		lines       []int
@@ -87,6 +90,7 @@ func equalInts(a, b []int) bool {
 
 // Issue 15 item 13: a byte-order mark opens many files written on Windows.
 func TestByteOrderMark(t *testing.T) {
+	t.Parallel()
 	for _, format := range []string{FormatAuto, FormatJSONL} {
 		h, _, err := ReadBytes(append([]byte("\xef\xbb\xbf"), jsonlTwo...), "bom.jsonl", format)
 		if err != nil || len(h) != 2 {
@@ -148,6 +152,7 @@ func (zeros) Read(p []byte) (int, error) {
 }
 
 func TestReadStopsWhenCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	many := strings.Repeat(`{"process":0,"type":"invoke","f":"read"}`+"\n", 10_000)
@@ -181,6 +186,7 @@ func TestReadStopsWhenCancelled(t *testing.T) {
 // Issue 15 item 7: messages quote input clipped to a short, valid,
 // printable excerpt.
 func TestMessagesQuoteShortExcerpts(t *testing.T) {
+	t.Parallel()
 	huge := strings.Repeat("\x00", 1<<20)
 	bad := strings.Repeat("\xff\x01", 1<<19)
 	set := "#{" + strings.Repeat("1 ", 1<<18) + "}"
@@ -221,6 +227,7 @@ func clipForTest(s string) string {
 }
 
 func TestExcerpt(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		"read":                     `"read"`,
 		"\x00\xff":                 `"\x00\xff"`,
@@ -240,6 +247,7 @@ func TestExcerpt(t *testing.T) {
 }
 
 func TestRecordErrorNamesLines(t *testing.T) {
+	t.Parallel()
 	h, info, err := ReadContext(context.Background(), strings.NewReader("\n\n"+jsonlTwo+`{"process":0,"type":"ok","f":"read"}`+"\n"), "x", FormatJSONL)
 	if err != nil {
 		t.Fatal(err)
@@ -264,6 +272,7 @@ func TestRecordErrorNamesLines(t *testing.T) {
 }
 
 func TestEmptyInputs(t *testing.T) {
+	t.Parallel()
 	for _, format := range Formats() {
 		h, _, err := ReadBytes(nil, "empty", format)
 		if err != nil || h == nil || len(h) != 0 {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestReadEDNVectorListAndComments(t *testing.T) {
+	t.Parallel()
 	src := `; a comment
 [{:process 0, :type :invoke, :f :write, :value 3}
  ; between records
@@ -38,6 +39,7 @@ func TestReadEDNVectorListAndComments(t *testing.T) {
 }
 
 func TestReadEDNBareMaps(t *testing.T) {
+	t.Parallel()
 	src := "{:index 0, :type :invoke, :process 0, :f :read, :value nil}\n{:index 1, :type :ok, :process 0, :f :read, :value {:x 1, \"y\" [1 2.5 \"s\" true]}}\n"
 	h, err := ReadEDN(strings.NewReader(src), "h.edn")
 	if err != nil {
@@ -50,6 +52,7 @@ func TestReadEDNBareMaps(t *testing.T) {
 }
 
 func TestReadEDNErrorsNameLineAndField(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		src         string
 		line        int
@@ -80,6 +83,7 @@ func TestReadEDNErrorsNameLineAndField(t *testing.T) {
 }
 
 func TestWriteEDNRoundTrip(t *testing.T) {
+	t.Parallel()
 	h := History{
 		{Index: 0, Time: 1200000, Process: 3, Type: Invoke, F: "write", Value: int64(2), Node: "n2"},
 		{Index: 1, Time: 1300000, Process: 3, Type: OK, F: "write", Value: int64(2)},
@@ -105,6 +109,7 @@ func TestWriteEDNRoundTrip(t *testing.T) {
 }
 
 func TestWriteEDNRejectsNaN(t *testing.T) {
+	t.Parallel()
 	var nan float64
 	nan = nan / nan
 	err := WriteEDN(&bytes.Buffer{}, History{{Process: 0, Type: Invoke, F: "write", Value: nan}})

@@ -42,6 +42,7 @@ func randomValue(r *rand.Rand, depth int) any {
 // when Equal finds them equal (value identity and value equality are one
 // definition, used by the checker's maps and its comparisons alike).
 func TestValueKeyIsEqualsIdentity(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(11, 3))
 	same := 0
 	for i := range 20000 {

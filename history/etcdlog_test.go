@@ -8,6 +8,7 @@ import (
 )
 
 func TestReadEtcdLog(t *testing.T) {
+	t.Parallel()
 	src := "INFO  jepsen.util - 0\t:invoke\t:read\tnil\n" +
 		"some unrelated log line\n" +
 		"INFO  jepsen.util - 1\t:invoke\t:cas\t[1 4]\n" +
@@ -40,6 +41,7 @@ func TestReadEtcdLog(t *testing.T) {
 }
 
 func TestReadEtcdLogErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		src   string
 		line  int
@@ -62,6 +64,7 @@ func TestReadEtcdLogErrors(t *testing.T) {
 }
 
 func TestReadEtcdLogEmpty(t *testing.T) {
+	t.Parallel()
 	h, err := ReadEtcdLog(strings.NewReader(""), "empty.log")
 	if err != nil || h == nil || len(h) != 0 {
 		t.Fatalf("got %v %v, want an empty history", h, err)

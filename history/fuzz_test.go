@@ -46,6 +46,7 @@ func FuzzReadAuto(f *testing.F) {
 }
 
 func TestFuzzSeedsDoNotAllFail(t *testing.T) {
+	t.Parallel()
 	okCount := 0
 	for _, s := range fuzzSeeds {
 		if _, _, err := ReadBytes([]byte(s), "seed", FormatAuto); err == nil {

@@ -14,6 +14,7 @@ const sampleJSONL = `{"index":0,"time":1200000,"process":3,"type":"invoke","f":"
 `
 
 func TestJSONLRoundTrip(t *testing.T) {
+	t.Parallel()
 	h, err := ReadJSONL(strings.NewReader(sampleJSONL), "sample.jsonl")
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +35,7 @@ func TestJSONLRoundTrip(t *testing.T) {
 }
 
 func TestJSONLErrorsNameLineAndField(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ in, want string }{
 		{`{"process":1,"type":"ok","f":"read"}` + "\n" + `{"process":1,"type":"done","f":"read"}`, `x.jsonl:2: field "type"`},
 		{`{"type":"ok","f":"read"}`, `x.jsonl:1: field "process": missing`},
@@ -52,6 +54,7 @@ func TestJSONLErrorsNameLineAndField(t *testing.T) {
 }
 
 func TestPairs(t *testing.T) {
+	t.Parallel()
 	h, _ := ReadJSONL(strings.NewReader(sampleJSONL), "")
 	pairs, err := h.Pairs()
 	if err != nil || len(pairs) != 2 || pairs[1].Completion.Type != Fail {

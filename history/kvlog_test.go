@@ -8,6 +8,7 @@ import (
 )
 
 func TestReadKVLog(t *testing.T) {
+	t.Parallel()
 	src := `{:process 0, :type :invoke, :f :append, :key "0", :value "x 0 0 y"}
 {:process 0, :type :ok, :f :append, :key "0", :value "x 0 0 y"}
 
@@ -30,6 +31,7 @@ func TestReadKVLog(t *testing.T) {
 }
 
 func TestReadKVLogErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		src   string
 		line  int

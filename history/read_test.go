@@ -9,6 +9,7 @@ import (
 )
 
 func TestDetectFormat(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		src, want string
 	}{
@@ -35,6 +36,7 @@ func TestDetectFormat(t *testing.T) {
 }
 
 func TestReadFileFormats(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	files := map[string]string{
 		"h.jsonl": `{"index":0,"time":1,"process":0,"type":"invoke","f":"write","value":2}` + "\n" + `{"index":1,"time":2,"process":0,"type":"ok","f":"write","value":2}` + "\n",

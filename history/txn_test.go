@@ -7,6 +7,7 @@ import (
 )
 
 func TestTxnsPairsAndParses(t *testing.T) {
+	t.Parallel()
 	h, _, err := ReadTxnBytes([]byte(`
 {:index 0 :process 1 :type :invoke :f :txn :value [[:append :x 1] [:r :y nil]]}
 {:index 1 :process :nemesis :type :info :f :start-partition :value nil}
@@ -46,6 +47,7 @@ func TestTxnsPairsAndParses(t *testing.T) {
 }
 
 func TestTxnsErrors(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct{ edn, want string }{
 		{`{:process 0 :type :ok :f :txn :value 3}`, `record 0 (process 0, ok): field "value": want a transaction`},
 		{`{:process 0 :type :ok :f :txn :value [[:append :x]]}`, "micro-operation 0: append needs a value"},
@@ -68,6 +70,7 @@ func TestTxnsErrors(t *testing.T) {
 // Elle's example histories leave out :process and :f; read as a
 // transactional history they are one client's transactions.
 func TestReadTxnDefaults(t *testing.T) {
+	t.Parallel()
 	src := "{:index 0 :type :invoke :value [[:append 1 2]]}\n{:index 1 :type :ok :value [[:append 1 2]]}\n"
 	if _, _, err := ReadBytes([]byte(src), "t", "auto"); err == nil {
 		t.Fatal("the general reader accepts a record without :process")
@@ -90,6 +93,7 @@ func TestReadTxnDefaults(t *testing.T) {
 // WriteEDN writes micro-operation functions as keywords, as Jepsen does and
 // Elle reads them, and the result reads back to the same transactions.
 func TestWriteTxnEDN(t *testing.T) {
+	t.Parallel()
 	h := History{
 		{Index: 0, Process: 1, Type: Invoke, F: "txn", Value: []any{[]any{"append", "x", int64(1)}, []any{"r", int64(7), nil}}},
 		{Index: 1, Process: 1, Type: OK, F: "txn", Value: []any{[]any{"append", "x", int64(1)}, []any{"r", int64(7), []any{int64(1), int64(2)}}}},

@@ -3,6 +3,7 @@ package sim
 import "testing"
 
 func TestCatchUpShowsALiveFaultAtItsMoment(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	s := newTestSim(t, 5, cfg, Schedule{})
 	s.RunUntil(400_000_000)

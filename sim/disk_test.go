@@ -6,6 +6,7 @@ import (
 )
 
 func TestDiskPutAndGetCopy(t *testing.T) {
+	t.Parallel()
 	d := NewDisk()
 	m := map[string][]int64{"a": {1, 2}}
 	d.Put("m", m)
@@ -26,6 +27,7 @@ func TestDiskPutAndGetCopy(t *testing.T) {
 // numbers) or as they are (a struct of plain fields) are copies too, and
 // a struct that holds a slice or an interface is still copied deeply.
 func TestDiskCopiesEveryShape(t *testing.T) {
+	t.Parallel()
 	type plain struct {
 		A int64
 		B [2]string
@@ -63,6 +65,7 @@ func TestDiskCopiesEveryShape(t *testing.T) {
 }
 
 func TestDiskLoadAndCrash(t *testing.T) {
+	t.Parallel()
 	d := NewDisk()
 	var n int64 = 5
 	if Load(d, "n", &n) || n != 5 {
@@ -98,6 +101,7 @@ func (c cloned) Clone() any {
 // request's value are copied deeply; a struct that refers to nothing a
 // node could change is stored as it is, and reads back equal.
 func TestDiskCopiesClonersAndLists(t *testing.T) {
+	t.Parallel()
 	type flat struct {
 		Req  Request
 		Tags []string

@@ -9,6 +9,7 @@ import (
 // The in-flight counts agree, at every step of a run under every fault,
 // with the messages actually queued or held for a paused node.
 func TestInFlightCountsTheMessagesOnTheirWay(t *testing.T) {
+	t.Parallel()
 	s := mixSim(t, 8, 5, 150, newReg, AllNemeses(), 0.5)
 	ends := append(append([]string{}, s.NodeIDs()...), s.ClientIDs()...)
 	seen := 0
@@ -57,6 +58,7 @@ func TestInFlightCountsTheMessagesOnTheirWay(t *testing.T) {
 // A client's processes: a process that times out retires and the client
 // goes on as process + clients.
 func TestClientOfFollowsRetiredProcesses(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Ops, cfg.Clients = 9, 3
 	s, _ := New(1, cfg, Schedule{}, newBlackhole, regGen{})

@@ -10,6 +10,7 @@ import (
 // occurrence, faults of different kinds overlap, and no more than a
 // minority is ever down.
 func TestMixFiresEveryKindOverlappingAndUndoesEachOccurrence(t *testing.T) {
+	t.Parallel()
 	for _, nodes := range []int{3, 5} {
 		s := mixSim(t, 3, nodes, 300, newReg, AllNemeses(), 0)
 		most, overlap := 0, 0
@@ -55,6 +56,7 @@ func TestMixFiresEveryKindOverlappingAndUndoesEachOccurrence(t *testing.T) {
 
 // Each kind is in force about the density's fraction of the time.
 func TestMixDensity(t *testing.T) {
+	t.Parallel()
 	for _, d := range []float64{0.2, 0.5, 0.8} {
 		s := mixSim(t, 4, 3, 2000, newReg, []Nemesis{NemesisPartition, NemesisLoss}, d)
 		if err := s.Run(); err != nil {
@@ -86,6 +88,7 @@ func TestMixDensity(t *testing.T) {
 // The mix's timings and targets come from the seed alone: a design that
 // behaves differently meets the same faults at the same moments.
 func TestMixIsTheSameAgainstAnotherDesign(t *testing.T) {
+	t.Parallel()
 	kinds := []Nemesis{NemesisPartition, NemesisCrash, NemesisPause, NemesisClock, NemesisDelay}
 	a := mixSim(t, 5, 5, 150, newReg, kinds, 0)
 	b := mixSim(t, 5, 5, 150, func(string) Node { return &regNode{sync: true} }, kinds, 0)
@@ -118,6 +121,7 @@ func TestMixIsTheSameAgainstAnotherDesign(t *testing.T) {
 // A scenario with a mix replays byte for byte, and a different seed gives
 // different faults.
 func TestMixReplaysFromAScenario(t *testing.T) {
+	t.Parallel()
 	s := mixSim(t, 6, 3, 200, newReg, AllNemeses(), 0.3)
 	s.RunUntil(700_000_000)
 	s.Inject(Fault{Kind: FaultPause, Nodes: []string{"n1"}})
@@ -147,6 +151,7 @@ func TestMixReplaysFromAScenario(t *testing.T) {
 }
 
 func TestMixValidation(t *testing.T) {
+	t.Parallel()
 	for name, m := range map[string]Mix{
 		"no kinds":      {Density: 0.5},
 		"unknown kind":  {Kinds: []Nemesis{"meteor"}, Density: 0.5},

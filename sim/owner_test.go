@@ -7,6 +7,7 @@ import (
 // Each owner's undo undoes only its own faults; the learner's undo and
 // heal-all lift everyone's; the cluster lives under the composition.
 func TestScheduleUndoesOnlyItsOwnFaults(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes = 5
 	const ms = 1_000_000
@@ -94,6 +95,7 @@ func TestScheduleUndoesOnlyItsOwnFaults(t *testing.T) {
 // A node two owners crashed stays down until both restart it; the
 // learner's restart (the TUI's k on a down node) lifts every owner's crash.
 func TestANodeCrashedByTwoOwners(t *testing.T) {
+	t.Parallel()
 	const ms = 1_000_000
 	sched := Schedule{Faults: []Fault{
 		{At: 100 * ms, Kind: FaultCrash, Nodes: []string{"n2"}},

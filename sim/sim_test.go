@@ -11,6 +11,7 @@ import (
 )
 
 func TestDeterministicAcrossSeeds(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes = 5
 	for seed := uint64(1); seed <= 30; seed++ {
@@ -32,6 +33,7 @@ func TestDeterministicAcrossSeeds(t *testing.T) {
 }
 
 func TestRunCompletesEveryOperation(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t, 7, testConfig(), everyFault)
 	if err := s.Run(); err != nil {
 		t.Fatal(err)
@@ -51,6 +53,7 @@ func TestRunCompletesEveryOperation(t *testing.T) {
 }
 
 func TestCutLinkDrops(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	s := newTestSim(t, 1, cfg, Schedule{})
 	s.RunUntil(150_000_000)
@@ -84,6 +87,7 @@ func TestCutLinkDrops(t *testing.T) {
 }
 
 func TestPausedNodeHandlesNothingUntilResumed(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t, 3, testConfig(), Schedule{})
 	s.RunUntil(150_000_000)
 	s.Inject(Fault{Kind: FaultPause, Nodes: []string{"n2"}})
@@ -116,6 +120,7 @@ func TestPausedNodeHandlesNothingUntilResumed(t *testing.T) {
 }
 
 func TestCrashLosesUnsyncedWrites(t *testing.T) {
+	t.Parallel()
 	for _, synced := range []bool{false, true} {
 		cfg := testConfig()
 		cfg.Nodes, cfg.Clients = 1, 1
@@ -143,6 +148,7 @@ func TestCrashLosesUnsyncedWrites(t *testing.T) {
 }
 
 func TestSkewedClockReadsOff(t *testing.T) {
+	t.Parallel()
 	s := newTestSim(t, 1, testConfig(), Schedule{})
 	s.RunUntil(100_000_000)
 	s.Inject(Fault{Kind: FaultClockSkew, Nodes: []string{"n3"}, DeltaNs: 5_000_000_000})
@@ -172,6 +178,7 @@ func TestSkewedClockReadsOff(t *testing.T) {
 }
 
 func TestLossDuplicationDelay(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	loss := newTestSim(t, 1, cfg, Schedule{Faults: []Fault{{Kind: FaultLoss, Probability: 0.5}}})
 	loss.Run()
@@ -204,6 +211,7 @@ func TestLossDuplicationDelay(t *testing.T) {
 }
 
 func TestPartitionShapes(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes = 5
 	for _, shape := range []Shape{ShapeOne, ShapeLeader, ShapeHalves, ShapeRing, ShapeBridge} {
@@ -260,6 +268,7 @@ func TestPartitionShapes(t *testing.T) {
 }
 
 func TestTimeoutIsInfoAndProcessRetires(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Ops, cfg.Clients = 6, 2
 	s, _ := New(1, cfg, Schedule{}, newBlackhole, regGen{})
@@ -301,6 +310,7 @@ func TestTimeoutIsInfoAndProcessRetires(t *testing.T) {
 }
 
 func TestLiveFaultsReplayExactly(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes = 5
 	s := newTestSim(t, 11, cfg, everyFault)
@@ -327,6 +337,7 @@ func TestLiveFaultsReplayExactly(t *testing.T) {
 }
 
 func TestBoundsAreErrors(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.MaxEvents = 50
 	s := newTestSim(t, 1, cfg, Schedule{})
@@ -336,6 +347,7 @@ func TestBoundsAreErrors(t *testing.T) {
 }
 
 func TestValidateNamesTheField(t *testing.T) {
+	t.Parallel()
 	_, err := New(1, testConfig(), Schedule{Faults: []Fault{{Kind: FaultCrash, Nodes: []string{"n9"}}}}, newBlackhole, regGen{})
 	if err == nil || !strings.Contains(err.Error(), "nodes") || !strings.Contains(err.Error(), "n9") {
 		t.Fatalf("got %v", err)
@@ -356,6 +368,7 @@ type panicky struct{ blackhole }
 func (panicky) Handle(*Env, Message) { panic("toy bug") }
 
 func TestNodePanicBecomesRunError(t *testing.T) {
+	t.Parallel()
 	s, _ := New(1, testConfig(), Schedule{}, func(string) Node { return panicky{} }, regGen{})
 	err := s.Run()
 	if err == nil || !strings.Contains(err.Error(), "toy bug") {
@@ -366,6 +379,7 @@ func TestNodePanicBecomesRunError(t *testing.T) {
 // Live faults carried to another design replay at their virtual time, in
 // order; the carried run's own schedule then replays it exactly by step.
 func TestLiveFaultsReplayByTimeAgainstAnotherDesign(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes = 5
 	s := newTestSim(t, 11, cfg, everyFault)
@@ -408,6 +422,7 @@ func TestLiveFaultsReplayByTimeAgainstAnotherDesign(t *testing.T) {
 // A learner's fault injected while a replay still has live faults to
 // come does not skip them.
 func TestInjectDuringAReplayKeepsTheFaultsToCome(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	s := newTestSim(t, 3, cfg, Schedule{})
 	s.RunUntil(500_000_000)

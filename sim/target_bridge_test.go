@@ -6,6 +6,7 @@ import "testing"
 // partition (lesson 13 crashes it over and over); with no bridge in force
 // it picks a node at random, as "leader" does with no leader.
 func TestTargetBridgeHitsTheBridgeNode(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes = 5
 	for seed := uint64(1); seed <= 5; seed++ {

@@ -20,6 +20,7 @@ func newRoleNode(id string) Node {
 }
 
 func TestRoleTargetPicksANodeWithThatRole(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Nodes, cfg.Ops = 5, 0
 	seen := map[string]bool{}
@@ -43,6 +44,7 @@ func TestRoleTargetPicksANodeWithThatRole(t *testing.T) {
 }
 
 func TestRoleTargetValidation(t *testing.T) {
+	t.Parallel()
 	if err := (Fault{Kind: FaultPause, Target: "role:"}).Validate([]string{"n1"}); err == nil {
 		t.Fatal("accepted a role target without a role")
 	}
@@ -55,6 +57,7 @@ func TestRoleTargetValidation(t *testing.T) {
 // "leader") stops the run when a fault aims at a role, instead of quietly
 // hitting a random node.
 func TestUnknownRoleStopsARoleTargetedFault(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Ops = 20
 	s, err := New(1, cfg, Schedule{Faults: []Fault{{At: 1, Kind: FaultCrash, Target: TargetLeader}}},

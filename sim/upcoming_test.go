@@ -7,6 +7,7 @@ import (
 )
 
 func TestUpcomingAnnouncesTheScheduleAndTheMix(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Ops = 2000 // longer than 10 s
 	const s1 = 1_000_000_000

@@ -12,6 +12,7 @@ import (
 // backwards", "invalid argument to Int64N") or printed negative virtual
 // times are rejected, naming the field.
 func TestScenarioValidationNamesTheField(t *testing.T) {
+	t.Parallel()
 	max64 := int64(math.MaxInt64)
 	cases := []struct {
 		field string
@@ -62,6 +63,7 @@ func TestScenarioValidationNamesTheField(t *testing.T) {
 // panic or a negative time (on nodes with no timers of their own, which
 // would tick through days of virtual time).
 func TestTheLargestSettingsRun(t *testing.T) {
+	t.Parallel()
 	cfg := testConfig()
 	cfg.Ops, cfg.Nodes = 5, 3
 	cfg.FinalDelayNs, cfg.LatencyMaxNs, cfg.ThinkMaxNs = MaxDurationNs, MaxDurationNs, MaxDurationNs

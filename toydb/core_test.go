@@ -47,6 +47,7 @@ func write(c *simtest.Cluster, node string, reqID int64, v any) []sim.ClientRepl
 // --- election rule ---
 
 func TestElectMajorityElectsOneLeaderAndVotesOncePerTerm(t *testing.T) {
+	t.Parallel()
 	c := newCluster(correct(NewKV), three...)
 	run(c, 2_000_000_000, nil)
 	ls := leaders(c, three...)
@@ -71,6 +72,7 @@ func TestElectMajorityElectsOneLeaderAndVotesOncePerTerm(t *testing.T) {
 }
 
 func TestElectionRestrictionRefusesAStaleLog(t *testing.T) {
+	t.Parallel()
 	for _, rule := range []ElectionRule{ElectMajority, ElectAnyLog} {
 		p := correct(NewKV)
 		p.Election = rule
@@ -91,6 +93,7 @@ func TestElectionRestrictionRefusesAStaleLog(t *testing.T) {
 }
 
 func TestLowestIDLeadsOnEachSideOfAPartition(t *testing.T) {
+	t.Parallel()
 	p := correct(NewKV)
 	p.Election, p.Commit, p.Read, p.CheckQuorum = ElectLowestID, CommitLeader, ReadLeaderLocal, false
 	c := newCluster(p, three...)
@@ -108,6 +111,7 @@ func TestLowestIDLeadsOnEachSideOfAPartition(t *testing.T) {
 }
 
 func TestFixedPrimaryStartsANewTermOnEveryBoot(t *testing.T) {
+	t.Parallel()
 	c := newCluster(Policy{Election: ElectFixed, Commit: CommitLeader, Read: ReadLeaderLocal, Machine: NewKV}, three...)
 	before := rep(c, "n1").term
 	c.Crash("n1")
@@ -120,6 +124,7 @@ func TestFixedPrimaryStartsANewTermOnEveryBoot(t *testing.T) {
 // --- commit rule ---
 
 func TestCommitMajorityWaitsForAMajority(t *testing.T) {
+	t.Parallel()
 	c := newCluster(correct(NewKV), three...)
 	run(c, 2_000_000_000, nil)
 	l := leaders(c, three...)[0]
@@ -136,6 +141,7 @@ func TestCommitMajorityWaitsForAMajority(t *testing.T) {
 }
 
 func TestCommitLeaderAcknowledgesAtOnce(t *testing.T) {
+	t.Parallel()
 	p := correct(NewKV)
 	p.Commit = CommitLeader
 	c := newCluster(p, three...)
@@ -149,6 +155,7 @@ func TestCommitLeaderAcknowledgesAtOnce(t *testing.T) {
 // A leader never commits an entry of an earlier term by counting copies
 // (Figure 8): it commits only once an entry of its own term is on a majority.
 func TestCommitMajorityCountsOnlyItsOwnTerm(t *testing.T) {
+	t.Parallel()
 	c := newCluster(correct(NewKV), three...)
 	run(c, 2_000_000_000, nil)
 	l := rep(c, leaders(c, three...)[0])
@@ -166,6 +173,7 @@ func TestCommitMajorityCountsOnlyItsOwnTerm(t *testing.T) {
 // --- read path ---
 
 func TestReadPaths(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		read         ReadPath
 		follower     bool // a follower answers reads itself
@@ -199,6 +207,7 @@ func TestReadPaths(t *testing.T) {
 // A lease read is served locally while the lease lasts by the leader's
 // clock; a clock that jumps ahead ends it.
 func TestLeaseReadsFollowTheWallClock(t *testing.T) {
+	t.Parallel()
 	p := correct(NewKV)
 	p.Read = ReadLease
 	c := newCluster(p, three...)
@@ -219,6 +228,7 @@ func TestLeaseReadsFollowTheWallClock(t *testing.T) {
 // --- ack rule ---
 
 func TestAWriteThatLostItsPlaceIsNotAcknowledged(t *testing.T) {
+	t.Parallel()
 	for _, ackByIndex := range []bool{false, true} {
 		p := correct(NewKV)
 		p.AckByIndex = ackByIndex
@@ -243,6 +253,7 @@ func TestAWriteThatLostItsPlaceIsNotAcknowledged(t *testing.T) {
 // --- in-sync set ---
 
 func TestInSyncSetShrinksAndMinInSyncRefuses(t *testing.T) {
+	t.Parallel()
 	for _, min := range []int{1, 0} {
 		p := Policy{Election: ElectMajority, Commit: CommitInSync, MinInSync: min, Sessions: true, Machine: NewQueue}
 		c := newCluster(p, three...)
@@ -266,6 +277,7 @@ func TestInSyncSetShrinksAndMinInSyncRefuses(t *testing.T) {
 // --- persistence ---
 
 func TestPersistenceAcrossACrash(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		persist  Persistence
 		keepVote bool
@@ -286,6 +298,7 @@ func TestPersistenceAcrossACrash(t *testing.T) {
 }
 
 func TestSyncPeriodicLosesWhatWasNotFsynced(t *testing.T) {
+	t.Parallel()
 	p := Policy{Election: ElectFixed, Commit: CommitLeader, Read: ReadLeaderLocal, Persist: SyncPeriodic, Machine: NewKV}
 	c := newCluster(p, "n1")
 	if r := write(c, "n1", 1, int64(1)); len(r) != 1 || !r[0].OK {
@@ -307,6 +320,7 @@ func TestSyncPeriodicLosesWhatWasNotFsynced(t *testing.T) {
 // duplicated) reach the leader before either commits: with sessions the
 // state machine applies it once and answers the copy from its record.
 func TestSessionsApplyACopyOnce(t *testing.T) {
+	t.Parallel()
 	for _, sessions := range []bool{true, false} {
 		p := correct(NewQueue)
 		p.Sessions = sessions
@@ -334,6 +348,7 @@ func TestSessionsApplyACopyOnce(t *testing.T) {
 // gets no definite failure, for the first copy is in its log and may
 // commit. A forward it never appended may be refused definitely.
 func TestAForwardedCopyIsNeverFailedDefinitely(t *testing.T) {
+	t.Parallel()
 	c := newCluster(correct(NewKV), three...)
 	run(c, 2_000_000_000, nil)
 	l := rep(c, leaders(c, three...)[0])
@@ -368,6 +383,7 @@ func TestAForwardedCopyIsNeverFailedDefinitely(t *testing.T) {
 // --- snapshots ---
 
 func TestCompactionBoundsTheLogAndARestartRecovers(t *testing.T) {
+	t.Parallel()
 	c := newCluster(correct(NewKV), three...)
 	run(c, 2_000_000_000, nil)
 	l := leaders(c, three...)[0]
@@ -407,6 +423,7 @@ func TestCompactionBoundsTheLogAndARestartRecovers(t *testing.T) {
 // A log entry on disk is its own copy (entry.Clone): a cas's values the
 // node changes after the write do not reach the disk.
 func TestLogEntryOnDiskIsACopy(t *testing.T) {
+	t.Parallel()
 	d := sim.NewDisk()
 	vals := []any{int64(1), int64(2)}
 	d.Put("log/1", entry{Term: 1, Op: sim.Request{F: "cas", Value: vals}, Client: "c1", Seq: 1})

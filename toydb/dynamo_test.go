@@ -92,6 +92,7 @@ var dynFlaky = sim.Schedule{Faults: []sim.Fault{
 }, CycleNs: 6_000_000_000}
 
 func TestQuorumReadsFlipFlopWithoutWriteBack(t *testing.T) {
+	t.Parallel()
 	flips := map[string]int{}
 	for _, variant := range []string{"quorum", "fixed"} {
 		for seed := uint64(1); seed <= 40; seed++ {
@@ -107,6 +108,7 @@ func TestQuorumReadsFlipFlopWithoutWriteBack(t *testing.T) {
 }
 
 func TestOneReadsMissFinishedWrites(t *testing.T) {
+	t.Parallel()
 	cut := sim.Schedule{Faults: []sim.Fault{
 		{At: 0, Kind: sim.FaultPartition, Shape: sim.ShapeGroups, Groups: [][]string{{"n1", "n2"}, {"n3"}}},
 	}}
@@ -137,6 +139,7 @@ func TestOneReadsMissFinishedWrites(t *testing.T) {
 }
 
 func TestWriteVersionsAreUniqueEvenFromOneCoordinator(t *testing.T) {
+	t.Parallel()
 	// Clients 1 and 4 both talk to n1 and start writing at the same
 	// instant: their writes must not share a version, or replicas would
 	// keep different values under one version.

@@ -27,6 +27,7 @@ func runGC(t *testing.T, variant string, seed uint64, policy sim.ClientPolicy) c
 // A blind retry over slow links adds twice: the final total exceeds every
 // add the history admits, even counting each indeterminate one.
 func TestGatewayCounterBlindRetriesDuplicate(t *testing.T) {
+	t.Parallel()
 	dup := 0
 	for seed := uint64(1); seed <= 10; seed++ {
 		c := runGC(t, "blind-retry", seed, sim.ClientPolicy{Retries: 2})
@@ -42,6 +43,7 @@ func TestGatewayCounterBlindRetriesDuplicate(t *testing.T) {
 // With request ids, the total lies between the acknowledged adds and those
 // plus the indeterminate ones, on every seed.
 func TestGatewayCounterFixedAppliesEachRequestOnce(t *testing.T) {
+	t.Parallel()
 	for seed := uint64(1); seed <= 20; seed++ {
 		c := runGC(t, "fixed", seed, sim.ClientPolicy{Retries: 2})
 		if c.final < c.ok || c.final > c.ok+c.info {
@@ -53,6 +55,7 @@ func TestGatewayCounterFixedAppliesEachRequestOnce(t *testing.T) {
 // Calling a timeout a failure is a lie the total exposes: adds recorded as
 // failed still counted.
 func TestGatewayCounterTimeoutsAsFailuresHappened(t *testing.T) {
+	t.Parallel()
 	c := runGC(t, "timeout-as-fail", 1, sim.ClientPolicy{Retries: 2, TimeoutAsFail: true})
 	if c.fail == 0 || c.info != 0 {
 		t.Fatalf("want failed adds and no info ones, got %+v", c)

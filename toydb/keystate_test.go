@@ -10,6 +10,7 @@ import (
 // facts its lesson is about, each with a label and a value, so that the
 // workbench can always show them.
 func TestEveryNodeDeclaresItsKeyState(t *testing.T) {
+	t.Parallel()
 	designs := []Design{Single, Replicas, AsyncFailover, SplitBrain, LWWClocks, SloppyQuorums,
 		GatewayCounter, LeaseLock, FsyncStore, LeaderReads, RacyCAS, ISRLog, Raft,
 		DirtyReads, LostUpdate, WriteSkew}

@@ -33,6 +33,7 @@ func runLL(t *testing.T, variant string, seed uint64) (counterTally, history.His
 // before writing does not close the window: a pause can fall after the
 // check, while the write is being prepared — with every clock true.
 func TestLeaseLockWithoutFencingLosesAdds(t *testing.T) {
+	t.Parallel()
 	for _, variant := range []string{"no-fencing", "check-lease"} {
 		lost := 0
 		for seed := uint64(1); seed <= 30; seed++ {
@@ -49,6 +50,7 @@ func TestLeaseLockWithoutFencingLosesAdds(t *testing.T) {
 // With fencing tokens the storage refuses the late writer, whose add fails;
 // every acknowledged add counts.
 func TestLeaseLockFencingKeepsEveryAdd(t *testing.T) {
+	t.Parallel()
 	fenced := 0
 	for seed := uint64(1); seed <= 30; seed++ {
 		c, h := runLL(t, "fixed", seed)

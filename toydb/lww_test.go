@@ -58,6 +58,7 @@ func lwwRun(t *testing.T, variant string, seed uint64, skewNs int64) (last, read
 }
 
 func TestWallClockLWWKeepsTheLastWriteWithTrueClocks(t *testing.T) {
+	t.Parallel()
 	ordered := 0
 	for seed := uint64(1); seed <= 50; seed++ {
 		last, read, inOrder := lwwRun(t, "wall-clock", seed, 0)
@@ -75,6 +76,7 @@ func TestWallClockLWWKeepsTheLastWriteWithTrueClocks(t *testing.T) {
 }
 
 func TestWallClockLWWLosesALaterWriteFromASlowClock(t *testing.T) {
+	t.Parallel()
 	lost := 0
 	for seed := uint64(1); seed <= 50; seed++ {
 		last, read, ordered := lwwRun(t, "wall-clock", seed, -2_000_000_000)
@@ -88,6 +90,7 @@ func TestWallClockLWWLosesALaterWriteFromASlowClock(t *testing.T) {
 }
 
 func TestFixedLWWOrdersWritesAtTheLeader(t *testing.T) {
+	t.Parallel()
 	ordered := 0
 	for seed := uint64(1); seed <= 50; seed++ {
 		last, read, inOrder := lwwRun(t, "fixed", seed, -2_000_000_000)

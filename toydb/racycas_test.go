@@ -44,6 +44,7 @@ func rcWinners(t *testing.T, variant string, seed uint64) int {
 }
 
 func TestRacyCASReplicasRace(t *testing.T) {
+	t.Parallel()
 	raced := 0
 	for seed := uint64(1); seed <= 20; seed++ {
 		if w := rcWinners(t, "fixed", seed); w != 1 {

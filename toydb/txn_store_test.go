@@ -38,6 +38,7 @@ func commitOK(tb testing.TB, s *txnStore, t *txnRun) {
 func readValue(t *txnRun, i int) any { return t.mops[i].Value }
 
 func TestTxnStoreDirtyWritesAreSeenAndUndone(t *testing.T) {
+	t.Parallel()
 	s := newTxnStore(isolation{dirty: true, locks: true}, true)
 	w := s.begin(1, []history.MicroOp{appendOp("x", 1)})
 	runAll(t, s, w)
@@ -55,6 +56,7 @@ func TestTxnStoreDirtyWritesAreSeenAndUndone(t *testing.T) {
 }
 
 func TestTxnStoreBufferedWritesWaitForCommit(t *testing.T) {
+	t.Parallel()
 	s := newTxnStore(isolation{locks: true}, true)
 	w := s.begin(1, []history.MicroOp{appendOp("x", 1), readOp("x")})
 	runAll(t, s, w)
@@ -75,6 +77,7 @@ func TestTxnStoreBufferedWritesWaitForCommit(t *testing.T) {
 }
 
 func TestTxnStoreLockConflictAborts(t *testing.T) {
+	t.Parallel()
 	s := newTxnStore(isolation{locks: true}, true)
 	a := s.begin(1, []history.MicroOp{appendOp("x", 1)})
 	runAll(t, s, a)
@@ -89,6 +92,7 @@ func TestTxnStoreLockConflictAborts(t *testing.T) {
 }
 
 func TestTxnStoreSnapshotReadsIgnoreLaterCommits(t *testing.T) {
+	t.Parallel()
 	s := newTxnStore(isolation{snapshot: true}, false)
 	r := s.begin(1, []history.MicroOp{readOp("x")})
 	w := s.begin(2, []history.MicroOp{writeOp("x", 5)})
@@ -121,6 +125,7 @@ func lostUpdate(t *testing.T, iso isolation) (*txnStore, *txnRun) {
 }
 
 func TestTxnStoreLastCommitterWinsLosesTheUpdate(t *testing.T) {
+	t.Parallel()
 	s, b := lostUpdate(t, isolation{})
 	commitOK(t, s, b)
 	if got := s.latest("x"); got != int64(2) {
@@ -129,6 +134,7 @@ func TestTxnStoreLastCommitterWinsLosesTheUpdate(t *testing.T) {
 }
 
 func TestTxnStoreFirstCommitterWins(t *testing.T) {
+	t.Parallel()
 	s, b := lostUpdate(t, isolation{snapshot: true, firstCommitterWins: true})
 	if abort, _, _ := s.certify(b); abort != txnErrConflict {
 		t.Fatalf("the second writer certified with %q, want a conflict", abort)
@@ -136,6 +142,7 @@ func TestTxnStoreFirstCommitterWins(t *testing.T) {
 }
 
 func TestTxnStoreBlindRetryCommitsTheLoser(t *testing.T) {
+	t.Parallel()
 	s, b := lostUpdate(t, isolation{snapshot: true, firstCommitterWins: true, blindRetry: true})
 	abort, why, retried := s.certify(b)
 	if abort != "" || !retried || why == "" {
@@ -150,6 +157,7 @@ func TestTxnStoreBlindRetryCommitsTheLoser(t *testing.T) {
 // Write skew: each reads what the other writes. Snapshot isolation
 // commits both; certifying reads aborts the second.
 func TestTxnStoreCertifiedReadsStopWriteSkew(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		iso  isolation
 		want string

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSimulatedHistories(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(14, 3))
 	h := simulate(r, 2000, 10, false)
 	res := check(t, h, Options{Workload: ListAppend})
@@ -57,6 +58,7 @@ func benchCheck(b *testing.B, snapshot bool) {
 
 // The same history always gets the same answer, to the word.
 func TestDeterministic(t *testing.T) {
+	t.Parallel()
 	h := simulate(rand.New(rand.NewPCG(14, 5)), 1500, 8, true)
 	var first string
 	for i := range 3 {
@@ -73,6 +75,7 @@ func TestDeterministic(t *testing.T) {
 // A search that runs out of budget says so, and a verdict that rests on it
 // is unknown, never valid.
 func TestBudgetAndCancel(t *testing.T) {
+	t.Parallel()
 	h := simulate(rand.New(rand.NewPCG(14, 6)), 1000, 8, true)
 	res := check(t, h, Options{Workload: ListAppend, Consistency: SnapshotIsolation, Budget: 1})
 	if res.Verdict != Unknown || !slices.Contains(res.Types, CycleSearchLimit) || !strings.Contains(res.Explanation, "ran out of budget") {

@@ -224,6 +224,7 @@ func asHistory(txns []genTxn) history.History {
 }
 
 func TestDifferentialSerializable(t *testing.T) {
+	t.Parallel()
 	runs := 3000
 	if long() {
 		runs = 100000

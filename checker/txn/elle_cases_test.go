@@ -211,6 +211,7 @@ func filterFor(c elleCase) func(string) bool {
 }
 
 func TestElleCases(t *testing.T) {
+	t.Parallel()
 	for _, c := range elleCases {
 		t.Run(c.name, func(t *testing.T) {
 			h := hist(c.lists, c.h...)
@@ -254,6 +255,7 @@ func elleValid(reported []string) Verdict {
 // TestElleGraphs checks the dependencies Elle's graph tests assert for
 // list-append histories (graph-test): which transactions precede which.
 func TestElleGraphs(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name string
 		txns []string
@@ -311,6 +313,7 @@ func arcsText(t *testing.T, h history.History) string {
 // TestElleDuplicateAppends: Elle refuses a history that appends the same
 // value to a key twice; so does this checker, naming both.
 func TestElleDuplicateAppends(t *testing.T) {
+	t.Parallel()
 	h := hist(true, inv(0, "ax1ry"), inv(1, "ay2ax1"))
 	_, err := Check(context.Background(), h, Options{Workload: ListAppend})
 	if err == nil || !strings.Contains(err.Error(), "appended twice") || !strings.Contains(err.Error(), "index 0") || !strings.Contains(err.Error(), "index 1") {
@@ -321,6 +324,7 @@ func TestElleDuplicateAppends(t *testing.T) {
 // Explanations say what the history shows: the transactions by index and
 // process, each step with its key and values, the class and the models.
 func TestExplanations(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		h     history.History
 		wl    string

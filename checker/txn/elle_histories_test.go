@@ -26,6 +26,7 @@ import (
 //     the cycle exists without showing one).
 //   - small-slow-scc.edn: Elle only times it.
 func TestElleHistories(t *testing.T) {
+	t.Parallel()
 	dir := os.Getenv("FAULTLINE_ELLE_HISTORIES")
 	if dir == "" {
 		t.Skip("set FAULTLINE_ELLE_HISTORIES to Elle's histories/ folder")

@@ -14,6 +14,7 @@ import (
 // keywords, as Elle reads them) or JSON lines reads back to the same
 // history, and checks the same.
 func TestExportRoundTrip(t *testing.T) {
+	t.Parallel()
 	h := simulate(rand.New(rand.NewPCG(14, 7)), 300, 5, true)
 	want := check(t, h, Options{Workload: ListAppend})
 	for _, c := range []struct {

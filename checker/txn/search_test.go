@@ -12,6 +12,7 @@ import (
 // In each strongly connected component the classes found must be present,
 // and every class present must be found or implied by one found.
 func TestSearchAgainstBruteForce(t *testing.T) {
+	t.Parallel()
 	runs := 3000
 	if long() {
 		runs = 50000
