@@ -328,6 +328,7 @@ func TestNodeQuitMidRunLeavesNothingRunning(t *testing.T) {
 	t.Parallel()
 	for _, how := range []string{"ctrl+c", "q q", "esc esc then q"} {
 		t.Run(how, func(t *testing.T) {
+			t.Parallel()
 			d := newDriver(t, 80, 24)
 			pids := filepath.Join(t.TempDir(), "pids")
 			// A node that starts a child of its own: it must go too.
@@ -383,6 +384,7 @@ func TestNodeThatBreaksTheRunIsNamed(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			d := newDriver(t, 80, 24)
 			dir := t.TempDir()
 			pids := filepath.Join(dir, "pids")
