@@ -9,10 +9,10 @@ import (
 // files, or a history whose model the guess got wrong. The message says
 // what the file is and what to run instead.
 func TestCheckHintsAtTheRightCommand(t *testing.T) {
-	t.Parallel()
 	sequential(t)
 	dir := t.TempDir()
-	if r := faultline(t, dir, "run", "--lesson", "write-skew", "--seed", "3", "--out", "skew.edn", "--out-scenario", "run.json"); r.code != exitFailed {
+	run := inDir(t, dir)
+	if r := run("run", "--lesson", "write-skew", "--seed", "3", "--out", "skew.edn", "--out-scenario", "run.json"); r.code != exitFailed {
 		t.Fatalf("the write-skew run: exit %d, %s %s", r.code, clip(r.stdout), r.stderr)
 	}
 	writeFile(t, filepath.Join(dir, "bc.jsonl"), `{"process":0,"type":"invoke","f":"broadcast","value":1}`+"\n"+`{"process":0,"type":"ok","f":"broadcast","value":1}`+"\n")
@@ -27,14 +27,14 @@ func TestCheckHintsAtTheRightCommand(t *testing.T) {
 	}
 	for _, c := range cases {
 		args := []string{"check", c.file}
-		r := faultline(t, dir, args...)
+		r := run(args...)
 		if r.code != exitUsage {
 			t.Errorf("%v: exit %d", args, r.code)
 		}
 		oneLineError(t, args, r.stderr, c.want)
 	}
 	// Named explicitly, the model is not second-guessed.
-	if r := faultline(t, dir, "check", "skew.edn", "--model", "list-append", "--consistency", "snapshot-isolation"); r.code != exitOK {
+	if r := run("check", "skew.edn", "--model", "list-append", "--consistency", "snapshot-isolation"); r.code != exitOK {
 		t.Errorf("skew.edn under snapshot isolation: exit %d, %s %s", r.code, clip(r.stdout), r.stderr)
 	}
 }

@@ -91,16 +91,16 @@ func porcupineTestData() string {
 
 // A reader that skips a few lines says so.
 func TestCheckSaysWhatItSkipped(t *testing.T) {
-	t.Parallel()
 	sequential(t)
 	dir := t.TempDir()
+	run := inDir(t, dir)
 	writeFile(t, filepath.Join(dir, "e.log"), "INFO  jepsen.core - starting the test\n"+
 		"INFO  jepsen.util - 0\t:invoke\t:read\tnil\nINFO  jepsen.util - 0\t:ok\t:read\tnil\n")
-	r := faultline(t, dir, "check", "e.log")
+	r := run("check", "e.log")
 	if r.code != 0 || !strings.Contains(r.stdout, "e.log (jepsen-etcd-log, model cas-register; 1 line was not records and skipped, the first line 1)") {
 		t.Fatalf("exit %d: %q %q", r.code, r.stdout, r.stderr)
 	}
-	r = faultline(t, dir, "check", "e.log", "--json")
+	r = run("check", "e.log", "--json")
 	var j map[string]any
 	if err := json.Unmarshal([]byte(r.stdout), &j); err != nil || j["skipped_lines"] != 1.0 || j["records"] != 2.0 || j["format"] != "jepsen-etcd-log" || j["file"] != "e.log" {
 		t.Fatalf("--json: %v %s", err, r.stdout)
@@ -110,9 +110,9 @@ func TestCheckSaysWhatItSkipped(t *testing.T) {
 // Issue 15 item 13: problems with a record name its line, not its
 // position, and a byte-order mark is no problem.
 func TestCheckNamesLines(t *testing.T) {
-	t.Parallel()
 	sequential(t)
 	dir := t.TempDir()
+	run := inDir(t, dir)
 	writeFile(t, filepath.Join(dir, "stray.jsonl"), "\n"+okRead+"\n"+`{"process":0,"type":"ok","f":"read","value":3}`+"\n")
 	writeFile(t, filepath.Join(dir, "other.jsonl"), okRead+`{"process":1,"type":"invoke","f":"read"}`+"\n\n"+`{"process":1,"type":"ok","f":"write","value":3}`+"\n")
 	writeFile(t, filepath.Join(dir, "model.jsonl"), "\n\n"+`{"process":0,"type":"invoke","f":"frobnicate"}`+"\n")
@@ -128,13 +128,13 @@ func TestCheckNamesLines(t *testing.T) {
 		`model.jsonl:3: model register has no operation "frobnicate"`,
 	}
 	for i, c := range cases {
-		r := faultline(t, dir, c.args...)
+		r := run(c.args...)
 		if r.code != exitUsage {
 			t.Errorf("%v: exit %d", c.args, r.code)
 		}
 		oneLineError(t, c.args, r.stderr, wants[i])
 	}
-	if r := faultline(t, dir, "check", "bom.jsonl"); r.code != 0 {
+	if r := run("check", "bom.jsonl"); r.code != 0 {
 		t.Errorf("a byte-order mark: exit %d, %s", r.code, r.stderr)
 	}
 }
@@ -144,9 +144,9 @@ func TestCheckNamesLines(t *testing.T) {
 // bound waits for FAULTLINE_LONG=1 (history's tests hold the bound with a
 // smaller one).
 func TestCheckBoundsInput(t *testing.T) {
-	t.Parallel()
 	sequential(t)
 	dir := t.TempDir()
+	run := inDir(t, dir)
 	sparse := filepath.Join(dir, "sparse.bin")
 	f, err := os.Create(sparse)
 	if err != nil {
@@ -191,7 +191,7 @@ func TestCheckBoundsInput(t *testing.T) {
 		}
 	}
 	for _, c := range cases {
-		r := faultline(t, dir, c.args...)
+		r := run(c.args...)
 		if r.code != exitUsage {
 			t.Errorf("%v: exit %d", c.args, r.code)
 		}

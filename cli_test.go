@@ -85,10 +85,10 @@ func splitName(name string) []string {
 
 // The exit status of help, as the real program gives it.
 func TestHelpExitsZero(t *testing.T) {
-	t.Parallel()
 	sequential(t)
+	run := inDir(t, t.TempDir())
 	for _, a := range [][]string{{"check", "--help"}, {"run", "-h"}, {"hunt", "-h"}, {"lessons", "-h"}, {"help"}, {"--help"}, {"help", "check"}} {
-		r := faultline(t, t.TempDir(), a...)
+		r := run(a...)
 		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see go run . help") {
 			t.Errorf("%v: exit %d, stderr %q", a, r.code, r.stderr)
 		}
