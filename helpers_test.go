@@ -56,7 +56,7 @@ func inDir(t *testing.T, dir string) func(args ...string) result {
 // run the real program: this test binary re-executed with
 // FAULTLINE_RUN_MAIN set runs main() and nothing else.
 func TestMain(m *testing.M) {
-	testkit.LessGC() // the program's processes too: what they do and say is the same, at a fifth less CPU
+	testkit.LessGC() // and, through the environment, in the program's processes
 	if os.Getenv("FAULTLINE_RUN_MAIN") == "1" {
 		os.Args = append([]string{"faultline"}, os.Args[1:]...)
 		main()
