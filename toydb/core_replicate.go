@@ -242,7 +242,8 @@ func (r *replica) updateISR(env *sim.Env) {
 	if r.p.Commit != CommitInSync {
 		return
 	}
-	isr := []string{}
+	var buf [8]string // on the stack: most calls change nothing
+	isr := buf[:0]
 	for _, id := range env.Nodes() {
 		in := id == r.id || env.Monotonic()-r.ackAt[id] <= CoreLagNs &&
 			(slices.Contains(r.isr, id) || r.match[id] >= r.commit)
@@ -252,14 +253,15 @@ func (r *replica) updateISR(env *sim.Env) {
 	}
 	if !slices.Equal(isr, r.isr) {
 		r.logf(env, "isr %s → %s", strings.Join(r.isr, " "), strings.Join(isr, " "))
-		r.isr = isr
+		r.isr = append([]string(nil), isr...)
 	}
 }
 
 // confirm finds the newest round a majority has answered: leadership is
 // confirmed as of that round's sending, and the lease runs from then.
 func (r *replica) confirm(env *sim.Env) {
-	rs := []int64{r.round}
+	var buf [8]int64 // on the stack: this runs on every answer
+	rs := append(buf[:0], r.round)
 	for _, p := range env.Peers() {
 		rs = append(rs, r.acked[p])
 	}
