@@ -97,11 +97,14 @@ func (c cloned) Clone() any {
 	return c
 }
 
-// A Cloner is copied by its own Clone; a []any (a cas's values) and a
-// request's value are copied deeply; a struct that refers to nothing a
-// node could change is stored as it is, and reads back equal.
+// A Cloner is copied by its own Clone, alone or under an interface in a
+// struct, but never into another type (a *cloned's Clone gives a cloned);
+// a []any (a cas's values) is copied deeply and a nil one stays nil; a
+// struct that refers to nothing a node could change is stored as it is,
+// and reads back equal.
 func TestDiskCopiesClonersAndLists(t *testing.T) {
 	t.Parallel()
+	type holder struct{ V any }
 	type flat struct {
 		Req  Request
 		Tags []string
@@ -110,28 +113,45 @@ func TestDiskCopiesClonersAndLists(t *testing.T) {
 	vals := []any{int64(1), []int64{2}}
 	c := cloned{Req: Request{F: "cas", Value: vals}}
 	d.Put("cloned", c)
+	d.Put("held", holder{V: c})
+	d.Put("pointer", &cloned{Req: Request{Value: []any{int64(1)}}})
 	d.Put("list", vals)
+	d.Put("nil", []any(nil))
 	d.Put("flat", flat{Req: Request{F: "write", Value: int64(3)}})
 	vals[0] = int64(9)
 	vals[1].([]int64)[0] = 9
+	want := []any{int64(1), []int64{2}}
 	got, _ := d.Get("cloned")
-	if g := got.(cloned); !g.Done || !reflect.DeepEqual(g.Req.Value, []any{int64(1), []int64{2}}) {
+	if g := got.(cloned); !g.Done || !reflect.DeepEqual(g.Req.Value, want) {
 		t.Errorf("a Cloner on disk: %#v, want its own clone of cas [1 [2]]", g)
 	}
-	if got, _ := d.Get("list"); !reflect.DeepEqual(got, []any{int64(1), []int64{2}}) {
+	got, _ = d.Get("held")
+	if g := got.(holder).V.(cloned); !g.Done || !reflect.DeepEqual(g.Req.Value, want) {
+		t.Errorf("a Cloner in a struct on disk: %#v, want its own clone of cas [1 [2]]", g)
+	}
+	if got, _ := d.Get("pointer"); reflect.TypeOf(got) != reflect.TypeFor[*cloned]() || got.(*cloned).Done {
+		t.Errorf("a *cloned came back as %#v, want a *cloned copied by reflection", got)
+	}
+	if got, _ := d.Get("list"); !reflect.DeepEqual(got, want) {
 		t.Errorf("a list on disk after the node changed it: %#v", got)
+	}
+	if got, _ := d.Get("nil"); got.([]any) != nil {
+		t.Errorf("a nil list came back as %#v", got)
 	}
 	if got, _ := d.Get("flat"); !reflect.DeepEqual(got, flat{Req: Request{F: "write", Value: int64(3)}}) {
 		t.Errorf("a struct of plain values on disk: %#v", got)
 	}
-	for v, want := range map[*flat]bool{
-		{Req: Request{Value: int64(1)}}:    false,
-		{Req: Request{Value: []any{}}}:     true,
-		{Tags: []string{"a"}}:              true,
-		{Req: Request{Value: plainPair{}}}: false,
+	for _, c := range []struct {
+		v    flat
+		want bool
+	}{
+		{flat{Req: Request{Value: int64(1)}}, false},
+		{flat{Req: Request{Value: []any{}}}, true},
+		{flat{Tags: []string{"a"}}, true},
+		{flat{Req: Request{Value: plainPair{}}}, false},
 	} {
-		if got := needsCopy(reflect.ValueOf(*v)); got != want {
-			t.Errorf("needsCopy(%#v) = %v, want %v", *v, got, want)
+		if got := needsCopy(reflect.ValueOf(c.v)); got != c.want {
+			t.Errorf("needsCopy(%#v) = %v, want %v", c.v, got, c.want)
 		}
 	}
 }

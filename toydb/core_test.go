@@ -433,3 +433,21 @@ func TestLogEntryOnDiskIsACopy(t *testing.T) {
 		t.Fatalf("the entry on disk after the node changed its values: %#v", e)
 	}
 }
+
+// entry.Clone copies Op and nothing else: every other field must be plain
+// data, or Clone must copy it too (and this list name it).
+func TestEntryCloneCoversEveryField(t *testing.T) {
+	t.Parallel()
+	cloned := map[string]bool{"Op": true}
+	typ := reflect.TypeFor[entry]()
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		switch f.Type.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64, reflect.String:
+		default:
+			if !cloned[f.Name] {
+				t.Errorf("entry.%s (%s) may refer to data a node changes: copy it in entry.Clone", f.Name, f.Type)
+			}
+		}
+	}
+}
