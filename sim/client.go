@@ -88,7 +88,7 @@ func (s *Sim) invoke(k int, r Request) {
 func (s *Sim) attempt(k int) {
 	c := &s.clients[k]
 	c.msgID = s.nextMsg + 1 // the id send will give
-	s.send(s.cfg.Nodes+k, c.id, c.node, ClientRequest{MsgID: c.msgID, ReqID: c.reqID, Request: c.req})
+	s.send(s.cfg.Nodes+k, c.node, ClientRequest{MsgID: c.msgID, ReqID: c.reqID, Request: c.req})
 	s.push(s.now+s.cfg.TimeoutNs, event{kind: evClientTimeout, who: k, n: c.opSeq})
 }
 

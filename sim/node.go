@@ -167,7 +167,7 @@ type simPort struct {
 
 func (p simPort) Now() int64                  { return p.s.now }
 func (p simPort) Clock() int64                { return p.s.localClock(p.i) }
-func (p simPort) Send(dest string, body Body) { p.s.send(p.i, p.s.nodeIDs[p.i], dest, body) }
+func (p simPort) Send(dest string, body Body) { p.s.send(p.i, dest, body) }
 func (p simPort) SetTimer(delayNs int64, tag any) TimerID {
 	return p.s.setTimer(p.i, delayNs, tag)
 }

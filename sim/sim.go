@@ -400,9 +400,18 @@ func (s *Sim) isNode(id string) (int, bool) {
 	return i, ok && i < s.cfg.Nodes
 }
 
-// send sends body from si (a node's or a client's position; src is its
-// id) to dest.
-func (s *Sim) send(si int, src, dest string, body Body) {
+// endID is the id of the node or client at position i (nodes first, as
+// index has them).
+func (s *Sim) endID(i int) string {
+	if i < s.cfg.Nodes {
+		return s.nodeIDs[i]
+	}
+	return s.clientIDs[i-s.cfg.Nodes]
+}
+
+// send sends body from the node or client at position si to dest.
+func (s *Sim) send(si int, dest string, body Body) {
+	src := s.endID(si)
 	di, ok := s.index[dest]
 	if !ok {
 		panic(fmt.Sprintf("sim: %s sent %s to unknown destination %q", src, body.Type(), dest)) // a toy database bug; caught in its tests
