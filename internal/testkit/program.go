@@ -51,13 +51,24 @@ func Program(pkg string) (string, error) {
 // three or four programs. The answer is kept under a key of everything a
 // build reads that can change from run to run (buildKey); with no key it
 // asks the go command. A kept path is used only while the executable is
-// still there (the go command trims its cache).
+// still there (the go command trims its cache). The memos live in the
+// user's own cache folder, where no other user can plant a path the tests
+// would run.
 func remembered(pkg string) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return locate(pkg)
+	}
+	return rememberedIn(filepath.Join(dir, "faultline-test-programs"), pkg)
+}
+
+// rememberedIn is remembered with its memos in dir.
+func rememberedIn(dir, pkg string) (string, error) {
 	key, err := buildKey(pkg)
 	if err != nil {
 		return locate(pkg)
 	}
-	memo := filepath.Join(os.TempDir(), "faultline-test-programs", key)
+	memo := filepath.Join(dir, key)
 	if b, err := os.ReadFile(memo); err == nil {
 		if st, err := os.Stat(string(b)); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
 			return string(b), nil
@@ -75,7 +86,7 @@ func remembered(pkg string) (string, error) {
 // than a week ago: each source state leaves one a program.
 func keep(memo, path string) {
 	dir := filepath.Dir(memo)
-	if os.MkdirAll(dir, 0o755) != nil {
+	if os.MkdirAll(dir, 0o700) != nil {
 		return
 	}
 	if old, err := os.ReadDir(dir); err == nil {
@@ -123,12 +134,16 @@ var moduleState = sync.OnceValues(func() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	root, err := moduleRoot()
+	if env["GOMOD"] == "" || env["GOMOD"] == os.DevNull {
+		return "", errors.New("not in a module")
+	}
+	root := filepath.Dir(env["GOMOD"])
+	sorted, err := json.Marshal(env) // with its keys sorted
 	if err != nil {
 		return "", err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n", env)
+	fmt.Fprintf(h, "%s\n", sorted)
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		switch {
 		case err != nil:
@@ -165,7 +180,7 @@ var moduleState = sync.OnceValues(func() (string, error) {
 
 // goEnv is the go command's settings, less GOGCCFLAGS, which names a new
 // temporary folder each time (the C flags it derives from are kept).
-func goEnv() ([]byte, error) {
+func goEnv() (map[string]string, error) {
 	out, err := exec.Command("go", "env", "-json").Output()
 	if err != nil {
 		return nil, err
@@ -175,26 +190,7 @@ func goEnv() ([]byte, error) {
 		return nil, err
 	}
 	delete(env, "GOGCCFLAGS")
-	return json.Marshal(env) // with its keys sorted
-}
-
-// moduleRoot is the nearest folder up from the working directory that
-// holds a go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = up
-	}
+	return env, nil
 }
 
 // locate asks `go run -exec echo` where the program is: the go command

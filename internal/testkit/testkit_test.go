@@ -87,8 +87,9 @@ func TestSweepFollowsTheMode(t *testing.T) {
 	}
 }
 
-// A program's path is kept between processes under its build's key, and a
-// kept path that no longer names an executable is not used.
+// A program's path is kept between processes under its build's key and
+// used from there; a kept path that no longer names an executable is not
+// used, and the go command's answer is kept again.
 func TestProgramIsRememberedBetweenProcesses(t *testing.T) {
 	const pkg = "../../examples/nodes/hello"
 	key, err := buildKey(pkg)
@@ -98,16 +99,26 @@ func TestProgramIsRememberedBetweenProcesses(t *testing.T) {
 	if other, err := buildKey("../../examples/nodes/kv"); err != nil || other == key {
 		t.Fatalf("two programs share a key: %s (%v)", key, err)
 	}
-	path, err := remembered(pkg)
+	dir := t.TempDir() // memos of this test's own
+	path, err := rememberedIn(dir, pkg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	memo := filepath.Join(os.TempDir(), "faultline-test-programs", key)
+	memo := filepath.Join(dir, key)
 	if b, err := os.ReadFile(memo); err != nil || string(b) != path {
 		t.Fatalf("memo %s: %q, %v; want %q", memo, b, err, path)
 	}
+	// A kept executable is used as it is, without the go command.
+	kept := filepath.Join(t.TempDir(), "kept")
+	if err := os.WriteFile(kept, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	keep(memo, kept)
+	if got, err := rememberedIn(dir, pkg); err != nil || got != kept {
+		t.Fatalf("with a memo naming %s: %q, %v", kept, got, err)
+	}
 	keep(memo, filepath.Join(t.TempDir(), "gone"))
-	if again, err := remembered(pkg); err != nil || again != path {
+	if again, err := rememberedIn(dir, pkg); err != nil || again != path {
 		t.Fatalf("with a memo naming no file: %q, %v; want the go command's %q", again, err, path)
 	}
 	if b, _ := os.ReadFile(memo); string(b) != path {
