@@ -83,10 +83,15 @@ func splitName(name string) []string {
 	return []string{name}
 }
 
-// The exit status of help, as the real program gives it.
+// The exit status of help: 0 from the real program, and from run (the
+// status main exits with) for every way of asking.
 func TestHelpExitsZero(t *testing.T) {
 	sequential(t)
-	run := inDir(t, t.TempDir())
+	dir := t.TempDir()
+	if r := faultline(t, dir, "--help"); r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") {
+		t.Errorf("the program's --help: exit %d, stderr %q", r.code, r.stderr)
+	}
+	run := inDir(t, dir)
 	for _, a := range [][]string{{"check", "--help"}, {"run", "-h"}, {"hunt", "-h"}, {"lessons", "-h"}, {"help"}, {"--help"}, {"help", "check"}} {
 		r := run(a...)
 		if r.code != 0 || r.stderr != "" || !strings.Contains(r.stdout, "Usage:") || strings.Contains(r.stdout, "see go run . help") {
@@ -210,7 +215,7 @@ func TestDoubleDash(t *testing.T) {
 	t.Parallel()
 	sequential(t)
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "-h.jsonl"), `{"process":0,"type":"invoke","f":"read"}`+"\n"+`{"process":0,"type":"ok","f":"read","value":null}`+"\n")
+	writeFile(t, filepath.Join(dir, "-h.jsonl"), okRead)
 	r := faultline(t, dir, "check", "--model", "register", "--", "-h.jsonl")
 	if r.code != 0 || !strings.Contains(r.stdout, "linearizable") {
 		t.Fatalf("exit %d: %s %s", r.code, r.stdout, r.stderr)

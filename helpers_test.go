@@ -20,10 +20,10 @@ import (
 var long, sweep = testkit.Long, testkit.Sweep[int]
 
 // sequential skips, under the race detector, a test of what the program
-// says of many inputs: it starts the race-built program once a case (a
-// second each), and reading and refusing input runs on one goroutine. The
-// race run keeps the in-process checks, hunts and node runs, whose
-// goroutines it is for, and the tests of signals.
+// says of many inputs: reading and refusing input runs on one goroutine,
+// and a case that starts the race-built program costs a second. The race
+// run keeps the in-process checks, hunts and node runs, whose goroutines
+// it is for, and the tests of signals.
 func sequential(t *testing.T) {
 	t.Helper()
 	if testkit.Race {
@@ -56,12 +56,12 @@ func inDir(t *testing.T, dir string) func(args ...string) result {
 // run the real program: this test binary re-executed with
 // FAULTLINE_RUN_MAIN set runs main() and nothing else.
 func TestMain(m *testing.M) {
-	testkit.LessGC() // and, through the environment, in the program's processes
 	if os.Getenv("FAULTLINE_RUN_MAIN") == "1" {
 		os.Args = append([]string{"faultline"}, os.Args[1:]...)
 		main()
 		return
 	}
+	testkit.LessGC() // the program's processes inherit it through the environment
 	// The node runs and the program's processes wait on the wall clock:
 	// four tests at once keep both CPUs busy.
 	testkit.WallClockParallel(4)
