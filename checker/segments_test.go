@@ -12,6 +12,10 @@ import (
 // that the verdict is the single search's (itself held to the brute force
 // by the differential test).
 func TestSegmentsAgreeWithOneSearch(t *testing.T) {
+	// Not parallel: it changes the package's cut sizes for a while, and
+	// puts them back however it ends.
+	wholeMin, wholeFrom := segmentMin, segmentFrom
+	t.Cleanup(func() { segmentMin, segmentFrom = wholeMin, wholeFrom })
 	n := sweep(100, 300, 1500)
 	for _, sp := range []spec{
 		regSpec("register", nil, false),
@@ -42,7 +46,7 @@ func TestSegmentsAgreeWithOneSearch(t *testing.T) {
 						cut++
 					}
 				}
-				segmentMin, segmentFrom = 512, 4096
+				segmentMin, segmentFrom = wholeMin, wholeFrom
 				if whole.Verdict != parts.Verdict {
 					t.Fatalf("history %d: one search says %s, stretches %s\n%s", i, whole.Verdict, parts.Verdict, dump(h))
 				}

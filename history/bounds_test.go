@@ -105,6 +105,7 @@ func TestByteOrderMark(t *testing.T) {
 
 // Issue 15 items 6 and 13: bounds are errors that state the limit.
 func TestBoundsAreStated(t *testing.T) {
+	// Not parallel: it lowers the package's input bounds for a while.
 	long := `{"process":0,"type":"invoke","f":"` + strings.Repeat("r", MaxLineBytes) + `"}`
 	_, _, err := ReadBytes([]byte(jsonlTwo+long), "long.jsonl", FormatJSONL)
 	var pe *ParseError
