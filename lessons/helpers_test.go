@@ -205,7 +205,7 @@ func failSweep() uint64 { return sweep(20, 20, 200) }
 // assertFails asserts that a variant ("" for the default) fails on at
 // least least of seeds 1–200 — a lesson must show its bug reliably — and
 // returns the failing seeds (only the first when least is 1). Only long
-// mode tries all 200; normally it tries seeds 1–40 and asks for the same
+// mode tries all 200; normally it tries seeds 1–20 (failSweep) and asks for the same
 // share of them, and under -short only for the first failing seed.
 func assertFails(t *testing.T, id, variant string, least int) []uint64 {
 	t.Helper()

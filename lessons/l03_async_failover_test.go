@@ -38,9 +38,15 @@ func TestAsyncFailoverDefaultFails(t *testing.T) {
 	}
 }
 
-func TestAsyncFailoverFixedPasses(t *testing.T) { assertFixedPasses(t, "async-failover", false) }
+func TestAsyncFailoverFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "async-failover", false)
+}
 
-func TestAsyncFailoverFixedPasses1000(t *testing.T) { assertFixedPasses(t, "async-failover", true) }
+func TestAsyncFailoverFixedPasses1000(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "async-failover", true)
+}
 
 func BenchmarkHunt1000_AsyncFailover(b *testing.B) { benchHunt1000(b, "async-failover", "") }
 

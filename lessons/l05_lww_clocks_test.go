@@ -58,9 +58,15 @@ func TestLWWClocksTrueClocksPass(t *testing.T) {
 	}
 }
 
-func TestLWWClocksFixedPasses(t *testing.T) { assertFixedPasses(t, "lww-clocks", false) }
+func TestLWWClocksFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "lww-clocks", false)
+}
 
-func TestLWWClocksFixedPasses1000(t *testing.T) { assertFixedPasses(t, "lww-clocks", true) }
+func TestLWWClocksFixedPasses1000(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "lww-clocks", true)
+}
 
 func BenchmarkHunt1000_LWWClocks(b *testing.B) { benchHunt1000(b, "lww-clocks", "") }
 

@@ -75,9 +75,15 @@ func TestSloppyQuorumsQuorumFails(t *testing.T) {
 	}
 }
 
-func TestSloppyQuorumsFixedPasses(t *testing.T) { assertFixedPasses(t, "sloppy-quorums", false) }
+func TestSloppyQuorumsFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "sloppy-quorums", false)
+}
 
-func TestSloppyQuorumsFixedPasses1000(t *testing.T) { assertFixedPasses(t, "sloppy-quorums", true) }
+func TestSloppyQuorumsFixedPasses1000(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "sloppy-quorums", true)
+}
 
 func BenchmarkHunt1000_SloppyQuorums(b *testing.B) { benchHunt1000(b, "sloppy-quorums", "") }
 

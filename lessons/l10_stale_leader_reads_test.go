@@ -57,7 +57,10 @@ func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 	}
 }
 
-func TestStaleLeaderReadsFixedPasses(t *testing.T) { assertFixedPasses(t, "stale-leader-reads", false) }
+func TestStaleLeaderReadsFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "stale-leader-reads", false)
+}
 
 func TestStaleLeaderReadsFixedPasses1000(t *testing.T) {
 	t.Parallel()

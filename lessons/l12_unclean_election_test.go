@@ -15,7 +15,10 @@ func TestUncleanElectionDefaultFails(t *testing.T) {
 	assertFails(t, "unclean-election", "", 150)
 }
 
-func TestUncleanElectionFixedPasses(t *testing.T) { assertFixedPasses(t, "unclean-election", false) }
+func TestUncleanElectionFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "unclean-election", false)
+}
 
 func TestUncleanElectionFixedPasses1000(t *testing.T) {
 	t.Parallel()

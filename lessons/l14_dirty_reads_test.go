@@ -12,11 +12,20 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-func TestDirtyReadsDefaultFails(t *testing.T) { assertFails(t, "dirty-reads", "", 190) }
+func TestDirtyReadsDefaultFails(t *testing.T) {
+	t.Parallel()
+	assertFails(t, "dirty-reads", "", 190)
+}
 
-func TestDirtyReadsFixedPasses(t *testing.T) { assertFixedPasses(t, "dirty-reads", false) }
+func TestDirtyReadsFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "dirty-reads", false)
+}
 
-func TestDirtyReadsFixedPasses1000(t *testing.T) { assertFixedPasses(t, "dirty-reads", true) }
+func TestDirtyReadsFixedPasses1000(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "dirty-reads", true)
+}
 
 func BenchmarkHunt1000_DirtyReads(b *testing.B) { benchHunt1000(b, "dirty-reads", "") }
 

@@ -7,13 +7,25 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-func TestLostUpdateDefaultFails(t *testing.T) { assertFails(t, "lost-update", "", 190) }
+func TestLostUpdateDefaultFails(t *testing.T) {
+	t.Parallel()
+	assertFails(t, "lost-update", "", 190)
+}
 
-func TestLostUpdateAutoRetryFails(t *testing.T) { assertFails(t, "lost-update", "auto-retry", 190) }
+func TestLostUpdateAutoRetryFails(t *testing.T) {
+	t.Parallel()
+	assertFails(t, "lost-update", "auto-retry", 190)
+}
 
-func TestLostUpdateFixedPasses(t *testing.T) { assertFixedPasses(t, "lost-update", false) }
+func TestLostUpdateFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "lost-update", false)
+}
 
-func TestLostUpdateFixedPasses1000(t *testing.T) { assertFixedPasses(t, "lost-update", true) }
+func TestLostUpdateFixedPasses1000(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "lost-update", true)
+}
 
 func BenchmarkHunt1000_LostUpdate(b *testing.B) { benchHunt1000(b, "lost-update", "") }
 

@@ -7,11 +7,20 @@ import (
 	"github.com/faultline-lab/faultline/history"
 )
 
-func TestWriteSkewDefaultFails(t *testing.T) { assertFails(t, "write-skew", "", 150) }
+func TestWriteSkewDefaultFails(t *testing.T) {
+	t.Parallel()
+	assertFails(t, "write-skew", "", 150)
+}
 
-func TestWriteSkewFixedPasses(t *testing.T) { assertFixedPasses(t, "write-skew", false) }
+func TestWriteSkewFixedPasses(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "write-skew", false)
+}
 
-func TestWriteSkewFixedPasses1000(t *testing.T) { assertFixedPasses(t, "write-skew", true) }
+func TestWriteSkewFixedPasses1000(t *testing.T) {
+	t.Parallel()
+	assertFixedPasses(t, "write-skew", true)
+}
 
 func BenchmarkHunt1000_WriteSkew(b *testing.B) { benchHunt1000(b, "write-skew", "") }
 
