@@ -226,8 +226,13 @@ func (sw *counterSweep) complete(f frontier, x int) (frontier, bool) {
 		// Each open read, after each subset of the open adds, asks the
 		// timed-out adds for what its total still lacks.
 		want := map[int64][]uint64{}
-		subsets, have := sw.addSubsets(m), sw.base+sw.addsIn(m) // the same for every read
-		for _, r := range sw.openReads(m) {
+		var subsets []addSet
+		var have int64
+		reads := sw.openReads(m)
+		if len(reads) > 0 { // the same for every read; none to make without one
+			subsets, have = sw.addSubsets(m), sw.base+sw.addsIn(m)
+		}
+		for _, r := range reads {
 			read := sw.defs[r]
 			for _, s := range subsets {
 				lack := read.total - have - s.sum
