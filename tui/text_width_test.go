@@ -27,8 +27,11 @@ const storyNote = "> This story is seed 1's, variant read-any; you are running s
 // before the first run beside another seed's run (every lesson's in long
 // mode), in the plain, dark and light styles at a range of widths (every
 // width from 30 to 120 in long mode), once for the tests that read them.
+// The widths are the ones the screen uses (the text pane at 120 and 160
+// columns, 41 and 55; the reader at 80 and 100 columns and its widest, 76,
+// 96 and 100) and the narrow panes below them.
 var lessonRenders = sync.OnceValue(func() []textRender {
-	widths := []int{36, 38, 44, 53, 60, 78, 100, 110}
+	widths := []int{36, 38, 41, 44, 55, 76, 96, 100}
 	if testkit.Long() {
 		widths = widths[:0]
 		for w := 30; w <= 120; w++ {
