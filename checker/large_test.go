@@ -98,7 +98,9 @@ func TestTimeLimitBoundsEveryPhase(t *testing.T) {
 	}
 
 	// The witness search: the verdict is found, then the deadline passes.
-	small := bigRegisterHistory(2, 3000, 6, 1000, 50, true)
+	// Under -short (the race run) a third of the size: the phases are the
+	// same, and the race detector checks twice the whole record over.
+	small := bigRegisterHistory(2, sweep(1000, 3000, 3000), 6, 1000, 50, true)
 	ctx := newManualDeadline()
 	res, err := Check(ctx, small, Options{Model: ModelRegister, WitnessSteps: 1 << 40,
 		Progress: func(done, total int) {
