@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/faultline-lab/faultline/history"
 )
@@ -317,8 +318,16 @@ func (s *Sim) dispatch(top slot) {
 	}
 }
 
+// traceGrowMax bounds what a trace's growth may leave unused (24 MB).
+const traceGrowMax = 1 << 18
+
 func (s *Sim) trace(t TraceEvent) {
 	t.Step, t.Time = s.steps, s.now
+	if len(s.traceLog) == cap(s.traceLog) {
+		// Double (up to traceGrowMax events at a time): append grows a long
+		// slice by a quarter, which allocates and copies a trace over and over.
+		s.traceLog = slices.Grow(s.traceLog, min(max(len(s.traceLog), 256), traceGrowMax))
+	}
 	s.traceLog = append(s.traceLog, t)
 }
 
