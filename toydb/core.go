@@ -3,6 +3,7 @@ package toydb
 import (
 	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/faultline-lab/faultline/sim"
@@ -183,8 +184,8 @@ type replica struct {
 	m         Machine
 	sessions  map[string]session
 	votes     map[string]bool
-	heardAt   map[string]int64 // monotonic time each peer was last heard from
-	leaderAt  int64            // monotonic time the leader was last heard from
+	heardAt   []int64 // by node position: monotonic time each peer was last heard from
+	leaderAt  int64   // monotonic time the leader was last heard from
 	election  sim.TimerID
 	pending   map[int64]pendingWrite
 	held      []sim.Message // Redirect: client requests waiting for an election's end
@@ -195,10 +196,11 @@ type replica struct {
 	quiet     bool             // logging off: the first boot
 	beating   bool             // a heartbeat timer is pending
 
-	// Leader only.
-	next, match map[string]int64
-	acked       map[string]int64 // highest round each peer answered this term
-	ackAt       map[string]int64 // monotonic time of each peer's last successful append
+	// Leader only, by node position (this node's own place unused): slices,
+	// not maps keyed by id, as they are read on every message.
+	next, match []int64
+	acked       []int64 // highest round each peer answered this term
+	ackAt       []int64 // monotonic time of each peer's last successful append
 	round       int64
 	sentAt      []int64 // wall-clock send time of rounds confirmed+1 ...
 	confirmed   int64   // highest round a majority answered
@@ -212,14 +214,16 @@ func (r *replica) Start(env *sim.Env) {
 	r.env = env
 	r.m = r.p.Machine()
 	r.pending = map[int64]pendingWrite{}
-	r.heardAt = map[string]int64{}
+	n := len(env.Nodes())
+	r.heardAt = make([]int64, n)
+	r.next, r.match, r.acked, r.ackAt = make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
 	_, booted := env.Disk().Get("term")
 	r.quiet = !booted // a cluster's first boot is not news
 	defer func() { r.quiet = false }()
 	r.recover(env)
 	now := env.Monotonic()
-	for _, p := range env.Peers() {
-		r.heardAt[p] = now // everyone counts as heard at boot
+	for i := range r.heardAt {
+		r.heardAt[i] = now // everyone counts as heard at boot
 	}
 	r.leaderAt = now - CoreElectionMaxNs
 	if r.p.Read == ReadLease {
@@ -279,8 +283,8 @@ func (r *replica) beat(env *sim.Env) {
 // and the sync: that is the same as syncing before every reply.
 func (r *replica) Handle(env *sim.Env, m sim.Message) {
 	defer r.sync(env)
-	if _, peer := r.heardAt[m.Src]; peer {
-		r.heardAt[m.Src] = env.Monotonic()
+	if p := r.peer(env, m.Src); p >= 0 {
+		r.heardAt[p] = env.Monotonic()
 		if r.p.Election == ElectLowestID {
 			r.chooseLowest(env)
 		}
@@ -325,6 +329,15 @@ func (r *replica) Timer(env *sim.Env, tag any) {
 }
 
 func (r *replica) isLeader() bool { return r.role == r.p.Role }
+
+// peer is id's position among the nodes, or -1 when id is this node or
+// not a node (a client). A scan of a handful of ids costs less than a map.
+func (r *replica) peer(env *sim.Env, id string) int {
+	if id == r.id {
+		return -1
+	}
+	return slices.Index(env.Nodes(), id)
+}
 
 // logf writes a line to the trace, except during a node's first boot.
 func (r *replica) logf(env *sim.Env, format string, args ...any) {

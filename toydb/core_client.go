@@ -54,8 +54,8 @@ func (r *replica) refuse(env *sim.Env, m sim.Message, req sim.ClientRequest, cod
 // heard from within window.
 func (r *replica) hearsMajority(env *sim.Env, window int64) bool {
 	n := 1
-	for _, p := range env.Peers() {
-		if env.Monotonic()-r.heardAt[p] <= window {
+	for i, p := range env.Nodes() {
+		if p != r.id && env.Monotonic()-r.heardAt[i] <= window {
 			n++
 		}
 	}

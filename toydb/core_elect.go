@@ -105,12 +105,15 @@ func (r *replica) becomeLeader(env *sim.Env) {
 	r.role, r.leader = r.p.Role, r.id
 	env.CancelTimer(r.election)
 	r.logf(env, "leads term %d", r.term)
-	r.next, r.match, r.acked = map[string]int64{}, map[string]int64{}, map[string]int64{}
+	clear(r.match)
+	clear(r.acked)
 	r.round, r.confirmed, r.sentAt, r.leaseUntil, r.reads = 0, 0, nil, 0, nil
-	r.ackAt = map[string]int64{}
-	for _, p := range env.Peers() {
-		r.next[p] = r.lastIndex() + 1
-		r.ackAt[p] = env.Monotonic() // in sync until shown otherwise
+	for i, id := range env.Nodes() {
+		r.next[i], r.ackAt[i] = 0, 0
+		if id != r.id {
+			r.next[i] = r.lastIndex() + 1
+			r.ackAt[i] = env.Monotonic() // in sync until shown otherwise
+		}
 	}
 	r.isr = slices.Clone(env.Nodes())
 	r.appendLog(env, r.lastIndex(), []entry{{Term: r.term}})
@@ -163,8 +166,8 @@ func (r *replica) onBeat(env *sim.Env) {
 // nodes this node has heard from within CoreFreshNs (itself included) leads.
 func (r *replica) chooseLowest(env *sim.Env) {
 	lowest := r.id
-	for _, p := range env.Peers() {
-		if env.Monotonic()-r.heardAt[p] <= CoreFreshNs && nodeLess(p, lowest) {
+	for i, p := range env.Nodes() {
+		if p != r.id && env.Monotonic()-r.heardAt[i] <= CoreFreshNs && nodeLess(p, lowest) {
 			lowest = p
 		}
 	}

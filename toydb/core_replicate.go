@@ -12,8 +12,10 @@ import (
 func (r *replica) broadcast(env *sim.Env) {
 	r.round++
 	r.sentAt = append(r.sentAt, env.Now())
-	for _, p := range env.Peers() {
-		r.sendAppend(env, p)
+	for i, p := range env.Nodes() {
+		if p != r.id {
+			r.sendAppend(env, i)
+		}
 	}
 }
 
@@ -22,11 +24,11 @@ func (r *replica) broadcast(env *sim.Env) {
 // them. The message shares the log's array without a copy: appends write
 // past its end, and truncate and compact copy the log first, so what is in
 // flight never changes.
-func (r *replica) sendAppend(env *sim.Env, peer string) {
+func (r *replica) sendAppend(env *sim.Env, peer int) {
 	next := min(r.next[peer], r.lastIndex()+1)
 	if next <= r.snap.Index {
 		s := snapshot{Index: r.applied, Term: r.termAt(r.applied), State: r.m.State(), Sessions: maps.Clone(r.sessions)}
-		env.Send(peer, snapshotReq{Term: r.term, Snap: s, Round: r.round})
+		env.Send(env.Nodes()[peer], snapshotReq{Term: r.term, Snap: s, Round: r.round})
 		return
 	}
 	end := min(r.lastIndex()+1, next+coreMaxBatch)
@@ -40,7 +42,7 @@ func (r *replica) sendAppend(env *sim.Env, peer string) {
 	if r.p.Commit == CommitInSync {
 		a.ISR = r.isr
 	}
-	env.Send(peer, a)
+	env.Send(env.Nodes()[peer], a)
 }
 
 // obey decides whether to take entries from m's sender as the leader of
@@ -161,7 +163,10 @@ func (r *replica) onAppendReply(env *sim.Env, m sim.Message, b appendReply) {
 	if !r.isLeader() {
 		return
 	}
-	p := m.Src
+	p := r.peer(env, m.Src)
+	if p < 0 {
+		return // not a peer's answer
+	}
 	if b.Round <= r.round {
 		r.acked[p] = max(r.acked[p], b.Round)
 	}
@@ -200,8 +205,8 @@ func (r *replica) advanceCommit(env *sim.Env) {
 		// majority can still be overwritten (§5.4.2, Figure 8).
 		for i := r.lastIndex(); i > r.commit && r.termAt(i) == r.term && c == r.commit; i-- {
 			n := 1 // the nodes whose log holds i, this one included
-			for _, p := range env.Peers() {
-				if r.match[p] >= i {
+			for p, id := range env.Nodes() {
+				if id != r.id && r.match[p] >= i {
 					n++
 				}
 			}
@@ -215,8 +220,8 @@ func (r *replica) advanceCommit(env *sim.Env) {
 		}
 		hw := r.lastIndex()
 		for _, id := range r.isr {
-			if id != r.id {
-				hw = min(hw, r.match[id])
+			if p := r.peer(env, id); p >= 0 {
+				hw = min(hw, r.match[p])
 			}
 		}
 		if r.termAt(hw) == r.term {
@@ -244,9 +249,9 @@ func (r *replica) updateISR(env *sim.Env) {
 	}
 	var buf [8]string // on the stack: most calls change nothing
 	isr := buf[:0]
-	for _, id := range env.Nodes() {
-		in := id == r.id || env.Monotonic()-r.ackAt[id] <= CoreLagNs &&
-			(slices.Contains(r.isr, id) || r.match[id] >= r.commit)
+	for p, id := range env.Nodes() {
+		in := id == r.id || env.Monotonic()-r.ackAt[p] <= CoreLagNs &&
+			(slices.Contains(r.isr, id) || r.match[p] >= r.commit)
 		if in {
 			isr = append(isr, id)
 		}
@@ -262,8 +267,10 @@ func (r *replica) updateISR(env *sim.Env) {
 func (r *replica) confirm(env *sim.Env) {
 	var buf [8]int64 // on the stack: this runs on every answer
 	rs := append(buf[:0], r.round)
-	for _, p := range env.Peers() {
-		rs = append(rs, r.acked[p])
+	for p, id := range env.Nodes() {
+		if id != r.id {
+			rs = append(rs, r.acked[p])
+		}
 	}
 	slices.Sort(rs)
 	c := rs[len(rs)-env.Majority()]

@@ -160,7 +160,7 @@ func TestCommitMajorityCountsOnlyItsOwnTerm(t *testing.T) {
 	run(c, 2_000_000_000, nil)
 	l := rep(c, leaders(c, three...)[0])
 	l.appendLog(c.Env(l.id), l.lastIndex(), []entry{{Term: l.term - 1, Op: sim.Request{F: "write", Value: int64(1)}}})
-	for _, p := range c.Env(l.id).Peers() {
+	for p := range l.match {
 		l.match[p] = l.lastIndex()
 	}
 	commit := l.commit
