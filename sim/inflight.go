@@ -31,7 +31,7 @@ func (f *inflight) add(src, dest int, d int32) {
 // client: sent, not yet delivered or dropped (those a paused node holds
 // included).
 func (s *Sim) InFlightTo(id string) int {
-	if i, ok := s.index[id]; ok {
+	if i, ok := s.position(id); ok {
 		return int(s.flight.to[i])
 	}
 	return 0
@@ -40,8 +40,8 @@ func (s *Sim) InFlightTo(id string) int {
 // InFlightBetween is the number of messages on their way from src to dest
 // (each a node or a client).
 func (s *Sim) InFlightBetween(src, dest string) int {
-	i, ok1 := s.index[src]
-	j, ok2 := s.index[dest]
+	i, ok1 := s.position(src)
+	j, ok2 := s.position(dest)
 	if !ok1 || !ok2 {
 		return 0
 	}

@@ -99,3 +99,26 @@ func TestClientOfFollowsRetiredProcesses(t *testing.T) {
 		t.Fatal("the nemesis has a client")
 	}
 }
+
+// position finds every node and client (nodes first, then clients, as the
+// in-flight counts index them) and nothing else.
+func TestPositionFindsEveryNodeAndClientOnly(t *testing.T) {
+	t.Parallel()
+	cfg := testConfig()
+	cfg.Nodes, cfg.Clients = 12, 11
+	s, err := New(1, cfg, Schedule{}, newReg, regGen{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ends := append(append([]string{}, s.NodeIDs()...), s.ClientIDs()...)
+	for want, id := range ends {
+		if got, ok := s.position(id); !ok || got != want {
+			t.Errorf("position(%q) = %d, %v; want %d", id, got, ok, want)
+		}
+	}
+	for _, id := range []string{"", "n", "n0", "n01", "n+1", "c0", "c013", "x1", "n13", "c999", "n-1", "1"} {
+		if got, ok := s.position(id); ok {
+			t.Errorf("position(%q) = %d; want none", id, got)
+		}
+	}
+}

@@ -31,7 +31,6 @@ type Sim struct {
 	nodeIDs   []string
 	clientIDs []string
 	peers     [][]string
-	index     map[string]int // node or client id → position (lookup only)
 	nodes     []nodeState
 	net       network
 	flight    inflight
@@ -103,11 +102,8 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 		return nil, err
 	}
 	cfg = cfg.withBounds()
-	s := &Sim{cfg: cfg, seed: seed, factory: factory, gen: gen, index: map[string]int{}}
+	s := &Sim{cfg: cfg, seed: seed, factory: factory, gen: gen}
 	s.nodeIDs = NodeNames(cfg.Nodes)
-	for i, id := range s.nodeIDs {
-		s.index[id] = i
-	}
 	if err := schedule.Validate(s.nodeIDs); err != nil {
 		return nil, err
 	}
@@ -132,7 +128,6 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 	}
 	for k := 0; k < cfg.Clients; k++ {
 		id := fmt.Sprintf("c%d", k+1)
-		s.index[id] = cfg.Nodes + k
 		s.clientIDs = append(s.clientIDs, id)
 		s.clients = append(s.clients, clientState{id: id, process: int64(k), target: -1})
 	}
@@ -405,12 +400,38 @@ func (s *Sim) localClock(i int) int64 { return s.now + s.skewNs(i) }
 // --- messages ---
 
 func (s *Sim) isNode(id string) (int, bool) {
-	i, ok := s.index[id]
+	i, ok := s.position(id)
 	return i, ok && i < s.cfg.Nodes
 }
 
+// position finds the node or client named id: nodes first (n1 is 0), then
+// clients (c1 is cfg.Nodes). An id is a letter and a number, so the number
+// gives the place; checking the name there rejects "n01" and the like.
+// This runs on every send, where a map cost a string hash.
+func (s *Sim) position(id string) (int, bool) {
+	if len(id) < 2 || len(id) > 10 { // longer would overflow k; no id is
+		return 0, false
+	}
+	k := 0
+	for _, c := range []byte(id[1:]) {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		k = 10*k + int(c-'0')
+	}
+	switch {
+	case k < 1:
+		return 0, false
+	case id[0] == 'n' && k <= len(s.nodeIDs) && s.nodeIDs[k-1] == id:
+		return k - 1, true
+	case id[0] == 'c' && k <= len(s.clientIDs) && s.clientIDs[k-1] == id:
+		return len(s.nodeIDs) + k - 1, true
+	}
+	return 0, false
+}
+
 // endID is the id of the node or client at position i (nodes first, as
-// index has them).
+// position has them).
 func (s *Sim) endID(i int) string {
 	if i < s.cfg.Nodes {
 		return s.nodeIDs[i]
@@ -421,7 +442,7 @@ func (s *Sim) endID(i int) string {
 // send sends body from the node or client at position si to dest.
 func (s *Sim) send(si int, dest string, body Body) {
 	src := s.endID(si)
-	di, ok := s.index[dest]
+	di, ok := s.position(dest)
 	if !ok {
 		panic(fmt.Sprintf("sim: %s sent %s to unknown destination %q", src, body.Type(), dest)) // a toy database bug; caught in its tests
 	}
