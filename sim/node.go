@@ -159,6 +159,14 @@ func (e *Env) Disk() *Disk { return e.disk }
 // Logf writes a line to the trace.
 func (e *Env) Logf(format string, args ...any) { e.port.Logf(format, args...) }
 
+// Tracing reports whether the lines Logf writes are kept (a port says so
+// with a Tracing method; one without keeps them): a node may skip building
+// a line nobody will read, as Logf's arguments cost work even then.
+func (e *Env) Tracing() bool {
+	t, ok := e.port.(interface{ Tracing() bool })
+	return !ok || t.Tracing()
+}
+
 // simPort is the simulator's side of node i's Env.
 type simPort struct {
 	s *Sim
@@ -172,6 +180,7 @@ func (p simPort) SetTimer(delayNs int64, tag any) TimerID {
 	return p.s.setTimer(p.i, delayNs, tag)
 }
 func (p simPort) CancelTimer(id TimerID) { p.s.cancelTimer(id) }
+func (p simPort) Tracing() bool          { return p.s.cfg.Trace }
 func (p simPort) Logf(format string, args ...any) {
 	if p.s.cfg.Trace {
 		p.s.trace(TraceEvent{Kind: TraceLog, Src: p.s.nodeIDs[p.i], Detail: fmt.Sprintf(format, args...)})

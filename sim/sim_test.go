@@ -445,3 +445,19 @@ func TestInjectDuringAReplayKeepsTheFaultsToCome(t *testing.T) {
 		t.Fatalf("recorded live faults %+v", live)
 	}
 }
+
+// A node hears whether its log lines are kept: in a run, as the trace is
+// on or off; through a port that does not say (a test's fake), always.
+func TestEnvTracingFollowsTheTrace(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		cfg := testConfig()
+		cfg.Trace = on
+		s := newTestSim(t, 1, cfg, Schedule{})
+		if got := s.nodes[0].env.Tracing(); got != on {
+			t.Errorf("trace %v: Tracing() = %v", on, got)
+		}
+	}
+	if !NewEnv(nil, "n1", []string{"n1"}, nil, NewDisk()).Tracing() {
+		t.Error("a port that does not say: Tracing() = false, want true")
+	}
+}

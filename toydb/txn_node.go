@@ -2,6 +2,7 @@ package toydb
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/faultline-lab/faultline/history"
@@ -128,8 +129,8 @@ func (n *txnNode) Start(env *sim.Env) {
 // outcome.
 const txnLogLength = "txn/log-length"
 
-func txnLogEntry(seq int64) string   { return fmt.Sprintf("txn/log/%d", seq) }
-func txnOutcomeKey(req int64) string { return fmt.Sprintf("txn/outcome/%d", req) }
+func txnLogEntry(seq int64) string   { return "txn/log/" + strconv.FormatInt(seq, 10) }
+func txnOutcomeKey(req int64) string { return "txn/outcome/" + strconv.FormatInt(req, 10) }
 
 func (n *txnNode) Handle(env *sim.Env, m sim.Message) {
 	m, req, ok := Request(m)
@@ -160,8 +161,15 @@ func (n *txnNode) Handle(env *sim.Env, m sim.Message) {
 	n.nextID++
 	f := &txnFlight{run: n.store.begin(n.nextID, mops), reqID: req.ReqID, msg: m}
 	n.running[f.run.id], n.byReq[req.ReqID] = f, f
-	steps := fmt.Sprintf("%d micro-operations", len(mops))
-	if len(mops) == 1 {
+	if env.Tracing() {
+		n.logBegin(env, f)
+	}
+	n.schedule(env, f)
+}
+
+func (n *txnNode) logBegin(env *sim.Env, f *txnFlight) {
+	steps := fmt.Sprintf("%d micro-operations", len(f.run.mops))
+	if len(f.run.mops) == 1 {
 		steps = "1 micro-operation"
 	}
 	if n.iso.snapshot {
@@ -169,7 +177,6 @@ func (n *txnNode) Handle(env *sim.Env, m sim.Message) {
 	} else {
 		env.Logf("txn #%d begins: %s", f.run.id, steps)
 	}
-	n.schedule(env, f)
 }
 
 func (n *txnNode) schedule(env *sim.Env, f *txnFlight) {
@@ -184,8 +191,10 @@ func (n *txnNode) Timer(env *sim.Env, tag any) {
 		return
 	}
 	if f.run.next < len(f.run.mops) {
-		abort, line := n.store.step(f.run)
-		env.Logf("%s", line)
+		abort, line := n.store.step(f.run, env.Tracing())
+		if env.Tracing() {
+			env.Logf("%s", line)
+		}
 		if abort != "" {
 			n.abort(env, f, abort)
 			return
@@ -210,9 +219,11 @@ func (n *txnNode) Timer(env *sim.Env, tag any) {
 	out := txnOutcome{OK: true, Result: f.run.result()}
 	d.Put(txnOutcomeKey(f.reqID), out)
 	d.Sync()
-	if retried {
+	switch {
+	case !env.Tracing():
+	case retried:
 		env.Logf("txn #%d commits as commit %d, its writes applied on top of the newer state", f.run.id, seq)
-	} else {
+	default:
 		env.Logf("txn #%d commits as commit %d", f.run.id, seq)
 	}
 	n.finish(f)

@@ -164,8 +164,9 @@ func appendList(l any, more ...any) []any {
 }
 
 // step runs t's next micro-operation. It returns an abort code ("" while
-// t goes on) and a line for the log.
-func (s *txnStore) step(t *txnRun) (abort, log string) {
+// t goes on) and, when say is set, a line for the log (building it costs
+// more than the step when the trace is off).
+func (s *txnStore) step(t *txnRun, say bool) (abort, log string) {
 	m := &t.mops[t.next]
 	t.next++
 	key, ok := m.Key.(string)
@@ -176,7 +177,10 @@ func (s *txnStore) step(t *txnRun) (abort, log string) {
 	case history.MopRead:
 		m.Value = s.view(t, key)
 		t.read[key] = true
-		return "", fmt.Sprintf("txn #%d reads %s: %s", t.id, key, history.Format(m.Value))
+		if say {
+			log = fmt.Sprintf("txn #%d reads %s: %s", t.id, key, history.Format(m.Value))
+		}
+		return "", log
 	case history.MopAppend, history.MopWrite:
 		if s.iso.locks {
 			if holder := s.lockedBy[key]; holder != nil && holder != t {
@@ -188,7 +192,10 @@ func (s *txnStore) step(t *txnRun) (abort, log string) {
 			}
 		}
 		s.write(t, key, m.F == history.MopAppend, m.Value)
-		return "", fmt.Sprintf("txn #%d %s %s %s", t.id, verb(m.F), key, history.Format(m.Value))
+		if say {
+			log = fmt.Sprintf("txn #%d %s %s %s", t.id, verb(m.F), key, history.Format(m.Value))
+		}
+		return "", log
 	}
 	return txnErrBadTxn, fmt.Sprintf("txn #%d: %q is no micro-operation", t.id, m.F)
 }

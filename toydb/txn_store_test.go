@@ -21,7 +21,7 @@ func writeOp(k string, v int64) history.MicroOp {
 func runAll(tb testing.TB, s *txnStore, t *txnRun) {
 	tb.Helper()
 	for t.next < len(t.mops) {
-		if abort, line := s.step(t); abort != "" {
+		if abort, line := s.step(t, true); abort != "" {
 			tb.Fatalf("aborted: %s", line)
 		}
 	}
@@ -82,7 +82,7 @@ func TestTxnStoreLockConflictAborts(t *testing.T) {
 	a := s.begin(1, []history.MicroOp{appendOp("x", 1)})
 	runAll(t, s, a)
 	b := s.begin(2, []history.MicroOp{appendOp("x", 2)})
-	if abort, _ := s.step(b); abort != txnErrLocked {
+	if abort, _ := s.step(b, true); abort != txnErrLocked {
 		t.Fatalf("second writer: %q, want %q", abort, txnErrLocked)
 	}
 	s.release(b)
