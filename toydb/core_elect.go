@@ -36,7 +36,9 @@ func (r *replica) campaign(env *sim.Env) {
 // requestVotes asks every peer that has not granted its vote; a candidate
 // asks again every heartbeat, as Raft retries an unanswered RPC.
 func (r *replica) requestVotes(env *sim.Env) {
-	v := voteReq{Term: r.term, LastIndex: r.lastIndex(), LastTerm: r.lastTerm()}
+	// One body for every peer: a body is a value no one changes, and
+	// making it an interface once saves an allocation per send.
+	var v sim.Body = voteReq{Term: r.term, LastIndex: r.lastIndex(), LastTerm: r.lastTerm()}
 	for _, p := range env.Peers() {
 		if !r.votes[p] {
 			env.Send(p, v)

@@ -8,22 +8,32 @@ import (
 	"github.com/faultline-lab/faultline/sim"
 )
 
-// broadcast sends every follower what it lacks, as a new round.
+// broadcast sends every follower what it lacks, as a new round. Followers
+// that lack the same entries get the same body: a body is a value no one
+// changes, and making it an interface once saves an allocation per send.
 func (r *replica) broadcast(env *sim.Env) {
 	r.round++
 	r.sentAt = append(r.sentAt, env.Now())
+	var body sim.Body
+	from := int64(-1) // the next index body starts at
 	for i, p := range env.Nodes() {
-		if p != r.id {
-			r.sendAppend(env, i)
+		if p == r.id {
+			continue
+		}
+		if next := min(r.next[i], r.lastIndex()+1); next <= r.snap.Index {
+			r.sendAppend(env, i) // a snapshot: each its own copy of the state
+		} else {
+			if body == nil || next != from {
+				body, from = r.appendFrom(next), next
+			}
+			env.Send(p, body)
 		}
 	}
 }
 
 // sendAppend sends a peer the entries from its next index on (a heartbeat
 // when it has them all), or the state machine when the log no longer holds
-// them. The message shares the log's array without a copy: appends write
-// past its end, and truncate and compact copy the log first, so what is in
-// flight never changes.
+// them.
 func (r *replica) sendAppend(env *sim.Env, peer int) {
 	next := min(r.next[peer], r.lastIndex()+1)
 	if next <= r.snap.Index {
@@ -31,6 +41,14 @@ func (r *replica) sendAppend(env *sim.Env, peer int) {
 		env.Send(env.Nodes()[peer], snapshotReq{Term: r.term, Snap: s, Round: r.round})
 		return
 	}
+	env.Send(env.Nodes()[peer], r.appendFrom(next))
+}
+
+// appendFrom is the AppendEntries of this round from index next on. It
+// shares the log's array without a copy: appends write past its end, and
+// truncate and compact copy the log first, so what is in flight never
+// changes.
+func (r *replica) appendFrom(next int64) appendReq {
 	end := min(r.lastIndex()+1, next+coreMaxBatch)
 	var entries []entry
 	if next < end {
@@ -42,7 +60,7 @@ func (r *replica) sendAppend(env *sim.Env, peer int) {
 	if r.p.Commit == CommitInSync {
 		a.ISR = r.isr
 	}
-	env.Send(env.Nodes()[peer], a)
+	return a
 }
 
 // obey decides whether to take entries from m's sender as the leader of
