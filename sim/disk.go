@@ -109,6 +109,10 @@ func (d *Disk) Crash() int {
 // another type is not used); the type's tests hold Clone to its fields.
 type Cloner interface{ Clone() any }
 
+// DeepCopy is the copy Disk.Put stores of v, for a Cloner's fields of any
+// type.
+func DeepCopy(v any) any { return deepCopy(v) }
+
 // deepCopy copies plain data. A nil value stays nil (Put(k, nil) stores a
 // nil that Get reports as absent, like Delete).
 func deepCopy(v any) any {

@@ -74,6 +74,28 @@ type txnCommit struct {
 	Writes []kvWrite
 }
 
+// Clone copies the outcome for the disk (sim.Cloner) as Put would, without
+// its reflection: the server stores one for every transaction.
+func (o txnOutcome) Clone() any {
+	if o.Result != nil {
+		o.Result = sim.DeepCopy(o.Result).([]any)
+	}
+	return o
+}
+
+// Clone copies the commit for the disk (sim.Cloner) as Put would, without
+// its reflection: the server stores one on every commit.
+func (c txnCommit) Clone() any {
+	if c.Writes != nil {
+		ws := make([]kvWrite, len(c.Writes))
+		for i, w := range c.Writes {
+			ws[i] = kvWrite{Key: w.Key, Value: sim.DeepCopy(w.Value)}
+		}
+		c.Writes = ws
+	}
+	return c
+}
+
 // kvWrite is a key's new value in a commit.
 type kvWrite struct {
 	Key   string

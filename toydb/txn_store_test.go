@@ -2,9 +2,11 @@ package toydb
 
 import (
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/faultline-lab/faultline/history"
+	"github.com/faultline-lab/faultline/sim"
 )
 
 // The store's switches, one interleaving each, without the simulator.
@@ -173,6 +175,54 @@ func TestTxnStoreCertifiedReadsStopWriteSkew(t *testing.T) {
 		commitOK(t, s, a)
 		if abort, _, _ := s.certify(b); abort != c.want {
 			t.Errorf("%+v: the second committer got %q, want %q", c.iso, abort, c.want)
+		}
+	}
+}
+
+// The records the transaction server puts on disk copy themselves: every
+// field that may refer to data a node changes is copied in their Clone.
+func TestTxnRecordClonesCoverEveryField(t *testing.T) {
+	t.Parallel()
+	for typ, cloned := range map[reflect.Type][]string{
+		reflect.TypeFor[txnCommit]():  {"Writes"},
+		reflect.TypeFor[kvWrite]():    {"Value"}, // by txnCommit.Clone
+		reflect.TypeFor[txnOutcome](): {"Result"},
+	} {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			switch f.Type.Kind() {
+			case reflect.Bool, reflect.Int, reflect.Int64, reflect.Float64, reflect.String:
+			default:
+				if !slices.Contains(cloned, f.Name) {
+					t.Errorf("%s.%s (%s) may refer to data a node changes: copy it in Clone", typ.Name(), f.Name, f.Type)
+				}
+			}
+		}
+	}
+}
+
+// What the disk holds of a commit or an outcome shares nothing with the
+// node's own values: a change to them after Put does not reach it.
+func TestTxnRecordsOnDiskShareNothing(t *testing.T) {
+	t.Parallel()
+	d := sim.NewDisk()
+	writes := []kvWrite{{Key: "x", Value: []any{int64(1)}}, {Key: "y", Value: int64(2)}}
+	result := []any{[]any{"append", "x", int64(1)}, []any{"r", "x", []any{int64(1)}}}
+	d.Put("commit", txnCommit{Seq: 3, Writes: writes})
+	d.Put("empty", txnCommit{Seq: 4})
+	d.Put("ok", txnOutcome{OK: true, Result: result})
+	d.Put("aborted", txnOutcome{Code: txnErrConflict})
+	writes[0].Key, writes[0].Value.([]any)[0] = "z", int64(9)
+	result[0].([]any)[2] = int64(9)
+	result[1].([]any)[2].([]any)[0] = int64(9)
+	for key, want := range map[string]any{
+		"commit":  txnCommit{Seq: 3, Writes: []kvWrite{{Key: "x", Value: []any{int64(1)}}, {Key: "y", Value: int64(2)}}},
+		"empty":   txnCommit{Seq: 4},
+		"ok":      txnOutcome{OK: true, Result: []any{[]any{"append", "x", int64(1)}, []any{"r", "x", []any{int64(1)}}}},
+		"aborted": txnOutcome{Code: txnErrConflict},
+	} {
+		if got, _ := d.Get(key); !reflect.DeepEqual(got, want) {
+			t.Errorf("%s on disk after the node changed its values: %#v, want %#v", key, got, want)
 		}
 	}
 }
