@@ -30,7 +30,21 @@ type snapshot struct {
 	Sessions    map[string]session
 }
 
-func logKey(i int64) string { return "log/" + strconv.FormatInt(i, 10) }
+func logKey(i int64) string {
+	if i >= 0 && i < int64(len(logKeys)) {
+		return logKeys[i]
+	}
+	return "log/" + strconv.FormatInt(i, 10)
+}
+
+// logKeys are the first entries' keys, made once: a node writes one on
+// every append, and most runs' logs stay this short.
+var logKeys = func() (keys [1024]string) {
+	for i := range keys {
+		keys[i] = "log/" + strconv.Itoa(i)
+	}
+	return keys
+}()
 
 func (r *replica) lastIndex() int64 { return r.snap.Index + int64(len(r.log)) }
 

@@ -1,6 +1,7 @@
 package toydb
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 
@@ -448,6 +449,17 @@ func TestEntryCloneCoversEveryField(t *testing.T) {
 			if !cloned[f.Name] {
 				t.Errorf("entry.%s (%s) may refer to data a node changes: copy it in entry.Clone", f.Name, f.Type)
 			}
+		}
+	}
+}
+
+// An entry's key is the same whether it comes from the table of the first
+// keys or is made: the disk of a long run reads the same as a short one's.
+func TestLogKeyIsLogSlashIndex(t *testing.T) {
+	t.Parallel()
+	for _, i := range []int64{0, 1, 9, 10, 511, 1023, 1024, 1025, 123456} {
+		if got, want := logKey(i), fmt.Sprintf("log/%d", i); got != want {
+			t.Errorf("logKey(%d) = %q, want %q", i, got, want)
 		}
 	}
 }
