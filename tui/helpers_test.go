@@ -38,7 +38,7 @@ func asciiRenderer() *lipgloss.Renderer {
 	return r
 }
 
-// newTestModel builds the root with progress kept in a temp dir, sized.
+// newTestModel builds the root with progress kept in memory, sized.
 func newTestModel(t testing.TB, opts Options, w, h int) Model {
 	t.Helper()
 	return newTestModelWith(t, opts, w, h, memoryProgress(t))
@@ -55,12 +55,19 @@ func newTestModelWith(t testing.TB, opts Options, w, h int, progress *progressSt
 
 // memoryProgress is a progress store that keeps what it saves in memory,
 // for the tests that never read the file back (progress_test.go holds the
-// file on disk).
+// file on disk). Its folder is one for all of them, since no file is ever
+// written there: a folder a test costs a millisecond of the kernel's.
 func memoryProgress(t testing.TB) *progressStore {
-	s := openProgress(t.TempDir())
+	dir, err := memoryProgressDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openProgress(dir)
 	s.write = func(string, []byte) error { return nil }
 	return s
 }
+
+var memoryProgressDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "faultline-tui-progress-") })
 
 // update sends one message and returns the new root.
 func update(t testing.TB, m Model, msg tea.Msg) Model {
@@ -257,6 +264,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if nodeLinks.dir != "" {
 		os.RemoveAll(nodeLinks.dir)
+	}
+	if dir, err := memoryProgressDir(); err == nil {
+		os.Remove(dir)
 	}
 	os.Exit(code)
 }
