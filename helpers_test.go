@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -62,9 +64,10 @@ func TestMain(m *testing.M) {
 		return
 	}
 	testkit.LessGC() // the program's processes inherit it through the environment
-	// The node runs and the program's processes wait on the wall clock:
-	// four tests at once keep both CPUs busy.
-	testkit.WallClockParallel(4)
+	// The node runs, the program's processes and the terminal tests wait
+	// on the wall clock: eight tests at once keep both CPUs busy, and the
+	// terminal tests, declared last, start near the start.
+	testkit.WallClockParallel(8)
 	os.Exit(m.Run())
 }
 
@@ -159,3 +162,80 @@ func nodeBin(t *testing.T, name string) string {
 // Histories shared by the tests of check and its fuzz targets.
 
 const okRead = `{"process":0,"type":"invoke","f":"read"}` + "\n" + `{"process":0,"type":"ok","f":"read","value":null}` + "\n"
+
+// terminal is the real program (this test binary re-executed, as
+// program runs it) in a private tmux server: a learner's terminal.
+type terminal struct {
+	t    *testing.T
+	dir  string // a temporary folder: the binary, its config, exports
+	sock string
+}
+
+// startTerminal runs `faultline args` in tmux at w×h, with
+// its config in a temporary folder; after it exits the pane shows
+// FAULTLINE-EXITED-<status>. It skips without tmux, or with -short. Each
+// test has its own tmux server, so the tmux tests run in parallel.
+func startTerminal(t *testing.T, w, h int, args string) *terminal {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed: skipping the real-terminal test (CI installs tmux)")
+	}
+	if testing.Short() {
+		t.Skip("-short: skipping the real-terminal test")
+	}
+	dir := t.TempDir()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A private tmux server: other tmux sessions on the machine are not touched.
+	term := &terminal{t: t, dir: dir, sock: fmt.Sprintf("faultline-%s-%d", t.Name(), os.Getpid())}
+	t.Cleanup(func() { term.tmux("kill-server") })
+	cmd := fmt.Sprintf("FAULTLINE_RUN_MAIN=1 FAULTLINE_CONFIG_DIR=%s %s %s; echo FAULTLINE-EXITED-$?; sleep 60", filepath.Join(dir, "config"), exe, args)
+	if out, err := term.tmux("new-session", "-d", "-s", "t", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return term
+}
+
+func (term *terminal) tmux(args ...string) (string, error) {
+	out, err := exec.Command("tmux", append([]string{"-L", term.sock}, args...)...).CombinedOutput()
+	return string(out), err
+}
+
+// screen is what the learner sees now.
+func (term *terminal) screen() string {
+	out, _ := term.tmux("capture-pane", "-p", "-t", "t")
+	return out
+}
+
+// waitFor waits until the screen shows what, and returns that screen.
+func (term *terminal) waitFor(what string, timeout time.Duration) string {
+	term.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		if s := term.screen(); strings.Contains(s, what) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	term.t.Fatalf("%q did not appear within %s; the screen:\n%s", what, timeout, term.screen())
+	return ""
+}
+
+// keys types keys as tmux names them (Down, Enter, r, ...), one at a time.
+// After Escape it waits longer: a key read together with it would be read
+// as alt and that key.
+func (term *terminal) keys(ks ...string) {
+	term.t.Helper()
+	for _, k := range ks {
+		if out, err := term.tmux("send-keys", "-t", "t", k); err != nil {
+			term.t.Fatalf("send-keys %s: %v\n%s", k, err, out)
+		}
+		if k == "Escape" {
+			time.Sleep(100 * time.Millisecond)
+		} else {
+			time.Sleep(25 * time.Millisecond)
+		}
+	}
+}

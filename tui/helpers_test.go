@@ -1,13 +1,12 @@
 package tui
 
-// The helpers shared by the package's tests: models driven headless,
-// the real program in teatest and in tmux, and node processes.
+// The helpers shared by the package's tests: models driven headless and
+// in teatest, and node processes. (The tests of the built program in a
+// real terminal, tmux, are the main package's: tmux_test.go.)
 
 import (
-	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -39,7 +38,7 @@ func asciiRenderer() *lipgloss.Renderer {
 	return r
 }
 
-// newTestModel builds the root with progress kept in a temp dir, sized.
+// newTestModel builds the root with progress kept in memory, sized.
 func newTestModel(t testing.TB, opts Options, w, h int) Model {
 	t.Helper()
 	return newTestModelWith(t, opts, w, h, memoryProgress(t))
@@ -56,12 +55,19 @@ func newTestModelWith(t testing.TB, opts Options, w, h int, progress *progressSt
 
 // memoryProgress is a progress store that keeps what it saves in memory,
 // for the tests that never read the file back (progress_test.go holds the
-// file on disk).
+// file on disk). Its folder is one for all of them, since no file is ever
+// written there: a folder a test costs a millisecond of the kernel's.
 func memoryProgress(t testing.TB) *progressStore {
-	s := openProgress(t.TempDir())
+	dir, err := memoryProgressDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := openProgress(dir)
 	s.write = func(string, []byte) error { return nil }
 	return s
 }
+
+var memoryProgressDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "faultline-tui-progress-") })
 
 // update sends one message and returns the new root.
 func update(t testing.TB, m Model, msg tea.Msg) Model {
@@ -239,7 +245,7 @@ func folderNames(dir string) []string {
 	return names
 }
 
-// Many tests wait on the wall clock (tmux, node processes, playback in
+// Many tests wait on the wall clock (node processes, playback in
 // real time), not the CPU: up to 64 run at once, so that the long waits
 // start near the start, not when one of a few slots frees. Under -race -short (the race run of .ci/run), unless -run
 // says otherwise, only the tests with goroutines run (withGoroutines); the
@@ -258,6 +264,9 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if nodeLinks.dir != "" {
 		os.RemoveAll(nodeLinks.dir)
+	}
+	if dir, err := memoryProgressDir(); err == nil {
+		os.Remove(dir)
 	}
 	os.Exit(code)
 }
@@ -485,88 +494,4 @@ func failedRun(t testing.TB, w, h int) Model {
 	m := openLesson2(t, w, h)
 	m = press(t, m, "2")
 	return playToEnd(t, m)
-}
-
-// faultlineBinary is the path of the faultline program, built once for
-// all the packages' tests (testkit.Program).
-func faultlineBinary(t *testing.T) string {
-	t.Helper()
-	path, err := testkit.Program("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// terminal is the real faultline binary running in a private tmux server.
-type terminal struct {
-	t    *testing.T
-	dir  string // a temporary folder: the binary, its config, exports
-	sock string
-}
-
-// startTerminal runs `faultline args` (built once) in tmux at w×h, with
-// its config in a temporary folder; after it exits the pane shows
-// FAULTLINE-EXITED-<status>. It skips without tmux, or with -short. Each
-// test has its own tmux server, so the tmux tests run in parallel.
-func startTerminal(t *testing.T, w, h int, args string) *terminal {
-	t.Helper()
-	if _, err := exec.LookPath("tmux"); err != nil {
-		t.Skip("tmux is not installed: skipping the real-terminal test (CI installs tmux)")
-	}
-	if testing.Short() {
-		t.Skip("-short: skipping the real-terminal test")
-	}
-	dir := t.TempDir()
-	bin := faultlineBinary(t)
-	// A private tmux server: other tmux sessions on the machine are not touched.
-	term := &terminal{t: t, dir: dir, sock: fmt.Sprintf("faultline-%s-%d", t.Name(), os.Getpid())}
-	t.Cleanup(func() { term.tmux("kill-server") })
-	cmd := fmt.Sprintf("FAULTLINE_CONFIG_DIR=%s %s %s; echo FAULTLINE-EXITED-$?; sleep 60", filepath.Join(dir, "config"), bin, args)
-	if out, err := term.tmux("new-session", "-d", "-s", "t", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd); err != nil {
-		t.Fatalf("tmux new-session: %v\n%s", err, out)
-	}
-	return term
-}
-
-func (term *terminal) tmux(args ...string) (string, error) {
-	out, err := exec.Command("tmux", append([]string{"-L", term.sock}, args...)...).CombinedOutput()
-	return string(out), err
-}
-
-// screen is what the learner sees now.
-func (term *terminal) screen() string {
-	out, _ := term.tmux("capture-pane", "-p", "-t", "t")
-	return out
-}
-
-// waitFor waits until the screen shows what, and returns that screen.
-func (term *terminal) waitFor(what string, timeout time.Duration) string {
-	term.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for time.Now().Before(deadline) {
-		if s := term.screen(); strings.Contains(s, what) {
-			return s
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	term.t.Fatalf("%q did not appear within %s; the screen:\n%s", what, timeout, term.screen())
-	return ""
-}
-
-// keys types keys as tmux names them (Down, Enter, r, ...), one at a time.
-// After Escape it waits longer: a key read together with it would be read
-// as alt and that key.
-func (term *terminal) keys(ks ...string) {
-	term.t.Helper()
-	for _, k := range ks {
-		if out, err := term.tmux("send-keys", "-t", "t", k); err != nil {
-			term.t.Fatalf("send-keys %s: %v\n%s", k, err, out)
-		}
-		if k == "Escape" {
-			time.Sleep(100 * time.Millisecond)
-		} else {
-			time.Sleep(25 * time.Millisecond)
-		}
-	}
 }

@@ -1,4 +1,4 @@
-package tui
+package main
 
 import (
 	"bytes"
@@ -58,7 +58,7 @@ func TestNodeQuitInTmux(t *testing.T) {
 func nodeInTmux(t *testing.T) (*terminal, string) {
 	term := startTerminal(t, 80, 24, "")
 	kv := filepath.Join(t.TempDir(), "kv-tmux")
-	data, err := os.ReadFile(exampleNode(t, "kv"))
+	data, err := os.ReadFile(nodeBin(t, "kv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package tui
+package main
 
 import (
 	"os"
@@ -14,7 +14,7 @@ import (
 // messages, and an export to a folder typed at the prompt.
 func TestExplorerInTmux(t *testing.T) {
 	t.Parallel()
-	term := startTerminal(t, 80, 24, "--lesson "+lesson2)
+	term := startTerminal(t, 80, 24, "--lesson stale-replica-reads")
 	out := filepath.Join(term.dir, "exported")
 	if err := os.Mkdir(out, 0o755); err != nil {
 		t.Fatal(err)
