@@ -199,7 +199,7 @@ func TestNodeKVRunsLiveToItsVerdict(t *testing.T) {
 	d := newDriver(t, 80, 24)
 	pids := filepath.Join(t.TempDir(), "pids")
 	cfg := quickConfig("lin-kv", withPIDs(pids, exampleNode(t, "kv"))...)
-	cfg.TimeLimit = 1500 * time.Millisecond
+	cfg.TimeLimit = time.Second
 	n := d.startNode(cfg)
 	d.shows("starting", 5*time.Second)
 	d.until("the workload to run", 15*time.Second, func(Model) bool { return n.live != nil && len(n.live.h) > 10 })
