@@ -18,7 +18,11 @@ func TestRaftExampleIsLinearizableUnderFaults(t *testing.T) {
 	cfg.Faults = halfSecondFaults(t, "partition", "crash", "pause", "loss", "duplicate", "delay")
 	out, res := runToEnd(t, cfg)
 	mustBeValid(t, out, res)
-	mustAnswer(t, out, 8)
+	// One in sixteen: what share succeeds depends on where the faults
+	// find the leader, and on how busy the machine is (a late heartbeat is
+	// an election); alone it runs 29–39%, and 10% was seen beside CI's
+	// compiles. An idle node answers none.
+	mustAnswer(t, out, 16)
 	if out.Stats.Dropped == 0 || out.Stats.Duplicated == 0 || out.Stats.Delayed == 0 {
 		t.Fatalf("the faults did nothing: %+v", out.Stats)
 	}
