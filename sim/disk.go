@@ -110,7 +110,7 @@ func (d *Disk) Crash() int {
 type Cloner interface{ Clone() any }
 
 // DeepCopy is the copy Disk.Put stores of v, for a Cloner's fields of any
-// type.
+// type. Not for the Cloner itself: on it, DeepCopy calls Clone.
 func DeepCopy(v any) any { return deepCopy(v) }
 
 // deepCopy copies plain data. A nil value stays nil (Put(k, nil) stores a

@@ -68,7 +68,8 @@ type Port interface {
 	SetTimer(delayNs int64, tag any) TimerID
 	CancelTimer(id TimerID)
 	// Logf writes a line to the trace (a port may skip the formatting when
-	// nobody reads the trace).
+	// nobody reads the trace; one that does may also have a Tracing() bool
+	// method saying so, which Env.Tracing asks).
 	Logf(format string, args ...any)
 }
 

@@ -314,10 +314,11 @@ func (s *Sim) dispatch(top slot) {
 }
 
 // traceDoubleMax is the trace length (6 MiB of events) up to which the
-// trace doubles as it grows: append grows a slice of more than 256 by a
-// quarter, which allocates and copies a trace of a few thousand events over
-// and over. A longer trace grows by append's quarter, which leaves less
-// unused (BenchmarkRetainedBytesPerOp).
+// trace at least doubles as it grows (slices.Grow rounds up to a size
+// class, so a step is ×2 to ×3): append grows a slice of more than 256 by
+// a quarter, which allocates and copies a trace of a few thousand events
+// over and over. Past it the trace grows by append's quarter, which leaves
+// less unused (BenchmarkRetainedBytesPerOp).
 const traceDoubleMax = 1 << 16
 
 func (s *Sim) trace(t TraceEvent) {

@@ -38,7 +38,8 @@ func logKey(i int64) string {
 }
 
 // logKeys are the first entries' keys, made once: a node writes one on
-// every append, and most runs' logs stay this short.
+// every append, and most nodes append fewer entries than this (keys go by
+// the absolute index, which compaction does not reset).
 var logKeys = func() (keys [1024]string) {
 	for i := range keys {
 		keys[i] = "log/" + strconv.Itoa(i)

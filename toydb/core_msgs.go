@@ -24,6 +24,10 @@ func (e entry) Clone() any {
 	return e
 }
 
+// The disk copies these by their Clone; were one's receiver a pointer, Put
+// would fall back to reflection without a word.
+var _, _, _ sim.Cloner = entry{}, txnOutcome{}, txnCommit{}
+
 func (e entry) String() string {
 	if e.Op.F == "" {
 		return fmt.Sprintf("t%d no-op", e.Term)

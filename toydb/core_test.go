@@ -93,6 +93,33 @@ func TestElectionRestrictionRefusesAStaleLog(t *testing.T) {
 	}
 }
 
+// hearsMajority counts each peer by its own slot of heardAt (slots go by
+// node position, this node's included and unread): from every node, one
+// fresh peer of three makes a majority, whichever it is, and none does not.
+func TestHearsMajorityCountsEachPeerByItsSlot(t *testing.T) {
+	t.Parallel()
+	const window = 100
+	for self, id := range three {
+		for fresh := -1; fresh < len(three); fresh++ {
+			if fresh == self {
+				continue
+			}
+			c := newCluster(correct(NewKV), three...)
+			c.Now = 1_000_000
+			r := rep(c, id)
+			for i := range r.heardAt {
+				r.heardAt[i] = c.Now - 10*window // stale, this node's own slot too
+			}
+			if fresh >= 0 {
+				r.heardAt[fresh] = c.Now
+			}
+			if got, want := r.hearsMajority(c.Env(id), window), fresh >= 0; got != want {
+				t.Errorf("%s, fresh peer %d: hearsMajority = %v, want %v", id, fresh, got, want)
+			}
+		}
+	}
+}
+
 func TestLowestIDLeadsOnEachSideOfAPartition(t *testing.T) {
 	t.Parallel()
 	p := correct(NewKV)

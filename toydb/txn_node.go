@@ -213,8 +213,9 @@ func (n *txnNode) Timer(env *sim.Env, tag any) {
 		return
 	}
 	if f.run.next < len(f.run.mops) {
-		abort, line := n.store.step(f.run, env.Tracing())
-		if env.Tracing() {
+		say := env.Tracing()
+		abort, line := n.store.step(f.run, say)
+		if say {
 			env.Logf("%s", line)
 		}
 		if abort != "" {
@@ -241,12 +242,12 @@ func (n *txnNode) Timer(env *sim.Env, tag any) {
 	out := txnOutcome{OK: true, Result: f.run.result()}
 	d.Put(txnOutcomeKey(f.reqID), out)
 	d.Sync()
-	switch {
-	case !env.Tracing():
-	case retried:
-		env.Logf("txn #%d commits as commit %d, its writes applied on top of the newer state", f.run.id, seq)
-	default:
-		env.Logf("txn #%d commits as commit %d", f.run.id, seq)
+	if env.Tracing() {
+		if retried {
+			env.Logf("txn #%d commits as commit %d, its writes applied on top of the newer state", f.run.id, seq)
+		} else {
+			env.Logf("txn #%d commits as commit %d", f.run.id, seq)
+		}
 	}
 	n.finish(f)
 	n.answer(env, f.msg, out)

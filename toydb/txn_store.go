@@ -164,8 +164,9 @@ func appendList(l any, more ...any) []any {
 }
 
 // step runs t's next micro-operation. It returns an abort code ("" while
-// t goes on) and, when say is set, a line for the log (building it costs
-// more than the step when the trace is off).
+// t goes on) and a line for the log: always for an abort, otherwise only
+// when say is set (building it costs more than the step when the trace is
+// off).
 func (s *txnStore) step(t *txnRun, say bool) (abort, log string) {
 	m := &t.mops[t.next]
 	t.next++
