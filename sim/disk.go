@@ -179,8 +179,8 @@ func needsCopy(v reflect.Value) bool {
 	return false
 }
 
-// typeInfos caches what copyValue needs of a type: reflect.Type →
-// *typeInfo.
+// typeInfos caches what copyValue and needsCopy need of a type:
+// reflect.Type → *typeInfo.
 var typeInfos sync.Map
 
 type typeInfo struct {

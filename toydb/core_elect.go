@@ -109,9 +109,10 @@ func (r *replica) becomeLeader(env *sim.Env) {
 	r.logf(env, "leads term %d", r.term)
 	clear(r.match)
 	clear(r.acked)
+	clear(r.next)
+	clear(r.ackAt)
 	r.round, r.confirmed, r.sentAt, r.leaseUntil, r.reads = 0, 0, nil, 0, nil
 	for i, id := range env.Nodes() {
-		r.next[i], r.ackAt[i] = 0, 0
 		if id != r.id {
 			r.next[i] = r.lastIndex() + 1
 			r.ackAt[i] = env.Monotonic() // in sync until shown otherwise

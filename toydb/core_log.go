@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/faultline-lab/faultline/history"
 	"github.com/faultline-lab/faultline/sim"
@@ -31,21 +32,23 @@ type snapshot struct {
 }
 
 func logKey(i int64) string {
-	if i >= 0 && i < int64(len(logKeys)) {
-		return logKeys[i]
+	if keys := logKeys(); i >= 0 && i < int64(len(keys)) {
+		return keys[i]
 	}
 	return "log/" + strconv.FormatInt(i, 10)
 }
 
-// logKeys are the first entries' keys, made once: a node writes one on
-// every append, and most nodes append fewer entries than this (keys go by
-// the absolute index, which compaction does not reset).
-var logKeys = func() (keys [1024]string) {
+// logKeys are the first entries' keys, made once, at the first append (not
+// at start-up: a binary that runs no simulation never needs them): a node
+// writes one on every append, and most nodes append fewer entries than
+// this (keys go by the absolute index, which compaction does not reset).
+var logKeys = sync.OnceValue(func() *[1024]string {
+	var keys [1024]string
 	for i := range keys {
 		keys[i] = "log/" + strconv.Itoa(i)
 	}
-	return keys
-}()
+	return &keys
+})
 
 func (r *replica) lastIndex() int64 { return r.snap.Index + int64(len(r.log)) }
 

@@ -278,7 +278,7 @@ func (r *replica) updateISR(env *sim.Env) {
 		r.logf(env, "isr %s → %s", strings.Join(r.isr, " "), strings.Join(isr, " "))
 		// A new array, never r.isr's written over: AppendEntries in
 		// flight and the followers that took them share the old one.
-		r.isr = append([]string(nil), isr...)
+		r.isr = slices.Clone(isr)
 	}
 }
 

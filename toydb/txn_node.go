@@ -77,9 +77,7 @@ type txnCommit struct {
 // Clone copies the outcome for the disk (sim.Cloner) as Put would, without
 // its reflection: the server stores one for every transaction.
 func (o txnOutcome) Clone() any {
-	if o.Result != nil {
-		o.Result = sim.DeepCopy(o.Result).([]any)
-	}
+	o.Result = sim.DeepCopy(o.Result).([]any) // a nil list stays nil
 	return o
 }
 

@@ -34,10 +34,11 @@ type entry struct {
 // working directory, or an import path. The go command builds it and keeps
 // it in its build cache (`go run` caches the executables it builds, from
 // Go 1.24), so the test binaries of one `go test ./...` share one build of
-// each program, later runs reuse it until a source changes, and nothing is
-// left to clean up: the go command trims its cache. Each package is asked
-// for once per process, and the answer is kept for the next processes
-// (remembered).
+// each program, later runs reuse it until a source changes, and the go
+// command trims its cache. Each package is asked for once per process, and
+// the answer is kept for the next processes (remembered): a memo a source
+// state, in the user's cache folder, removed a week on when a new one is
+// written.
 func Program(pkg string) (string, error) {
 	v, _ := built.LoadOrStore(pkg, &entry{})
 	e := v.(*entry)
