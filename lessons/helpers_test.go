@@ -232,16 +232,6 @@ func assertPasses(t *testing.T, id, variant string) {
 	}
 }
 
-// assertFixedPasses asserts that fixed passes its sweep. The long form
-// runs only under FAULTLINE_LONG=1, where the sweep is 1,000 seeds.
-func assertFixedPasses(t *testing.T, id string, longForm bool) {
-	t.Helper()
-	if longForm && !long() {
-		t.Skip("set FAULTLINE_LONG=1 to try seeds 1–1000")
-	}
-	assertPasses(t, id, "fixed")
-}
-
 // stories holds each lesson's narrated-story test: the test that holds
 // every fact its text tells of a run to that run. Each lesson's test file
 // registers its own; the kit fails a lesson without one.

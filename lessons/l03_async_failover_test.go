@@ -38,16 +38,6 @@ func TestAsyncFailoverDefaultFails(t *testing.T) {
 	}
 }
 
-func TestAsyncFailoverFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "async-failover", false)
-}
-
-func TestAsyncFailoverFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "async-failover", true)
-}
-
 func BenchmarkHunt1000_AsyncFailover(b *testing.B) { benchHunt1000(b, "async-failover", "") }
 
 // TestAsyncFailoverSeed1IsTheTextsStory checks what "What happened" says

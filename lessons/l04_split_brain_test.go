@@ -55,16 +55,6 @@ func TestSplitBrainDefaultFails(t *testing.T) {
 	}
 }
 
-func TestSplitBrainFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "split-brain", false)
-}
-
-func TestSplitBrainFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "split-brain", true)
-}
-
 func BenchmarkHunt1000_SplitBrain(b *testing.B) { benchHunt1000(b, "split-brain", "") }
 
 // TestSplitBrainSeed1IsTheTextsStory checks what "What happened" says

@@ -58,16 +58,6 @@ func TestLWWClocksTrueClocksPass(t *testing.T) {
 	}
 }
 
-func TestLWWClocksFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "lww-clocks", false)
-}
-
-func TestLWWClocksFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "lww-clocks", true)
-}
-
 func BenchmarkHunt1000_LWWClocks(b *testing.B) { benchHunt1000(b, "lww-clocks", "") }
 
 // TestLWWClocksSeed1IsTheTextsStory checks what "What happened" says

@@ -75,16 +75,6 @@ func TestSloppyQuorumsQuorumFails(t *testing.T) {
 	}
 }
 
-func TestSloppyQuorumsFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "sloppy-quorums", false)
-}
-
-func TestSloppyQuorumsFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "sloppy-quorums", true)
-}
-
 func BenchmarkHunt1000_SloppyQuorums(b *testing.B) { benchHunt1000(b, "sloppy-quorums", "") }
 
 func BenchmarkHunt1000_SloppyQuorumsQuorum(b *testing.B) {

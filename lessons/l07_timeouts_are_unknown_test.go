@@ -39,16 +39,6 @@ func TestTimeoutsAreUnknownBlindRetryFails(t *testing.T) {
 	t.Logf("blind-retry first fails on seed %d", firstFailing(t, "timeouts-are-unknown", "blind-retry"))
 }
 
-func TestTimeoutsAreUnknownFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "timeouts-are-unknown", false)
-}
-
-func TestTimeoutsAreUnknownFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "timeouts-are-unknown", true)
-}
-
 // The fix's torture seeds that the checker once could not decide (its
 // search reached the 384 MB limit: 41 timed-out adds of 1 to 5) are
 // decided now, by the counter sweep, and pass.

@@ -37,16 +37,6 @@ func TestLeaseLocksCheckLeaseFails(t *testing.T) {
 	t.Logf("check-lease first fails on seed %d", firstFailing(t, "lease-locks", "check-lease"))
 }
 
-func TestLeaseLocksFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "lease-locks", false)
-}
-
-func TestLeaseLocksFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "lease-locks", true)
-}
-
 func BenchmarkHunt1000_LeaseLocks(b *testing.B) {
 	benchHunt1000(b, "lease-locks", "")
 }

@@ -25,16 +25,6 @@ func TestFsyncLiesDefaultFails(t *testing.T) {
 	t.Fatalf("no crash between %d and %d ns, the witness's span", first, last)
 }
 
-func TestFsyncLiesFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "fsync-lies", false)
-}
-
-func TestFsyncLiesFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "fsync-lies", true)
-}
-
 func BenchmarkHunt1000_FsyncLies(b *testing.B) {
 	benchHunt1000(b, "fsync-lies", "")
 }

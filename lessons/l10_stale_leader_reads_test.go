@@ -57,16 +57,6 @@ func TestStaleLeaderReadsLeaseHoldsWithTrueClocks(t *testing.T) {
 	}
 }
 
-func TestStaleLeaderReadsFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "stale-leader-reads", false)
-}
-
-func TestStaleLeaderReadsFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "stale-leader-reads", true)
-}
-
 func BenchmarkHunt1000_StaleLeaderReads(b *testing.B) { benchHunt1000(b, "stale-leader-reads", "") }
 
 // Seed 1 is the run the text retells: n1 leads, is cut off and its clock

@@ -20,16 +20,6 @@ func TestRacyCASFailsWithoutFaults(t *testing.T) {
 	t.Logf("without faults, first fails on seed %d", firstFailingWith(t, "racy-cas", Options{Nemesis: []sim.Nemesis{}}, 50))
 }
 
-func TestRacyCASFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "racy-cas", false)
-}
-
-func TestRacyCASFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "racy-cas", true)
-}
-
 func BenchmarkHunt1000_RacyCAS(b *testing.B) { benchHunt1000(b, "racy-cas", "") }
 
 // Seed 8 is the run the text retells: process 3 writes 25, then processes

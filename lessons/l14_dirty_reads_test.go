@@ -17,16 +17,6 @@ func TestDirtyReadsDefaultFails(t *testing.T) {
 	assertFails(t, "dirty-reads", "", 190)
 }
 
-func TestDirtyReadsFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "dirty-reads", false)
-}
-
-func TestDirtyReadsFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "dirty-reads", true)
-}
-
 func BenchmarkHunt1000_DirtyReads(b *testing.B) { benchHunt1000(b, "dirty-reads", "") }
 
 // Seed 1 is the run the text retells: process 4's transaction reads k3 as

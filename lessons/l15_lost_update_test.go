@@ -17,16 +17,6 @@ func TestLostUpdateAutoRetryFails(t *testing.T) {
 	assertFails(t, "lost-update", "auto-retry", 190)
 }
 
-func TestLostUpdateFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "lost-update", false)
-}
-
-func TestLostUpdateFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "lost-update", true)
-}
-
 func BenchmarkHunt1000_LostUpdate(b *testing.B) { benchHunt1000(b, "lost-update", "") }
 
 // Seed 1 is the run the text retells: the first two transactions both

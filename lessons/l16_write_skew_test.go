@@ -12,16 +12,6 @@ func TestWriteSkewDefaultFails(t *testing.T) {
 	assertFails(t, "write-skew", "", 150)
 }
 
-func TestWriteSkewFixedPasses(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "write-skew", false)
-}
-
-func TestWriteSkewFixedPasses1000(t *testing.T) {
-	t.Parallel()
-	assertFixedPasses(t, "write-skew", true)
-}
-
 func BenchmarkHunt1000_WriteSkew(b *testing.B) { benchHunt1000(b, "write-skew", "") }
 
 // Seed 3 is the run the text retells: at the start of the run, process
