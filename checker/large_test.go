@@ -98,8 +98,9 @@ func TestTimeLimitBoundsEveryPhase(t *testing.T) {
 	}
 
 	// The witness search: the verdict is found, then the deadline passes.
-	// Under -short (the race run) a third of the size: the phases are the
-	// same, and the race detector checks twice the whole record over.
+	// Under -short (the race run) a third of the size: every phase is
+	// reached and asserted the same, and the search and the re-check of
+	// the witness, each over the whole history, cost 2 s apiece under -race.
 	small := bigRegisterHistory(2, sweep(1000, 3000, 3000), 6, 1000, 50, true)
 	ctx := newManualDeadline()
 	res, err := Check(ctx, small, Options{Model: ModelRegister, WitnessSteps: 1 << 40,

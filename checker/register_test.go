@@ -155,7 +155,9 @@ func TestTimeoutGivesUnknownPromptly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el > 2*time.Second {
+	// A hang guard, not a speed target: ignoring the limit would search
+	// far longer than this, and parallel tests share two cores.
+	if el := time.Since(start); el > 10*time.Second {
 		t.Fatalf("took %v", el)
 	}
 	if res.Verdict != Unknown {
@@ -172,7 +174,7 @@ func TestCancelDuringSearch(t *testing.T) {
 	if err != nil || res.Verdict != Unknown {
 		t.Fatalf("%v %v, want unknown", res.Verdict, err)
 	}
-	if el := time.Since(start); el > 2*time.Second {
+	if el := time.Since(start); el > 10*time.Second { // a hang guard: the limit is a minute
 		t.Fatalf("took %v to notice the cancel", el)
 	}
 }
