@@ -58,7 +58,7 @@ func inDir(t *testing.T, dir string) func(args ...string) result {
 // run the real program: this test binary re-executed with
 // FAULTLINE_RUN_MAIN set runs main() and nothing else.
 func TestMain(m *testing.M) {
-	if os.Getenv("FAULTLINE_RUN_MAIN") == "1" {
+	if os.Getenv("FAULTLINE_RUN_MAIN") == "1" { // runMain
 		os.Args = append([]string{"faultline"}, os.Args[1:]...)
 		main()
 		return
@@ -90,17 +90,27 @@ func faultline(t *testing.T, dir string, args ...string) result {
 
 const hang = 2 * time.Minute
 
-func program(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+// runMain, in a process's environment, makes this test binary the
+// program (TestMain).
+const runMain = "FAULTLINE_RUN_MAIN=1"
+
+// self is this test binary's path: the program, run with runMain.
+func self(t *testing.T) string {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
+	return exe
+}
+
+func program(t *testing.T, dir string, args ...string) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), hang)
 	t.Cleanup(cancel)
-	cmd := exec.CommandContext(ctx, exe, args...)
+	cmd := exec.CommandContext(ctx, self(t), args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "FAULTLINE_RUN_MAIN=1")
+	cmd.Env = append(os.Environ(), runMain)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	return cmd, &out, &errb
@@ -184,14 +194,11 @@ func startTerminal(t *testing.T, w, h int, args string) *terminal {
 		t.Skip("-short: skipping the real-terminal test")
 	}
 	dir := t.TempDir()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
 	// A private tmux server: other tmux sessions on the machine are not touched.
 	term := &terminal{t: t, dir: dir, sock: fmt.Sprintf("faultline-%s-%d", t.Name(), os.Getpid())}
 	t.Cleanup(func() { term.tmux("kill-server") })
-	cmd := fmt.Sprintf("FAULTLINE_RUN_MAIN=1 FAULTLINE_CONFIG_DIR=%s %s %s; echo FAULTLINE-EXITED-$?; sleep 60", filepath.Join(dir, "config"), exe, args)
+	cmd := fmt.Sprintf("%s FAULTLINE_CONFIG_DIR=%s %s %s; echo FAULTLINE-EXITED-$?; sleep 60",
+		runMain, shellQuote(filepath.Join(dir, "config")), shellQuote(self(t)), args)
 	if out, err := term.tmux("new-session", "-d", "-s", "t", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
 	}
@@ -239,3 +246,7 @@ func (term *terminal) keys(ks ...string) {
 		}
 	}
 }
+
+// shellQuote quotes s for sh, whatever it holds (a temporary folder may
+// hold a space).
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// TestNodeInTmux drives the real binary as a learner would: the last
+// TestNodeInTmux drives the program in tmux as a learner would: the last
 // entry of the picker, the shipped key-value node typed as the command, a
 // second of it under partitions, and its verdict; no process of the node
 // is left after it.
@@ -49,7 +49,7 @@ func TestNodeQuitInTmux(t *testing.T) {
 	}
 }
 
-// nodeInTmux starts the real binary at 80×24, picks the learner's own
+// nodeInTmux starts the program at 80×24, picks the learner's own
 // node and runs a copy of the shipped key-value node for 1 s, with 200 ms
 // to recover before the final reads; it returns
 // the terminal and the copy's path. The copy is the test's own: the

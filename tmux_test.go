@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// TestRealBinaryInTmux drives the built faultline binary in a real
-// terminal as a learner would: open it, pick lesson 2, run it to the
+// TestRealBinaryInTmux drives the program (this test binary run as
+// faultline) in a real terminal as a learner would: open it, pick lesson 2, run it to the
 // moment it breaks, partition, play on to the end, go back and quit. It
 // measures the keys and seconds from the lesson list to the first NOT
 // LINEARIZABLE on the screen, and reports them (the keys are the learner's

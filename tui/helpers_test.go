@@ -1,8 +1,8 @@
 package tui
 
 // The helpers shared by the package's tests: models driven headless and
-// in teatest, and node processes. (The tests of the built program in a
-// real terminal, tmux, are the main package's: tmux_test.go.)
+// in teatest, and node processes. (The tests of the program in a real
+// terminal, tmux, are the main package's: tmux*_test.go.)
 
 import (
 	"io"

@@ -29,8 +29,8 @@ type entry struct {
 	err  error
 }
 
-// Program returns the path of the built main package pkg (the faultline
-// command, an example node), named as `go run` takes it: relative to the
+// Program returns the path of the built main package pkg (an example
+// node, any command of the module), named as `go run` takes it: relative to the
 // working directory, or an import path. The go command builds it and keeps
 // it in its build cache (`go run` caches the executables it builds, from
 // Go 1.24), so the test binaries of one `go test ./...` share one build of
@@ -48,8 +48,8 @@ func Program(pkg string) (string, error) {
 
 // remembered is locate's answer, kept between processes: asking the go
 // command costs about 0.3 CPU-s even when it builds nothing (it loads and
-// hashes the packages), and each test binary of `go test ./...` asks for
-// three or four programs. The answer is kept under a key of everything a
+// hashes the packages), and each test binary that runs nodes asks for
+// several. The answer is kept under a key of everything a
 // build reads that can change from run to run (buildKey); with no key it
 // asks the go command. A kept path is used only while the executable is
 // still there (the go command trims its cache). The memos live in the
