@@ -16,7 +16,7 @@ import (
 
 func startProgram(t *testing.T, opts Options, w, h int) *teatest.TestModel {
 	t.Helper()
-	m, err := newModel(opts, asciiRenderer(), memoryProgress(t))
+	m, err := newModel(opts, asciiRenderer(), memoryProgress())
 	if err != nil {
 		t.Fatal(err)
 	}

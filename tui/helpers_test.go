@@ -41,7 +41,7 @@ func asciiRenderer() *lipgloss.Renderer {
 // newTestModel builds the root with progress kept in memory, sized.
 func newTestModel(t testing.TB, opts Options, w, h int) Model {
 	t.Helper()
-	return newTestModelWith(t, opts, w, h, memoryProgress(t))
+	return newTestModelWith(t, opts, w, h, memoryProgress())
 }
 
 func newTestModelWith(t testing.TB, opts Options, w, h int, progress *progressStore) Model {
@@ -55,19 +55,13 @@ func newTestModelWith(t testing.TB, opts Options, w, h int, progress *progressSt
 
 // memoryProgress is a progress store that keeps what it saves in memory,
 // for the tests that never read the file back (progress_test.go holds the
-// file on disk). Its folder is one for all of them, since no file is ever
-// written there: a folder a test costs a millisecond of the kernel's.
-func memoryProgress(t testing.TB) *progressStore {
-	dir, err := memoryProgressDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := openProgress(dir)
+// file on disk): no folder, no file.
+func memoryProgress() *progressStore {
+	s := emptyProgress()
+	s.path = "(kept in memory)"
 	s.write = func(string, []byte) error { return nil }
 	return s
 }
-
-var memoryProgressDir = sync.OnceValues(func() (string, error) { return os.MkdirTemp("", "faultline-tui-progress-") })
 
 // update sends one message and returns the new root.
 func update(t testing.TB, m Model, msg tea.Msg) Model {
@@ -264,9 +258,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if nodeLinks.dir != "" {
 		os.RemoveAll(nodeLinks.dir)
-	}
-	if dir, err := memoryProgressDir(); err == nil {
-		os.Remove(dir)
 	}
 	os.Exit(code)
 }

@@ -111,9 +111,10 @@ type progressStore struct {
 	path    string // "" when there is nowhere to save
 	data    progressFile
 	Warning string // for the picker: what went wrong with the file, if anything
-	// write puts the file at path: atomicfile.WriteBytes when nil. (Tests
-	// that never read the file back keep it in memory: each write to disk
-	// costs a millisecond, and they make hundreds.)
+	// write, when set, takes the file in place of the folder and
+	// atomicfile.WriteBytes. (Tests that never read the file back keep it
+	// in memory: each write to disk costs a millisecond, and they make
+	// hundreds.)
 	write func(path string, b []byte) error
 }
 
@@ -131,8 +132,13 @@ func progressDir() (string, error) {
 }
 
 // openProgress loads progress from dir ("" means progressDir()).
+// emptyProgress is a store with nothing in it and nowhere to save.
+func emptyProgress() *progressStore {
+	return &progressStore{data: progressFile{Version: 1, Lessons: map[string]*lessonProgress{}}}
+}
+
 func openProgress(dir string) *progressStore {
-	s := &progressStore{data: progressFile{Version: 1, Lessons: map[string]*lessonProgress{}}}
+	s := emptyProgress()
 	if dir == "" {
 		d, err := progressDir()
 		if err != nil {
@@ -245,17 +251,16 @@ func (s *progressStore) save() error {
 	if s.path == "" {
 		return errors.New("no config directory")
 	}
-	dir := filepath.Dir(s.path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
 	b, err := json.MarshalIndent(s.data, "", "  ")
 	if err != nil {
 		return err
 	}
-	write := s.write
-	if write == nil {
-		write = atomicfile.WriteBytes
+	b = append(b, '\n')
+	if s.write != nil {
+		return s.write(s.path, b)
 	}
-	return write(s.path, append(b, '\n'))
+	if err := os.MkdirAll(filepath.Dir(s.path), 0o755); err != nil {
+		return err
+	}
+	return atomicfile.WriteBytes(s.path, b)
 }
