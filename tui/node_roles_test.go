@@ -139,6 +139,8 @@ func FuzzNodeInputs(f *testing.F) {
 	f.Add(`{"type":"x","a":{"b":[1,2,{"c":null}]},"msg_id":1}`, "1m30s")
 	f.Add(`{"type":`, "-5")
 	f.Add(`[]`, "1e309")
+	f.Add(`{}`, "NaN")
+	f.Add(`{}`, "0")
 	f.Fuzz(func(t *testing.T, body, limit string) {
 		s := wireBody{kind: "x", json: json.RawMessage(body)}.String()
 		if !strings.HasPrefix(s, "x") {
@@ -146,6 +148,9 @@ func FuzzNodeInputs(f *testing.F) {
 		}
 		if d, err := parseLimit(limit); err == nil && (d < time.Second || d > time.Hour) {
 			t.Fatalf("parseLimit(%q) = %v, outside 1s–1h", limit, d)
+		}
+		if d, err := parseRecovery(limit); err == nil && (d < 0 || d > time.Hour) {
+			t.Fatalf("parseRecovery(%q) = %v, outside 0s–1h", limit, d)
 		}
 	})
 }
