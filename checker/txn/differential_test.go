@@ -225,10 +225,7 @@ func asHistory(txns []genTxn) history.History {
 
 func TestDifferentialSerializable(t *testing.T) {
 	t.Parallel()
-	runs := 3000
-	if long() {
-		runs = 100000
-	}
+	runs := sweep(3000, 3000, 100000)
 	for _, c := range []struct {
 		name     string
 		lists    bool

@@ -12,8 +12,9 @@ import (
 	"github.com/faultline-lab/faultline/internal/testkit"
 )
 
-// long reports whether FAULTLINE_LONG=1 asks for the long sweeps.
-var long = testkit.Long
+// sweep sizes the random sweeps: short under -short, normal, and long
+// with FAULTLINE_LONG=1 (testkit.Sweep).
+var sweep = testkit.Sweep[int]
 
 // A shorthand for transactions, after the one Elle's tests use: "ax1"
 // appends 1 to x, "rx12" reads x = [1 2], "rx" reads x (empty, or not yet

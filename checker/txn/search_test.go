@@ -13,10 +13,7 @@ import (
 // and every class present must be found or implied by one found.
 func TestSearchAgainstBruteForce(t *testing.T) {
 	t.Parallel()
-	runs := 3000
-	if long() {
-		runs = 50000
-	}
+	runs := sweep(3000, 3000, 50000)
 	r := rand.New(rand.NewPCG(14, 2))
 	// Uniform kinds find few cycles whose anti-dependencies alternate
 	// with other steps; the second mix makes rw and wr arcs common.
