@@ -15,6 +15,10 @@ var Workloads = []string{"echo", "unique-ids", "broadcast", "g-counter", "lin-kv
 // Topologies are the broadcast topologies Maelstrom offers (--topology).
 var Topologies = []string{"grid", "line", "tree2", "tree3", "tree4", "total"}
 
+// MaxRecovery is the longest quiet time a run may end with (its messages
+// say "1h").
+const MaxRecovery = time.Hour
+
 // Config is everything about a run of the learner's own node.
 type Config struct {
 	Workload string   `json:"workload"`
@@ -68,7 +72,7 @@ func (c Config) Validate() error {
 		return fmt.Errorf("rate must be 0–100000 operations a second, got %v", c.Rate)
 	case c.TimeLimit <= 0 || c.TimeLimit > 24*time.Hour:
 		return fmt.Errorf("time limit must be positive and at most 24h, got %v", c.TimeLimit)
-	case c.Recovery < 0 || c.Recovery > time.Hour:
+	case c.Recovery < 0 || c.Recovery > MaxRecovery:
 		return fmt.Errorf("recovery must be 0–1h, got %v", c.Recovery)
 	case c.OpTimeout <= 0 || c.InitTimeout <= 0:
 		return fmt.Errorf("timeouts must be positive")

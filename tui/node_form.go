@@ -234,7 +234,7 @@ func parseDuration(s string) (time.Duration, error) {
 // number of seconds.
 func parseRecovery(s string) (time.Duration, error) {
 	d, err := parseDuration(s)
-	if err != nil || d < 0 || d > time.Hour {
+	if err != nil || d < 0 || d > maelstrom.MaxRecovery {
 		return 0, fmt.Errorf("recovery must be from 0s to 1h, such as 500ms or 2s (empty: the workload's default), not %q", s)
 	}
 	return d, nil
