@@ -77,7 +77,7 @@ func (s *Sim) invoke(k int, r Request) {
 	c.invokeAt = s.now
 	s.record(history.Op{Process: history.Process(c.process), Type: history.Invoke, F: r.F, Key: r.Key, Value: r.Value, Node: c.node})
 	if s.cfg.Trace {
-		s.trace(TraceEvent{Kind: TraceInvoke, Src: c.id, Dest: c.node, Detail: ClientRequest{Request: r}.String()})
+		s.trace(TraceEvent{Kind: TraceInvoke, Src: s.clientIDs[k], Dest: c.node, Detail: ClientRequest{Request: r}.String()})
 	}
 	s.nextReq++
 	c.reqID, c.tries = s.nextReq, 0
@@ -165,7 +165,7 @@ func (s *Sim) complete(k int, t history.Type, v any, code string) {
 		if code != "" {
 			d += " (" + code + ")"
 		}
-		s.trace(TraceEvent{Kind: TraceComplete, Src: c.id, Dest: c.node, Detail: d})
+		s.trace(TraceEvent{Kind: TraceComplete, Src: s.clientIDs[k], Dest: c.node, Detail: d})
 	}
 	c.busy = false
 	s.push(s.think(), event{kind: evClientWake, who: k})

@@ -85,7 +85,7 @@ func (s *Sim) Clients() []ClientView {
 	out := make([]ClientView, len(s.clients))
 	for k := range s.clients {
 		c := &s.clients[k]
-		out[k] = ClientView{ID: c.id, Process: history.Process(c.process), Busy: c.busy}
+		out[k] = ClientView{ID: s.clientIDs[k], Process: history.Process(c.process), Busy: c.busy}
 		if c.busy {
 			out[k].Node, out[k].Request, out[k].Since, out[k].Tries = c.node, c.req, c.invokeAt, c.tries
 		}

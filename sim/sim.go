@@ -82,8 +82,7 @@ type nodeState struct {
 	held   []int32 // events (deliveries, timers) waiting for a paused node
 }
 
-type clientState struct {
-	id       string
+type clientState struct { // client k's id is clientIDs[k]
 	process  int64
 	busy     bool
 	opSeq    int64
@@ -129,7 +128,7 @@ func New(seed uint64, cfg Config, schedule Schedule, factory NodeFactory, gen Ge
 	for k := 0; k < cfg.Clients; k++ {
 		id := fmt.Sprintf("c%d", k+1)
 		s.clientIDs = append(s.clientIDs, id)
-		s.clients = append(s.clients, clientState{id: id, process: int64(k), target: -1})
+		s.clients = append(s.clients, clientState{process: int64(k), target: -1})
 	}
 	s.flight = newInflight(cfg.Nodes + cfg.Clients)
 	s.hist = make(history.History, 0, min(2*(cfg.Ops+cfg.Clients)+64, 1<<14))
