@@ -171,3 +171,13 @@ func TestKitEveryNemesisFiresInADefaultRun(t *testing.T) {
 		}
 	}
 }
+
+// The catalogue is made once, from what init registered: every lesson
+// registered is in it or reported, none left out unseen (a register after
+// the catalogue was made would be).
+func TestKitEveryRegisteredLessonIsListedOrReported(t *testing.T) {
+	t.Parallel()
+	if got, want := len(All())+len(Problems()), len(registered); got != want {
+		t.Errorf("%d lessons listed and %d reported, but %d registered", len(All()), len(Problems()), want)
+	}
+}
