@@ -347,8 +347,13 @@ type driver struct {
 }
 
 func newDriver(t testing.TB, w, h int) *driver {
-	// On disk: the node tests read the settings back from the file.
-	return &driver{t: t, m: newTestModelWith(t, Options{}, w, h, openProgress(t.TempDir())), msgs: make(chan tea.Msg, 1<<14)}
+	return newDriverWith(t, w, h, memoryProgress())
+}
+
+// newDriverWith is newDriver with progress kept where given: on disk for
+// a test that reads the settings back from the file.
+func newDriverWith(t testing.TB, w, h int, progress *progressStore) *driver {
+	return &driver{t: t, m: newTestModelWith(t, Options{}, w, h, progress), msgs: make(chan tea.Msg, 1<<14)}
 }
 
 func (d *driver) exec(cmd tea.Cmd) {

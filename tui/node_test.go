@@ -153,7 +153,7 @@ func TestNodeFormRecovery(t *testing.T) {
 // and nothing is left running after the screen closes.
 func TestNodeFormRunsHelloAndRemembersIt(t *testing.T) {
 	t.Parallel()
-	d := newDriver(t, 80, 24)
+	d := newDriverWith(t, 80, 24, openProgress(t.TempDir()))
 	pids := filepath.Join(t.TempDir(), "pids")
 	command := maelstrom.QuoteCommand(withPIDs(pids, exampleNode(t, "hello")))
 	n := d.openNode()
